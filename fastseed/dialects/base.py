@@ -1,0 +1,202 @@
+"""The adapter contract every dialect implements, plus ANSI SQL helpers that always quote.
+
+Code outside `fastseed/dialects/` talks to a database only through `Adapter` and `Session`,
+and branches on `Capabilities`, never on the dialect's name.
+
+Values handed to `Session.write` are plain Python objects, one canonical type per `Kind`:
+int (INTEGER, YEAR), decimal.Decimal (NUMERIC, MONEY), float, bool, str (TEXT, ENUM, JSON text,
+SET as comma-joined labels, BIT as '0'/'1' digits, MACADDR, TSVECTOR text, GEOMETRY as WKT, XML),
+bytes, datetime.date, datetime.time, datetime.datetime (aware in UTC when the column has a time
+zone, naive otherwise), datetime.timedelta, uuid.UUID, ipaddress objects (INET, CIDR), list
+(ARRAY). An adapter converts them to what its driver wants.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from fastseed.schema import Catalog, Column, ForeignKey, Table, TableName, UniqueKey
+from fastseed.url import DatabaseURL
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """Server facts read once at connect; the loader and planner branch on these."""
+
+    deferrable_constraints: bool = False
+    """SET CONSTRAINTS ... DEFERRED works for DEFERRABLE foreign keys."""
+    force_defer_any_fk: bool = True
+    """Any FK (even NOT DEFERRABLE) can be checked at commit for one session (hard cycles)."""
+    concurrent_sessions: bool = True
+    """Several sessions can load at the same time (False for SQLite: one writer)."""
+    checks_fk_per_row: bool = False
+    """FKs are checked row by row (InnoDB), so a self-reference must point to an earlier row."""
+    load_method: str = "insert"
+    """How rows are written, for plans and reports ('binary COPY', 'multi-row INSERT', ...)."""
+
+
+@dataclass(frozen=True)
+class TableState:
+    """What a table holds before the run: row count and the max of each integer key column."""
+
+    rows: int
+    key_max: dict[str, int] = field(default_factory=dict)
+
+
+class Session(abc.ABC):
+    """One connection inside one transaction, loading one plan unit (a table or a cycle).
+
+    `Adapter.session()` commits when the block exits cleanly and rolls back otherwise; after a
+    commit, `undo_token` lets `Adapter.undo` remove exactly the rows this session wrote.
+    """
+
+    undo_token: Any = None
+
+    @abc.abstractmethod
+    async def defer(self, table: Table, fk: ForeignKey) -> None:
+        """Check `fk` at commit instead of per row (deferrable, altered, or checks off)."""
+
+    @abc.abstractmethod
+    async def write(self, table: Table, columns: Sequence[Column], rows: list[tuple[Any, ...]]) -> None:
+        """Write one batch of rows (values in `columns` order)."""
+
+    @abc.abstractmethod
+    async def update(
+        self,
+        table: Table,
+        key: Sequence[str],
+        columns: Sequence[str],
+        rows: list[tuple[Any, ...]],
+    ) -> None:
+        """Set `columns` on the rows identified by `key`; each row is key values + new values."""
+
+
+class Adapter(abc.ABC):
+    """A connection pool to one database plus everything dialect-specific fastseed needs."""
+
+    name: ClassVar[str]
+    quote_char: ClassVar[str] = '"'
+    capabilities: Capabilities
+
+    def __init__(self, url: DatabaseURL) -> None:
+        self.url = url
+        self.capabilities = Capabilities()
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    @classmethod
+    @abc.abstractmethod
+    async def open(cls, url: DatabaseURL, *, pool_size: int = 4, timeout: float = 10.0) -> Adapter:
+        """Connect (raising ConnectError when unreachable) and read the server's capabilities."""
+
+    @abc.abstractmethod
+    async def close(self) -> None: ...
+
+    async def __aenter__(self) -> Adapter:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    # -- identifiers ---------------------------------------------------------------------------
+
+    def quote(self, ident: str) -> str:
+        q = self.quote_char
+        return q + ident.replace(q, q + q) + q
+
+    def qualify(self, table: TableName) -> str:
+        if table.schema:
+            return f"{self.quote(table.schema)}.{self.quote(table.name)}"
+        return self.quote(table.name)
+
+    def from_clause(self, table: Table) -> str:
+        """The table as a FROM item that reads only its own rows (PostgreSQL adds ONLY)."""
+        return self.qualify(table.name)
+
+    # -- reading -------------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    async def reflect(self, *, schemas: Sequence[str] | None = None) -> Catalog:
+        """Read the whole schema (all non-system schemas unless `schemas` says) set-based."""
+
+    @abc.abstractmethod
+    async def fetch_value(self, sql: str, *args: Any) -> Any:
+        """Run a query and return the first column of the first row (None when no row)."""
+
+    @abc.abstractmethod
+    async def execute(self, sql: str) -> None:
+        """Run one statement outside any load session (autocommit)."""
+
+    async def table_state(self, table: Table, int_columns: Sequence[str]) -> TableState:
+        """Row count and the max of the given integer columns, read in one query."""
+        exprs = ["COUNT(*)"] + [f"MAX({self.quote(c)})" for c in int_columns]
+        sql = f"SELECT {', '.join(exprs)} FROM {self.from_clause(table)}"
+        row = await self.fetch_row(sql)
+        key_max = {c: int(v) for c, v in zip(int_columns, row[1:], strict=True) if v is not None}
+        return TableState(rows=int(row[0]), key_max=key_max)
+
+    @abc.abstractmethod
+    async def fetch_row(self, sql: str, *args: Any) -> tuple[Any, ...]:
+        """Run a query and return its first row as a tuple."""
+
+    # -- loading -------------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def session(self) -> Any:
+        """An async context manager yielding a `Session` (one connection, one transaction)."""
+
+    @abc.abstractmethod
+    async def undo(self, tokens: Sequence[Any]) -> None:
+        """Remove the rows written by committed sessions, given their tokens in reverse order."""
+
+    @abc.abstractmethod
+    async def reset_sequences(self, tables: Sequence[Table]) -> None:
+        """Move identity/serial/auto-increment counters past the largest loaded key."""
+
+    # -- verification (ANSI SQL; dialects override only what differs) --------------------------
+
+    async def count_rows(self, table: Table) -> int:
+        return int(await self.fetch_value(f"SELECT COUNT(*) FROM {self.from_clause(table)}"))
+
+    async def count_orphans(self, table: Table, fk: ForeignKey, parent: Table) -> int:
+        """Rows whose FK columns are all non-NULL and match no parent row (MATCH SIMPLE)."""
+        join = " AND ".join(
+            f"p.{self.quote(pc)} = c.{self.quote(cc)}"
+            for cc, pc in zip(fk.columns, fk.ref_columns, strict=True)
+        )
+        not_null = " AND ".join(f"c.{self.quote(cc)} IS NOT NULL" for cc in fk.columns)
+        first = self.quote(fk.ref_columns[0])
+        sql = (
+            f"SELECT COUNT(*) FROM {self.from_clause(table)} c "
+            f"LEFT JOIN {self.from_clause(parent)} p ON {join} "
+            f"WHERE {not_null} AND p.{first} IS NULL"
+        )
+        return int(await self.fetch_value(sql))
+
+    async def count_duplicates(self, table: Table, key: UniqueKey) -> int:
+        """Surplus rows sharing a key value (NULLs never collide, partial predicates apply)."""
+        cols = ", ".join(self.quote(c) for c in key.columns)
+        where = " AND ".join(f"{self.quote(c)} IS NOT NULL" for c in key.columns)
+        if key.predicate:
+            where += f" AND ({key.predicate})"
+        sql = (
+            f"SELECT COALESCE(SUM(n - 1), 0) FROM (SELECT COUNT(*) AS n FROM "
+            f"{self.from_clause(table)} WHERE {where} GROUP BY {cols} HAVING COUNT(*) > 1) d"
+        )
+        return int(await self.fetch_value(sql))
+
+
+@asynccontextmanager
+async def opened(url: DatabaseURL, *, pool_size: int = 4, timeout: float = 10.0) -> AsyncIterator[Adapter]:
+    """Open the adapter for `url`'s dialect (imported on first use) and close it afterwards."""
+    from fastseed.dialects import adapter_class
+
+    adapter = await adapter_class(url.dialect).open(url, pool_size=pool_size, timeout=timeout)
+    try:
+        yield adapter
+    finally:
+        await adapter.close()

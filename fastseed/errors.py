@@ -1,0 +1,51 @@
+"""One error tree; each error carries the process exit code the CLI returns for it.
+
+Exit codes (stable, documented in README.md):
+0 ok · 1 load failed · 2 usage or bad URL · 3 config or plan cannot be satisfied ·
+4 refused by a safety guard · 5 verify found violations · 6 transient (unreachable, connection
+lost; retrying may help) · 130 interrupted (Ctrl-C) · 143 terminated (SIGTERM).
+"""
+
+from __future__ import annotations
+
+
+class FastseedError(Exception):
+    """Base of every error fastseed raises on purpose; `str()` is one clear line."""
+
+    exit_code = 1
+
+
+class LoadError(FastseedError):
+    """The load failed; rows this run wrote have been removed."""
+
+    exit_code = 1
+
+
+class UsageError(FastseedError):
+    """Bad arguments, a malformed URL or an unknown dialect."""
+
+    exit_code = 2
+
+
+class PlanError(FastseedError):
+    """The schema or scenario cannot be satisfied; nothing was written."""
+
+    exit_code = 3
+
+
+class SafetyError(FastseedError):
+    """Refused by a safety guard (a remote host, a destructive option without --yes)."""
+
+    exit_code = 4
+
+
+class VerifyError(FastseedError):
+    """Verification found orphans, duplicates or wrong counts."""
+
+    exit_code = 5
+
+
+class ConnectError(FastseedError):
+    """The server is unreachable or the connection was lost; retrying may help."""
+
+    exit_code = 6

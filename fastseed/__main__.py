@@ -1,0 +1,3 @@
+from fastseed.cli import main
+
+main()

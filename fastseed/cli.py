@@ -1,0 +1,207 @@
+"""The `fastseed` command: parse arguments, call the library, map errors to exit codes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import traceback
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, TypeVar
+
+import anyio
+import typer
+from rich.console import Console
+
+from fastseed import api
+from fastseed.errors import FastseedError, UsageError
+from fastseed.plan import RowRequest
+from fastseed.report import (
+    catalog_data,
+    print_catalog,
+    print_summary,
+    summary_data,
+    to_json,
+)
+
+T = TypeVar("T")
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Fill a database with realistic, constraint-valid test data.")
+out = Console()
+err = Console(stderr=True)
+_verbose = False
+
+Url = Annotated[str, typer.Argument(help="postgresql://, mysql://, mariadb:// or sqlite:///PATH")]
+Output = Annotated[str, typer.Option("--output", "-o", help="text or json")]
+Schemas = Annotated[list[str] | None, typer.Option("--schema", help="only these schemas")]
+Rows = Annotated[list[str] | None, typer.Option(
+    "--rows", "-r", help="rows per table: N for all, TABLE=N for one (repeatable)")]
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived (container stop): unwind like Ctrl-C, exit 143."""
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    raise Terminated()
+
+
+def run(fn: Callable[[], Awaitable[T]]) -> T:
+    """Run a coroutine on uvloop when installed; map every failure to its exit code."""
+    options: dict[str, Any] = {}
+    try:
+        import uvloop  # noqa: F401
+
+        options["use_uvloop"] = True
+    except ImportError:
+        pass
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        return anyio.run(fn, backend_options=options)
+    except FastseedError as exc:
+        if _verbose:
+            traceback.print_exc()
+        err.print(f"[red]error:[/] {exc}", markup=True, highlight=False)
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        err.print("interrupted: rows written by this run were removed")
+        raise typer.Exit(130) from None
+    except Terminated:
+        err.print("terminated: rows written by this run were removed")
+        raise typer.Exit(143) from None
+
+
+def parse_rows(values: list[str] | None, default: int = 1000) -> RowRequest:
+    per: dict[str, int] = {}
+    for value in values or []:
+        for part in value.split(","):
+            name, sep, count = part.rpartition("=")
+            try:
+                n = int(count)
+            except ValueError:
+                raise UsageError(f"--rows expects N or TABLE=N, got {part!r}") from None
+            if n < 0:
+                raise UsageError(f"--rows must not be negative: {part!r}")
+            if sep:
+                per[name.strip()] = n
+            else:
+                default = n
+    return RowRequest(default=default, per_table=per)
+
+
+def _guarded(fn: Callable[[], T]) -> T:
+    try:
+        return fn()
+    except FastseedError as exc:
+        err.print(f"[red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(exc.exit_code) from None
+
+
+@app.callback()
+def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="tracebacks")] = False
+          ) -> None:
+    global _verbose
+    _verbose = verbose
+
+
+@app.command()
+def inspect(url: Url, output: Output = "text", schema: Schemas = None,
+            generators: Annotated[bool, typer.Option(help="show each column's generator")] = False,
+            rows: Rows = None) -> None:
+    """Print the schema as fastseed sees it, with the dependency tiers."""
+    request = _guarded(lambda: parse_rows(rows))
+    plan = run(lambda: api.inspect(url, rows=request, schemas=schema))
+    gens = api.generator_labels(plan) if generators else None
+    data = catalog_data(plan.catalog, plan, gens)
+    if output == "json":
+        print(to_json(data))
+    else:
+        print_catalog(out, data)
+
+
+@app.command()
+def plan(url: Url, rows: Rows = None, output: Output = "text", schema: Schemas = None) -> None:
+    """Show what `seed` would do, without writing; exit 3 if it cannot be satisfied."""
+    request = _guarded(lambda: parse_rows(rows))
+    the_plan = run(lambda: api.inspect(url, rows=request, schemas=schema))
+    data = catalog_data(the_plan.catalog, the_plan, api.generator_labels(the_plan))
+    if output == "json":
+        print(to_json(data))
+    else:
+        print_catalog(out, data)
+    if the_plan.problems:
+        raise typer.Exit(3)
+
+
+@app.command()
+def seed(
+    url: Url,
+    rows: Rows = None,
+    seed: Annotated[int, typer.Option("--seed", "-s", help="same seed, same data")] = 0,
+    locale: Annotated[str, typer.Option(help="mimesis locale (en, de, fr, ...)")] = "en",
+    batch_size: Annotated[int, typer.Option(help="rows per COPY/INSERT batch")] = 5000,
+    workers: Annotated[int, typer.Option(help="tables loaded at once per tier")] = 4,
+    schema: Schemas = None,
+    output: Output = "text",
+    allow_remote: Annotated[bool, typer.Option(
+        help="allow a non-local host (also FASTSEED_ALLOW_REMOTE=1)")] = False,
+    dry_run: Annotated[bool, typer.Option(help="print the plan only")] = False,
+) -> None:
+    """Fill every table, verify, print the summary. Exit 0 only if verification passes."""
+    if dry_run:
+        plan(url, rows, output, schema)
+        return
+    request = _guarded(lambda: parse_rows(rows))
+    remote_ok = allow_remote or os.environ.get("FASTSEED_ALLOW_REMOTE") == "1"
+    result = run(lambda: api.seed(url, rows=request, seed=seed, locale=locale,
+                                  batch_size=batch_size, workers=workers, schemas=schema,
+                                  allow_remote=remote_ok))
+    data = summary_data(result.verify, result.load, result.plan)
+    if output == "json":
+        print(to_json(data))
+    else:
+        print_summary(out, data)
+    if not result.verify.ok:
+        raise typer.Exit(5)
+
+
+@app.command()
+def verify(url: Url, output: Output = "text", schema: Schemas = None) -> None:
+    """Check row counts, orphaned foreign keys and duplicate keys; exit 5 on any violation."""
+    result = run(lambda: api.verify_url(url, schemas=schema))
+    data = summary_data(result)
+    if output == "json":
+        print(to_json(data))
+    else:
+        print_summary(out, data)
+    if not result.ok:
+        raise typer.Exit(5)
+
+
+@app.command()
+def demo(
+    path: Annotated[str, typer.Option(help="SQLite file to create")] = "fastseed-demo.db",
+    rows: Annotated[int, typer.Option(help="users (other tables scale from it)")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", "-s")] = 42,
+    output: Output = "text",
+) -> None:
+    """Create a small shop database in a SQLite file, fill it, verify it."""
+    from fastseed.demo import run_demo
+
+    result = run(lambda: run_demo(path, users=rows, seed=seed))
+    data = summary_data(result.verify, result.load, result.plan)
+    if output == "json":
+        print(to_json(data))
+    else:
+        out.print(f"demo database: [bold]{path}[/] (open it with: sqlite3 {path})")
+        print_summary(out, data)
+    if not result.verify.ok:
+        raise typer.Exit(5)
+
+
+def main() -> None:
+    try:
+        app()
+    except BrokenPipeError:  # `fastseed ... | head`
+        sys.exit(0)

@@ -1,0 +1,91 @@
+"""Counter-based randomness: every draw is a hash of (stream key, row index), vectorised.
+
+No generator state is carried between rows, so any slice of any table can be produced alone,
+in any order, by any worker, and still give the same values for the same seed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import numpy.typing as npt
+
+U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
+F64 = npt.NDArray[np.float64]
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+
+
+def stream_key(seed: int, *parts: object) -> int:
+    """A 64-bit key for one named stream (table, column, purpose) under a seed."""
+    text = "\x1f".join([str(seed), *map(str, parts)]).encode()
+    return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "little")
+
+
+def mix(key: int, idx: npt.NDArray[np.integer]) -> U64:
+    """splitmix64 of (key + idx·golden): a bijection of idx for a fixed key, well scrambled."""
+    with np.errstate(over="ignore"):
+        z = idx.astype(np.uint64) * _GOLDEN + np.uint64(key)
+        z = (z ^ (z >> np.uint64(30))) * _M1
+        z = (z ^ (z >> np.uint64(27))) * _M2
+        return z ^ (z >> np.uint64(31))
+
+
+def uniform(key: int, idx: npt.NDArray[np.integer]) -> F64:
+    """Floats in [0, 1)."""
+    return (mix(key, idx) >> np.uint64(11)).astype(np.float64) * (1.0 / (1 << 53))
+
+
+def integers(key: int, idx: npt.NDArray[np.integer], low: int, high: int) -> I64:
+    """Integers in [low, high] inclusive (ranges up to 2**63; tiny modulo bias is fine here)."""
+    span = high - low + 1
+    if span <= 0:
+        raise ValueError("empty range")
+    if span >= 1 << 63:
+        return (mix(key, idx).astype(np.int64)).astype(np.int64)
+    return (mix(key, idx) % np.uint64(span)).astype(np.int64) + np.int64(low)
+
+
+def choose(key: int, idx: npt.NDArray[np.integer], n: int, weights: F64 | None = None) -> I64:
+    """Indexes into a pool of n items, uniform or by weights."""
+    if weights is None:
+        return (mix(key, idx) % np.uint64(n)).astype(np.int64)
+    cum = np.cumsum(weights / weights.sum())
+    return np.minimum(np.searchsorted(cum, uniform(key, idx), side="right"), n - 1).astype(np.int64)
+
+
+def skewed(key: int, idx: npt.NDArray[np.integer], n: int, power: float = 2.0) -> I64:
+    """Indexes in [0, n) where low indexes are more popular (some users have many orders).
+
+    The popular ones are scattered over [0, n) by an affine permutation, so popularity does
+    not follow insertion order.
+    """
+    raw = np.floor(uniform(key, idx) ** power * n).astype(np.int64)
+    return permute(key ^ 0x5BD1E995, np.minimum(raw, n - 1), n)
+
+
+def coprime_multiplier(key: int, n: int) -> int:
+    """A multiplier coprime with n (for affine permutations of [0, n))."""
+    import math
+
+    a = (key | 1) % n if n > 1 else 1
+    a = max(a, 1)
+    while math.gcd(a, n) != 1:
+        a += 1
+    return a
+
+
+def permute(key: int, idx: npt.NDArray[np.integer], n: int) -> I64:
+    """A bijection of [0, n): (a·i + c) mod n with a coprime to n. Exact for n < 2**62."""
+    if n <= 1:
+        return np.zeros(len(idx), dtype=np.int64)
+    a = coprime_multiplier(key * 2654435761 + 12345, n)
+    c = key % n
+    if n < (1 << 31) and a < (1 << 31):
+        return ((idx.astype(np.int64) * np.int64(a) + np.int64(c)) % np.int64(n)).astype(np.int64)
+    # big products need exact Python ints
+    return np.array([(int(i) * a + c) % n for i in idx], dtype=np.int64)

@@ -1,0 +1,381 @@
+"""CHECK constraints, domain checks and partition bounds turned into per-column value rules.
+
+The common forms are parsed (comparisons with constants, BETWEEN, IN lists, `= ANY (ARRAY[..])`,
+`length(col)` bounds, IS NOT NULL, AND of these, OR of equalities on one column) whether the
+server prints them PostgreSQL-style (casts with ::) or MySQL-style (backticks). A check that
+is not understood is reported by name so the plan can say so.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from fastseed.schema import Catalog, Table
+
+_TOKEN = re.compile(
+    r"""\s*(?:
+      (?P<str>[Ee]?'(?:[^']|'')*')
+    | (?P<num>-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)
+    | (?P<qid>"(?:[^"]|"")+"|`(?:[^`]|``)+`)
+    | (?P<cast>::\s*(?:"[^"]+"|[A-Za-z_][\w.]*)
+        (?:\s+(?:without|with|time|zone|varying|precision)\b)*
+        (?:\(\d+(?:,\s*\d+)?\))?(?:\[\])*)
+    | (?P<op><>|!=|>=|<=|=|<|>|\(|\)|,|\[|\])
+    | (?P<word>[A-Za-z_][\w$]*)
+    )""",
+    re.VERBOSE,
+)
+
+
+@dataclass(frozen=True)
+class ColumnRule:
+    """What a column's values must satisfy; literals stay text until typed by the generator."""
+
+    low: str | None = None
+    low_inclusive: bool = True
+    high: str | None = None
+    high_inclusive: bool = True
+    choices: tuple[str, ...] | None = None
+    intervals: tuple[tuple[str | None, str | None], ...] | None = None
+    """Half-open [low, high) ranges, one of which the value must fall in (partitions)."""
+    min_length: int | None = None
+    max_length: int | None = None
+    excluded: tuple[str, ...] = ()
+    not_null: bool = False
+
+    def merge(self, other: ColumnRule) -> ColumnRule:
+        out = self
+        if other.low is not None:
+            out = replace(out, low=other.low, low_inclusive=other.low_inclusive)
+        if other.high is not None:
+            out = replace(out, high=other.high, high_inclusive=other.high_inclusive)
+        if other.choices is not None:
+            keep = other.choices
+            if out.choices is not None:
+                keep = tuple(c for c in out.choices if c in other.choices)
+            out = replace(out, choices=keep)
+        if other.intervals is not None:
+            out = replace(out, intervals=other.intervals)
+        if other.min_length is not None:
+            out = replace(out, min_length=max(other.min_length, out.min_length or 0))
+        if other.max_length is not None:
+            cur = out.max_length
+            out = replace(out, max_length=min(other.max_length, cur or other.max_length))
+        return replace(
+            out, excluded=out.excluded + other.excluded, not_null=out.not_null or other.not_null
+        )
+
+
+@dataclass
+class TableRules:
+    columns: dict[str, ColumnRule] = field(default_factory=dict)
+    handled: list[str] = field(default_factory=list)
+    """Names of checks turned into rules."""
+    unhandled: list[str] = field(default_factory=list)
+    """Names of checks fastseed could not parse (values may violate them)."""
+
+    def add(self, column: str, rule: ColumnRule) -> None:
+        self.columns[column] = self.columns.get(column, ColumnRule()).merge(rule)
+
+
+class _Unparsed(Exception):
+    pass
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    pos = 0
+    text = text.strip()
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            if text[pos:].strip() == "":
+                break
+            raise _Unparsed(text[pos:])
+        pos = m.end()
+        kind = m.lastgroup or ""
+        if kind == "cast":
+            continue  # casts only restate the column's type
+        out.append((kind, m.group(kind)))
+    return out
+
+
+def _unquote_string(tok: str) -> str:
+    if tok[0] in "Ee":
+        tok = tok[1:]
+    return tok[1:-1].replace("''", "'")
+
+
+def _unquote_ident(tok: str) -> str:
+    if tok[0] in '"`':
+        return tok[1:-1].replace(tok[0] * 2, tok[0])
+    return tok
+
+
+class _Parser:
+    """Recursive descent over a boolean expression; yields (column, rule) conjunctions."""
+
+    def __init__(self, text: str, columns: set[str], value_name: str | None) -> None:
+        self.toks = _tokens(text)
+        self.i = 0
+        self.columns = {c.lower(): c for c in columns}
+        self.value_name = value_name
+
+    def peek(self, k: int = 0) -> tuple[str, str]:
+        j = self.i + k
+        return self.toks[j] if j < len(self.toks) else ("eof", "")
+
+    def take(self) -> tuple[str, str]:
+        tok = self.peek()
+        self.i += 1
+        return tok
+
+    def expect(self, value: str) -> None:
+        kind, val = self.take()
+        if val.upper() != value.upper():
+            raise _Unparsed(f"expected {value}, got {val}")
+
+    def parse(self) -> list[tuple[str, ColumnRule]]:
+        out = self.disjunction()
+        if self.peek()[0] != "eof":
+            raise _Unparsed("trailing tokens")
+        return out
+
+    def disjunction(self) -> list[tuple[str, ColumnRule]]:
+        parts = [self.conjunction()]
+        while self.peek()[1].upper() == "OR":
+            self.take()
+            parts.append(self.conjunction())
+        if len(parts) == 1:
+            return parts[0]
+        # OR is understood only as a choice between values of one column
+        cols = {c for part in parts for c, _ in part}
+        if len(cols) != 1 or any(len(p) != 1 or p[0][1].choices is None for p in parts):
+            raise _Unparsed("OR across columns")
+        choices = tuple(v for p in parts for v in p[0][1].choices or ())
+        return [(cols.pop(), ColumnRule(choices=choices))]
+
+    def conjunction(self) -> list[tuple[str, ColumnRule]]:
+        out = self.primary()
+        while self.peek()[1].upper() == "AND":
+            self.take()
+            out += self.primary()
+        return out
+
+    def primary(self) -> list[tuple[str, ColumnRule]]:
+        if self.peek()[1] == "(":
+            # a parenthesised sub-expression, unless it is a parenthesised column reference
+            save = self.i
+            self.take()
+            try:
+                inner = self.disjunction()
+                self.expect(")")
+                if self.peek()[1].upper() in {"AND", "OR", ")", ""} or self.peek()[0] == "eof":
+                    return inner
+            except _Unparsed:
+                pass
+            self.i = save
+        return self.comparison()
+
+    def operand(self) -> tuple[str, str]:
+        """('col', name) | ('len', name) | ('lit', text) | ('null', '')."""
+        kind, val = self.peek()
+        if val == "(":
+            self.take()
+            inner = self.operand()
+            self.expect(")")
+            return inner
+        if kind == "str":
+            self.take()
+            return "lit", _unquote_string(val)
+        if kind == "num":
+            self.take()
+            return "lit", val
+        if kind in {"word", "qid"}:
+            name = _unquote_ident(val)
+            upper = name.upper() if kind == "word" else ""
+            if upper in {"LENGTH", "CHAR_LENGTH", "CHARACTER_LENGTH"} and self.peek(1)[1] == "(":
+                self.take()
+                self.take()
+                inner = self.operand()
+                self.expect(")")
+                if inner[0] != "col":
+                    raise _Unparsed("length of non-column")
+                return "len", inner[1]
+            if upper == "NULL":
+                self.take()
+                return "null", ""
+            if upper in {"TRUE", "FALSE"}:
+                self.take()
+                return "lit", upper.lower()
+            if upper == "VALUE" and self.value_name is not None:
+                self.take()
+                return "col", self.value_name
+            col = self.columns.get(name.lower())
+            if col is not None:
+                self.take()
+                return "col", col
+        if kind == "op" and val == "-" and self.peek(1)[0] == "num":
+            self.take()
+            return "lit", "-" + self.take()[1]
+        raise _Unparsed(f"operand {val}")
+
+    def literal_list(self) -> tuple[str, ...]:
+        items: list[str] = []
+        while True:
+            kind, val = self.operand()
+            if kind != "lit":
+                raise _Unparsed("non-literal in list")
+            items.append(val)
+            if self.peek()[1] == ",":
+                self.take()
+                continue
+            return tuple(items)
+
+    def comparison(self) -> list[tuple[str, ColumnRule]]:
+        left = self.operand()
+        kind, val = self.peek()
+        word = val.upper()
+        negate = False
+        if word == "NOT" and self.peek(1)[1].upper() in {"IN", "BETWEEN"}:
+            self.take()
+            negate = True
+            word = self.peek()[1].upper()
+        if word == "IS":
+            self.take()
+            not_ = self.peek()[1].upper() == "NOT"
+            if not_:
+                self.take()
+            self.expect("NULL")
+            if left[0] != "col":
+                raise _Unparsed("IS on non-column")
+            return [(left[1], ColumnRule(not_null=True))] if not_ else []
+        if word == "IN":
+            self.take()
+            self.expect("(")
+            items = self.literal_list()
+            self.expect(")")
+            return self._set(left, items, negate)
+        if word == "BETWEEN":
+            self.take()
+            low = self.operand()
+            self.expect("AND")
+            high = self.operand()
+            if negate or left[0] == "lit" or low[0] != "lit" or high[0] != "lit":
+                raise _Unparsed("BETWEEN form")
+            return self._bound(left, ">=", low[1]) + self._bound(left, "<=", high[1])
+        if kind == "op" and val in {"=", "<>", "!=", ">=", "<=", "<", ">"}:
+            self.take()
+            if self.peek()[1].upper() in {"ANY", "SOME"}:
+                self.take()
+                self.expect("(")
+                depth = 1
+                while self.peek()[1] == "(":  # ((ARRAY[...])::text[])
+                    self.take()
+                    depth += 1
+                self.expect("ARRAY")
+                self.expect("[")
+                items = self.literal_list()
+                self.expect("]")
+                for _ in range(depth):
+                    self.expect(")")
+                if val != "=":
+                    raise _Unparsed("non-equality ANY")
+                return self._set(left, items, False)
+            right = self.operand()
+            if left[0] == "lit" and right[0] != "lit":
+                left, right = right, left
+                val = {">": "<", "<": ">", ">=": "<=", "<=": ">="}.get(val, val)
+            if right[0] != "lit":
+                raise _Unparsed("comparison between columns")
+            return self._bound(left, val, right[1])
+        raise _Unparsed(f"operator {val}")
+
+    def _set(self, left: tuple[str, str], items: tuple[str, ...], negate: bool) -> list[
+        tuple[str, ColumnRule]
+    ]:
+        if left[0] != "col":
+            raise _Unparsed("IN on non-column")
+        if negate:
+            return [(left[1], ColumnRule(excluded=items))]
+        return [(left[1], ColumnRule(choices=items))]
+
+    def _bound(self, left: tuple[str, str], op: str, lit: str) -> list[tuple[str, ColumnRule]]:
+        target, name = left
+        if target == "len":
+            n = int(float(lit))
+            rules = {
+                ">": ColumnRule(min_length=n + 1),
+                ">=": ColumnRule(min_length=n),
+                "<": ColumnRule(max_length=n - 1),
+                "<=": ColumnRule(max_length=n),
+                "=": ColumnRule(min_length=n, max_length=n),
+                "<>": ColumnRule(min_length=1) if n == 0 else ColumnRule(),
+                "!=": ColumnRule(min_length=1) if n == 0 else ColumnRule(),
+            }
+            return [(name, rules[op])]
+        if target != "col":
+            raise _Unparsed("bound on non-column")
+        if op in {"<>", "!="}:
+            return [(name, ColumnRule(excluded=(lit,)))]
+        if op == "=":
+            return [(name, ColumnRule(choices=(lit,)))]
+        if op in {">", ">="}:
+            return [(name, ColumnRule(low=lit, low_inclusive=op == ">="))]
+        return [(name, ColumnRule(high=lit, high_inclusive=op == "<="))]
+
+
+def parse_check(
+    expression: str, columns: set[str], value_name: str | None = None
+) -> list[tuple[str, ColumnRule]] | None:
+    """The rules a CHECK expression implies, or None when fastseed cannot parse it."""
+    try:
+        return _Parser(expression, columns, value_name).parse()
+    except (_Unparsed, ValueError, IndexError):
+        return None
+
+
+def table_rules(catalog: Catalog, table: Table) -> TableRules:
+    """Rules for every column of a table: its CHECKs, its domains' CHECKs, its partitions."""
+    rules = TableRules()
+    names = {c.name for c in table.columns}
+    for check in table.checks:
+        parsed = parse_check(check.expression, names)
+        if parsed is None:
+            rules.unhandled.append(check.name)
+            continue
+        rules.handled.append(check.name)
+        for col, rule in parsed:
+            rules.add(col, rule)
+    for col in table.columns:
+        for i, expr in enumerate(col.type.checks):
+            parsed = parse_check(expr, set(), value_name=col.name)
+            label = f"{col.type.sql} check {i + 1} on {col.name}"
+            if parsed is None:
+                rules.unhandled.append(label)
+                continue
+            rules.handled.append(label)
+            for name, rule in parsed:
+                rules.add(name, rule)
+    part = table.partitioning
+    if part and part.strategy in {"range", "list"} and len(part.columns) >= 1:
+        col = part.columns[0]
+        if part.strategy == "range":
+            intervals = tuple(
+                (_bound_text(b.lower), _bound_text(b.upper))
+                for b in part.bounds
+                if not b.is_default and b.lower
+            )
+            if intervals:
+                rules.add(col, ColumnRule(intervals=intervals))
+        elif not any(b.is_default for b in part.bounds):
+            values = tuple(v for b in part.bounds for v in b.values)
+            rules.add(col, ColumnRule(choices=values))
+    return rules
+
+
+def _bound_text(values: tuple[str, ...]) -> str | None:
+    if not values or values[0].upper() in {"MINVALUE", "MAXVALUE"}:
+        return None
+    return values[0]

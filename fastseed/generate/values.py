@@ -1,0 +1,660 @@
+"""Column value generators: (global row indexes) -> list of canonical Python values.
+
+Each generator is built once per column and is a pure function of the row index, so a
+child table can recompute any parent key without reading it back. Values always fit the
+column: lengths, precision, integer widths, CHECK rules, enum labels.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+
+from fastseed.generate import hashing as h
+from fastseed.generate.classify import classify
+from fastseed.generate.pools import Pools
+from fastseed.generate.rules import ColumnRule
+from fastseed.schema import Column, ColumnType, Kind, Table
+
+# Fixed reference time: "now" for generated timestamps, so a seed gives the same data any day.
+REFERENCE_TIME = dt.datetime(2026, 7, 1, tzinfo=dt.UTC)
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_YEAR_S = 365.25 * 86400
+
+Values = list[Any]
+Fn = Callable[[h.I64], Values]
+
+_STATUS = ["active", "pending", "completed", "cancelled", "archived", "failed"]
+_CATEGORY = ["standard", "premium", "basic", "internal", "partner", "trial"]
+_DEPARTMENTS = ["Engineering", "Sales", "Marketing", "Finance", "Support", "Operations",
+                "Human Resources", "Legal", "Research", "Customer Success", "Logistics"]
+_GENDERS = ["female", "male", "non-binary", "unspecified"]
+_TIMEZONES = ["UTC", "Europe/London", "Europe/Berlin", "America/New_York", "America/Chicago",
+              "America/Los_Angeles", "Asia/Tokyo", "Asia/Kolkata", "Australia/Sydney"]
+_B36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+@dataclass
+class ColumnGen:
+    """A built generator: `fn(idx)` gives the values, `label` says how they are made."""
+
+    fn: Fn
+    label: str
+    capacity: int | None = None
+    """How many distinct values it can give when unique; None when practically unbounded."""
+
+    def __call__(self, idx: h.I64) -> Values:
+        return self.fn(idx)
+
+
+def skew_weights(n: int) -> h.F64:
+    """Zipf-like weights: the first value is common, the last rare."""
+    return 1.0 / np.arange(1, n + 1, dtype=np.float64) ** 0.9
+
+
+def _encode(i: int, alphabet: str, width: int | None = None) -> str:
+    base = len(alphabet)
+    out = ""
+    while True:
+        i, r = divmod(i, base)
+        out = alphabet[r] + out
+        if i == 0:
+            break
+    if width is not None:
+        out = out.rjust(width, alphabet[0])
+    return out
+
+
+def _parse_time(text: str) -> dt.datetime:
+    t = text.strip()
+    if len(t) > 3 and t[-3] in "+-" and t[-2:].isdigit():
+        t += ":00"
+    value = dt.datetime.fromisoformat(t)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+class Builder:
+    """Builds the generator for one column given its rule, uniqueness and semantic tag."""
+
+    def __init__(self, pools: Pools, seed: int, table: Table, column: Column,
+                 rule: ColumnRule | None, *, unique: bool,
+                 sibling: Callable[[str, h.I64], Values] | None = None) -> None:
+        self.pools = pools
+        self.table = table
+        self.column = column
+        self.type = column.type
+        self.rule = rule or ColumnRule()
+        self.unique = unique
+        self.key = h.stream_key(seed, table.name, column.name)
+        self.sibling = sibling
+        self.tag = classify(table, column)
+
+    # -- entry ---------------------------------------------------------------------------------
+
+    def build(self) -> ColumnGen:
+        if self.type.kind == Kind.ARRAY and self.type.element is not None:
+            return self._array(self.type.element)
+        if self.rule.choices is not None:
+            return self._choices(list(self.rule.choices))
+        method = getattr(self, f"_kind_{self.type.kind.value}", None)
+        if method is None:
+            return ColumnGen(lambda idx: [None] * len(idx), f"unsupported type {self.type.sql}", 0)
+        gen: ColumnGen = method()
+        return gen
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _u(self, idx: h.I64, salt: int = 0) -> h.F64:
+        return h.uniform(self.key + salt, idx)
+
+    def _pick(self, pool: list[str], idx: h.I64, salt: int = 0, skew: bool = False) -> list[str]:
+        weights = skew_weights(len(pool)) if skew else None
+        picks = h.choose(self.key + salt, idx, len(pool), weights)
+        return [pool[i] for i in picks.tolist()]
+
+    def _typed(self, text: str) -> Any:
+        """A literal from a CHECK or partition bound, as this column's Python type."""
+        kind = self.type.kind
+        if kind in {Kind.INTEGER, Kind.YEAR}:
+            return int(Decimal(text))
+        if kind in {Kind.NUMERIC, Kind.MONEY}:
+            return Decimal(text)
+        if kind == Kind.FLOAT:
+            return float(text)
+        if kind == Kind.BOOLEAN:
+            return text.lower() in {"true", "t", "1", "yes"}
+        if kind == Kind.DATE:
+            return dt.date.fromisoformat(text.strip()[:10])
+        if kind == Kind.TIMESTAMP:
+            value = _parse_time(text)
+            return value if self.type.timezone else value.replace(tzinfo=None)
+        return text
+
+    def _choices(self, items: list[str]) -> ColumnGen:
+        typed = [self._typed(x) for x in items]
+        if self.unique:
+            return ColumnGen(lambda idx: [typed[i] for i in idx.tolist()], "CHECK list (unique)",
+                             len(typed))
+        weights = skew_weights(len(typed))
+        def fn(idx: h.I64) -> Values:
+            return [typed[i] for i in h.choose(self.key, idx, len(typed), weights).tolist()]
+        return ColumnGen(fn, "CHECK/enum list, skewed", len(typed))
+
+    # -- numbers -------------------------------------------------------------------------------
+
+    def _int_range(self) -> tuple[int, int]:
+        lo, hi = self.type.int_bounds()
+        if self.type.kind == Kind.YEAR:
+            lo, hi = 1901, 2155
+        r = self.rule
+        if r.low is not None:
+            lo = max(lo, int(np.ceil(float(r.low))) + (0 if r.low_inclusive or
+                     float(r.low) != int(float(r.low)) else 1))
+        if r.high is not None:
+            hi = min(hi, int(np.floor(float(r.high))) - (0 if r.high_inclusive or
+                     float(r.high) != int(float(r.high)) else 1))
+        return lo, hi
+
+    def _kind_integer(self) -> ColumnGen:
+        lo, hi = self._int_range()
+        if self.unique:
+            start = max(lo, 1) if hi >= 1 else lo
+            return ColumnGen(lambda idx: (idx + start).tolist(), "sequential key",
+                             hi - start + 1)
+        tag = self.tag
+        if tag == "flag":
+            return self._flag_numbers(lo, hi)
+        soft = {
+            "quantity": (1, 20), "rating": (1, 5), "age": (18, 90), "year": (1950, 2026),
+            "percent": (0, 100), "duration": (1, 240), "measure": (1, 500), "money": (1, 5000),
+        }.get(tag or "", (0, 1000))
+        a, b = max(lo, soft[0]), min(hi, soft[1])
+        if a > b:
+            a, b = lo, min(hi, lo + 1000)
+        power = 2.5 if tag in {"quantity", "money"} else 1.0
+        span = b - a
+        def fn(idx: h.I64) -> Values:
+            return (np.floor(self._u(idx) ** power * (span + 1)).astype(np.int64) + a).tolist()
+        return ColumnGen(fn, f"{tag or 'integer'} in [{a}, {b}]")
+
+    def _flag_numbers(self, lo: int, hi: int) -> ColumnGen:
+        p = self._true_share()
+        return ColumnGen(lambda idx: np.where(self._u(idx) < p, min(1, hi), max(0, lo)).tolist(),
+                         f"flag ({p:.0%} true)")
+
+    def _true_share(self) -> float:
+        name = self.column.name.lower()
+        if any(w in name for w in ("deleted", "archived", "banned", "locked", "blocked")):
+            return 0.05
+        if any(w in name for w in ("active", "enabled", "visible", "verified", "confirmed")):
+            return 0.85
+        return 0.5
+
+    def _kind_boolean(self) -> ColumnGen:
+        if self.unique:
+            return ColumnGen(lambda idx: (idx % 2 == 1).tolist(), "boolean (unique)", 2)
+        p = self._true_share()
+        return ColumnGen(lambda idx: (self._u(idx) < p).tolist(), f"boolean ({p:.0%} true)")
+
+    def _num_bounds(self, default: tuple[float, float]) -> tuple[float, float]:
+        p, s = self.type.precision, self.type.scale or 0
+        lo, hi = default
+        if p is not None:
+            cap = 10.0 ** (p - s) - 10.0 ** (-s)
+            lo, hi = max(lo, -cap), min(hi, cap)
+        r = self.rule
+        step = 10.0 ** (-s) if p is not None else 0.001
+        if r.low is not None:
+            lo = max(lo, float(r.low) + (0 if r.low_inclusive else step))
+        if r.high is not None:
+            hi = min(hi, float(r.high) - (0 if r.high_inclusive else step))
+        if lo > hi:
+            lo = hi
+        return lo, hi
+
+    def _kind_numeric(self) -> ColumnGen:
+        s = self.type.scale if self.type.scale is not None else 2
+        quant = Decimal(1).scaleb(-s)
+        if self.unique:
+            lo, hi = self._num_bounds((1, 1e15))
+            base = int(np.ceil(lo))
+            return ColumnGen(lambda idx: [Decimal(int(i) + base) for i in idx.tolist()],
+                             "sequential decimal", int(hi) - base + 1)
+        tag = self.tag
+        default = {"money": (0.5, 2000.0), "percent": (0, 100), "rating": (1, 5),
+                   "latitude": (-90, 90), "longitude": (-180, 180), "quantity": (1, 50)}.get(
+                       tag or "", (0, 1000))
+        lo, hi = self._num_bounds(default)
+        log_scale = tag == "money" and lo > 0
+        def fn(idx: h.I64) -> Values:
+            u = self._u(idx)
+            if log_scale:
+                x = np.exp(np.log(lo) + u * (np.log(hi) - np.log(lo)))
+            else:
+                x = lo + u * (hi - lo)
+            x = np.clip(np.round(x, s), lo, hi)
+            return [Decimal(repr(float(v))).quantize(quant) for v in x.tolist()]
+        return ColumnGen(fn, f"{tag or 'decimal'} in [{lo:g}, {hi:g}] scale {s}")
+
+    _kind_money = _kind_numeric
+
+    def _kind_float(self) -> ColumnGen:
+        tag = self.tag
+        default = {"money": (0.5, 2000.0), "latitude": (-90, 90), "longitude": (-180, 180),
+                   "percent": (0, 100), "rating": (1, 5)}.get(tag or "", (0, 1000))
+        r = self.rule
+        lo = float(r.low) if r.low is not None else default[0]
+        hi = float(r.high) if r.high is not None else default[1]
+        if self.unique:
+            return ColumnGen(lambda idx: (idx.astype(np.float64) + max(lo, 0) + 1).tolist(),
+                             "sequential float", 2**53)
+        span = hi - lo
+        margin = span * 1e-6
+        def fn(idx: h.I64) -> Values:
+            return np.round(lo + margin + self._u(idx) * (span - 2 * margin), 4).tolist()
+        return ColumnGen(fn, f"{tag or 'float'} in [{lo:g}, {hi:g}]")
+
+    # -- text ----------------------------------------------------------------------------------
+
+    def _max_len(self) -> int | None:
+        n = self.type.length
+        if self.rule.max_length is not None:
+            n = min(n or self.rule.max_length, self.rule.max_length)
+        return n
+
+    def _text_base(self) -> tuple[Fn, str]:
+        """Realistic (non-unique) text by semantic tag."""
+        tag = self.tag
+        pools = self.pools
+        simple = {
+            "first_name": "first_name", "last_name": "last_name", "city": "city",
+            "street": "street", "street_address": "street_address", "state": "state",
+            "country": "country", "country_code": "country_code", "postal_code": "postal_code",
+            "company": "company", "job_title": "job_title", "url": "url", "hostname": "hostname",
+            "user_agent": "user_agent", "currency": "currency", "color": "color",
+            "mime_type": "mime_type", "file_name": "file_name", "language": "language",
+            "version": "version", "phone": "phone", "title": "title", "username": "username",
+            "nationality": "nationality", "university": "university",
+        }
+        if tag in simple:
+            pool_name = simple[tag]
+            if tag == "title" and self.type.length is not None and self.type.length < 60:
+                pool_name = "product"
+            return (lambda idx: self._pick(pools.get(pool_name), idx)), f"mimesis {pool_name}"
+        if tag == "full_name":
+            def full(idx: h.I64) -> Values:
+                first = self._pick(pools.get("first_name"), idx, 1)
+                last = self._pick(pools.get("last_name"), idx, 2)
+                return [f"{a} {b}" for a, b in zip(first, last, strict=True)]
+            return full, "mimesis first + last name"
+        if tag == "email":
+            def email(idx: h.I64) -> Values:
+                first = self._pick(pools.get("first_name"), idx, 1)
+                last = self._pick(pools.get("last_name"), idx, 2)
+                dom = self._pick(pools.get("domain"), idx, 3)
+                return [f"{a}.{b}@{d}".lower() for a, b, d in zip(first, last, dom, strict=True)]
+            return email, "email from names"
+        if tag in {"status", "category", "gender", "department", "timezone", "category_name"}:
+            pool = {"status": _STATUS, "category": _CATEGORY, "gender": _GENDERS,
+                    "department": _DEPARTMENTS, "timezone": _TIMEZONES}.get(tag)
+            if pool is None:
+                pool = self.pools.get("word")[:40]
+            chosen = pool
+            return (lambda idx: self._pick(chosen, idx, skew=True)), f"{tag} list, skewed"
+        if tag == "address_line2":
+            return (lambda idx: [f"Apt {n}" for n in (self._u(idx) * 900 + 1).astype(int).tolist()],
+                    "apartment line")
+        if tag == "paragraph":
+            def para(idx: h.I64) -> Values:
+                pool = pools.get("sentence")
+                k = (self._u(idx, 7) * 3).astype(int) + 1
+                picks = [self._pick(pool, idx, s) for s in range(3)]
+                return [" ".join(p[j] for p in picks[: kk]) for j, kk in enumerate(k.tolist())]
+            return para, "mimesis sentences"
+        if tag == "password_hash":
+            return (lambda idx: ["$2b$12$" + f"{v:016x}" * 3 for v in
+                                 h.mix(self.key, idx).tolist()]), "bcrypt-like hash"
+        if tag == "token":
+            return (lambda idx: [f"{a:016x}{b:016x}" for a, b in zip(
+                h.mix(self.key, idx).tolist(), h.mix(self.key + 1, idx).tolist(), strict=True)],
+                "hex token")
+        if tag == "ip":
+            return (lambda idx: [str(ipaddress.IPv4Address(int(v) & 0xFFFFFFFF))
+                                 for v in h.mix(self.key, idx).tolist()]), "IPv4 address"
+        if tag == "mac":
+            return (lambda idx: [":".join(f"{(v >> s) & 255:02x}" for s in range(0, 48, 8))
+                                 for v in h.mix(self.key, idx).tolist()]), "MAC address"
+        if tag == "uuid":
+            return (lambda idx: [str(u) for u in self._uuids(idx)]), "uuid text"
+        if tag in {"slug", "sku", "code"}:
+            upper = tag != "slug"
+            def code(idx: h.I64) -> Values:
+                words = self._pick(pools.get("word"), idx)
+                nums = (self._u(idx, 5) * 9000 + 1000).astype(int).tolist()
+                if upper:
+                    return [f"{w[:3].upper()}-{n}" for w, n in zip(words, nums, strict=True)]
+                return [f"{w}-{n}" for w, n in zip(words, nums, strict=True)]
+            return code, f"{tag} pattern"
+        def words(idx: h.I64) -> Values:
+            pool = pools.get("word")
+            a = self._pick(pool, idx, 1)
+            b = self._pick(pool, idx, 2)
+            return [f"{x} {y}" for x, y in zip(a, b, strict=True)]
+        return words, "generic words"
+
+    def _kind_text(self) -> ColumnGen:
+        n = self._max_len()
+        min_len = self.rule.min_length or 0
+        fixed = self.type.fixed_length
+        if n is not None and n < 1:
+            return ColumnGen(lambda idx: [""] * len(idx), "empty string", 1)
+        if self.unique:
+            return self._unique_text(n)
+        base, label = self._text_base()
+        if n is not None and n <= 3 and self.tag not in {"country_code", "currency", "state"}:
+            # a code column such as char(1) or char(2): short uppercase codes
+            width = n
+            return ColumnGen(lambda idx: [_encode(int(v), _UPPER, width)[-width:] for v in
+                                          h.choose(self.key, idx, 26**width).tolist()],
+                             f"{n}-letter code")
+        def fn(idx: h.I64) -> Values:
+            vals = base(idx)
+            if n is not None:
+                vals = [v[:n].rstrip() or v[:n] for v in vals]
+            if min_len or fixed:
+                want = n if fixed and n else min_len
+                vals = [v.ljust(want, "x") if len(v) < min_len else v for v in vals]
+                _ = want
+            return vals
+        return ColumnGen(fn, label + (f", max {n} chars" if n else ""))
+
+    def _unique_text(self, n: int | None) -> ColumnGen:
+        """Unique by construction: a readable prefix plus the row index encoded in base 36."""
+        base, label = self._text_base()
+        min_len = self.rule.min_length or 0
+        if n is not None and n <= 8:
+            width = n
+            alphabet = _UPPER if n <= 6 else _B36
+            cap = len(alphabet) ** width
+            def code(idx: h.I64) -> Values:
+                return [_encode(int(i), alphabet, width) for i in h.permute(self.key, idx, cap)]
+            return ColumnGen(code, f"{width}-character unique code", cap)
+        is_email = self.tag == "email"
+        def fn(idx: h.I64) -> Values:
+            vals = base(idx)
+            out = []
+            for v, i in zip(vals, idx.tolist(), strict=True):
+                suffix = _encode(int(i), _B36)
+                if is_email and "@" in v:
+                    local, dom = v.split("@", 1)
+                    full = f"{local}.{suffix}@{dom}"
+                    if n is None or len(full) <= n:
+                        out.append(full)
+                        continue
+                    room = n - len(suffix) - 2 - len(local) if n else 0
+                    if room >= 1:
+                        out.append(f"{local}.{suffix}@{dom[:room]}")
+                        continue
+                    v = local
+                full = f"{v}-{suffix}"
+                if n is not None and len(full) > n:
+                    full = v[: max(0, n - len(suffix) - 1)] + "-" + suffix
+                out.append(full.ljust(min_len, "x"))
+            return out
+        return ColumnGen(fn, label + " + unique suffix", None if n is None else 36 ** (n - 1))
+
+    def _kind_tsvector(self) -> ColumnGen:
+        def fn(idx: h.I64) -> Values:
+            pool = self.pools.get("word")
+            a, b, c = (self._pick(pool, idx, s) for s in range(3))
+            return [" ".join(sorted({x.lower(), y.lower(), z.lower()}))
+                    for x, y, z in zip(a, b, c, strict=True)]
+        return ColumnGen(fn, "words")
+
+    def _kind_xml(self) -> ColumnGen:
+        def fn(idx: h.I64) -> Values:
+            return [f"<note><text>{w}</text></note>" for w in self._pick(self.pools.get("word"), idx)]
+        return ColumnGen(fn, "small XML document")
+
+    def _kind_json(self) -> ColumnGen:
+        def fn(idx: h.I64) -> Values:
+            words = self._pick(self.pools.get("word"), idx)
+            tags = self._pick(self.pools.get("word"), idx, 1)
+            scores = (self._u(idx, 2) * 100).astype(int).tolist()
+            keys = idx.tolist()
+            return [json.dumps({"id": k, "source": w, "score": s, "tags": [w, t]})
+                    for k, w, s, t in zip(keys, words, scores, tags, strict=True)]
+        return ColumnGen(fn, "JSON object", None)
+
+    def _kind_enum(self) -> ColumnGen:
+        return self._choices(list(self.type.labels)) if self.type.labels else ColumnGen(
+            lambda idx: [None] * len(idx), "enum without labels", 0)
+
+    def _kind_set(self) -> ColumnGen:
+        labels = list(self.type.labels)
+        def fn(idx: h.I64) -> Values:
+            bits = h.mix(self.key, idx).tolist()
+            return [",".join(lab for j, lab in enumerate(labels) if (b >> j) & 1) for b in bits]
+        return ColumnGen(fn, "SET subset", 2 ** len(labels))
+
+    def _kind_bit(self) -> ColumnGen:
+        n = self.type.length or 1
+        def fn(idx: h.I64) -> Values:
+            return [format(int(v) & ((1 << min(n, 64)) - 1), f"0{n}b")[-n:]
+                    for v in h.mix(self.key, idx).tolist()]
+        return ColumnGen(fn, f"bit({n})", 2 ** min(n, 62))
+
+    # -- binary / identifiers ---------------------------------------------------------------------
+
+    def _uuids(self, idx: h.I64) -> list[uuid.UUID]:
+        # the low 64 bits are a bijection of the index: unique by construction
+        hi = h.mix(self.key, idx).tolist()
+        lo = h.mix(self.key ^ 0xA5A5, idx).tolist() if not self.unique else h.mix(self.key, idx
+                                                                                   + 1).tolist()
+        if self.unique:
+            lo = h.mix(self.key + 17, idx).tolist()
+            hi = [(v & ~0xFFFFFFFF) | (int(i) & 0xFFFFFFFF) for v, i in zip(hi, idx.tolist(),
+                                                                              strict=True)]
+        out = []
+        for a, b in zip(hi, lo, strict=True):
+            value = (a << 64) | b
+            value &= ~(0xF000 << 64)
+            value |= 0x4000 << 64
+            value &= ~(0xC000 << 48)
+            value |= 0x8000 << 48
+            out.append(uuid.UUID(int=value))
+        return out
+
+    def _kind_uuid(self) -> ColumnGen:
+        return ColumnGen(self._uuids, "uuid v4" + (" (unique)" if self.unique else ""), 2**32
+                         if self.unique else None)
+
+    def _kind_binary(self) -> ColumnGen:
+        n = self.type.length
+        size = min(n or 16, 16)
+        fixed = self.type.fixed_length
+        def fn(idx: h.I64) -> Values:
+            vals = [int(v).to_bytes(8, "big") + int(i).to_bytes(8, "big") for v, i in
+                    zip(h.mix(self.key, idx).tolist(), idx.tolist(), strict=True)]
+            if self.unique:
+                vals = [int(i).to_bytes(8, "big") for i in idx.tolist()]
+            out = [v[-size:] if not self.unique else v[-size:] for v in vals]
+            if fixed and n:
+                out = [v.rjust(n, b"\0") for v in out]
+            return out
+        return ColumnGen(fn, f"{size} bytes", 256 ** min(size, 7))
+
+    def _kind_inet(self) -> ColumnGen:
+        def fn(idx: h.I64) -> Values:
+            if self.unique:
+                return [ipaddress.IPv4Address(0x0A000000 + int(i)) for i in idx.tolist()]
+            return [ipaddress.IPv4Address(0x0A000000 | (int(v) & 0xFFFFFF))
+                    for v in h.mix(self.key, idx).tolist()]
+        return ColumnGen(fn, "IPv4 address", 1 << 24)
+
+    def _kind_cidr(self) -> ColumnGen:
+        def fn(idx: h.I64) -> Values:
+            return [ipaddress.IPv4Network(((0x0A000000 | ((int(v) & 0xFFFF) << 8)), 24))
+                    for v in h.mix(self.key, idx).tolist()]
+        return ColumnGen(fn, "IPv4 /24 network", 1 << 16)
+
+    def _kind_macaddr(self) -> ColumnGen:
+        def fn(idx: h.I64) -> Values:
+            src = idx.tolist() if self.unique else h.mix(self.key, idx).tolist()
+            return [":".join(f"{(int(v) >> s) & 255:02x}" for s in range(40, -8, -8)) for v in src]
+        return ColumnGen(fn, "MAC address", 1 << 48)
+
+    def _kind_geometry(self) -> ColumnGen:
+        def fn(idx: h.I64) -> Values:
+            lon = self._u(idx, 1) * 360 - 180
+            lat = self._u(idx, 2) * 180 - 90
+            return [f"POINT({a:.6f} {b:.6f})" for a, b in zip(lon.tolist(), lat.tolist(),
+                                                               strict=True)]
+        return ColumnGen(fn, "WKT point")
+
+    # -- time ----------------------------------------------------------------------------------
+
+    def _time_window(self) -> tuple[float, float]:
+        """Seconds since the epoch of the default window for this column."""
+        ref = REFERENCE_TIME.timestamp()
+        if self.tag == "birth":
+            return ref - 80 * _YEAR_S, ref - 18 * _YEAR_S
+        return ref - 3 * _YEAR_S, ref
+
+    def _seconds(self, idx: h.I64) -> h.F64:
+        """Timestamps as epoch seconds, honouring CHECK bounds and partition ranges."""
+        r = self.rule
+        if r.intervals:
+            spans = [(_parse_time(a).timestamp() if a else self._time_window()[0],
+                      _parse_time(b).timestamp() if b else self._time_window()[1])
+                     for a, b in r.intervals]
+            pick = h.choose(self.key + 11, idx, len(spans))
+            lows = np.array([s[0] for s in spans])[pick]
+            highs = np.array([s[1] for s in spans])[pick]
+            return lows + self._u(idx) * (highs - lows - 1)
+        lo, hi = self._time_window()
+        if r.low is not None:
+            lo = _parse_time(r.low).timestamp() + (0 if r.low_inclusive else 1)
+            if r.high is None:
+                hi = max(hi, lo + _YEAR_S)
+        if r.high is not None:
+            hi = _parse_time(r.high).timestamp() - (0 if r.high_inclusive else 1)
+            if r.low is None:
+                lo = min(lo, hi - _YEAR_S)
+        sibling = self._chronology_base()
+        if sibling is not None and self.sibling is not None:
+            base_col, min_gap, share = sibling
+            base = self.sibling(base_col, idx)
+            base_s = np.array([_to_seconds(v) if v is not None else np.nan for v in base])
+            gap = self._u(idx, 3) ** 3 * np.maximum(hi - base_s, 0) * share + min_gap
+            secs = np.where(np.isnan(base_s), lo + self._u(idx) * (hi - lo), base_s + gap)
+            return np.clip(secs, lo, hi)
+        if self.unique:
+            return lo + idx.astype(np.float64) * 60.0
+        skew = 0.6 if self.tag in {"created", "ordered"} else 1.0
+        return hi - (self._u(idx) ** skew) * (hi - lo)
+
+    def _chronology_base(self) -> tuple[str, float, float] | None:
+        """For updated/deleted/shipped/end columns, the sibling they follow and the gap shape."""
+        order = {
+            "updated": ["created", "ordered", "start"],
+            "deleted": ["updated", "created"],
+            "shipped": ["ordered", "created"],
+            "delivered": ["shipped", "ordered", "created"],
+            "end": ["start", "created"],
+        }.get(self.tag or "")
+        if not order:
+            return None
+        tags = {c.name: classify(self.table, c) for c in self.table.columns
+                if c.type.kind in {Kind.TIMESTAMP, Kind.DATE} and c.name != self.column.name}
+        for want in order:
+            for name, tag in tags.items():
+                if tag == want:
+                    share = 0.05 if self.tag in {"shipped", "delivered"} else 1.0
+                    return name, 60.0 if self.type.kind == Kind.TIMESTAMP else 86400.0, share
+        return None
+
+    def _kind_timestamp(self) -> ColumnGen:
+        tz = self.type.timezone
+        precision = self.type.precision if self.type.precision is not None else 6
+        def fn(idx: h.I64) -> Values:
+            secs = self._seconds(idx)
+            micros = np.floor(secs * 1e6).astype(np.int64)
+            if precision < 6:
+                q = 10 ** (6 - precision)
+                micros = micros // q * q
+            out = micros.astype("datetime64[us]").astype(object).tolist()
+            if tz:
+                return [v.replace(tzinfo=dt.UTC) for v in out]
+            return out
+        return ColumnGen(fn, f"timestamp ({self.tag or 'last 3 years'})",
+                         2**40 if self.unique else None)
+
+    def _kind_date(self) -> ColumnGen:
+        def fn(idx: h.I64) -> Values:
+            days = np.floor(self._seconds(idx) / 86400).astype(np.int64)
+            if self.unique:
+                days = (self._time_window()[0] // 86400 + idx).astype(np.int64)
+            return days.astype("datetime64[D]").astype(object).tolist()
+        return ColumnGen(fn, f"date ({self.tag or 'last 3 years'})",
+                         40000 if self.unique else None)
+
+    def _kind_time(self) -> ColumnGen:
+        tz = self.type.timezone
+        def fn(idx: h.I64) -> Values:
+            secs = (self._u(idx) * 86400).astype(np.int64).tolist()
+            if self.unique:
+                secs = idx.tolist()
+            return [dt.time(s // 3600 % 24, s // 60 % 60, s % 60,
+                            tzinfo=dt.UTC if tz else None) for s in secs]
+        return ColumnGen(fn, "time of day", 86400)
+
+    def _kind_interval(self) -> ColumnGen:
+        def fn(idx: h.I64) -> Values:
+            mins = (self._u(idx) ** 2 * 60 * 24 * 14).astype(np.int64).tolist()
+            if self.unique:
+                mins = idx.tolist()
+            return [dt.timedelta(minutes=m) for m in mins]
+        return ColumnGen(fn, "interval up to 14 days")
+
+    def _kind_year(self) -> ColumnGen:
+        lo, hi = self._int_range()
+        lo, hi = max(lo, 1950), min(hi, 2026) if hi >= 1950 else hi
+        if self.unique:
+            return ColumnGen(lambda idx: (idx + lo).tolist(), "sequential year", hi - lo + 1)
+        return ColumnGen(lambda idx: h.integers(self.key, idx, lo, hi).tolist(),
+                         f"year in [{lo}, {hi}]")
+
+    # -- arrays --------------------------------------------------------------------------------
+
+    def _array(self, element: ColumnType) -> ColumnGen:
+        inner_col = Column(self.column.name, element, nullable=False)
+        inner = Builder(self.pools, 0, self.table, inner_col, None, unique=False).build()
+        inner_key = self.key
+        def fn(idx: h.I64) -> Values:
+            counts = (self._u(idx, 9) * 4).astype(np.int64).tolist()
+            out = []
+            for i, k in zip(idx.tolist(), counts, strict=True):
+                sub = np.arange(k, dtype=np.int64) + np.int64(i * 4) + np.int64(inner_key % 997)
+                out.append(inner(sub) if k else [])
+            return out
+        return ColumnGen(fn, f"array of {inner.label}")
+
+
+def _to_seconds(value: Any) -> float:
+    if isinstance(value, dt.datetime):
+        v = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+        return (v - _EPOCH).total_seconds()
+    if isinstance(value, dt.date):
+        return (dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC) - _EPOCH
+                ).total_seconds()
+    return float("nan")

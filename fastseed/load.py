@@ -1,0 +1,136 @@
+"""Load a plan: tiers in order, each tier's units concurrently, each unit in one transaction.
+
+Generation of the next batch runs in a worker thread while the current one is written, through
+a bounded stream, so memory holds at most a couple of batches per unit whatever the row count.
+If anything fails (or the run is cancelled), the rows written by units that already committed
+are removed again, so a failed run leaves the database as it found it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import anyio
+from anyio.abc import ObjectReceiveStream
+
+from fastseed.dialects.base import Adapter
+from fastseed.errors import FastseedError, LoadError
+from fastseed.generate.table import RunGenerators, TableGen, deferred_null_columns
+from fastseed.plan import DEFERRABLE, FORCED, NULL_THEN_UPDATE, Plan, Unit
+from fastseed.schema import TableName
+
+Progress = Callable[[TableName, int], None]
+
+
+@dataclass
+class LoadResult:
+    rows: dict[TableName, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def total(self) -> int:
+        return sum(self.rows.values())
+
+
+async def load(adapter: Adapter, plan: Plan, *, seed: int, locale: str = "en",
+               batch_size: int = 5000, workers: int = 4,
+               progress: Progress | None = None) -> LoadResult:
+    """Write every table of the plan; on failure undo this run's rows and raise LoadError."""
+    plan.check()
+    gens = RunGenerators(plan, seed=seed, locale=locale, deferred_null=deferred_null_columns(plan))
+    result = LoadResult()
+    tokens: list[Any] = []
+    limit = anyio.CapacityLimiter(workers if adapter.capabilities.concurrent_sessions else 1)
+    started = time.perf_counter()
+
+    async def run_unit(unit: Unit) -> None:
+        async with limit:
+            token = await _load_unit(adapter, gens, unit, batch_size, result, progress)
+            tokens.append(token)
+
+    try:
+        for tier in plan.tiers:
+            async with anyio.create_task_group() as tg:
+                for unit in tier:
+                    if any(plan.tables[t].rows for t in unit.tables):
+                        tg.start_soon(run_unit, unit)
+        await adapter.reset_sequences([plan.catalog.tables[t] for t in plan.tables])
+    except BaseException as exc:
+        with anyio.CancelScope(shield=True):
+            await adapter.undo(list(reversed(tokens)))
+        if isinstance(exc, FastseedError | anyio.get_cancelled_exc_class() | KeyboardInterrupt):
+            raise
+        if isinstance(exc, BaseExceptionGroup):
+            first = _first_leaf(exc)
+            if isinstance(first, FastseedError):
+                raise first from None
+        raise LoadError(f"load failed: {exc}") from exc
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _first_leaf(group: BaseExceptionGroup[BaseException]) -> BaseException:
+    exc: BaseException = group
+    while isinstance(exc, BaseExceptionGroup):
+        exc = exc.exceptions[0]
+    return exc
+
+
+async def _batches(gen: TableGen, total: int, batch_size: int,
+                   send: Any) -> None:
+    async with send:
+        for start in range(0, total, batch_size):
+            stop = min(total, start + batch_size)
+            rows = await anyio.to_thread.run_sync(gen.rows, start, stop)
+            await send.send(rows)
+
+
+async def _load_unit(adapter: Adapter, gens: RunGenerators, unit: Unit, batch_size: int,
+                     result: LoadResult, progress: Progress | None) -> Any:
+    catalog = gens.catalog
+    async with adapter.session() as session:
+        for d in unit.deferred:
+            if d.method in (DEFERRABLE, FORCED):
+                await session.defer(catalog.tables[d.table], d.fk)
+        for name in unit.tables:
+            table = catalog.tables[name]
+            gen = gens.table(name)
+            total = gens.plan.tables[name].rows
+            send, receive = anyio.create_memory_object_stream[list[tuple[Any, ...]]](1)
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(_batches, gen, total, batch_size, send)
+                await _write_all(session, table, gen, receive, result, progress)
+        for d in unit.deferred:
+            if d.method == NULL_THEN_UPDATE:
+                table = catalog.tables[d.table]
+                gen = gens.table(d.table)
+                key = _row_key(table)
+                total = gens.plan.tables[d.table].rows
+                for start in range(0, total, batch_size):
+                    rows = await anyio.to_thread.run_sync(
+                        gen.update_rows, d.fk, key, start, min(total, start + batch_size))
+                    await session.update(table, key, d.fk.columns, rows)
+    return session.undo_token
+
+
+async def _write_all(session: Any, table: Any, gen: TableGen,
+                     receive: ObjectReceiveStream[list[tuple[Any, ...]]],
+                     result: LoadResult, progress: Progress | None) -> None:
+    async with receive:
+        async for rows in receive:
+            await session.write(table, gen.write_columns, rows)
+            result.rows[table.name] = result.rows.get(table.name, 0) + len(rows)
+            if progress:
+                progress(table.name, len(rows))
+
+
+def _row_key(table: Any) -> tuple[str, ...]:
+    if table.primary_key is not None:
+        return tuple(table.primary_key.columns)
+    for key in table.uniques:
+        if all(not table.column(c).nullable for c in key.columns):
+            return tuple(key.columns)
+    raise LoadError(f"{table.name}: no key to update deferred FKs by")

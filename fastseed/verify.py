@@ -1,0 +1,98 @@
+"""Check a loaded database with SQL: row counts, orphaned foreign keys, duplicate keys."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import anyio
+
+from fastseed.dialects.base import Adapter
+from fastseed.schema import Catalog, TableName
+
+
+@dataclass
+class TableCheck:
+    table: TableName
+    rows: int = 0
+    expected: int | None = None
+    orphans: dict[str, int] = field(default_factory=dict)
+    """FK name -> rows pointing at no parent."""
+    duplicates: dict[str, int] = field(default_factory=dict)
+    """Unique key name -> surplus rows sharing a value."""
+
+    @property
+    def ok(self) -> bool:
+        return (
+            not any(self.orphans.values())
+            and not any(self.duplicates.values())
+            and (self.expected is None or self.rows == self.expected)
+        )
+
+
+@dataclass
+class VerifyResult:
+    tables: list[TableCheck]
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return all(t.ok for t in self.tables)
+
+    def failures(self) -> list[str]:
+        out = []
+        for t in self.tables:
+            if t.expected is not None and t.rows != t.expected:
+                out.append(f"{t.table}: {t.rows} rows, expected {t.expected}")
+            out += [f"{t.table}: {n} orphaned rows for FK {fk}" for fk, n in t.orphans.items() if n]
+            out += [f"{t.table}: {n} duplicate rows for key {k}" for k, n in t.duplicates.items()
+                    if n]
+        return out
+
+
+async def verify(adapter: Adapter, catalog: Catalog, *,
+                 expected: Mapping[TableName, int] | None = None,
+                 concurrency: int = 4) -> VerifyResult:
+    """Run every check; partitions are checked for their own FKs and keys, counted via parent."""
+    started = time.perf_counter()
+    checks = {name: TableCheck(name, expected=(expected or {}).get(name))
+              for name in catalog.tables}
+    limit = anyio.CapacityLimiter(concurrency if adapter.capabilities.concurrent_sessions else 1)
+
+    async def count(name: TableName) -> None:
+        async with limit:
+            checks[name].rows = await adapter.count_rows(catalog.tables[name])
+
+    async def orphans(name: TableName, fk_index: int) -> None:
+        table = catalog.tables[name]
+        fk = table.foreign_keys[fk_index]
+        parent = catalog.tables.get(fk.ref_table)
+        if parent is None:
+            return
+        async with limit:
+            checks[name].orphans[fk.name] = await adapter.count_orphans(table, fk, parent)
+
+    async def duplicates(name: TableName, key_index: int) -> None:
+        table = catalog.tables[name]
+        key = table.all_uniques[key_index]
+        async with limit:
+            checks[name].duplicates[key.name] = await adapter.count_duplicates(table, key)
+
+    async with anyio.create_task_group() as tg:
+        for name, table in sorted(catalog.tables.items()):
+            tg.start_soon(count, name)
+            for i in range(len(table.foreign_keys)):
+                tg.start_soon(orphans, name, i)
+            for i in range(len(table.all_uniques)):
+                tg.start_soon(duplicates, name, i)
+    shown = [c for n, c in sorted(checks.items()) if catalog.tables[n].partition_of is None]
+    # a partition's violations are reported on its parent's line
+    for n, c in checks.items():
+        parent = catalog.tables[n].partition_of
+        if parent is not None and parent in checks:
+            for fk, v in c.orphans.items():
+                checks[parent].orphans[f"{n.name}.{fk}"] = v
+            for k, v in c.duplicates.items():
+                checks[parent].duplicates[f"{n.name}.{k}"] = v
+    return VerifyResult(shown, time.perf_counter() - started)

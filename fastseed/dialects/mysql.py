@@ -1,0 +1,711 @@
+"""MySQL and MariaDB on aiomysql: information_schema reflection, multi-row INSERT or
+LOAD DATA LOCAL INFILE from memory, FOREIGN_KEY_CHECKS=0 for hard cycles, key-based undo.
+
+Server differences (MariaDB vs MySQL 8, version) are detected once in `open` and stay here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, TypeVar
+
+import aiomysql
+import anyio
+import pymysql.err
+
+from fastseed.dialects import mysql_reflect as rf
+from fastseed.dialects import mysql_values as mv
+from fastseed.dialects.base import Adapter, Capabilities, Session
+from fastseed.errors import ConnectError, FastseedError, LoadError, UsageError
+from fastseed.schema import Catalog, Column, ForeignKey, Kind, Table, TableName
+from fastseed.url import DatabaseURL
+
+T = TypeVar("T")
+
+_MEMORY_INFILE = mv.install_memory_infile()
+
+# Server error codes: 1044/1045 access denied, 1049 unknown database; client (CR_*) errors
+# are 2000-2999 and mean the connection is gone or was never made.
+_USAGE_ERRORS = {1044, 1045, 1049, 1698}
+_LOCAL_INFILE_REFUSED = {1148, 2068, 3948}  # server off / client off / MySQL 8 wording
+_PACKET_MARGIN = 64 * 1024
+# Bigger INSERT statements stop paying off well before max_allowed_packet (measured in
+# tests/test_mysql_adapter.py::test_load_path_speed); 4 MB keeps server-side parse memory small.
+_INSERT_BYTES_CAP = 4 * 1024 * 1024
+_PLACEHOLDER_LIMIT = 65_535
+_UNDO_CHUNK_BYTES = 512 * 1024
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    """Facts read once at connect."""
+
+    version: str
+    mariadb: bool
+    version_tuple: tuple[int, ...]
+    lower_case_table_names: int
+    max_allowed_packet: int
+    local_infile: bool
+    autoinc_lock_mode: int
+    sql_mode: str
+    database: str
+
+    @property
+    def has_check_constraints(self) -> bool:
+        # MariaDB enforces CHECK since 10.2.1; MySQL parses but ignores it before 8.0.16.
+        if self.mariadb:
+            return self.version_tuple >= (10, 2, 1)
+        return self.version_tuple >= (8, 0, 16)
+
+
+_INFO_SQL = (
+    "SELECT VERSION(), @@lower_case_table_names, @@max_allowed_packet, @@local_infile, "
+    "@@innodb_autoinc_lock_mode, @@GLOBAL.sql_mode, DATABASE()"
+)
+
+
+def _session_sql_mode(global_mode: str) -> str:
+    """The server's mode, made strict (no silent truncation), with literal 0 kept in
+    AUTO_INCREMENT columns (generated keys may start at 0) and backslash escapes on (our
+    literal escaping relies on them)."""
+    modes = [m for m in global_mode.split(",") if m and m != "NO_BACKSLASH_ESCAPES"]
+    for wanted in ("STRICT_ALL_TABLES", "NO_AUTO_VALUE_ON_ZERO"):
+        if wanted not in modes:
+            modes.append(wanted)
+    return ",".join(modes)
+
+
+async def _coro(aw: Awaitable[T]) -> T:
+    """aiomysql returns awaitable context managers that `asyncio.wait_for` cannot wrap."""
+    return await aw
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _error_code(exc: BaseException) -> int | None:
+    args = getattr(exc, "args", ())
+    return args[0] if args and isinstance(args[0], int) else None
+
+
+def _is_connection_error(exc: BaseException) -> bool:
+    code = _error_code(exc)
+    if isinstance(exc, pymysql.err.Error) and code is not None:
+        return 2000 <= code < 3000 or (isinstance(exc, pymysql.err.InterfaceError))
+    return isinstance(exc, OSError | ConnectionError | asyncio.IncompleteReadError | TimeoutError)
+
+
+def _percent_safe(sql: str) -> str:
+    """Double `%` inside quoted identifiers and string literals.
+
+    PyMySQL applies `sql % args` whenever arguments are given, so a table named `pct%` or a
+    LIKE pattern would break the formatting; bare `%s` placeholders are left alone.
+    """
+    out: list[str] = []
+    quote: str | None = None
+    for ch in sql:
+        if quote:
+            out.append("%%" if ch == "%" else ch)
+            if ch == quote:
+                quote = None
+        else:
+            out.append(ch)
+            if ch in "`'\"":
+                quote = ch
+    return "".join(out)
+
+
+@dataclass
+class _UndoEntry:
+    """What identifies the rows one session wrote to one table.
+
+    `runs` holds (lo, hi) ranges of a single integer key; `keys` holds literal key tuples; in
+    `rows` mode (no usable key) `keys` holds whole rows, deleted one matching row per copy.
+    """
+
+    table: TableName
+    columns: tuple[str, ...]
+    mode: str  # 'range', 'keys' or 'rows'
+    runs: list[tuple[int, int]] = field(default_factory=list)
+    keys: list[tuple[str, ...]] = field(default_factory=list)
+
+
+@dataclass
+class MySQLUndoToken:
+    """Per table, in write order, the keys of the rows one session inserted."""
+
+    entries: list[_UndoEntry] = field(default_factory=list)
+
+    def entry(self, table: TableName, columns: tuple[str, ...], mode: str) -> _UndoEntry:
+        for e in self.entries:
+            if e.table == table and e.columns == columns and e.mode == mode:
+                return e
+        e = _UndoEntry(table, columns, mode)
+        self.entries.append(e)
+        return e
+
+    def __bool__(self) -> bool:
+        return any(e.runs or e.keys for e in self.entries)
+
+
+def _add_runs(runs: list[tuple[int, int]], values: list[int]) -> None:
+    values.sort()
+    lo = hi = values[0]
+    for v in values[1:]:
+        if v == hi + 1:
+            hi = v
+            continue
+        runs.append((lo, hi))
+        lo = hi = v
+    if runs and runs[-1][1] + 1 == lo:
+        runs[-1] = (runs[-1][0], hi)
+    else:
+        runs.append((lo, hi))
+
+
+class MySQLSession(Session):
+    """One pooled connection inside one transaction."""
+
+    def __init__(self, adapter: MySQLAdapter, conn: aiomysql.Connection) -> None:
+        self._adapter = adapter
+        self._conn = conn
+        self._checks_off = False
+        self._serial = 0
+        self.undo_token = MySQLUndoToken()
+
+    # -- statements ----------------------------------------------------------------------------
+
+    async def _run(self, sql: str, *, table: TableName | None = None) -> aiomysql.Cursor:
+        try:
+            cur = await self._adapter._bounded(self._conn.cursor(), self._adapter._stmt_timeout)
+            await self._adapter._bounded(cur.execute(sql), self._adapter._stmt_timeout)
+            return cur
+        except FastseedError:
+            raise
+        except Exception as exc:
+            raise self._adapter._failure(exc, table) from None
+
+    async def defer(self, table: Table, fk: ForeignKey) -> None:
+        # InnoDB has no deferred constraints: turn FK checks off for this session only; the
+        # loader verifies the FK afterwards. Restored before the connection goes back.
+        if not self._checks_off:
+            await self._run("SET SESSION FOREIGN_KEY_CHECKS = 0", table=table.name)
+            self._checks_off = True
+
+    async def write(
+        self, table: Table, columns: Sequence[Column], rows: list[tuple[Any, ...]]
+    ) -> None:
+        if not rows:
+            return
+        plan = self._key_plan(table, columns)
+        use_infile = self._adapter.load_path == "infile" and plan[0] != "auto"
+        if use_infile:
+            try:
+                await self._load_data(self._adapter.qualify(table.name), table.name, columns, rows)
+            except _InfileRefused:
+                self._adapter._infile_refused()
+                use_infile = False
+        if not use_infile:
+            first_ids = await self._insert(
+                self._adapter.qualify(table.name), table.name, columns, rows
+            )
+        else:
+            first_ids = []
+        self._track(table, columns, rows, plan, first_ids)
+
+    async def _insert(
+        self, target: str, name: TableName, columns: Sequence[Column], rows: list[tuple[Any, ...]]
+    ) -> list[tuple[int, int]]:
+        """Multi-row INSERTs; returns (first AUTO_INCREMENT id, row count) per statement."""
+        convs = mv.sql_converters(columns)
+        names = ", ".join(self._adapter.quote(c.name) for c in columns)
+        head = f"INSERT INTO {target} ({names}) VALUES "
+        limit_bytes = self._adapter._insert_bytes - len(head.encode())
+        limit_rows = max(1, _PLACEHOLDER_LIMIT // max(1, len(columns)))
+        ids: list[tuple[int, int]] = []
+        parts: list[str] = []
+        size = 0
+        for row in rows:
+            lit = mv.sql_row(convs, row)
+            n = len(lit) if lit.isascii() else len(lit.encode())
+            if parts and (size + n + 1 > limit_bytes or len(parts) >= limit_rows):
+                cur = await self._run(head + ",".join(parts), table=name)
+                ids.append((cur.lastrowid or 0, len(parts)))
+                parts, size = [], 0
+            parts.append(lit)
+            size += n + 1
+        if parts:
+            cur = await self._run(head + ",".join(parts), table=name)
+            ids.append((cur.lastrowid or 0, len(parts)))
+        return ids
+
+    async def _load_data(
+        self, target: str, name: TableName, columns: Sequence[Column], rows: list[tuple[Any, ...]]
+    ) -> None:
+        targets, sets = mv.tsv_targets(columns, self._adapter.quote)
+        payload = mv.tsv_payload(mv.tsv_converters(columns), rows)
+        mv.enable_memory_infile(self._conn)
+        fname = mv.register_infile(self._conn, payload)
+        sql = (
+            f"LOAD DATA LOCAL INFILE '{fname}' INTO TABLE {target} CHARACTER SET utf8mb4 "
+            "FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' "
+            f"{targets}{sets}"
+        )
+        try:
+            cur = await self._run(sql, table=name)
+        except LoadError as exc:
+            if exc.code in _LOCAL_INFILE_REFUSED:
+                raise _InfileRefused from None
+            raise
+        finally:
+            mv.forget_infile(self._conn, fname)
+        # LOAD DATA LOCAL behaves as IGNORE (the server cannot stop the client mid-file): bad
+        # rows become warnings and are skipped. Any warning or a short count is a failure.
+        warnings = getattr(getattr(self._conn, "_result", None), "warning_count", 0)
+        if cur.rowcount != len(rows) or warnings:
+            wcur = await self._run("SHOW WARNINGS LIMIT 1", table=name)
+            first = await wcur.fetchone()
+            detail = f"error {first[1]}: {first[2]}" if first else "rows were skipped"
+            raise LoadError(
+                f"load into {name} failed: {_one_line(detail)} "
+                f"({cur.rowcount} of {len(rows)} rows loaded)"
+            )
+
+    async def update(
+        self,
+        table: Table,
+        key: Sequence[str],
+        columns: Sequence[str],
+        rows: list[tuple[Any, ...]],
+    ) -> None:
+        if not rows:
+            return
+        self._serial += 1
+        tmp = self._adapter.quote(f"_fastseed_upd_{id(self)}_{self._serial}")
+        q = self._adapter.quote
+        cols = [table.column(c) for c in (*key, *columns)]
+        # Index the key when its types allow one (TEXT/BLOB keys would need a prefix length).
+        indexable = all(
+            table.column(k).type.kind not in {Kind.JSON, Kind.GEOMETRY}
+            and not (
+                table.column(k).type.kind in {Kind.TEXT, Kind.BINARY}
+                and table.column(k).type.length is None
+            )
+            for k in key
+        )
+        pk = f"(PRIMARY KEY ({', '.join(q(k) for k in key)})) " if indexable else ""
+        # CREATE/DROP TEMPORARY TABLE do not commit the surrounding transaction.
+        await self._run(
+            f"CREATE TEMPORARY TABLE {tmp} {pk}SELECT {', '.join(q(c.name) for c in cols)} "
+            f"FROM {self._adapter.qualify(table.name)} LIMIT 0",
+            table=table.name,
+        )
+        try:
+            await self._insert(tmp, table.name, cols, rows)
+            on = " AND ".join(f"t.{q(k)} = u.{q(k)}" for k in key)
+            assign = ", ".join(f"t.{q(c)} = u.{q(c)}" for c in columns)
+            await self._run(
+                f"UPDATE {self._adapter.qualify(table.name)} t JOIN {tmp} u ON {on} SET {assign}",
+                table=table.name,
+            )
+        finally:
+            await self._run(f"DROP TEMPORARY TABLE IF EXISTS {tmp}", table=table.name)
+
+    # -- undo bookkeeping ----------------------------------------------------------------------
+
+    def _key_plan(self, table: Table, columns: Sequence[Column]) -> tuple[str, tuple[str, ...]]:
+        """How to identify this write's rows: ('range'|'keys', key) for a written key,
+        ('auto', (col,)) for an unwritten AUTO_INCREMENT key, ('rows', all columns) otherwise."""
+        written = {c.name for c in columns}
+        for key in table.all_uniques:
+            if set(key.columns) <= written:
+                col = table.column(key.columns[0])
+                single_int = len(key.columns) == 1 and col.type.kind == Kind.INTEGER
+                return ("range" if single_int else "keys"), key.columns
+        pk = table.primary_key
+        if (
+            pk
+            and len(pk.columns) == 1
+            and table.column(pk.columns[0]).identity
+            # Lock mode 2 may interleave ids of concurrent multi-row INSERTs.
+            and self._adapter.server.autoinc_lock_mode != 2
+        ):
+            return "auto", pk.columns
+        return "rows", tuple(c.name for c in columns)
+
+    def _track(
+        self,
+        table: Table,
+        columns: Sequence[Column],
+        rows: list[tuple[Any, ...]],
+        plan: tuple[str, tuple[str, ...]],
+        first_ids: list[tuple[int, int]],
+    ) -> None:
+        mode, key = plan
+        token = self.undo_token
+        if mode == "auto":
+            runs = token.entry(table.name, key, "range").runs
+            for first, count in first_ids:
+                _add_runs(runs, list(range(first, first + count)))
+            return
+        index = {c.name: i for i, c in enumerate(columns)}
+        positions = [index[k] for k in key]
+        if mode == "range":
+            p = positions[0]
+            values = [int(r[p]) for r in rows if r[p] is not None]
+            if values:
+                _add_runs(token.entry(table.name, key, "range").runs, values)
+            leftovers = [r for r in rows if r[p] is None]
+        elif mode == "keys":
+            convs = mv.sql_converters([columns[p] for p in positions])
+            keys = token.entry(table.name, key, "keys").keys
+            leftovers = []
+            for r in rows:
+                vals = tuple(r[p] for p in positions)
+                if any(v is None for v in vals):
+                    leftovers.append(r)  # NULLs never collide, so the key does not identify it
+                else:
+                    keys.append(mv.sql_literals(convs, vals))
+        else:
+            leftovers = rows
+        if leftovers:
+            convs = mv.sql_converters(columns)
+            all_cols = tuple(c.name for c in columns)
+            token.entry(table.name, all_cols, "rows").keys.extend(
+                mv.sql_literals(convs, r) for r in leftovers
+            )
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    async def _restore(self) -> None:
+        if self._checks_off and not self._conn.closed:
+            try:
+                await self._adapter._bounded(
+                    self._conn.query("SET SESSION FOREIGN_KEY_CHECKS = 1"), self._adapter._timeout
+                )
+                self._checks_off = False
+            except Exception:
+                self._conn.close()  # never hand out a connection with checks off
+
+    async def _rollback(self) -> None:
+        if self._conn.closed:
+            return  # the server rolls back a transaction whose connection is gone
+        try:
+            await self._adapter._bounded(self._conn.rollback(), self._adapter._timeout)
+        except Exception:
+            self._conn.close()
+
+
+class _InfileRefused(Exception):
+    """The server or client refused LOAD DATA LOCAL; fall back to INSERT."""
+
+
+class MySQLAdapter(Adapter):
+    name: ClassVar[str] = "mysql"
+    quote_char: ClassVar[str] = "`"
+
+    def __init__(self, url: DatabaseURL) -> None:
+        super().__init__(url)
+        self._pool: aiomysql.Pool | None = None
+        self._timeout = 10.0
+        self._stmt_timeout = 120.0
+        self._insert_bytes = _INSERT_BYTES_CAP
+        self.load_path = "insert"
+        """'infile' (LOAD DATA LOCAL from memory) or 'insert' (multi-row INSERT)."""
+        self.server: ServerInfo
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    @classmethod
+    async def open(
+        cls, url: DatabaseURL, *, pool_size: int = 4, timeout: float = 10.0
+    ) -> MySQLAdapter:
+        self = cls(url)
+        self._timeout = timeout
+        # A load statement may legitimately run far longer than a connect.
+        self._stmt_timeout = max(60.0, timeout * 12)
+        params = dict(url.params)
+        base = dict(
+            host=url.host or "localhost",
+            port=url.port or 3306,
+            user=url.user or "root",
+            password=url.password or "",
+            db=url.database,
+            charset="utf8mb4",
+            autocommit=True,
+            local_infile=_MEMORY_INFILE,
+            connect_timeout=timeout,
+        )
+        if url.host and url.host.startswith("/"):
+            base["unix_socket"] = url.host
+        probe = await self._connect(aiomysql.connect(**base))
+        try:
+            cur = await self._bounded(probe.cursor(), timeout)
+            await self._bounded(cur.execute(_INFO_SQL), timeout)
+            row = await cur.fetchone()
+        except Exception as exc:
+            raise self._connect_error(exc) from None
+        finally:
+            probe.close()
+        version = rf.text(row[0]) or ""
+        self.server = ServerInfo(
+            version=version,
+            mariadb="mariadb" in version.lower(),
+            version_tuple=tuple(int(x) for x in re.findall(r"\d+", version.split("-")[0])[:3]),
+            lower_case_table_names=int(row[1] or 0),
+            max_allowed_packet=int(row[2]),
+            local_infile=bool(int(row[3] or 0)),
+            autoinc_lock_mode=int(row[4] if row[4] is not None else 1),
+            sql_mode=rf.text(row[5]) or "",
+            database=rf.text(row[6]) or (url.database or ""),
+        )
+        self._insert_bytes = min(_INSERT_BYTES_CAP, self.server.max_allowed_packet - _PACKET_MARGIN)
+        lock_wait = max(int(timeout * 3), 30)
+        init = (
+            f"SET SESSION time_zone = '+00:00', "
+            f"sql_mode = '{_session_sql_mode(self.server.sql_mode)}', "
+            f"lock_wait_timeout = {lock_wait}, innodb_lock_wait_timeout = {lock_wait}"
+        )
+        wanted = params.get("load", "infile")
+        if wanted not in {"infile", "insert"}:
+            raise UsageError(
+                f"unknown load= option {wanted!r} in the URL: use load=infile or load=insert"
+            )
+        can_infile = _MEMORY_INFILE and self.server.local_infile
+        self.load_path = "infile" if wanted == "infile" and can_infile else "insert"
+        self._set_capabilities()
+        self._pool = await self._connect(
+            aiomysql.create_pool(minsize=1, maxsize=max(1, pool_size), init_command=init, **base)
+        )
+        return self
+
+    def _set_capabilities(self) -> None:
+        self.capabilities = Capabilities(
+            deferrable_constraints=False,
+            force_defer_any_fk=True,
+            concurrent_sessions=True,
+            checks_fk_per_row=True,
+            load_method="LOAD DATA LOCAL INFILE"
+            if self.load_path == "infile"
+            else "multi-row INSERT",
+        )
+
+    def _infile_refused(self) -> None:
+        self.load_path = "insert"
+        self._set_capabilities()
+
+    async def _connect(self, aw: Awaitable[T]) -> T:
+        try:
+            return await asyncio.wait_for(_coro(aw), self._timeout)
+        except Exception as exc:
+            raise self._connect_error(exc) from None
+
+    def _connect_error(self, exc: BaseException) -> FastseedError:
+        where = self.url.redacted()
+        code = _error_code(exc)
+        msg = self._scrub(
+            _one_line(exc.args[1] if code is not None and len(exc.args) > 1 else str(exc))
+        )
+        if code in _USAGE_ERRORS:
+            return UsageError(f"cannot use {where}: {msg} (MySQL error {code})")
+        if isinstance(exc, TimeoutError):
+            msg = f"no answer within {self._timeout:g}s"
+        return ConnectError(f"cannot connect to {where}: {msg or type(exc).__name__}")
+
+    def _scrub(self, text: str) -> str:
+        pw = self.url.password
+        return text.replace(pw, "***") if pw else text
+
+    def _failure(self, exc: BaseException, table: TableName | None) -> FastseedError:
+        code = _error_code(exc)
+        msg = self._scrub(
+            _one_line(exc.args[1] if code is not None and len(exc.args) > 1 else str(exc))
+        )
+        if isinstance(exc, TimeoutError):
+            return ConnectError(f"{self.url.redacted()}: no answer within {self._stmt_timeout:g}s")
+        if _is_connection_error(exc):
+            return ConnectError(
+                f"lost connection to {self.url.redacted()}: {msg or type(exc).__name__}"
+            )
+        what = f"load into {table} failed" if table else "query failed"
+        err = LoadError(f"{what}: MySQL error {code}: {msg}" if code else f"{what}: {msg}")
+        err.code = code  # type: ignore[attr-defined]
+        return err
+
+    async def _bounded(self, aw: Awaitable[T], timeout: float) -> T:
+        return await asyncio.wait_for(_coro(aw), timeout)
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            await self._pool.wait_closed()
+            self._pool = None
+
+    @asynccontextmanager
+    async def _connection(self) -> AsyncIterator[aiomysql.Connection]:
+        assert self._pool is not None, "adapter is closed"
+        try:
+            conn = await asyncio.wait_for(_coro(self._pool.acquire()), self._timeout)
+        except Exception as exc:
+            raise self._connect_error(exc) from None
+        try:
+            yield conn
+        finally:
+            self._pool.release(conn)
+
+    # -- plain queries -------------------------------------------------------------------------
+
+    async def _query(self, sql: str, args: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
+        async with self._connection() as conn:
+            try:
+                cur = await conn.cursor()
+                if args:
+                    await self._bounded(
+                        cur.execute(_percent_safe(sql), tuple(args)), self._stmt_timeout
+                    )
+                else:
+                    await self._bounded(cur.execute(sql), self._stmt_timeout)
+                return list(await cur.fetchall())
+            except Exception as exc:
+                raise self._failure(exc, None) from None
+
+    async def fetch_value(self, sql: str, *args: Any) -> Any:
+        rows = await self._query(sql, args)
+        return rows[0][0] if rows else None
+
+    async def fetch_row(self, sql: str, *args: Any) -> tuple[Any, ...]:
+        rows = await self._query(sql, args)
+        return tuple(rows[0]) if rows else ()
+
+    async def execute(self, sql: str) -> None:
+        await self._query(sql)
+
+    # -- reflection ----------------------------------------------------------------------------
+
+    async def reflect(self, *, schemas: Sequence[str] | None = None) -> Catalog:
+        names = list(schemas) if schemas else [self.server.database]
+        marks = ", ".join(["%s"] * len(names))
+
+        async def q(sql: str) -> list[tuple[Any, ...]]:
+            return await self._query(sql.format(schemas=marks), names)
+
+        checks_sql = rf.CHECKS_MARIADB_SQL if self.server.mariadb else rf.CHECKS_MYSQL_SQL
+        rows = rf.CatalogRows(
+            tables=await q(rf.TABLES_SQL),
+            columns=await q(rf.COLUMNS_SQL),
+            uniques=await q(rf.UNIQUES_SQL),
+            foreign_keys=await q(rf.FOREIGN_KEYS_SQL),
+            checks=await q(checks_sql) if self.server.has_check_constraints else [],
+            partitions=await q(rf.PARTITIONS_SQL),
+            charsets=await self._query(rf.CHARSETS_SQL),
+        )
+        return rf.build_catalog(
+            rows,
+            mariadb=self.server.mariadb,
+            case_insensitive=self.server.lower_case_table_names != 0,
+            server_version=self.server.version,
+        )
+
+    # -- loading -------------------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[MySQLSession]:
+        async with self._connection() as conn:
+            sess = MySQLSession(self, conn)
+            try:
+                await sess._run("START TRANSACTION")
+                try:
+                    yield sess
+                except BaseException:
+                    # Shielded so a cancelled task still rolls back (or drops the connection,
+                    # which makes the server roll back) instead of leaving it half-done.
+                    with anyio.CancelScope(shield=True):
+                        await sess._rollback()
+                    raise
+                await sess._run("COMMIT")
+            finally:
+                with anyio.CancelScope(shield=True):
+                    await sess._restore()
+
+    async def undo(self, tokens: Sequence[Any]) -> None:
+        """Delete exactly the rows the sessions recorded, tables in reverse write order.
+
+        FK checks are off for the undo transaction: it removes only rows fastseed wrote, and a
+        hard cycle (store ↔ staff) has no child-first order. No cascade runs with checks off,
+        so rows that existed before the run are never touched.
+        """
+        entries = [e for tok in tokens if tok for e in reversed(tok.entries)]
+        if not entries:
+            return
+        async with self._connection() as conn:
+            sess = MySQLSession(self, conn)
+            await sess._run("SET SESSION FOREIGN_KEY_CHECKS = 0")
+            sess._checks_off = True
+            try:
+                await sess._run("START TRANSACTION")
+                try:
+                    for e in entries:
+                        for sql in self._undo_statements(e):
+                            await sess._run(sql, table=e.table)
+                except BaseException:
+                    with anyio.CancelScope(shield=True):
+                        await sess._rollback()
+                    raise
+                await sess._run("COMMIT")
+            finally:
+                with anyio.CancelScope(shield=True):
+                    await sess._restore()
+
+    def _undo_statements(self, e: _UndoEntry) -> list[str]:
+        target = self.qualify(e.table)
+        cols = [self.quote(c) for c in e.columns]
+        out: list[str] = []
+        if e.mode == "range":
+            col = cols[0]
+            for i in range(0, len(e.runs), 200):
+                conds = " OR ".join(
+                    f"{col} = {lo}" if lo == hi else f"{col} BETWEEN {lo} AND {hi}"
+                    for lo, hi in e.runs[i : i + 200]
+                )
+                out.append(f"DELETE FROM {target} WHERE {conds}")
+        elif e.mode == "keys":
+            lhs = cols[0] if len(cols) == 1 else "(" + ", ".join(cols) + ")"
+            chunk: list[str] = []
+            size = 0
+            for key in e.keys:
+                lit = key[0] if len(key) == 1 else "(" + ",".join(key) + ")"
+                chunk.append(lit)
+                size += len(lit) + 1
+                if size > _UNDO_CHUNK_BYTES:
+                    out.append(f"DELETE FROM {target} WHERE {lhs} IN ({','.join(chunk)})")
+                    chunk, size = [], 0
+            if chunk:
+                out.append(f"DELETE FROM {target} WHERE {lhs} IN ({','.join(chunk)})")
+        else:
+            # No key: identical rows are indistinguishable, so deleting as many copies as we
+            # wrote restores the table's previous contents exactly.
+            for row, copies in Counter(e.keys).items():
+                conds = " AND ".join(f"{c} <=> {v}" for c, v in zip(cols, row, strict=True))
+                out.append(f"DELETE FROM {target} WHERE {conds} LIMIT {copies}")
+        return out
+
+    async def reset_sequences(self, tables: Sequence[Table]) -> None:
+        for table in tables:
+            auto = [c for c in table.columns if c.identity]
+            if not auto:
+                continue
+            top = await self.fetch_value(
+                f"SELECT MAX({self.quote(auto[0].name)}) FROM {self.qualify(table.name)}"
+            )
+            if top is None:
+                continue
+            # InnoDB never moves the counter below MAX+1, so this only ever moves it forward.
+            await self.execute(
+                f"ALTER TABLE {self.qualify(table.name)} AUTO_INCREMENT = {int(top) + 1}"
+            )

@@ -1,0 +1,287 @@
+"""Canonical Python values → MySQL SQL literals (multi-row INSERT) or LOAD DATA fields.
+
+Converters are chosen once per column (by `Kind`) and then applied to every value of a batch,
+so the per-value cost is one small function call. Values become literals in the statement text
+instead of bind parameters: PyMySQL interpolates parameters client-side anyway, and building the
+text ourselves avoids its `%`-formatting pass (which would also trip over a `%` in an
+identifier) and its per-value type dispatch.
+
+Also holds the in-memory source for LOAD DATA LOCAL INFILE (see `MemoryInfile`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import io
+import json
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from aiomysql import connection as _aioconnection
+from pymysql.err import OperationalError
+
+from fastseed.schema import Column, Kind
+
+Convert = Callable[[Any], str]
+
+# `\032` (Ctrl-Z) is escaped too because the MySQL client library does so (Windows EOF).
+_SQL_ESCAPES = str.maketrans(
+    {"\\": "\\\\", "'": "\\'", '"': '\\"', "\0": "\\0", "\n": "\\n", "\r": "\\r", "\032": "\\Z"}
+)
+# LOAD DATA with ESCAPED BY '\\': only the escape, the separators and NUL need escaping.
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\0": "\\0"})
+
+NULL_FIELD = "\\N"
+
+
+def _as_text(value: Any) -> str:
+    """A canonical value of a text-like kind as the text MySQL should store."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, decimal.Decimal):
+        return format(value, "f")
+    if isinstance(value, dt.datetime):
+        return _datetime_text(value)
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return _timedelta_text(value)
+    if isinstance(value, list | dict):
+        # ARRAY has no MySQL type; arrays and documents are stored as JSON text.
+        return json.dumps(value, default=str, ensure_ascii=False)
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "surrogateescape")
+    return str(value)  # int, float, uuid.UUID, ipaddress objects
+
+
+def _datetime_text(value: dt.datetime) -> str:
+    if value.tzinfo is not None:
+        # Sessions run with time_zone '+00:00', so naive UTC is what DATETIME stores and what
+        # TIMESTAMP converts from.
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value.isoformat(sep=" ")
+
+
+def _timedelta_text(value: dt.timedelta) -> str:
+    micros = (value.days * 86400 + value.seconds) * 1_000_000 + value.microseconds
+    sign = "-" if micros < 0 else ""
+    secs, frac = divmod(abs(micros), 1_000_000)
+    hours, rest = divmod(secs, 3600)
+    return f"{sign}{hours}:{rest // 60:02d}:{rest % 60:02d}.{frac:06d}"
+
+
+def _bits_int(value: Any) -> int:
+    """BIT values arrive as '0'/'1' digit strings; ints and bytes are accepted too."""
+    if isinstance(value, str):
+        return int(value, 2) if value else 0
+    if isinstance(value, bytes):
+        return int.from_bytes(value, "big")
+    return int(value)
+
+
+# -- SQL literals ------------------------------------------------------------------------------
+
+
+def _sql_text(value: Any) -> str:
+    return "'" + _as_text(value).translate(_SQL_ESCAPES) + "'"
+
+
+def _sql_int(value: Any) -> str:
+    return str(int(value))
+
+
+def _sql_bool(value: Any) -> str:
+    return "1" if value else "0"
+
+
+def _sql_number(value: Any) -> str:
+    if isinstance(value, decimal.Decimal):
+        return format(value, "f")
+    return repr(float(value)) if isinstance(value, float) else str(value)
+
+
+def _sql_binary(value: Any) -> str:
+    data = value if isinstance(value, bytes) else _as_text(value).encode()
+    return "X'" + data.hex() + "'"
+
+
+def _sql_bit(value: Any) -> str:
+    return str(_bits_int(value))
+
+
+def _sql_geometry(value: Any) -> str:
+    if isinstance(value, bytes):
+        return "ST_GeomFromWKB(X'" + value.hex() + "')"
+    return "ST_GeomFromText(" + _sql_text(value) + ")"
+
+
+_SQL_BY_KIND: dict[Kind, Convert] = {
+    Kind.INTEGER: _sql_int,
+    Kind.YEAR: _sql_int,
+    Kind.BOOLEAN: _sql_bool,
+    Kind.NUMERIC: _sql_number,
+    Kind.MONEY: _sql_number,
+    Kind.FLOAT: _sql_number,
+    Kind.BINARY: _sql_binary,
+    Kind.BIT: _sql_bit,
+    Kind.GEOMETRY: _sql_geometry,
+}
+
+
+def sql_converters(columns: Sequence[Column]) -> list[Convert]:
+    """One literal converter per column (NULL is handled by the caller)."""
+    return [_SQL_BY_KIND.get(c.type.kind, _sql_text) for c in columns]
+
+
+def sql_row(converters: Sequence[Convert], row: Sequence[Any]) -> str:
+    return (
+        "("
+        + ",".join(
+            "NULL" if v is None else conv(v) for conv, v in zip(converters, row, strict=True)
+        )
+        + ")"
+    )
+
+
+def sql_literals(converters: Sequence[Convert], row: Sequence[Any]) -> tuple[str, ...]:
+    return tuple("NULL" if v is None else conv(v) for conv, v in zip(converters, row, strict=True))
+
+
+# -- LOAD DATA fields --------------------------------------------------------------------------
+
+
+def _tsv_text(value: Any) -> str:
+    return _as_text(value).translate(_TSV_ESCAPES)
+
+
+def _tsv_bool(value: Any) -> str:
+    return "1" if value else "0"
+
+
+def _tsv_binary(value: Any) -> str:
+    data = value if isinstance(value, bytes) else _as_text(value).encode()
+    return data.hex()
+
+
+def _tsv_bit(value: Any) -> str:
+    return str(_bits_int(value))
+
+
+_TSV_BY_KIND: dict[Kind, Convert] = {
+    Kind.INTEGER: _sql_int,
+    Kind.YEAR: _sql_int,
+    Kind.BOOLEAN: _tsv_bool,
+    Kind.NUMERIC: _sql_number,
+    Kind.MONEY: _sql_number,
+    Kind.FLOAT: _sql_number,
+    Kind.BINARY: _tsv_binary,
+    Kind.BIT: _tsv_bit,
+}
+
+# Kinds whose field is read into a user variable and converted in the SET clause: LOAD DATA
+# cannot take raw bytes safely inside a utf8mb4 file, BIT would get the digits' character codes,
+# and geometry needs parsing from WKT.
+_TSV_SET_EXPR = {
+    Kind.BINARY: "UNHEX({})",
+    Kind.BIT: "CAST({} AS UNSIGNED)",
+    Kind.GEOMETRY: "ST_GeomFromText({})",
+}
+
+
+def tsv_converters(columns: Sequence[Column]) -> list[Convert]:
+    return [_TSV_BY_KIND.get(c.type.kind, _tsv_text) for c in columns]
+
+
+def tsv_targets(columns: Sequence[Column], quote: Callable[[str], str]) -> tuple[str, str]:
+    """The LOAD DATA column list and SET clause (empty when every field loads directly)."""
+    targets: list[str] = []
+    sets: list[str] = []
+    for i, col in enumerate(columns):
+        expr = _TSV_SET_EXPR.get(col.type.kind)
+        if expr is None:
+            targets.append(quote(col.name))
+        else:
+            var = f"@v{i}"
+            targets.append(var)
+            sets.append(f"{quote(col.name)} = {expr.format(var)}")
+    return "(" + ", ".join(targets) + ")", (" SET " + ", ".join(sets)) if sets else ""
+
+
+def tsv_payload(converters: Sequence[Convert], rows: Sequence[Sequence[Any]]) -> bytes:
+    lines = [
+        "\t".join(
+            NULL_FIELD if v is None else conv(v) for conv, v in zip(converters, row, strict=True)
+        )
+        for row in rows
+    ]
+    lines.append("")
+    return "\n".join(lines).encode("utf-8")
+
+
+# -- LOAD DATA LOCAL INFILE from memory --------------------------------------------------------
+
+_INFILES_ATTR = "_fastseed_infiles"
+
+
+def register_infile(conn: Any, data: bytes) -> str:
+    """Make `data` the content the server gets when it asks this connection for the file name
+    returned here; the buffer is handed out once."""
+    buffers: dict[bytes, bytes] = getattr(conn, _INFILES_ATTR)
+    name = f"fastseed-{uuid.uuid4().hex}.tsv"
+    buffers[name.encode()] = data
+    return name
+
+
+def forget_infile(conn: Any, name: str) -> None:
+    getattr(conn, _INFILES_ATTR, {}).pop(name.encode(), None)
+
+
+def enable_memory_infile(conn: Any) -> None:
+    """Serve LOAD DATA LOCAL requests on `conn` only from registered buffers.
+
+    The server names the file it wants, so a client that allows LOCAL INFILE normally lets a
+    hostile server read any file the client can. Our connections refuse every name they did
+    not register, and no data ever touches the disk.
+    """
+    if not hasattr(conn, _INFILES_ATTR):
+        setattr(conn, _INFILES_ATTR, {})
+
+
+class _MemoryInfile(_aioconnection.LoadLocalFile):  # type: ignore[misc]
+    """aiomysql's LOAD DATA LOCAL sender, reading our connections' in-memory buffers.
+
+    aiomysql (0.3) only opens files by name (`open(filename)` in an executor); it has no hook
+    for a stream, so this subclass replaces the two methods that touch the file. Connections
+    that never called `enable_memory_infile` keep aiomysql's behaviour unchanged.
+    """
+
+    async def _open_file(self) -> None:
+        buffers: dict[bytes, bytes] | None = getattr(self.connection, _INFILES_ATTR, None)
+        if buffers is None:
+            await super()._open_file()
+            return
+        data = buffers.pop(bytes(self.filename), None)
+        if data is None:
+            raise OperationalError(1017, f"fastseed refused LOCAL INFILE request {self.filename!r}")
+        self._file_object = io.BytesIO(data)
+
+    async def _file_read(self, chunk_size: int) -> bytes:
+        if not isinstance(self._file_object, io.BytesIO):
+            chunk: bytes = await super()._file_read(chunk_size)
+            return chunk
+        return self._file_object.read(chunk_size)
+
+
+def install_memory_infile() -> bool:
+    """Route aiomysql's LOAD DATA LOCAL handling through `_MemoryInfile`; False if this
+    aiomysql version is laid out differently (then LOAD DATA is simply not used)."""
+    original = getattr(_aioconnection, "LoadLocalFile", None)
+    if original is None or not hasattr(original, "_open_file"):
+        return False
+    if original is not _MemoryInfile:
+        _aioconnection.LoadLocalFile = _MemoryInfile
+    return True

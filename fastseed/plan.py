@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 
 from fastseed.dialects.base import Capabilities, TableState
 from fastseed.errors import PlanError
-from fastseed.generate.keys import key_strategy
 from fastseed.schema import Catalog, ForeignKey, Kind, Table, TableName
 
 DEFERRABLE = "deferrable"
@@ -82,7 +81,9 @@ class Plan:
         """Raise PlanError listing every problem, if any."""
         if self.problems:
             lines = "\n  ".join(self.problems)
-            raise PlanError(f"the schema cannot be seeded as asked (nothing was written):\n  {lines}")
+            raise PlanError(
+                f"the schema cannot be seeded as asked (nothing was written):\n  {lines}"
+            )
 
 
 def _edges(catalog: Catalog) -> dict[TableName, list[tuple[ForeignKey, TableName]]]:
@@ -100,8 +101,9 @@ def _edges(catalog: Catalog) -> dict[TableName, list[tuple[ForeignKey, TableName
     return out
 
 
-def _components(nodes: list[TableName], edges: Mapping[TableName, list[tuple[ForeignKey, TableName]]]
-                ) -> list[list[TableName]]:
+def _components(
+    nodes: list[TableName], edges: Mapping[TableName, list[tuple[ForeignKey, TableName]]]
+) -> list[list[TableName]]:
     """Tarjan's strongly connected components (iterative; schemas can be large)."""
     index: dict[TableName, int] = {}
     low: dict[TableName, int] = {}
@@ -162,10 +164,14 @@ def _defer_method(table: Table, fk: ForeignKey, caps: Capabilities) -> str | Non
 _COST = {DEFERRABLE: 1, NULL_THEN_UPDATE: 10, FORCED: 50, None: 10_000}
 
 
-def _order_cycle(catalog: Catalog, members: list[TableName],
-                 edges: Mapping[TableName, list[tuple[ForeignKey, TableName]]],
-                 caps: Capabilities) -> tuple[tuple[TableName, ...], list[tuple[DeferredFK | None, str]]]:
+def _order_cycle(
+    catalog: Catalog,
+    members: list[TableName],
+    edges: Mapping[TableName, list[tuple[ForeignKey, TableName]]],
+    caps: Capabilities,
+) -> tuple[tuple[TableName, ...], list[tuple[DeferredFK | None, str]]]:
     """The member order with the cheapest set of forward FKs to defer."""
+
     def deferrals(order: tuple[TableName, ...]) -> list[tuple[DeferredFK | None, str]]:
         pos = {t: i for i, t in enumerate(order)}
         out: list[tuple[DeferredFK | None, str]] = []
@@ -173,8 +179,12 @@ def _order_cycle(catalog: Catalog, members: list[TableName],
             for fk, parent in edges[child]:
                 if parent in pos and parent != child and pos[parent] > pos[child]:
                     method = _defer_method(catalog.tables[child], fk, caps)
-                    out.append((DeferredFK(child, fk, method) if method else None,
-                                f"{child}.{fk.name} -> {parent}"))
+                    out.append(
+                        (
+                            DeferredFK(child, fk, method) if method else None,
+                            f"{child}.{fk.name} -> {parent}",
+                        )
+                    )
         return out
 
     def cost(order: tuple[TableName, ...]) -> int:
@@ -185,9 +195,14 @@ def _order_cycle(catalog: Catalog, members: list[TableName],
     else:  # greedy: repeatedly take the member with the cheapest unresolved incoming FKs
         remaining, order = list(members), []
         while remaining:
+
             def pending(t: TableName, remaining: list[TableName] = remaining) -> int:
-                return sum(_COST[_defer_method(catalog.tables[t], fk, caps)]
-                           for fk, p in edges[t] if p in remaining and p != t)
+                return sum(
+                    _COST[_defer_method(catalog.tables[t], fk, caps)]
+                    for fk, p in edges[t]
+                    if p in remaining and p != t
+                )
+
             nxt = min(remaining, key=pending)
             order.append(nxt)
             remaining.remove(nxt)
@@ -195,8 +210,12 @@ def _order_cycle(catalog: Catalog, members: list[TableName],
     return tuple(best), deferrals(tuple(best))
 
 
-def build_plan(catalog: Catalog, request: RowRequest, states: Mapping[TableName, TableState],
-               caps: Capabilities) -> Plan:
+def build_plan(
+    catalog: Catalog,
+    request: RowRequest,
+    states: Mapping[TableName, TableState],
+    caps: Capabilities,
+) -> Plan:
     """Plan the run; problems are collected, not raised (see `Plan.check`)."""
     problems: list[str] = []
     warnings: list[str] = []
@@ -212,7 +231,7 @@ def build_plan(catalog: Catalog, request: RowRequest, states: Mapping[TableName,
     sorter.prepare()
     tiers: list[tuple[Unit, ...]] = []
     while sorter.is_active():
-        ready = sorted(sorter.get_ready())
+        ready = sorted(sorter.get_ready(), key=lambda i: comps[i])
         units = []
         for i in ready:
             members = comps[i]
@@ -222,33 +241,47 @@ def build_plan(catalog: Catalog, request: RowRequest, states: Mapping[TableName,
                 order, deferrals = _order_cycle(catalog, members, edges, caps)
                 for d, label in deferrals:
                     if d is None:
-                        problems.append(f"cycle {' <-> '.join(map(str, members))}: FK {label} is "
-                                        "NOT NULL and not deferrable, and this server cannot "
-                                        "check it at commit")
+                        problems.append(
+                            f"cycle {' <-> '.join(map(str, members))}: FK {label} is "
+                            "NOT NULL and not deferrable, and this server cannot "
+                            "check it at commit"
+                        )
                 units.append(Unit(order, tuple(d for d, _ in deferrals if d is not None)))
             sorter.done(i)
         tiers.append(tuple(units))
 
     tables = _row_counts(catalog, tiers, request, states, problems, warnings)
-    return Plan(catalog, tuple(tiers), tables, tuple(problems), tuple(warnings),
-                caps.load_method)
+    return Plan(catalog, tuple(tiers), tables, tuple(problems), tuple(warnings), caps.load_method)
 
 
 def _check_tables(catalog: Catalog, tables: object, problems: list[str]) -> None:
     for table in catalog.seedable():
         if table.partitioning and not table.partitioning.bounds:
-            problems.append(f"{table.name}: partitioned table without any partition: "
-                            "no row can be inserted")
+            problems.append(
+                f"{table.name}: partitioned table without any partition: no row can be inserted"
+            )
         for col in table.columns:
-            if (col.type.kind == Kind.OTHER and not col.nullable and col.default is None
-                    and not col.generated and not col.identity):
-                problems.append(f"{table.name}.{col.name}: fastseed cannot generate values of "
-                                f"type {col.type.sql} and the column is NOT NULL without default")
+            if (
+                col.type.kind == Kind.OTHER
+                and not col.nullable
+                and col.default is None
+                and not col.generated
+                and not col.identity
+            ):
+                problems.append(
+                    f"{table.name}.{col.name}: fastseed cannot generate values of "
+                    f"type {col.type.sql} and the column is NOT NULL without default"
+                )
 
 
-def _row_counts(catalog: Catalog, tiers: list[tuple[Unit, ...]], request: RowRequest,
-                states: Mapping[TableName, TableState], problems: list[str],
-                warnings: list[str]) -> dict[TableName, TablePlan]:
+def _row_counts(
+    catalog: Catalog,
+    tiers: list[tuple[Unit, ...]],
+    request: RowRequest,
+    states: Mapping[TableName, TableState],
+    problems: list[str],
+    warnings: list[str],
+) -> dict[TableName, TablePlan]:
     from fastseed.generate.table import unique_capacity
 
     out: dict[TableName, TablePlan] = {}
@@ -269,18 +302,18 @@ def _row_counts(catalog: Catalog, tiers: list[tuple[Unit, ...]], request: RowReq
                     prows = out[pname].rows if pname in out else requested
                     required = not all(table.column(c).nullable for c in fk.columns)
                     if prows == 0 and rows > 0 and required:
-                        problems.append(f"{name}: FK {fk.name} needs rows in {pname}, "
-                                        "which this run does not fill")
+                        problems.append(
+                            f"{name}: FK {fk.name} needs rows in {pname}, "
+                            "which this run does not fill"
+                        )
                 cap, why = unique_capacity(catalog, table, fks, out, requested)
                 if cap is not None and cap < rows:
-                    warnings.append(f"{name}: {requested} rows asked, only {cap} possible ({why});"
-                                    f" loading {cap}")
+                    warnings.append(
+                        f"{name}: {requested} rows asked, only {cap} possible ({why});"
+                        f" loading {cap}"
+                    )
                     notes.append(f"capped at {cap}: {why}")
                     rows = cap
                 base = max(state.rows, max(state.key_max.values(), default=0))
                 out[name] = TablePlan(name, rows, requested, state.rows, base, tuple(notes))
-    # key strategy sanity: composite uniques made only of overlapping FK columns are rare
-    for name, tp in out.items():
-        key_strategy(catalog.tables[name], catalog.foreign_keys_of(catalog.tables[name]))
-        _ = tp
     return out

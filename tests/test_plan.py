@@ -1,0 +1,122 @@
+"""Planner: tiers, cycles and their deferral methods, refusals and capacity caps."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import BOOL, catalog, col, fk, name, table, text
+
+from fastseed.dialects.base import Capabilities
+from fastseed.errors import PlanError
+from fastseed.plan import DEFERRABLE, FORCED, NULL_THEN_UPDATE, RowRequest, build_plan
+from fastseed.schema import Partitioning
+
+PG_LIKE = Capabilities(deferrable_constraints=True, force_defer_any_fk=True)
+NO_FORCE = Capabilities(deferrable_constraints=False, force_defer_any_fk=False)
+
+
+def tiers_of(plan):
+    return [[list(map(str, u.tables)) for u in tier] for tier in plan.tiers]
+
+
+def shop():
+    users = table("users", [col("id"), col("email", text(80))], uniques=(("email",),))
+    orders = table("orders", [col("id"), col("user_id")], fks=(fk("o_u", ("user_id",), "users"),))
+    products = table("products", [col("id")])
+    items = table(
+        "items",
+        [col("order_id"), col("product_id")],
+        pk=("order_id", "product_id"),
+        fks=(fk("i_o", ("order_id",), "orders"), fk("i_p", ("product_id",), "products")),
+    )
+    return catalog(users, orders, products, items)
+
+
+def test_tiers_put_parents_first_and_siblings_together():
+    plan = build_plan(shop(), RowRequest(10), {}, PG_LIKE)
+    assert tiers_of(plan) == [
+        [["public.products"], ["public.users"]],
+        [["public.orders"]],
+        [["public.items"]],
+    ]
+    assert not plan.problems
+
+
+def test_self_reference_is_one_unit_without_deferral():
+    cats = table("cats", [col("id"), col("parent_id", nullable=True)],
+                 fks=(fk("c_p", ("parent_id",), "cats"),))
+    plan = build_plan(catalog(cats), RowRequest(10), {}, PG_LIKE)
+    assert tiers_of(plan) == [[["public.cats"]]]
+    assert plan.tiers[0][0].deferred == ()
+
+
+def _cycle(a_nullable: bool, b_nullable: bool, deferrable: bool = False):
+    a = table("a", [col("id"), col("b_id", nullable=a_nullable)],
+              fks=(fk("a_b", ("b_id",), "b", deferrable=deferrable),))
+    b = table("b", [col("id"), col("a_id", nullable=b_nullable)],
+              fks=(fk("b_a", ("a_id",), "a", deferrable=deferrable),))
+    return catalog(a, b)
+
+
+def test_nullable_cycle_defers_the_nullable_fk_by_update():
+    plan = build_plan(_cycle(True, False), RowRequest(10), {}, NO_FORCE)
+    (unit,) = plan.tiers[0]
+    assert [str(t) for t in unit.tables] == ["public.a", "public.b"]
+    assert [(d.fk.name, d.method) for d in unit.deferred] == [("a_b", NULL_THEN_UPDATE)]
+
+
+def test_deferrable_cycle_uses_deferred_constraints():
+    plan = build_plan(_cycle(False, False, deferrable=True), RowRequest(10), {}, PG_LIKE)
+    (unit,) = plan.tiers[0]
+    assert [d.method for d in unit.deferred] == [DEFERRABLE]
+
+
+def test_hard_cycle_is_checked_at_commit_where_the_server_can():
+    plan = build_plan(_cycle(False, False), RowRequest(10), {}, PG_LIKE)
+    assert [d.method for d in plan.tiers[0][0].deferred] == [FORCED]
+    assert not plan.problems
+
+
+def test_hard_cycle_is_refused_where_the_server_cannot():
+    plan = build_plan(_cycle(False, False), RowRequest(10), {}, NO_FORCE)
+    assert plan.problems and "NOT NULL and not deferrable" in plan.problems[0]
+    with pytest.raises(PlanError, match="nothing was written"):
+        plan.check()
+
+
+def test_required_parent_without_rows_is_refused():
+    plan = build_plan(shop(), RowRequest(10, {"users": 0}), {}, PG_LIKE)
+    assert any("orders" in p and "users" in p for p in plan.problems)
+
+
+def test_junction_table_is_capped_by_parent_pairs():
+    plan = build_plan(shop(), RowRequest(10, {"orders": 3, "products": 4, "items": 100}), {},
+                      PG_LIKE)
+    assert plan.tables[name("items")].rows == 12
+    assert any("items" in w and "12" in w for w in plan.warnings)
+
+
+def test_boolean_primary_key_is_capped_at_two_rows():
+    flags = table("flags", [col("id", BOOL)])
+    plan = build_plan(catalog(flags), RowRequest(10), {}, PG_LIKE)
+    assert plan.tables[name("flags")].rows == 2
+
+
+def test_short_code_key_capacity():
+    codes = table("codes", [col("code", text(2))], pk=("code",))
+    plan = build_plan(catalog(codes), RowRequest(1000), {}, PG_LIKE)
+    assert plan.tables[name("codes")].rows == 26 * 26
+
+
+def test_partitioned_table_without_partitions_is_refused():
+    t = table("events", [col("id")])
+    t = type(t)(t.name, t.columns, t.primary_key, partitioning=Partitioning("range", ("id",), ()))
+    plan = build_plan(catalog(t), RowRequest(10), {}, PG_LIKE)
+    assert any("without any partition" in p for p in plan.problems)
+
+
+def test_existing_rows_move_the_index_base():
+    from fastseed.dialects.base import TableState
+
+    plan = build_plan(shop(), RowRequest(10), {name("users"): TableState(5, {"id": 40})}, PG_LIKE)
+    assert plan.tables[name("users")].index_base == 40
+    assert plan.tables[name("users")].existing == 5

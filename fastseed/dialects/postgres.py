@@ -1,0 +1,566 @@
+"""PostgreSQL through asyncpg: pg_catalog reflection, binary COPY, deferral, sequences, undo.
+
+Two timeouts: `timeout` bounds connecting, catalog reads and short control statements (SET,
+ALTER, BEGIN/COMMIT); `query_timeout` bounds COPY batches, set-based UPDATEs and verification
+queries, which may legitimately run for minutes on large tables but must still end when the
+peer has vanished.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass
+from typing import Any, ClassVar
+from urllib.parse import quote as url_quote
+from urllib.parse import urlencode
+
+import anyio
+import asyncpg
+
+from fastseed.dialects.base import Adapter, Capabilities, Session
+from fastseed.dialects.postgres_catalog import read_catalog
+from fastseed.dialects.postgres_codecs import register_codecs
+from fastseed.errors import ConnectError, FastseedError, LoadError, UsageError
+from fastseed.schema import Catalog, Column, ColumnType, ForeignKey, Kind, Table, TableName
+from fastseed.url import DatabaseURL
+
+__all__ = ["PostgresAdapter", "PostgresSession", "UndoToken"]
+
+_QUERY_TIMEOUT_FACTOR = 30
+"""query_timeout = timeout × this (10 s → 5 min per COPY batch or verification query)."""
+
+# SQLSTATEs that mean the connection is gone rather than the statement being wrong.
+_CONNECTION_SQLSTATES = ("57P01", "57P02", "57P03")
+
+
+def _is_connection_loss(exc: BaseException) -> bool:
+    if isinstance(exc, asyncpg.PostgresError):
+        state = exc.sqlstate or ""
+        return state.startswith("08") or state in _CONNECTION_SQLSTATES
+    return isinstance(exc, OSError | TimeoutError | asyncpg.InterfaceError)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _db_error(what: str, exc: BaseException, *, table: object = None) -> FastseedError:
+    """One line naming what failed, the table, the constraint and the SQLSTATE."""
+    where = f" {table}" if table is not None else ""
+    if isinstance(exc, TimeoutError):
+        return ConnectError(f"{what}{where}: no answer from the server in time (timed out)")
+    if isinstance(exc, asyncpg.PostgresError):
+        table = table if table is not None else getattr(exc, "table_name", None)
+        where = f" {table}" if table is not None else ""
+        detail = f"SQLSTATE {exc.sqlstate}"
+        if getattr(exc, "constraint_name", None):
+            detail = f"constraint {exc.constraint_name}, {detail}"
+        message = f"{what}{where} failed: {_one_line(exc.args[0] if exc.args else exc)} ({detail})"
+        return ConnectError(message) if _is_connection_loss(exc) else LoadError(message)
+    return ConnectError(
+        f"{what}{where}: connection lost ({_one_line(str(exc)) or type(exc).__name__})"
+    )
+
+
+def _dsn(url: DatabaseURL) -> str:
+    """A libpq-style DSN without the password (that is passed separately, never in text)."""
+    params = list(url.params)
+    host = url.host or ""
+    if host.startswith("/"):
+        params.append(("host", host))
+        host = ""
+    elif ":" in host:
+        host = f"[{host}]"
+    user = url_quote(url.user, safe="") + "@" if url.user else ""
+    port = f":{url.port}" if url.port else ""
+    query = f"?{urlencode(params)}" if params else ""
+    return f"postgresql://{user}{host}{port}/{url_quote(url.database or '', safe='')}{query}"
+
+
+def _connect_error(url: DatabaseURL, exc: BaseException, timeout: float) -> FastseedError:
+    target = url.redacted()
+    if isinstance(exc, TimeoutError):
+        error: FastseedError = ConnectError(f"{target} did not answer within {timeout:g}s")
+    elif isinstance(exc, asyncpg.InvalidCatalogNameError):
+        error = UsageError(f"database {url.database!r} does not exist on {target}")
+    elif isinstance(exc, asyncpg.InvalidAuthorizationSpecificationError):
+        error = UsageError(f"authentication failed for {target}: {_one_line(str(exc))}")
+    elif isinstance(exc, asyncpg.PostgresError) and not _is_connection_loss(exc):
+        if (exc.sqlstate or "").startswith("53"):
+            error = ConnectError(f"{target} refused the connection: {_one_line(str(exc))}")
+        else:
+            error = UsageError(f"cannot use {target}: {_one_line(str(exc))}")
+    elif isinstance(exc, asyncpg.ClientConfigurationError):
+        error = UsageError(f"bad connection options in {target}: {_one_line(str(exc))}")
+    else:
+        reason = getattr(exc, "strerror", None) or _one_line(str(exc)) or type(exc).__name__
+        error = ConnectError(f"cannot connect to {target}: {reason}")
+    if url.password:
+        # Belt and braces: no driver message should echo it, but none may ever leak it.
+        scrubbed = str(error)
+        for secret in {url.password, url_quote(url.password, safe="")}:
+            scrubbed = scrubbed.replace(secret, "***")
+        error = type(error)(scrubbed)
+    return error
+
+
+def _needs_conversion(col_type: ColumnType) -> bool:
+    if col_type.kind is Kind.ARRAY:
+        return col_type.element is not None and _needs_conversion(col_type.element)
+    return col_type.kind is Kind.BIT
+
+
+def _converter(col_type: ColumnType) -> Any:
+    """Canonical value → what asyncpg's binary encoder takes (None when it takes it as is)."""
+    if not _needs_conversion(col_type):
+        return None
+    if col_type.kind is Kind.BIT:
+        return lambda v: (
+            v if v is None or isinstance(v, asyncpg.BitString) else asyncpg.BitString(v)
+        )
+    assert col_type.element is not None
+    inner = _converter(col_type.element)
+    return lambda v: v if v is None else [inner(x) for x in v]
+
+
+def _records(columns: Sequence[Column], rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    convs = [_converter(c.type) for c in columns]
+    if not any(convs):
+        return rows
+    return [tuple(f(v) if f else v for f, v in zip(convs, row, strict=True)) for row in rows]
+
+
+def _terminate(conn: Any) -> None:
+    """Close a connection hard; one the pool already took back after a loss is left alone."""
+    with suppress(asyncpg.InterfaceError):
+        conn.terminate()
+
+
+@dataclass(frozen=True)
+class UndoToken:
+    """What one committed session wrote: its transaction id and the tables it touched."""
+
+    xid: int
+    """The 32-bit transaction id every row version this session wrote carries as xmin."""
+    tables: tuple[TableName, ...]
+    """Tables written or updated, in first-touch order (undo deletes in reverse)."""
+    partitioned: frozenset[TableName] = frozenset()
+    """Tables that are partitioned parents (deleted through the parent, without ONLY)."""
+
+
+_FIND_FKS_SQL = """
+WITH targets AS (
+    SELECT t.oid FROM pg_class t JOIN pg_namespace tn ON tn.oid = t.relnamespace
+    WHERE (tn.nspname, t.relname) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+), tree AS (
+    SELECT oid FROM targets
+    UNION
+    SELECT pt.relid FROM targets, LATERAL pg_partition_tree(targets.oid) pt
+)
+SELECT n.nspname AS schema, r.relname AS table_name, c.conname, c.condeferrable,
+       rn.nspname AS ref_schema, rr.relname AS ref_name,
+       ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(attnum, ord)
+             JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum
+             ORDER BY k.ord) AS columns,
+       ARRAY(SELECT a.attname::text FROM unnest(c.confkey) WITH ORDINALITY k(attnum, ord)
+             JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.attnum
+             ORDER BY k.ord) AS ref_columns
+FROM pg_constraint c
+JOIN pg_class r ON r.oid = c.conrelid
+JOIN pg_namespace n ON n.oid = r.relnamespace
+JOIN pg_class rr ON rr.oid = c.confrelid
+JOIN pg_namespace rn ON rn.oid = rr.relnamespace
+WHERE c.contype = 'f' AND c.conparentid = 0
+  AND c.conrelid IN (SELECT oid FROM tree)
+  AND ($3 OR c.confrelid IN (SELECT oid FROM tree))
+"""
+"""FKs declared on the given tables or their partitions ($3: any parent, else only among them).
+
+Clones on partitions (conparentid <> 0) are left out: ALTER CONSTRAINT goes to the parent.
+"""
+
+
+class PostgresSession(Session):
+    """One pooled connection inside one transaction."""
+
+    def __init__(self, adapter: PostgresAdapter, conn: Any) -> None:
+        self._adapter = adapter
+        self._conn = conn
+        self._xid = 0
+        self._touched: list[TableName] = []
+        self._partitioned: set[TableName] = set()
+        self._altered: list[tuple[TableName, str]] = []
+        self._temp_tables = 0
+
+    def _touch(self, table: Table) -> None:
+        if table.name not in self._touched:
+            self._touched.append(table.name)
+        if table.partitioning is not None:
+            self._partitioned.add(table.name)
+
+    async def _run(self, what: str, table: object, sql: str, *args: Any, long: bool = False) -> str:
+        timeout = self._adapter.query_timeout if long else self._adapter.timeout
+        try:
+            result: str = await self._conn.execute(sql, *args, timeout=timeout)
+        except (asyncpg.PostgresError, OSError, TimeoutError, asyncpg.InterfaceError) as exc:
+            raise _db_error(what, exc, table=table) from exc
+        return result
+
+    async def begin(self) -> None:
+        await self._run("BEGIN", None, "BEGIN")
+        try:
+            full = await self._conn.fetchval("SELECT txid_current()", timeout=self._adapter.timeout)
+        except (asyncpg.PostgresError, OSError, TimeoutError, asyncpg.InterfaceError) as exc:
+            raise _db_error("reading the transaction id", exc) from exc
+        self._full_xid = int(full)
+        # txid_current() carries an epoch in its high bits; xmin holds only the low 32.
+        self._xid = self._full_xid % (1 << 32)
+
+    async def defer(self, table: Table, fk: ForeignKey) -> None:
+        q = self._adapter.quote
+        schema, name = table.name.schema or "public", table.name.name
+        try:
+            rows = await self._conn.fetch(
+                _FIND_FKS_SQL, [schema], [name], True, timeout=self._adapter.timeout
+            )
+        except (asyncpg.PostgresError, OSError, TimeoutError, asyncpg.InterfaceError) as exc:
+            raise _db_error("looking up foreign key", exc, table=table.name) from exc
+        # Match on shape, not name: pagila declares the "same" FK once per partition.
+        matches = [
+            r
+            for r in rows
+            if tuple(r["columns"]) == fk.columns
+            and tuple(r["ref_columns"]) == fk.ref_columns
+            and TableName(r["ref_schema"], r["ref_name"]) == fk.ref_table
+        ]
+        if not matches:
+            raise LoadError(f"cannot defer {fk.name} on {table.name}: no such foreign key")
+        names = []
+        for r in matches:
+            owner = TableName(r["schema"], r["table_name"])
+            if not r["condeferrable"]:
+                await self._run(
+                    f"making {r['conname']} deferrable on",
+                    owner,
+                    f"ALTER TABLE {self._adapter.qualify(owner)} ALTER CONSTRAINT "
+                    f"{q(r['conname'])} DEFERRABLE INITIALLY DEFERRED",
+                )
+                self._altered.append((owner, r["conname"]))
+            names.append(f"{q(r['schema'])}.{q(r['conname'])}")
+        await self._run("deferring", table.name, f"SET CONSTRAINTS {', '.join(names)} DEFERRED")
+
+    async def write(
+        self, table: Table, columns: Sequence[Column], rows: list[tuple[Any, ...]]
+    ) -> None:
+        if not rows:
+            return
+        self._touch(table)
+        try:
+            await self._conn.copy_records_to_table(
+                table.name.name,
+                schema_name=table.name.schema,
+                columns=[c.name for c in columns],
+                records=_records(columns, rows),
+                timeout=self._adapter.query_timeout,
+            )
+        except (asyncpg.PostgresError, OSError, TimeoutError, asyncpg.InterfaceError) as exc:
+            raise _db_error("COPY into", exc, table=table.name) from exc
+
+    async def update(
+        self,
+        table: Table,
+        key: Sequence[str],
+        columns: Sequence[str],
+        rows: list[tuple[Any, ...]],
+    ) -> None:
+        if not rows:
+            return
+        self._touch(table)
+        q = self._adapter.quote
+        self._temp_tables += 1
+        temp = f"fastseed_update_{self._temp_tables}"
+        names = [*key, *columns]
+        select_list = ", ".join(q(c) for c in names)
+        # CREATE TABLE AS copies each column's exact type (domains, typmods) from the target.
+        await self._run(
+            "preparing the update of",
+            table.name,
+            f"CREATE TEMP TABLE {q(temp)} ON COMMIT DROP AS SELECT {select_list} "
+            f"FROM {self._adapter.from_clause(table)} WITH NO DATA",
+        )
+        try:
+            await self._conn.copy_records_to_table(
+                temp,
+                columns=names,
+                records=_records([table.column(c) for c in names], rows),
+                timeout=self._adapter.query_timeout,
+            )
+        except (asyncpg.PostgresError, OSError, TimeoutError, asyncpg.InterfaceError) as exc:
+            raise _db_error("COPY of update rows for", exc, table=table.name) from exc
+        assignments = ", ".join(f"{q(c)} = s.{q(c)}" for c in columns)
+        match = " AND ".join(f"t.{q(k)} = s.{q(k)}" for k in key)
+        status = await self._run(
+            "UPDATE of",
+            table.name,
+            f"UPDATE {self._adapter.from_clause(table)} AS t SET {assignments} "
+            f"FROM {q(temp)} AS s WHERE {match}",
+            long=True,
+        )
+        await self._run("dropping the update rows of", table.name, f"DROP TABLE {q(temp)}")
+        updated = int(status.rsplit(" ", 1)[-1])
+        if updated < len(rows):
+            raise LoadError(
+                f"UPDATE of {table.name} matched {updated} of {len(rows)} rows by "
+                f"({', '.join(key)}): the rows to update are missing"
+            )
+
+    async def commit(self) -> None:
+        if self._altered:
+            # Check everything now, so restoring NOT DEFERRABLE meets no pending trigger events.
+            await self._run(
+                "checking deferred constraints", None, "SET CONSTRAINTS ALL IMMEDIATE", long=True
+            )
+            for owner, name in self._altered:
+                await self._run(
+                    f"restoring {name} on",
+                    owner,
+                    f"ALTER TABLE {self._adapter.qualify(owner)} ALTER CONSTRAINT "
+                    f"{self._adapter.quote(name)} NOT DEFERRABLE",
+                )
+        token = UndoToken(self._xid, tuple(self._touched), frozenset(self._partitioned))
+        try:
+            await self._conn.execute("COMMIT", timeout=self._adapter.query_timeout)
+        except (asyncpg.PostgresError, OSError, TimeoutError, asyncpg.InterfaceError) as exc:
+            if not _is_connection_loss(exc):
+                raise _db_error("COMMIT", exc) from exc
+            # The COMMIT may have reached the server before the connection broke: ask.
+            status = await self._adapter.transaction_status(self._full_xid)
+            # Undo by xmin is harmless for rows that never committed, so keep the token.
+            self.undo_token = token
+            if status != "committed":
+                raise ConnectError(
+                    f"connection lost during COMMIT; transaction {self._full_xid} is "
+                    f"{status or 'unknown'}"
+                ) from exc
+            return
+        self.undo_token = token
+
+    async def rollback(self) -> None:
+        """Roll back, even while being cancelled; a connection that cannot is closed."""
+        with anyio.CancelScope(shield=True):
+            try:
+                await self._conn.execute("ROLLBACK", timeout=self._adapter.timeout)
+            except Exception:
+                # Closing the socket makes the server abort the transaction itself.
+                _terminate(self._conn)
+
+
+class PostgresAdapter(Adapter):
+    """asyncpg pool; rows go in by binary COPY; hard FK cycles are deferred by transactional DDL."""
+
+    name: ClassVar[str] = "postgres"
+
+    def __init__(self, url: DatabaseURL, pool: Any, *, timeout: float, server_version: str) -> None:
+        super().__init__(url)
+        self._pool = pool
+        self.timeout = timeout
+        self.query_timeout = timeout * _QUERY_TIMEOUT_FACTOR
+        self.server_version = server_version
+        self.capabilities = Capabilities(
+            deferrable_constraints=True,
+            force_defer_any_fk=True,
+            concurrent_sessions=True,
+            checks_fk_per_row=False,
+            load_method="binary COPY",
+        )
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    @classmethod
+    async def open(
+        cls, url: DatabaseURL, *, pool_size: int = 4, timeout: float = 10.0
+    ) -> PostgresAdapter:
+        pool = asyncpg.create_pool(
+            _dsn(url),
+            password=url.password,
+            min_size=1,
+            max_size=max(1, pool_size),
+            timeout=timeout,
+            init=register_codecs,
+        )
+
+        async def start() -> str:
+            await pool
+            version: str = await pool.fetchval("SHOW server_version", timeout=timeout)
+            return version
+
+        try:
+            # Bounds the whole start-up, including the codec setup run on the first connection.
+            version = await asyncio.wait_for(start(), timeout=timeout * 2)
+        except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            pool.terminate()
+            raise _connect_error(url, exc, timeout) from None
+        return cls(url, pool, timeout=timeout, server_version=version)
+
+    async def close(self) -> None:
+        try:
+            await asyncio.wait_for(self._pool.close(), timeout=self.timeout)
+        except (TimeoutError, OSError, asyncpg.InterfaceError):
+            self._pool.terminate()
+
+    # -- identifiers -------------------------------------------------------------------------
+
+    def from_clause(self, table: Table) -> str:
+        # ONLY keeps inheritance children's rows out; on a partitioned parent it reads nothing.
+        if table.partitioning is not None:
+            return self.qualify(table.name)
+        return f"ONLY {self.qualify(table.name)}"
+
+    # -- reading -----------------------------------------------------------------------------
+
+    async def reflect(self, *, schemas: Sequence[str] | None = None) -> Catalog:
+        try:
+            async with self._pool.acquire(timeout=self.timeout) as conn:
+                tables = await read_catalog(conn, schemas, self.timeout)
+        except (asyncpg.PostgresError, OSError, TimeoutError, asyncpg.InterfaceError) as exc:
+            raise _db_error("reading the catalog of", exc, table=self.url.redacted()) from exc
+        return Catalog(dialect="postgres", tables=tables, server_version=self.server_version)
+
+    async def fetch_value(self, sql: str, *args: Any) -> Any:
+        try:
+            return await self._pool.fetchval(sql, *args, timeout=self.query_timeout)
+        except (asyncpg.PostgresError, OSError, TimeoutError, asyncpg.InterfaceError) as exc:
+            raise _db_error("query", exc) from exc
+
+    async def fetch_row(self, sql: str, *args: Any) -> tuple[Any, ...]:
+        try:
+            row = await self._pool.fetchrow(sql, *args, timeout=self.query_timeout)
+        except (asyncpg.PostgresError, OSError, TimeoutError, asyncpg.InterfaceError) as exc:
+            raise _db_error("query", exc) from exc
+        return tuple(row) if row is not None else ()
+
+    async def execute(self, sql: str) -> None:
+        try:
+            await self._pool.execute(sql, timeout=self.query_timeout)
+        except (asyncpg.PostgresError, OSError, TimeoutError, asyncpg.InterfaceError) as exc:
+            raise _db_error("statement", exc) from exc
+
+    async def transaction_status(self, full_xid: int) -> str | None:
+        """'committed', 'aborted', 'in progress', or None when it cannot be known."""
+        try:
+            status: str | None = await self._pool.fetchval(
+                "SELECT txid_status($1)", full_xid, timeout=self.timeout
+            )
+        except (asyncpg.PostgresError, OSError, TimeoutError, asyncpg.InterfaceError):
+            return None
+        return status
+
+    # -- loading -----------------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def _connection(self) -> AsyncIterator[Any]:
+        try:
+            conn = await self._pool.acquire(timeout=self.query_timeout)
+        except (asyncpg.PostgresError, OSError, TimeoutError, asyncpg.InterfaceError) as exc:
+            raise _db_error("acquiring a connection to", exc, table=self.url.redacted()) from exc
+        try:
+            yield conn
+        finally:
+            with anyio.CancelScope(shield=True):
+                try:
+                    await self._pool.release(conn, timeout=self.timeout)
+                except Exception:
+                    _terminate(conn)
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[PostgresSession]:
+        """One connection, one transaction: committed on a clean exit, else rolled back."""
+        async with self._connection() as conn:
+            session = PostgresSession(self, conn)
+            await session.begin()
+            try:
+                yield session
+            except BaseException:
+                await session.rollback()
+                raise
+            try:
+                await session.commit()
+            except BaseException:
+                if session.undo_token is None:
+                    await session.rollback()
+                raise
+
+    async def undo(self, tokens: Sequence[Any]) -> None:
+        """Delete exactly the rows the given sessions wrote, in one transaction.
+
+        Every FK among the affected tables is checked at the end instead of per row, so rows
+        that reference each other (cycles, self-references) go in any order; NOT DEFERRABLE
+        ones are made deferrable for this transaction only.
+        """
+        tokens = [t for t in tokens if isinstance(t, UndoToken) and t.tables]
+        if not tokens:
+            return
+        async with self._connection() as conn:
+            session = PostgresSession(self, conn)
+            await session.begin()
+            try:
+                await self._defer_among(session, tokens)
+                for token in tokens:
+                    for name in reversed(token.tables):
+                        target = self.qualify(name)
+                        if name not in token.partitioned:
+                            target = f"ONLY {target}"
+                        await session._run(
+                            "undo: DELETE from",
+                            name,
+                            f"DELETE FROM {target} WHERE xmin::text::bigint = $1",
+                            token.xid,
+                            long=True,
+                        )
+                await session.commit()
+            except BaseException:
+                if session.undo_token is None:
+                    await session.rollback()
+                raise
+
+    async def _defer_among(self, session: PostgresSession, tokens: Sequence[UndoToken]) -> None:
+        tables = sorted({n for t in tokens for n in t.tables})
+        schemas = [n.schema or "public" for n in tables]
+        rows = await session._conn.fetch(
+            _FIND_FKS_SQL, schemas, [n.name for n in tables], False, timeout=self.timeout
+        )
+        for r in rows:
+            if not r["condeferrable"]:
+                owner = TableName(r["schema"], r["table_name"])
+                await session._run(
+                    f"undo: making {r['conname']} deferrable on",
+                    owner,
+                    f"ALTER TABLE {self.qualify(owner)} ALTER CONSTRAINT "
+                    f"{self.quote(r['conname'])} DEFERRABLE INITIALLY DEFERRED",
+                )
+                session._altered.append((owner, r["conname"]))
+        await session._run("undo: deferring constraints", None, "SET CONSTRAINTS ALL DEFERRED")
+
+    async def reset_sequences(self, tables: Sequence[Table]) -> None:
+        """setval(seq, max over every table using it, never below the sequence's last value)."""
+        users: dict[str, list[tuple[Table, Column]]] = {}
+        for table in tables:
+            for col in table.columns:
+                if col.identity and col.sequence:
+                    users.setdefault(col.sequence, []).append((table, col))
+        for sequence, cols in users.items():
+            # No ONLY: inheritance children (sakila's payment_p2007_*) draw on the same sequence.
+            maxes = ", ".join(
+                f"(SELECT max({self.quote(c.name)}) FROM {self.qualify(t.name)})" for t, c in cols
+            )
+            top = await self.fetch_value(f"SELECT GREATEST({maxes})::bigint")
+            if top is None:
+                continue
+            await self.fetch_value(
+                "SELECT setval($1::regclass, "
+                "GREATEST($2::bigint, coalesce(pg_sequence_last_value($1::regclass), $2::bigint)))",
+                sequence,
+                top,
+            )

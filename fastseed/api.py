@@ -29,8 +29,14 @@ async def read_states(adapter: Adapter, catalog: Catalog) -> dict[TableName, Tab
 
     async def one(name: TableName) -> None:
         table = catalog.tables[name]
-        ints = sorted({c for k in table.all_uniques for c in k.columns
-                       if table.column(c).type.kind == Kind.INTEGER})
+        ints = sorted(
+            {
+                c
+                for k in table.all_uniques
+                for c in k.columns
+                if table.column(c).type.kind == Kind.INTEGER
+            }
+        )
         async with limit:
             states[name] = await adapter.table_state(table, ints)
 
@@ -40,8 +46,7 @@ async def read_states(adapter: Adapter, catalog: Catalog) -> dict[TableName, Tab
     return states
 
 
-async def plan_for(adapter: Adapter, rows: RowRequest, *,
-                   schemas: list[str] | None = None) -> Plan:
+async def plan_for(adapter: Adapter, rows: RowRequest, *, schemas: list[str] | None = None) -> Plan:
     catalog = await adapter.reflect(schemas=schemas)
     states = await read_states(adapter, catalog)
     return build_plan(catalog, rows, states, adapter.capabilities)
@@ -52,10 +57,18 @@ def generator_labels(plan: Plan, seed: int = 0) -> dict[str, dict[str, str]]:
     return {str(name): gens.table(name).labels() for name in plan.tables}
 
 
-async def seed(url: str | DatabaseURL, *, rows: RowRequest | int = 1000, seed: int = 0,
-               locale: str = "en", batch_size: int = 5000, workers: int = 4,
-               schemas: list[str] | None = None, allow_remote: bool = False,
-               progress: Progress | None = None) -> SeedResult:
+async def seed(
+    url: str | DatabaseURL,
+    *,
+    rows: RowRequest | int = 1000,
+    seed: int = 0,
+    locale: str = "en",
+    batch_size: int = 5000,
+    workers: int = 4,
+    schemas: list[str] | None = None,
+    allow_remote: bool = False,
+    progress: Progress | None = None,
+) -> SeedResult:
     """Plan, load and verify; raises a FastseedError subclass on any failure."""
     db = parse_url(url) if isinstance(url, str) else url
     guard_remote(db, allow_remote=allow_remote)
@@ -63,8 +76,15 @@ async def seed(url: str | DatabaseURL, *, rows: RowRequest | int = 1000, seed: i
     async with opened(db, pool_size=workers + 1) as adapter:
         plan = await plan_for(adapter, request, schemas=schemas)
         plan.check()
-        result = await load(adapter, plan, seed=seed, locale=locale, batch_size=batch_size,
-                            workers=workers, progress=progress)
+        result = await load(
+            adapter,
+            plan,
+            seed=seed,
+            locale=locale,
+            batch_size=batch_size,
+            workers=workers,
+            progress=progress,
+        )
         expected = {n: tp.existing + tp.rows for n, tp in plan.tables.items()}
         checked = await verify(adapter, plan.catalog, expected=expected)
     return SeedResult(plan, result, checked)
@@ -77,8 +97,9 @@ async def verify_url(url: str | DatabaseURL, *, schemas: list[str] | None = None
         return await verify(adapter, catalog)
 
 
-async def inspect(url: str | DatabaseURL, *, rows: RowRequest | int = 1000,
-                  schemas: list[str] | None = None) -> Plan:
+async def inspect(
+    url: str | DatabaseURL, *, rows: RowRequest | int = 1000, schemas: list[str] | None = None
+) -> Plan:
     db = parse_url(url) if isinstance(url, str) else url
     request = rows if isinstance(rows, RowRequest) else RowRequest(default=rows)
     async with opened(db) as adapter:

@@ -26,8 +26,12 @@ from fastseed.report import (
 
 T = TypeVar("T")
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="Fill a database with realistic, constraint-valid test data.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Fill a database with realistic, constraint-valid test data.",
+)
 out = Console()
 err = Console(stderr=True)
 _verbose = False
@@ -35,8 +39,10 @@ _verbose = False
 Url = Annotated[str, typer.Argument(help="postgresql://, mysql://, mariadb:// or sqlite:///PATH")]
 Output = Annotated[str, typer.Option("--output", "-o", help="text or json")]
 Schemas = Annotated[list[str] | None, typer.Option("--schema", help="only these schemas")]
-Rows = Annotated[list[str] | None, typer.Option(
-    "--rows", "-r", help="rows per table: N for all, TABLE=N for one (repeatable)")]
+Rows = Annotated[
+    list[str] | None,
+    typer.Option("--rows", "-r", help="rows per table: N for all, TABLE=N for one (repeatable)"),
+]
 
 
 class Terminated(BaseException):
@@ -99,16 +105,21 @@ def _guarded(fn: Callable[[], T]) -> T:
 
 
 @app.callback()
-def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="tracebacks")] = False
-          ) -> None:
+def _main(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="tracebacks")] = False,
+) -> None:
     global _verbose
     _verbose = verbose
 
 
 @app.command()
-def inspect(url: Url, output: Output = "text", schema: Schemas = None,
-            generators: Annotated[bool, typer.Option(help="show each column's generator")] = False,
-            rows: Rows = None) -> None:
+def inspect(
+    url: Url,
+    output: Output = "text",
+    schema: Schemas = None,
+    generators: Annotated[bool, typer.Option(help="show each column's generator")] = False,
+    rows: Rows = None,
+) -> None:
     """Print the schema as fastseed sees it, with the dependency tiers."""
     request = _guarded(lambda: parse_rows(rows))
     plan = run(lambda: api.inspect(url, rows=request, schemas=schema))
@@ -144,8 +155,9 @@ def seed(
     workers: Annotated[int, typer.Option(help="tables loaded at once per tier")] = 4,
     schema: Schemas = None,
     output: Output = "text",
-    allow_remote: Annotated[bool, typer.Option(
-        help="allow a non-local host (also FASTSEED_ALLOW_REMOTE=1)")] = False,
+    allow_remote: Annotated[
+        bool, typer.Option(help="allow a non-local host (also FASTSEED_ALLOW_REMOTE=1)")
+    ] = False,
     dry_run: Annotated[bool, typer.Option(help="print the plan only")] = False,
 ) -> None:
     """Fill every table, verify, print the summary. Exit 0 only if verification passes."""
@@ -154,9 +166,18 @@ def seed(
         return
     request = _guarded(lambda: parse_rows(rows))
     remote_ok = allow_remote or os.environ.get("FASTSEED_ALLOW_REMOTE") == "1"
-    result = run(lambda: api.seed(url, rows=request, seed=seed, locale=locale,
-                                  batch_size=batch_size, workers=workers, schemas=schema,
-                                  allow_remote=remote_ok))
+    result = run(
+        lambda: api.seed(
+            url,
+            rows=request,
+            seed=seed,
+            locale=locale,
+            batch_size=batch_size,
+            workers=workers,
+            schemas=schema,
+            allow_remote=remote_ok,
+        )
+    )
     data = summary_data(result.verify, result.load, result.plan)
     if output == "json":
         print(to_json(data))

@@ -58,13 +58,16 @@ CREATE TABLE order_items (
 
 def demo_rows(users: int) -> RowRequest:
     """Row counts that keep the shop's proportions for a given number of users."""
-    return RowRequest(default=users, per_table={
-        "categories": max(10, users // 50),
-        "users": users,
-        "products": max(20, users // 5),
-        "orders": users * 3,
-        "order_items": users * 8,
-    })
+    return RowRequest(
+        default=users,
+        per_table={
+            "categories": max(10, users // 50),
+            "users": users,
+            "products": max(20, users // 5),
+            "orders": users * 3,
+            "order_items": users * 8,
+        },
+    )
 
 
 def create_shop(path: str) -> None:

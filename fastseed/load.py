@@ -35,9 +35,16 @@ class LoadResult:
         return sum(self.rows.values())
 
 
-async def load(adapter: Adapter, plan: Plan, *, seed: int, locale: str = "en",
-               batch_size: int = 5000, workers: int = 4,
-               progress: Progress | None = None) -> LoadResult:
+async def load(
+    adapter: Adapter,
+    plan: Plan,
+    *,
+    seed: int,
+    locale: str = "en",
+    batch_size: int = 5000,
+    workers: int = 4,
+    progress: Progress | None = None,
+) -> LoadResult:
     """Write every table of the plan; on failure undo this run's rows and raise LoadError."""
     plan.check()
     gens = RunGenerators(plan, seed=seed, locale=locale, deferred_null=deferred_null_columns(plan))
@@ -79,8 +86,7 @@ def _first_leaf(group: BaseExceptionGroup[BaseException]) -> BaseException:
     return exc
 
 
-async def _batches(gen: TableGen, total: int, batch_size: int,
-                   send: Any) -> None:
+async def _batches(gen: TableGen, total: int, batch_size: int, send: Any) -> None:
     async with send:
         for start in range(0, total, batch_size):
             stop = min(total, start + batch_size)
@@ -88,8 +94,14 @@ async def _batches(gen: TableGen, total: int, batch_size: int,
             await send.send(rows)
 
 
-async def _load_unit(adapter: Adapter, gens: RunGenerators, unit: Unit, batch_size: int,
-                     result: LoadResult, progress: Progress | None) -> Any:
+async def _load_unit(
+    adapter: Adapter,
+    gens: RunGenerators,
+    unit: Unit,
+    batch_size: int,
+    result: LoadResult,
+    progress: Progress | None,
+) -> Any:
     catalog = gens.catalog
     async with adapter.session() as session:
         for d in unit.deferred:
@@ -111,14 +123,20 @@ async def _load_unit(adapter: Adapter, gens: RunGenerators, unit: Unit, batch_si
                 total = gens.plan.tables[d.table].rows
                 for start in range(0, total, batch_size):
                     rows = await anyio.to_thread.run_sync(
-                        gen.update_rows, d.fk, key, start, min(total, start + batch_size))
+                        gen.update_rows, d.fk, key, start, min(total, start + batch_size)
+                    )
                     await session.update(table, key, d.fk.columns, rows)
     return session.undo_token
 
 
-async def _write_all(session: Any, table: Any, gen: TableGen,
-                     receive: ObjectReceiveStream[list[tuple[Any, ...]]],
-                     result: LoadResult, progress: Progress | None) -> None:
+async def _write_all(
+    session: Any,
+    table: Any,
+    gen: TableGen,
+    receive: ObjectReceiveStream[list[tuple[Any, ...]]],
+    result: LoadResult,
+    progress: Progress | None,
+) -> None:
     async with receive:
         async for rows in receive:
             await session.write(table, gen.write_columns, rows)

@@ -14,21 +14,28 @@ from fastseed.schema import Catalog
 from fastseed.verify import VerifyResult
 
 
-def summary_data(verify: VerifyResult, load: LoadResult | None = None,
-                 plan: Plan | None = None) -> dict[str, Any]:
+def summary_data(
+    verify: VerifyResult, load: LoadResult | None = None, plan: Plan | None = None
+) -> dict[str, Any]:
     tables = []
     for t in verify.tables:
-        tables.append({
-            "table": str(t.table),
-            "rows": t.rows,
-            "inserted": load.rows.get(t.table, 0) if load else None,
-            "expected": t.expected,
-            "orphans": sum(t.orphans.values()),
-            "duplicates": sum(t.duplicates.values()),
-            "ok": t.ok,
-        })
-    out: dict[str, Any] = {"ok": verify.ok, "tables": tables, "failures": verify.failures(),
-                           "verify_seconds": round(verify.seconds, 3)}
+        tables.append(
+            {
+                "table": str(t.table),
+                "rows": t.rows,
+                "inserted": load.rows.get(t.table, 0) if load else None,
+                "expected": t.expected,
+                "orphans": sum(t.orphans.values()),
+                "duplicates": sum(t.duplicates.values()),
+                "ok": t.ok,
+            }
+        )
+    out: dict[str, Any] = {
+        "ok": verify.ok,
+        "tables": tables,
+        "failures": verify.failures(),
+        "verify_seconds": round(verify.seconds, 3),
+    }
     if load is not None:
         out["inserted_rows"] = load.total
         out["load_seconds"] = round(load.seconds, 3)
@@ -53,15 +60,21 @@ def print_summary(console: Console, data: dict[str, Any]) -> None:
         cells = [t["table"]]
         if show_inserted:
             cells.append(f"{t['inserted']:,}")
-        cells += [f"{t['rows']:,}", str(t["orphans"]), str(t["duplicates"]),
-                  "[green]ok[/]" if t["ok"] else "[red]FAIL[/]"]
+        cells += [
+            f"{t['rows']:,}",
+            str(t["orphans"]),
+            str(t["duplicates"]),
+            "[green]ok[/]" if t["ok"] else "[red]FAIL[/]",
+        ]
         table.add_row(*cells)
     console.print(table)
     if "inserted_rows" in data:
         rate = data["rows_per_second"] or 0
-        console.print(f"inserted {data['inserted_rows']:,} rows in {data['load_seconds']:.2f} s "
-                      f"({rate:,} rows/s, {data.get('load_method', '')}); "
-                      f"verified in {data['verify_seconds']:.2f} s")
+        console.print(
+            f"inserted {data['inserted_rows']:,} rows in {data['load_seconds']:.2f} s "
+            f"({rate:,} rows/s, {data.get('load_method', '')}); "
+            f"verified in {data['verify_seconds']:.2f} s"
+        )
     else:
         console.print(f"verified {len(data['tables'])} tables in {data['verify_seconds']:.2f} s")
     for w in data.get("warnings", []):
@@ -70,42 +83,73 @@ def print_summary(console: Console, data: dict[str, Any]) -> None:
         console.print(f"[red]failed:[/] {f}")
 
 
-def catalog_data(catalog: Catalog, plan: Plan | None = None,
-                 generators: dict[str, dict[str, str]] | None = None) -> dict[str, Any]:
+def catalog_data(
+    catalog: Catalog, plan: Plan | None = None, generators: dict[str, dict[str, str]] | None = None
+) -> dict[str, Any]:
     tables = []
     for name, t in sorted(catalog.tables.items()):
         entry: dict[str, Any] = {
             "table": str(name),
             "columns": [
-                {"name": c.name, "type": c.type.sql, "kind": c.type.kind.value,
-                 "nullable": c.nullable, "default": c.default, "identity": c.identity,
-                 "generated": c.generated}
-                | ({"generator": generators[str(name)].get(c.name)} if generators and
-                   str(name) in generators else {})
+                {
+                    "name": c.name,
+                    "type": c.type.sql,
+                    "kind": c.type.kind.value,
+                    "nullable": c.nullable,
+                    "default": c.default,
+                    "identity": c.identity,
+                    "generated": c.generated,
+                }
+                | (
+                    {"generator": generators[str(name)].get(c.name)}
+                    if generators and str(name) in generators
+                    else {}
+                )
                 for c in t.columns
             ],
             "primary_key": list(t.primary_key.columns) if t.primary_key else None,
-            "unique": [{"name": u.name, "columns": list(u.columns), "where": u.predicate}
-                       for u in t.uniques],
-            "foreign_keys": [{"name": f.name, "columns": list(f.columns),
-                              "references": str(f.ref_table), "ref_columns": list(f.ref_columns),
-                              "deferrable": f.deferrable} for f in t.foreign_keys],
+            "unique": [
+                {"name": u.name, "columns": list(u.columns), "where": u.predicate}
+                for u in t.uniques
+            ],
+            "foreign_keys": [
+                {
+                    "name": f.name,
+                    "columns": list(f.columns),
+                    "references": str(f.ref_table),
+                    "ref_columns": list(f.ref_columns),
+                    "deferrable": f.deferrable,
+                }
+                for f in t.foreign_keys
+            ],
             "checks": [{"name": c.name, "expression": c.expression} for c in t.checks],
         }
         if t.partition_of:
             entry["partition_of"] = str(t.partition_of)
         if t.partitioning:
-            entry["partitioned_by"] = {"strategy": t.partitioning.strategy,
-                                       "columns": list(t.partitioning.columns),
-                                       "partitions": len(t.partitioning.bounds)}
+            entry["partitioned_by"] = {
+                "strategy": t.partitioning.strategy,
+                "columns": list(t.partitioning.columns),
+                "partitions": len(t.partitioning.bounds),
+            }
         tables.append(entry)
-    out: dict[str, Any] = {"dialect": catalog.dialect, "server_version": catalog.server_version,
-                           "tables": tables}
+    out: dict[str, Any] = {
+        "dialect": catalog.dialect,
+        "server_version": catalog.server_version,
+        "tables": tables,
+    }
     if plan is not None:
         out["tiers"] = [
-            [{"tables": [str(t) for t in u.tables],
-              "deferred": [{"table": str(d.table), "fk": d.fk.name, "method": d.method}
-                           for d in u.deferred]} for u in tier]
+            [
+                {
+                    "tables": [str(t) for t in u.tables],
+                    "deferred": [
+                        {"table": str(d.table), "fk": d.fk.name, "method": d.method}
+                        for d in u.deferred
+                    ],
+                }
+                for u in tier
+            ]
             for tier in plan.tiers
         ]
         out["rows"] = {str(n): tp.rows for n, tp in plan.tables.items()}
@@ -115,15 +159,19 @@ def catalog_data(catalog: Catalog, plan: Plan | None = None,
 
 
 def print_catalog(console: Console, data: dict[str, Any]) -> None:
-    console.print(f"[bold]{data['dialect']}[/] {data['server_version']}: "
-                  f"{len(data['tables'])} tables")
+    console.print(
+        f"[bold]{data['dialect']}[/] {data['server_version']}: {len(data['tables'])} tables"
+    )
     for t in data["tables"]:
-        title = t["table"] + (f"  (partition of {t['partition_of']})" if "partition_of" in t
-                              else "")
+        title = t["table"] + (
+            f"  (partition of {t['partition_of']})" if "partition_of" in t else ""
+        )
         if "partitioned_by" in t:
             p = t["partitioned_by"]
-            title += f"  (partitioned by {p['strategy']} {', '.join(p['columns'])}, " \
-                     f"{p['partitions']} partitions)"
+            title += (
+                f"  (partitioned by {p['strategy']} {', '.join(p['columns'])}, "
+                f"{p['partitions']} partitions)"
+            )
         grid = RichTable(title=title, title_justify="left", show_edge=False)
         grid.add_column("column")
         grid.add_column("type")
@@ -136,9 +184,15 @@ def print_catalog(console: Console, data: dict[str, Any]) -> None:
         fk_cols = {c: f"-> {f['references']}" for f in t["foreign_keys"] for c in f["columns"]}
         uniq = {c for u in t["unique"] for c in u["columns"]}
         for c in t["columns"]:
-            key = " ".join(x for x in ("PK" if c["name"] in pk else "",
-                                       "UQ" if c["name"] in uniq else "",
-                                       fk_cols.get(c["name"], "")) if x)
+            key = " ".join(
+                x
+                for x in (
+                    "PK" if c["name"] in pk else "",
+                    "UQ" if c["name"] in uniq else "",
+                    fk_cols.get(c["name"], ""),
+                )
+                if x
+            )
             extra = " identity" if c["identity"] else (" generated" if c["generated"] else "")
             row = [c["name"], c["type"] + extra, "yes" if c["nullable"] else "no", key]
             if with_gen:
@@ -154,8 +208,13 @@ def print_catalog(console: Console, data: dict[str, Any]) -> None:
             for unit in tier:
                 label = " + ".join(unit["tables"])
                 if unit["deferred"]:
-                    label += " [" + "; ".join(f"{d['table']}.{d['fk']}: {d['method']}"
-                                              for d in unit["deferred"]) + "]"
+                    label += (
+                        " ["
+                        + "; ".join(
+                            f"{d['table']}.{d['fk']}: {d['method']}" for d in unit["deferred"]
+                        )
+                        + "]"
+                    )
                 parts.append(label)
             console.print(f"  {i}: {', '.join(parts)}")
         for p in data.get("problems", []):

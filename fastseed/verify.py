@@ -46,18 +46,24 @@ class VerifyResult:
             if t.expected is not None and t.rows != t.expected:
                 out.append(f"{t.table}: {t.rows} rows, expected {t.expected}")
             out += [f"{t.table}: {n} orphaned rows for FK {fk}" for fk, n in t.orphans.items() if n]
-            out += [f"{t.table}: {n} duplicate rows for key {k}" for k, n in t.duplicates.items()
-                    if n]
+            out += [
+                f"{t.table}: {n} duplicate rows for key {k}" for k, n in t.duplicates.items() if n
+            ]
         return out
 
 
-async def verify(adapter: Adapter, catalog: Catalog, *,
-                 expected: Mapping[TableName, int] | None = None,
-                 concurrency: int = 4) -> VerifyResult:
+async def verify(
+    adapter: Adapter,
+    catalog: Catalog,
+    *,
+    expected: Mapping[TableName, int] | None = None,
+    concurrency: int = 4,
+) -> VerifyResult:
     """Run every check; partitions are checked for their own FKs and keys, counted via parent."""
     started = time.perf_counter()
-    checks = {name: TableCheck(name, expected=(expected or {}).get(name))
-              for name in catalog.tables}
+    checks = {
+        name: TableCheck(name, expected=(expected or {}).get(name)) for name in catalog.tables
+    }
     limit = anyio.CapacityLimiter(concurrency if adapter.capabilities.concurrent_sessions else 1)
 
     async def count(name: TableName) -> None:

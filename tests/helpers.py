@@ -25,13 +25,23 @@ def col(name: str, type_: ColumnType = INT, nullable: bool = False) -> Column:
     return Column(name, type_, nullable)
 
 
-def fk(name: str, cols: tuple[str, ...], parent: str, ref: tuple[str, ...] = ("id",),
-       deferrable: bool = False) -> ForeignKey:
+def fk(
+    name: str,
+    cols: tuple[str, ...],
+    parent: str,
+    ref: tuple[str, ...] = ("id",),
+    deferrable: bool = False,
+) -> ForeignKey:
     return ForeignKey(name, cols, TableName("public", parent), ref, deferrable=deferrable)
 
 
-def table(name: str, columns: list[Column], pk: tuple[str, ...] | None = ("id",),
-          fks: tuple[ForeignKey, ...] = (), uniques: tuple[tuple[str, ...], ...] = ()) -> Table:
+def table(
+    name: str,
+    columns: list[Column],
+    pk: tuple[str, ...] | None = ("id",),
+    fks: tuple[ForeignKey, ...] = (),
+    uniques: tuple[tuple[str, ...], ...] = (),
+) -> Table:
     return Table(
         TableName("public", name),
         tuple(columns),

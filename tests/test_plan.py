@@ -42,18 +42,27 @@ def test_tiers_put_parents_first_and_siblings_together():
 
 
 def test_self_reference_is_one_unit_without_deferral():
-    cats = table("cats", [col("id"), col("parent_id", nullable=True)],
-                 fks=(fk("c_p", ("parent_id",), "cats"),))
+    cats = table(
+        "cats",
+        [col("id"), col("parent_id", nullable=True)],
+        fks=(fk("c_p", ("parent_id",), "cats"),),
+    )
     plan = build_plan(catalog(cats), RowRequest(10), {}, PG_LIKE)
     assert tiers_of(plan) == [[["public.cats"]]]
     assert plan.tiers[0][0].deferred == ()
 
 
 def _cycle(a_nullable: bool, b_nullable: bool, deferrable: bool = False):
-    a = table("a", [col("id"), col("b_id", nullable=a_nullable)],
-              fks=(fk("a_b", ("b_id",), "b", deferrable=deferrable),))
-    b = table("b", [col("id"), col("a_id", nullable=b_nullable)],
-              fks=(fk("b_a", ("a_id",), "a", deferrable=deferrable),))
+    a = table(
+        "a",
+        [col("id"), col("b_id", nullable=a_nullable)],
+        fks=(fk("a_b", ("b_id",), "b", deferrable=deferrable),),
+    )
+    b = table(
+        "b",
+        [col("id"), col("a_id", nullable=b_nullable)],
+        fks=(fk("b_a", ("a_id",), "a", deferrable=deferrable),),
+    )
     return catalog(a, b)
 
 
@@ -89,8 +98,9 @@ def test_required_parent_without_rows_is_refused():
 
 
 def test_junction_table_is_capped_by_parent_pairs():
-    plan = build_plan(shop(), RowRequest(10, {"orders": 3, "products": 4, "items": 100}), {},
-                      PG_LIKE)
+    plan = build_plan(
+        shop(), RowRequest(10, {"orders": 3, "products": 4, "items": 100}), {}, PG_LIKE
+    )
     assert plan.tables[name("items")].rows == 12
     assert any("items" in w and "12" in w for w in plan.warnings)
 

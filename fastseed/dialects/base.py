@@ -61,7 +61,9 @@ class Session(abc.ABC):
         """Check `fk` at commit instead of per row (deferrable, altered, or checks off)."""
 
     @abc.abstractmethod
-    async def write(self, table: Table, columns: Sequence[Column], rows: list[tuple[Any, ...]]) -> None:
+    async def write(
+        self, table: Table, columns: Sequence[Column], rows: list[tuple[Any, ...]]
+    ) -> None:
         """Write one batch of rows (values in `columns` order)."""
 
     @abc.abstractmethod
@@ -191,7 +193,9 @@ class Adapter(abc.ABC):
 
 
 @asynccontextmanager
-async def opened(url: DatabaseURL, *, pool_size: int = 4, timeout: float = 10.0) -> AsyncIterator[Adapter]:
+async def opened(
+    url: DatabaseURL, *, pool_size: int = 4, timeout: float = 10.0
+) -> AsyncIterator[Adapter]:
     """Open the adapter for `url`'s dialect (imported on first use) and close it afterwards."""
     from fastseed.dialects import adapter_class
 

@@ -57,8 +57,11 @@ _TEXT_NAMES: list[tuple[str, str]] = [
     (r"gender|^sex$", "gender"),
     (r"status|state$", "status"),
     (r"^type$|_type$|^kind$|category|^role$|_role$|^level$|priority", "category"),
-    (r"description|^desc$|body|comment|notes?$|summary|content|message|bio|about|"
-     r"text$|remark|details", "paragraph"),
+    (
+        r"description|^desc$|body|comment|notes?$|summary|content|message|bio|about|"
+        r"text$|remark|details",
+        "paragraph",
+    ),
     (r"^title$|subject|headline|caption", "title"),
     (r"nationality", "nationality"),
     (r"university|school|college", "university"),
@@ -67,8 +70,11 @@ _TEXT_NAMES: list[tuple[str, str]] = [
 _TEXT_RES = [(re.compile(p), tag) for p, tag in _TEXT_NAMES]
 
 _NUMBER_NAMES: list[tuple[str, str]] = [
-    (r"price|amount|cost|total|balance|salary|fee|freight|charge|revenue|budget|wage|"
-     r"payment|subtotal|tax|income|value", "money"),
+    (
+        r"price|amount|cost|total|balance|salary|fee|freight|charge|revenue|budget|wage|"
+        r"payment|subtotal|tax|income|value",
+        "money",
+    ),
     (r"quantity|^qty|_qty$|count$|stock|units|^num_|_num$|inventory", "quantity"),
     (r"percent|pct|rate$|ratio|discount", "percent"),
     (r"rating|score|stars|rank", "rating"),
@@ -81,12 +87,17 @@ _NUMBER_NAMES: list[tuple[str, str]] = [
 ]
 _NUMBER_RES = [(re.compile(p), tag) for p, tag in _NUMBER_NAMES]
 
-_BOOL_RE = re.compile(r"^(is|has|can|should|was|allow|enable|use|show)_|active|enabled|"
-                      r"verified|deleted|visible|public|flag|confirmed|published|archived")
+_BOOL_RE = re.compile(
+    r"^(is|has|can|should|was|allow|enable|use|show)_|active|enabled|"
+    r"verified|deleted|visible|public|flag|confirmed|published|archived"
+)
 
 _TIME_NAMES: list[tuple[str, str]] = [
-    (r"^created|_created$|create_?(date|time)|^inserted|registered|signup|sign_up|joined|"
-     r"^added|date_?added", "created"),
+    (
+        r"^created|_created$|create_?(date|time)|^inserted|registered|signup|sign_up|joined|"
+        r"^added|date_?added",
+        "created",
+    ),
     (r"^updated|modified|changed|last_?update|last_?modified|^edited", "updated"),
     (r"deleted|removed|archived_?at", "deleted"),
     (r"birth|^dob$|born", "birth"),

@@ -15,9 +15,21 @@ from fastseed.schema import ForeignKey, Kind, Table
 
 # Which free column of a key to make unique: the one whose values stay most natural.
 _PREFERENCE = {
-    Kind.INTEGER: 0, Kind.UUID: 1, Kind.TEXT: 2, Kind.NUMERIC: 3, Kind.TIMESTAMP: 4,
-    Kind.BINARY: 5, Kind.INET: 6, Kind.MACADDR: 6, Kind.FLOAT: 7, Kind.DATE: 8,
-    Kind.TIME: 9, Kind.INTERVAL: 9, Kind.JSON: 9, Kind.ENUM: 20, Kind.BOOLEAN: 30,
+    Kind.INTEGER: 0,
+    Kind.UUID: 1,
+    Kind.TEXT: 2,
+    Kind.NUMERIC: 3,
+    Kind.TIMESTAMP: 4,
+    Kind.BINARY: 5,
+    Kind.INET: 6,
+    Kind.MACADDR: 6,
+    Kind.FLOAT: 7,
+    Kind.DATE: 8,
+    Kind.TIME: 9,
+    Kind.INTERVAL: 9,
+    Kind.JSON: 9,
+    Kind.ENUM: 20,
+    Kind.BOOLEAN: 30,
 }
 
 

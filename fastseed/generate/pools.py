@@ -36,7 +36,7 @@ _RECIPES: dict[str, Callable[[Generic], str]] = {
     "title": lambda g: g.text.title(),
     "url": lambda g: g.internet.url(),
     "hostname": lambda g: g.internet.hostname(),
-    "domain": lambda g: g.internet.hostname().split(".", 1)[-1],
+    "email_domain": lambda g: g.person.email().split("@", 1)[1],
     "currency": lambda g: g.finance.currency_iso_code(),
     "color": lambda g: g.text.color(),
     "file_name": lambda g: g.file.file_name(),
@@ -57,7 +57,9 @@ class Pools:
         try:
             self._locale = Locale(locale)
         except ValueError:
-            raise UsageError(f"unknown locale {locale!r} (mimesis locales: en, de, fr, ...)") from None
+            raise UsageError(
+                f"unknown locale {locale!r} (mimesis locales: en, de, fr, ...)"
+            ) from None
         self._seed = seed
         self._pools: dict[str, list[str]] = {}
         self._lock = threading.Lock()  # generation runs in worker threads

@@ -132,7 +132,7 @@ class _Parser:
         return tok
 
     def expect(self, value: str) -> None:
-        kind, val = self.take()
+        _, val = self.take()
         if val.upper() != value.upper():
             raise _Unparsed(f"expected {value}, got {val}")
 
@@ -292,9 +292,9 @@ class _Parser:
             return self._bound(left, val, right[1])
         raise _Unparsed(f"operator {val}")
 
-    def _set(self, left: tuple[str, str], items: tuple[str, ...], negate: bool) -> list[
-        tuple[str, ColumnRule]
-    ]:
+    def _set(
+        self, left: tuple[str, str], items: tuple[str, ...], negate: bool
+    ) -> list[tuple[str, ColumnRule]]:
         if left[0] != "col":
             raise _Unparsed("IN on non-column")
         if negate:

@@ -25,14 +25,17 @@ if TYPE_CHECKING:
     from fastseed.plan import Plan, TablePlan
 
 NULLABLE_FK_NULL_SHARE = 0.1
-_NULL_SHARES = {"deleted": 0.9, "shipped": 0.1, "delivered": 0.2, "address_line2": 0.7,
-                "end": 0.3}
+_NULL_SHARES = {"deleted": 0.9, "shipped": 0.1, "delivered": 0.2, "address_line2": 0.7, "end": 0.3}
 DEFAULT_NULL_SHARE = 0.05
 
 
-def unique_capacity(catalog: Catalog, table: Table, fks: tuple[ForeignKey, ...],
-                    planned: Mapping[TableName, TablePlan], requested: int
-                    ) -> tuple[int | None, str]:
+def unique_capacity(
+    catalog: Catalog,
+    table: Table,
+    fks: tuple[ForeignKey, ...],
+    planned: Mapping[TableName, TablePlan],
+    requested: int,
+) -> tuple[int | None, str]:
     """The most rows the table's unique keys allow, and why (None: no practical limit)."""
     strategy = key_strategy(table, fks)
     rules = table_rules(catalog, table)
@@ -58,8 +61,14 @@ def unique_capacity(catalog: Catalog, table: Table, fks: tuple[ForeignKey, ...],
 class RunGenerators:
     """All table generators of one run; shared pools; thread-safe lazy building."""
 
-    def __init__(self, plan: Plan, *, seed: int, locale: str = "en",
-                 deferred_null: Mapping[TableName, set[str]] | None = None) -> None:
+    def __init__(
+        self,
+        plan: Plan,
+        *,
+        seed: int,
+        locale: str = "en",
+        deferred_null: Mapping[TableName, set[str]] | None = None,
+    ) -> None:
         self.plan = plan
         self.catalog = plan.catalog
         self.seed = seed
@@ -96,7 +105,8 @@ class TableGen:
         key_cols = {c for k in table.all_uniques for c in k.columns}
         self.key_columns = key_cols
         self.write_columns: tuple[Column, ...] = tuple(
-            c for c in table.columns if not c.generated and not self._left_to_server(c))
+            c for c in table.columns if not c.generated and not self._left_to_server(c)
+        )
         self.nulled: set[str] = set(run.deferred_null.get(table.name, set()))
         self._gens: dict[str, ColumnGen] = {}
         self._lock = threading.RLock()
@@ -118,8 +128,9 @@ class TableGen:
                 cols.append(self.values(col.name, local))
         return list(zip(*cols, strict=True))
 
-    def update_rows(self, fk: ForeignKey, key: tuple[str, ...], start: int, stop: int
-                    ) -> list[tuple[Any, ...]]:
+    def update_rows(
+        self, fk: ForeignKey, key: tuple[str, ...], start: int, stop: int
+    ) -> list[tuple[Any, ...]]:
         """(key values..., fk values...) for the NULL-then-UPDATE fix-up of `fk`."""
         local = np.arange(start, stop, dtype=np.int64)
         cols = [self.values(c, local) for c in key] + [self.values(c, local) for c in fk.columns]
@@ -134,8 +145,13 @@ class TableGen:
         vals = gen(local + self.plan.index_base)
         share = self._null_share(self.table.column(column))
         if share > 0:
-            nulls = h.uniform(h.stream_key(self.run.seed, self.table.name, column, "null"),
-                              local + self.plan.index_base) < share
+            nulls = (
+                h.uniform(
+                    h.stream_key(self.run.seed, self.table.name, column, "null"),
+                    local + self.plan.index_base,
+                )
+                < share
+            )
             vals = [None if n else v for v, n in zip(vals, nulls.tolist(), strict=True)]
         return vals
 
@@ -149,8 +165,11 @@ class TableGen:
                 out[col.name] = "left to the server (default or NULL)"
             elif col.name in self.fk_of:
                 fk = self.fk_of[col.name]
-                mode = "joint permutation" if self.strategy.group_of(fk) else (
-                    "earlier row" if self._is_self(fk) else "skewed pick")
+                mode = (
+                    "joint permutation"
+                    if self.strategy.group_of(fk)
+                    else ("earlier row" if self._is_self(fk) else "skewed pick")
+                )
                 out[col.name] = f"FK {fk.name} -> {fk.ref_table} ({mode})"
             else:
                 out[col.name] = self._column_gen(col.name).label
@@ -165,10 +184,15 @@ class TableGen:
                 gen = self._gens.get(name)
                 if gen is None:
                     col = self.table.column(name)
-                    gen = Builder(self.run.pools, self.run.seed, self.table, col,
-                                  self.rules.columns.get(name),
-                                  unique=name in self.strategy.unique_columns,
-                                  sibling=self._sibling).build()
+                    gen = Builder(
+                        self.run.pools,
+                        self.run.seed,
+                        self.table,
+                        col,
+                        self.rules.columns.get(name),
+                        unique=name in self.strategy.unique_columns,
+                        sibling=self._sibling,
+                    ).build()
                     self._gens[name] = gen
         return gen
 
@@ -211,7 +235,7 @@ class TableGen:
             gkey = h.stream_key(self.run.seed, self.table.name, "group", *(g.name for g in group))
             combo = h.permute(gkey, local % max(space, 1), space)
             pos = group.index(fk)
-            for size in sizes[pos + 1:]:
+            for size in sizes[pos + 1 :]:
                 combo = combo // size
             return combo % sizes[pos], null
         idx = h.skewed(key, gidx, parent_rows, power=1.6)
@@ -222,10 +246,8 @@ class TableGen:
     def _fk_values(self, fk: ForeignKey, column: str, local: h.I64) -> Values:
         idx, null = self._parent_index(fk, local)
         ref = fk.ref_columns[fk.columns.index(column)]
-        if self._is_self(fk):
-            vals = self.values(ref, idx)
-        else:
-            vals = self._parent(fk).values(ref, idx)
+        source = self if self._is_self(fk) else self._parent(fk)
+        vals = source.values(ref, idx)
         if null.any():
             vals = [None if n else v for v, n in zip(vals, null.tolist(), strict=True)]
         return vals

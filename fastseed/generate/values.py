@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import json
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,11 +35,60 @@ Fn = Callable[[h.I64], Values]
 
 _STATUS = ["active", "pending", "completed", "cancelled", "archived", "failed"]
 _CATEGORY = ["standard", "premium", "basic", "internal", "partner", "trial"]
-_DEPARTMENTS = ["Engineering", "Sales", "Marketing", "Finance", "Support", "Operations",
-                "Human Resources", "Legal", "Research", "Customer Success", "Logistics"]
+_DEPARTMENTS = [
+    "Engineering",
+    "Sales",
+    "Marketing",
+    "Finance",
+    "Support",
+    "Operations",
+    "Human Resources",
+    "Legal",
+    "Research",
+    "Customer Success",
+    "Logistics",
+]
 _GENDERS = ["female", "male", "non-binary", "unspecified"]
-_TIMEZONES = ["UTC", "Europe/London", "Europe/Berlin", "America/New_York", "America/Chicago",
-              "America/Los_Angeles", "Asia/Tokyo", "Asia/Kolkata", "Australia/Sydney"]
+_TIMEZONES = [
+    "UTC",
+    "Europe/London",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Chicago",
+    "America/Los_Angeles",
+    "Asia/Tokyo",
+    "Asia/Kolkata",
+    "Australia/Sydney",
+]
+_CATEGORY_NAMES = [
+    "Electronics",
+    "Books",
+    "Home & Kitchen",
+    "Toys",
+    "Garden",
+    "Sports",
+    "Beauty",
+    "Clothing",
+    "Shoes",
+    "Jewelry",
+    "Grocery",
+    "Health",
+    "Automotive",
+    "Office",
+    "Pet Supplies",
+    "Music",
+    "Movies",
+    "Tools",
+    "Baby",
+    "Outdoors",
+    "Furniture",
+    "Crafts",
+    "Video Games",
+    "Software",
+    "Travel",
+    "Luggage",
+]
+_PRODUCT_TABLE = re.compile(r"product|item|article|sku|catalog")
 _B36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -85,9 +135,17 @@ def _parse_time(text: str) -> dt.datetime:
 class Builder:
     """Builds the generator for one column given its rule, uniqueness and semantic tag."""
 
-    def __init__(self, pools: Pools, seed: int, table: Table, column: Column,
-                 rule: ColumnRule | None, *, unique: bool,
-                 sibling: Callable[[str, h.I64], Values] | None = None) -> None:
+    def __init__(
+        self,
+        pools: Pools,
+        seed: int,
+        table: Table,
+        column: Column,
+        rule: ColumnRule | None,
+        *,
+        unique: bool,
+        sibling: Callable[[str, h.I64], Values] | None = None,
+    ) -> None:
         self.pools = pools
         self.table = table
         self.column = column
@@ -142,11 +200,14 @@ class Builder:
     def _choices(self, items: list[str]) -> ColumnGen:
         typed = [self._typed(x) for x in items]
         if self.unique:
-            return ColumnGen(lambda idx: [typed[i] for i in idx.tolist()], "CHECK list (unique)",
-                             len(typed))
+            return ColumnGen(
+                lambda idx: [typed[i] for i in idx.tolist()], "CHECK list (unique)", len(typed)
+            )
         weights = skew_weights(len(typed))
+
         def fn(idx: h.I64) -> Values:
             return [typed[i] for i in h.choose(self.key, idx, len(typed), weights).tolist()]
+
         return ColumnGen(fn, "CHECK/enum list, skewed", len(typed))
 
     # -- numbers -------------------------------------------------------------------------------
@@ -157,39 +218,54 @@ class Builder:
             lo, hi = 1901, 2155
         r = self.rule
         if r.low is not None:
-            lo = max(lo, int(np.ceil(float(r.low))) + (0 if r.low_inclusive or
-                     float(r.low) != int(float(r.low)) else 1))
+            lo = max(
+                lo,
+                int(np.ceil(float(r.low)))
+                + (0 if r.low_inclusive or float(r.low) != int(float(r.low)) else 1),
+            )
         if r.high is not None:
-            hi = min(hi, int(np.floor(float(r.high))) - (0 if r.high_inclusive or
-                     float(r.high) != int(float(r.high)) else 1))
+            hi = min(
+                hi,
+                int(np.floor(float(r.high)))
+                - (0 if r.high_inclusive or float(r.high) != int(float(r.high)) else 1),
+            )
         return lo, hi
 
     def _kind_integer(self) -> ColumnGen:
         lo, hi = self._int_range()
         if self.unique:
             start = max(lo, 1) if hi >= 1 else lo
-            return ColumnGen(lambda idx: (idx + start).tolist(), "sequential key",
-                             hi - start + 1)
+            return ColumnGen(lambda idx: (idx + start).tolist(), "sequential key", hi - start + 1)
         tag = self.tag
         if tag == "flag":
             return self._flag_numbers(lo, hi)
         soft = {
-            "quantity": (1, 20), "rating": (1, 5), "age": (18, 90), "year": (1950, 2026),
-            "percent": (0, 100), "duration": (1, 240), "measure": (1, 500), "money": (1, 5000),
+            "quantity": (1, 20),
+            "rating": (1, 5),
+            "age": (18, 90),
+            "year": (1950, 2026),
+            "percent": (0, 100),
+            "duration": (1, 240),
+            "measure": (1, 500),
+            "money": (1, 5000),
         }.get(tag or "", (0, 1000))
         a, b = max(lo, soft[0]), min(hi, soft[1])
         if a > b:
             a, b = lo, min(hi, lo + 1000)
         power = 2.5 if tag in {"quantity", "money"} else 1.0
         span = b - a
+
         def fn(idx: h.I64) -> Values:
             return (np.floor(self._u(idx) ** power * (span + 1)).astype(np.int64) + a).tolist()
+
         return ColumnGen(fn, f"{tag or 'integer'} in [{a}, {b}]")
 
     def _flag_numbers(self, lo: int, hi: int) -> ColumnGen:
         p = self._true_share()
-        return ColumnGen(lambda idx: np.where(self._u(idx) < p, min(1, hi), max(0, lo)).tolist(),
-                         f"flag ({p:.0%} true)")
+        return ColumnGen(
+            lambda idx: np.where(self._u(idx) < p, min(1, hi), max(0, lo)).tolist(),
+            f"flag ({p:.0%} true)",
+        )
 
     def _true_share(self) -> float:
         name = self.column.name.lower()
@@ -227,14 +303,23 @@ class Builder:
         if self.unique:
             lo, hi = self._num_bounds((1, 1e15))
             base = int(np.ceil(lo))
-            return ColumnGen(lambda idx: [Decimal(int(i) + base) for i in idx.tolist()],
-                             "sequential decimal", int(hi) - base + 1)
+            return ColumnGen(
+                lambda idx: [Decimal(int(i) + base) for i in idx.tolist()],
+                "sequential decimal",
+                int(hi) - base + 1,
+            )
         tag = self.tag
-        default = {"money": (0.5, 2000.0), "percent": (0, 100), "rating": (1, 5),
-                   "latitude": (-90, 90), "longitude": (-180, 180), "quantity": (1, 50)}.get(
-                       tag or "", (0, 1000))
+        default = {
+            "money": (0.5, 2000.0),
+            "percent": (0, 100),
+            "rating": (1, 5),
+            "latitude": (-90, 90),
+            "longitude": (-180, 180),
+            "quantity": (1, 50),
+        }.get(tag or "", (0, 1000))
         lo, hi = self._num_bounds(default)
         log_scale = tag == "money" and lo > 0
+
         def fn(idx: h.I64) -> Values:
             u = self._u(idx)
             if log_scale:
@@ -243,24 +328,35 @@ class Builder:
                 x = lo + u * (hi - lo)
             x = np.clip(np.round(x, s), lo, hi)
             return [Decimal(repr(float(v))).quantize(quant) for v in x.tolist()]
+
         return ColumnGen(fn, f"{tag or 'decimal'} in [{lo:g}, {hi:g}] scale {s}")
 
     _kind_money = _kind_numeric
 
     def _kind_float(self) -> ColumnGen:
         tag = self.tag
-        default = {"money": (0.5, 2000.0), "latitude": (-90, 90), "longitude": (-180, 180),
-                   "percent": (0, 100), "rating": (1, 5)}.get(tag or "", (0, 1000))
+        default = {
+            "money": (0.5, 2000.0),
+            "latitude": (-90, 90),
+            "longitude": (-180, 180),
+            "percent": (0, 100),
+            "rating": (1, 5),
+        }.get(tag or "", (0, 1000))
         r = self.rule
         lo = float(r.low) if r.low is not None else default[0]
         hi = float(r.high) if r.high is not None else default[1]
         if self.unique:
-            return ColumnGen(lambda idx: (idx.astype(np.float64) + max(lo, 0) + 1).tolist(),
-                             "sequential float", 2**53)
+            return ColumnGen(
+                lambda idx: (idx.astype(np.float64) + max(lo, 0) + 1).tolist(),
+                "sequential float",
+                2**53,
+            )
         span = hi - lo
         margin = span * 1e-6
+
         def fn(idx: h.I64) -> Values:
             return np.round(lo + margin + self._u(idx) * (span - 2 * margin), 4).tolist()
+
         return ColumnGen(fn, f"{tag or 'float'} in [{lo:g}, {hi:g}]")
 
     # -- text ----------------------------------------------------------------------------------
@@ -276,79 +372,136 @@ class Builder:
         tag = self.tag
         pools = self.pools
         simple = {
-            "first_name": "first_name", "last_name": "last_name", "city": "city",
-            "street": "street", "street_address": "street_address", "state": "state",
-            "country": "country", "country_code": "country_code", "postal_code": "postal_code",
-            "company": "company", "job_title": "job_title", "url": "url", "hostname": "hostname",
-            "user_agent": "user_agent", "currency": "currency", "color": "color",
-            "mime_type": "mime_type", "file_name": "file_name", "language": "language",
-            "version": "version", "phone": "phone", "title": "title", "username": "username",
-            "nationality": "nationality", "university": "university",
+            "first_name": "first_name",
+            "last_name": "last_name",
+            "city": "city",
+            "street": "street",
+            "street_address": "street_address",
+            "state": "state",
+            "country": "country",
+            "country_code": "country_code",
+            "postal_code": "postal_code",
+            "company": "company",
+            "job_title": "job_title",
+            "url": "url",
+            "hostname": "hostname",
+            "user_agent": "user_agent",
+            "currency": "currency",
+            "color": "color",
+            "mime_type": "mime_type",
+            "file_name": "file_name",
+            "language": "language",
+            "version": "version",
+            "phone": "phone",
+            "title": "title",
+            "username": "username",
+            "nationality": "nationality",
+            "university": "university",
         }
         if tag in simple:
             pool_name = simple[tag]
-            if tag == "title" and self.type.length is not None and self.type.length < 60:
+            if tag == "title" and (
+                _PRODUCT_TABLE.search(self.table.name.name.lower())
+                or (self.type.length is not None and self.type.length < 60)
+            ):
                 pool_name = "product"
             return (lambda idx: self._pick(pools.get(pool_name), idx)), f"mimesis {pool_name}"
         if tag == "full_name":
+
             def full(idx: h.I64) -> Values:
                 first = self._pick(pools.get("first_name"), idx, 1)
                 last = self._pick(pools.get("last_name"), idx, 2)
                 return [f"{a} {b}" for a, b in zip(first, last, strict=True)]
+
             return full, "mimesis first + last name"
         if tag == "email":
+            first_col, last_col = self._name_siblings()
+
             def email(idx: h.I64) -> Values:
-                first = self._pick(pools.get("first_name"), idx, 1)
-                last = self._pick(pools.get("last_name"), idx, 2)
-                dom = self._pick(pools.get("domain"), idx, 3)
-                return [f"{a}.{b}@{d}".lower() for a, b, d in zip(first, last, dom, strict=True)]
-            return email, "email from names"
+                first = self._names(first_col, "first_name", idx, 1)
+                last = self._names(last_col, "last_name", idx, 2)
+                dom = self._pick(pools.get("email_domain"), idx, 3)
+                return [
+                    f"{a}.{b}@{d}".lower().replace(" ", "")
+                    for a, b, d in zip(first, last, dom, strict=True)
+                ]
+
+            source = "the row's names" if first_col else "names"
+            return email, f"email from {source}"
         if tag in {"status", "category", "gender", "department", "timezone", "category_name"}:
-            pool = {"status": _STATUS, "category": _CATEGORY, "gender": _GENDERS,
-                    "department": _DEPARTMENTS, "timezone": _TIMEZONES}.get(tag)
-            if pool is None:
-                pool = self.pools.get("word")[:40]
-            chosen = pool
+            chosen = {
+                "status": _STATUS,
+                "category": _CATEGORY,
+                "gender": _GENDERS,
+                "department": _DEPARTMENTS,
+                "timezone": _TIMEZONES,
+                "category_name": _CATEGORY_NAMES,
+            }[tag]
             return (lambda idx: self._pick(chosen, idx, skew=True)), f"{tag} list, skewed"
         if tag == "address_line2":
-            return (lambda idx: [f"Apt {n}" for n in (self._u(idx) * 900 + 1).astype(int).tolist()],
-                    "apartment line")
+            return (
+                lambda idx: [f"Apt {n}" for n in (self._u(idx) * 900 + 1).astype(int).tolist()],
+                "apartment line",
+            )
         if tag == "paragraph":
+
             def para(idx: h.I64) -> Values:
                 pool = pools.get("sentence")
                 k = (self._u(idx, 7) * 3).astype(int) + 1
                 picks = [self._pick(pool, idx, s) for s in range(3)]
-                return [" ".join(p[j] for p in picks[: kk]) for j, kk in enumerate(k.tolist())]
+                return [" ".join(p[j] for p in picks[:kk]) for j, kk in enumerate(k.tolist())]
+
             return para, "mimesis sentences"
         if tag == "password_hash":
-            return (lambda idx: ["$2b$12$" + f"{v:016x}" * 3 for v in
-                                 h.mix(self.key, idx).tolist()]), "bcrypt-like hash"
+            return (
+                lambda idx: ["$2b$12$" + f"{v:016x}" * 3 for v in h.mix(self.key, idx).tolist()]
+            ), "bcrypt-like hash"
         if tag == "token":
-            return (lambda idx: [f"{a:016x}{b:016x}" for a, b in zip(
-                h.mix(self.key, idx).tolist(), h.mix(self.key + 1, idx).tolist(), strict=True)],
-                "hex token")
+            return (
+                lambda idx: [
+                    f"{a:016x}{b:016x}"
+                    for a, b in zip(
+                        h.mix(self.key, idx).tolist(),
+                        h.mix(self.key + 1, idx).tolist(),
+                        strict=True,
+                    )
+                ],
+                "hex token",
+            )
         if tag == "ip":
-            return (lambda idx: [str(ipaddress.IPv4Address(int(v) & 0xFFFFFFFF))
-                                 for v in h.mix(self.key, idx).tolist()]), "IPv4 address"
+            return (
+                lambda idx: [
+                    str(ipaddress.IPv4Address(int(v) & 0xFFFFFFFF))
+                    for v in h.mix(self.key, idx).tolist()
+                ]
+            ), "IPv4 address"
         if tag == "mac":
-            return (lambda idx: [":".join(f"{(v >> s) & 255:02x}" for s in range(0, 48, 8))
-                                 for v in h.mix(self.key, idx).tolist()]), "MAC address"
+            return (
+                lambda idx: [
+                    ":".join(f"{(v >> s) & 255:02x}" for s in range(0, 48, 8))
+                    for v in h.mix(self.key, idx).tolist()
+                ]
+            ), "MAC address"
         if tag == "uuid":
             return (lambda idx: [str(u) for u in self._uuids(idx)]), "uuid text"
         if tag in {"slug", "sku", "code"}:
             upper = tag != "slug"
+
             def code(idx: h.I64) -> Values:
                 words = self._pick(pools.get("word"), idx)
                 nums = (self._u(idx, 5) * 9000 + 1000).astype(int).tolist()
                 if upper:
                     return [f"{w[:3].upper()}-{n}" for w, n in zip(words, nums, strict=True)]
                 return [f"{w}-{n}" for w, n in zip(words, nums, strict=True)]
+
             return code, f"{tag} pattern"
+
         def words(idx: h.I64) -> Values:
             pool = pools.get("word")
             a = self._pick(pool, idx, 1)
             b = self._pick(pool, idx, 2)
             return [f"{x} {y}" for x, y in zip(a, b, strict=True)]
+
         return words, "generic words"
 
     def _kind_text(self) -> ColumnGen:
@@ -363,9 +516,14 @@ class Builder:
         if n is not None and n <= 3 and self.tag not in {"country_code", "currency", "state"}:
             # a code column such as char(1) or char(2): short uppercase codes
             width = n
-            return ColumnGen(lambda idx: [_encode(int(v), _UPPER, width)[-width:] for v in
-                                          h.choose(self.key, idx, 26**width).tolist()],
-                             f"{n}-letter code")
+            return ColumnGen(
+                lambda idx: [
+                    _encode(int(v), _UPPER, width)[-width:]
+                    for v in h.choose(self.key, idx, 26**width).tolist()
+                ],
+                f"{n}-letter code",
+            )
+
         def fn(idx: h.I64) -> Values:
             vals = base(idx)
             if n is not None:
@@ -375,6 +533,7 @@ class Builder:
                 vals = [v.ljust(want, "x") if len(v) < min_len else v for v in vals]
                 _ = want
             return vals
+
         return ColumnGen(fn, label + (f", max {n} chars" if n else ""))
 
     def _unique_text(self, n: int | None) -> ColumnGen:
@@ -385,10 +544,13 @@ class Builder:
             width = n
             alphabet = _UPPER if n <= 6 else _B36
             cap = len(alphabet) ** width
+
             def code(idx: h.I64) -> Values:
                 return [_encode(int(i), alphabet, width) for i in h.permute(self.key, idx, cap)]
+
             return ColumnGen(code, f"{width}-character unique code", cap)
         is_email = self.tag == "email"
+
         def fn(idx: h.I64) -> Values:
             vals = base(idx)
             out = []
@@ -410,19 +572,45 @@ class Builder:
                     full = v[: max(0, n - len(suffix) - 1)] + "-" + suffix
                 out.append(full.ljust(min_len, "x"))
             return out
+
         return ColumnGen(fn, label + " + unique suffix", None if n is None else 36 ** (n - 1))
+
+    def _name_siblings(self) -> tuple[str | None, str | None]:
+        """The table's first/last name columns, so an email matches the person's name."""
+        found: dict[str, str] = {}
+        for col in self.table.columns:
+            if col.type.kind == Kind.TEXT and col.name != self.column.name:
+                tag = classify(self.table, col)
+                if tag in {"first_name", "last_name"}:
+                    found.setdefault(tag, col.name)
+        if self.sibling is None or len(found) < 2:
+            return None, None
+        return found["first_name"], found["last_name"]
+
+    def _names(self, column: str | None, pool: str, idx: h.I64, salt: int) -> list[str]:
+        if column is not None and self.sibling is not None:
+            vals = self.sibling(column, idx)
+            fallback = self._pick(self.pools.get(pool), idx, salt)
+            return [v if v else f for v, f in zip(vals, fallback, strict=True)]
+        return self._pick(self.pools.get(pool), idx, salt)
 
     def _kind_tsvector(self) -> ColumnGen:
         def fn(idx: h.I64) -> Values:
             pool = self.pools.get("word")
             a, b, c = (self._pick(pool, idx, s) for s in range(3))
-            return [" ".join(sorted({x.lower(), y.lower(), z.lower()}))
-                    for x, y, z in zip(a, b, c, strict=True)]
+            return [
+                " ".join(sorted({x.lower(), y.lower(), z.lower()}))
+                for x, y, z in zip(a, b, c, strict=True)
+            ]
+
         return ColumnGen(fn, "words")
 
     def _kind_xml(self) -> ColumnGen:
         def fn(idx: h.I64) -> Values:
-            return [f"<note><text>{w}</text></note>" for w in self._pick(self.pools.get("word"), idx)]
+            return [
+                f"<note><text>{w}</text></note>" for w in self._pick(self.pools.get("word"), idx)
+            ]
+
         return ColumnGen(fn, "small XML document")
 
     def _kind_json(self) -> ColumnGen:
@@ -431,94 +619,116 @@ class Builder:
             tags = self._pick(self.pools.get("word"), idx, 1)
             scores = (self._u(idx, 2) * 100).astype(int).tolist()
             keys = idx.tolist()
-            return [json.dumps({"id": k, "source": w, "score": s, "tags": [w, t]})
-                    for k, w, s, t in zip(keys, words, scores, tags, strict=True)]
+            return [
+                json.dumps({"id": k, "source": w, "score": s, "tags": [w, t]})
+                for k, w, s, t in zip(keys, words, scores, tags, strict=True)
+            ]
+
         return ColumnGen(fn, "JSON object", None)
 
     def _kind_enum(self) -> ColumnGen:
-        return self._choices(list(self.type.labels)) if self.type.labels else ColumnGen(
-            lambda idx: [None] * len(idx), "enum without labels", 0)
+        return (
+            self._choices(list(self.type.labels))
+            if self.type.labels
+            else ColumnGen(lambda idx: [None] * len(idx), "enum without labels", 0)
+        )
 
     def _kind_set(self) -> ColumnGen:
         labels = list(self.type.labels)
+
         def fn(idx: h.I64) -> Values:
             bits = h.mix(self.key, idx).tolist()
             return [",".join(lab for j, lab in enumerate(labels) if (b >> j) & 1) for b in bits]
+
         return ColumnGen(fn, "SET subset", 2 ** len(labels))
 
     def _kind_bit(self) -> ColumnGen:
         n = self.type.length or 1
+
         def fn(idx: h.I64) -> Values:
-            return [format(int(v) & ((1 << min(n, 64)) - 1), f"0{n}b")[-n:]
-                    for v in h.mix(self.key, idx).tolist()]
+            return [
+                format(int(v) & ((1 << min(n, 64)) - 1), f"0{n}b")[-n:]
+                for v in h.mix(self.key, idx).tolist()
+            ]
+
         return ColumnGen(fn, f"bit({n})", 2 ** min(n, 62))
 
     # -- binary / identifiers ---------------------------------------------------------------------
 
     def _uuids(self, idx: h.I64) -> list[uuid.UUID]:
-        # the low 64 bits are a bijection of the index: unique by construction
-        hi = h.mix(self.key, idx).tolist()
-        lo = h.mix(self.key ^ 0xA5A5, idx).tolist() if not self.unique else h.mix(self.key, idx
-                                                                                   + 1).tolist()
-        if self.unique:
-            lo = h.mix(self.key + 17, idx).tolist()
-            hi = [(v & ~0xFFFFFFFF) | (int(i) & 0xFFFFFFFF) for v, i in zip(hi, idx.tolist(),
-                                                                              strict=True)]
+        """Version-4 shaped UUIDs; the low 64 bits are a bijection of the index (unique)."""
+        high = h.mix(self.key, idx).tolist()
+        low = h.mix(self.key + 17, idx).tolist()
         out = []
-        for a, b in zip(hi, lo, strict=True):
-            value = (a << 64) | b
-            value &= ~(0xF000 << 64)
-            value |= 0x4000 << 64
-            value &= ~(0xC000 << 48)
-            value |= 0x8000 << 48
-            out.append(uuid.UUID(int=value))
+        for a, b in zip(high, low, strict=True):
+            a = (a & ~0xF000) | 0x4000  # version 4
+            b = (b & ~(0xC << 60)) | (0x8 << 60)  # RFC 4122 variant
+            out.append(uuid.UUID(int=(a << 64) | b))
         return out
 
     def _kind_uuid(self) -> ColumnGen:
-        return ColumnGen(self._uuids, "uuid v4" + (" (unique)" if self.unique else ""), 2**32
-                         if self.unique else None)
+        # the variant bits take 2 of the 64 bijective bits: 2**62 distinct values remain
+        label = "uuid v4" + (" (unique)" if self.unique else "")
+        return ColumnGen(self._uuids, label, 2**62 if self.unique else None)
 
     def _kind_binary(self) -> ColumnGen:
         n = self.type.length
         size = min(n or 16, 16)
         fixed = self.type.fixed_length
+
         def fn(idx: h.I64) -> Values:
-            vals = [int(v).to_bytes(8, "big") + int(i).to_bytes(8, "big") for v, i in
-                    zip(h.mix(self.key, idx).tolist(), idx.tolist(), strict=True)]
-            if self.unique:
-                vals = [int(i).to_bytes(8, "big") for i in idx.tolist()]
-            out = [v[-size:] if not self.unique else v[-size:] for v in vals]
+            if self.unique:  # the index itself, big-endian: unique by construction
+                out = [int(i).to_bytes(8, "big")[-size:] for i in idx.tolist()]
+            else:
+                out = [
+                    (int(a).to_bytes(8, "big") + int(b).to_bytes(8, "big"))[:size]
+                    for a, b in zip(
+                        h.mix(self.key, idx).tolist(),
+                        h.mix(self.key + 1, idx).tolist(),
+                        strict=True,
+                    )
+                ]
             if fixed and n:
                 out = [v.rjust(n, b"\0") for v in out]
             return out
+
         return ColumnGen(fn, f"{size} bytes", 256 ** min(size, 7))
 
     def _kind_inet(self) -> ColumnGen:
         def fn(idx: h.I64) -> Values:
             if self.unique:
                 return [ipaddress.IPv4Address(0x0A000000 + int(i)) for i in idx.tolist()]
-            return [ipaddress.IPv4Address(0x0A000000 | (int(v) & 0xFFFFFF))
-                    for v in h.mix(self.key, idx).tolist()]
+            return [
+                ipaddress.IPv4Address(0x0A000000 | (int(v) & 0xFFFFFF))
+                for v in h.mix(self.key, idx).tolist()
+            ]
+
         return ColumnGen(fn, "IPv4 address", 1 << 24)
 
     def _kind_cidr(self) -> ColumnGen:
         def fn(idx: h.I64) -> Values:
-            return [ipaddress.IPv4Network(((0x0A000000 | ((int(v) & 0xFFFF) << 8)), 24))
-                    for v in h.mix(self.key, idx).tolist()]
+            return [
+                ipaddress.IPv4Network(((0x0A000000 | ((int(v) & 0xFFFF) << 8)), 24))
+                for v in h.mix(self.key, idx).tolist()
+            ]
+
         return ColumnGen(fn, "IPv4 /24 network", 1 << 16)
 
     def _kind_macaddr(self) -> ColumnGen:
         def fn(idx: h.I64) -> Values:
             src = idx.tolist() if self.unique else h.mix(self.key, idx).tolist()
             return [":".join(f"{(int(v) >> s) & 255:02x}" for s in range(40, -8, -8)) for v in src]
+
         return ColumnGen(fn, "MAC address", 1 << 48)
 
     def _kind_geometry(self) -> ColumnGen:
         def fn(idx: h.I64) -> Values:
             lon = self._u(idx, 1) * 360 - 180
             lat = self._u(idx, 2) * 180 - 90
-            return [f"POINT({a:.6f} {b:.6f})" for a, b in zip(lon.tolist(), lat.tolist(),
-                                                               strict=True)]
+            return [
+                f"POINT({a:.6f} {b:.6f})" for a, b in zip(lon.tolist(), lat.tolist(), strict=True)
+            ]
+
         return ColumnGen(fn, "WKT point")
 
     # -- time ----------------------------------------------------------------------------------
@@ -534,9 +744,13 @@ class Builder:
         """Timestamps as epoch seconds, honouring CHECK bounds and partition ranges."""
         r = self.rule
         if r.intervals:
-            spans = [(_parse_time(a).timestamp() if a else self._time_window()[0],
-                      _parse_time(b).timestamp() if b else self._time_window()[1])
-                     for a, b in r.intervals]
+            spans = [
+                (
+                    _parse_time(a).timestamp() if a else self._time_window()[0],
+                    _parse_time(b).timestamp() if b else self._time_window()[1],
+                )
+                for a, b in r.intervals
+            ]
             pick = h.choose(self.key + 11, idx, len(spans))
             lows = np.array([s[0] for s in spans])[pick]
             highs = np.array([s[1] for s in spans])[pick]
@@ -574,8 +788,11 @@ class Builder:
         }.get(self.tag or "")
         if not order:
             return None
-        tags = {c.name: classify(self.table, c) for c in self.table.columns
-                if c.type.kind in {Kind.TIMESTAMP, Kind.DATE} and c.name != self.column.name}
+        tags = {
+            c.name: classify(self.table, c)
+            for c in self.table.columns
+            if c.type.kind in {Kind.TIMESTAMP, Kind.DATE} and c.name != self.column.name
+        }
         for want in order:
             for name, tag in tags.items():
                 if tag == want:
@@ -586,6 +803,7 @@ class Builder:
     def _kind_timestamp(self) -> ColumnGen:
         tz = self.type.timezone
         precision = self.type.precision if self.type.precision is not None else 6
+
         def fn(idx: h.I64) -> Values:
             secs = self._seconds(idx)
             micros = np.floor(secs * 1e6).astype(np.int64)
@@ -596,8 +814,10 @@ class Builder:
             if tz:
                 return [v.replace(tzinfo=dt.UTC) for v in out]
             return out
-        return ColumnGen(fn, f"timestamp ({self.tag or 'last 3 years'})",
-                         2**40 if self.unique else None)
+
+        return ColumnGen(
+            fn, f"timestamp ({self.tag or 'last 3 years'})", 2**40 if self.unique else None
+        )
 
     def _kind_date(self) -> ColumnGen:
         def fn(idx: h.I64) -> Values:
@@ -605,17 +825,21 @@ class Builder:
             if self.unique:
                 days = (self._time_window()[0] // 86400 + idx).astype(np.int64)
             return days.astype("datetime64[D]").astype(object).tolist()
-        return ColumnGen(fn, f"date ({self.tag or 'last 3 years'})",
-                         40000 if self.unique else None)
+
+        return ColumnGen(fn, f"date ({self.tag or 'last 3 years'})", 40000 if self.unique else None)
 
     def _kind_time(self) -> ColumnGen:
         tz = self.type.timezone
+
         def fn(idx: h.I64) -> Values:
             secs = (self._u(idx) * 86400).astype(np.int64).tolist()
             if self.unique:
                 secs = idx.tolist()
-            return [dt.time(s // 3600 % 24, s // 60 % 60, s % 60,
-                            tzinfo=dt.UTC if tz else None) for s in secs]
+            return [
+                dt.time(s // 3600 % 24, s // 60 % 60, s % 60, tzinfo=dt.UTC if tz else None)
+                for s in secs
+            ]
+
         return ColumnGen(fn, "time of day", 86400)
 
     def _kind_interval(self) -> ColumnGen:
@@ -624,6 +848,7 @@ class Builder:
             if self.unique:
                 mins = idx.tolist()
             return [dt.timedelta(minutes=m) for m in mins]
+
         return ColumnGen(fn, "interval up to 14 days")
 
     def _kind_year(self) -> ColumnGen:
@@ -631,8 +856,9 @@ class Builder:
         lo, hi = max(lo, 1950), min(hi, 2026) if hi >= 1950 else hi
         if self.unique:
             return ColumnGen(lambda idx: (idx + lo).tolist(), "sequential year", hi - lo + 1)
-        return ColumnGen(lambda idx: h.integers(self.key, idx, lo, hi).tolist(),
-                         f"year in [{lo}, {hi}]")
+        return ColumnGen(
+            lambda idx: h.integers(self.key, idx, lo, hi).tolist(), f"year in [{lo}, {hi}]"
+        )
 
     # -- arrays --------------------------------------------------------------------------------
 
@@ -640,6 +866,7 @@ class Builder:
         inner_col = Column(self.column.name, element, nullable=False)
         inner = Builder(self.pools, 0, self.table, inner_col, None, unique=False).build()
         inner_key = self.key
+
         def fn(idx: h.I64) -> Values:
             counts = (self._u(idx, 9) * 4).astype(np.int64).tolist()
             out = []
@@ -647,6 +874,7 @@ class Builder:
                 sub = np.arange(k, dtype=np.int64) + np.int64(i * 4) + np.int64(inner_key % 997)
                 out.append(inner(sub) if k else [])
             return out
+
         return ColumnGen(fn, f"array of {inner.label}")
 
 
@@ -655,6 +883,7 @@ def _to_seconds(value: Any) -> float:
         v = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
         return (v - _EPOCH).total_seconds()
     if isinstance(value, dt.date):
-        return (dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC) - _EPOCH
-                ).total_seconds()
+        return (
+            dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC) - _EPOCH
+        ).total_seconds()
     return float("nan")

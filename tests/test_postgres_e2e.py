@@ -1,0 +1,188 @@
+"""Seed and verify real schemas on the local PostgreSQL server, end to end."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+
+import asyncpg
+import pytest
+from conftest import SCHEMAS, pg_execute
+
+import fastseed
+from fastseed.plan import RowRequest
+
+pytestmark = pytest.mark.postgres
+
+HARD_SCHEMA = """
+CREATE TYPE mood AS ENUM ('sad', 'ok', 'it''s, "great"');
+CREATE DOMAIN positive_price AS numeric(8,2) CHECK (VALUE > 0);
+CREATE TABLE "user accounts" (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    "e-mail" varchar(40) NOT NULL UNIQUE,
+    manager_id bigint REFERENCES "user accounts" (id),
+    mood mood NOT NULL,
+    score numeric(5,2) NOT NULL CHECK (score BETWEEN 0 AND 100),
+    code char(3) NOT NULL,
+    name_upper text GENERATED ALWAYS AS (upper("e-mail")) STORED
+);
+CREATE TABLE "order" (
+    region char(2) NOT NULL,
+    no integer NOT NULL,
+    account_id bigint NOT NULL REFERENCES "user accounts" (id),
+    price positive_price NOT NULL,
+    status text NOT NULL CHECK (status IN ('new', 'paid', 'gone')),
+    PRIMARY KEY (region, no)
+);
+CREATE TABLE order_line (
+    region char(2) NOT NULL,
+    no integer NOT NULL,
+    line smallint NOT NULL,
+    qty integer NOT NULL CHECK (qty > 0 AND qty <= 10),
+    PRIMARY KEY (region, no, line),
+    FOREIGN KEY (region, no) REFERENCES "order" (region, no)
+);
+CREATE TABLE team (id serial PRIMARY KEY, captain_id integer NOT NULL);
+CREATE TABLE player (id serial PRIMARY KEY, team_id integer REFERENCES team (id));
+ALTER TABLE team ADD FOREIGN KEY (captain_id) REFERENCES player (id);
+CREATE TABLE egg (id int PRIMARY KEY, hen_id int NOT NULL);
+CREATE TABLE hen (id int PRIMARY KEY, egg_id int NOT NULL REFERENCES egg (id)
+                  DEFERRABLE INITIALLY IMMEDIATE);
+ALTER TABLE egg ADD FOREIGN KEY (hen_id) REFERENCES hen (id) DEFERRABLE;
+CREATE UNIQUE INDEX one_open_order ON "order" (account_id) WHERE status = 'new';
+"""
+
+
+def seed(url: str, rows, seed: int = 42) -> fastseed.SeedResult:
+    request = rows if isinstance(rows, RowRequest) else RowRequest(rows)
+    return asyncio.run(fastseed.seed(url, rows=request, seed=seed))
+
+
+def fetch(db: str, sql: str):
+    async def go():
+        conn = await asyncpg.connect(host="127.0.0.1", user="root", database=db)
+        try:
+            return await conn.fetch(sql)
+        finally:
+            await conn.close()
+
+    return asyncio.run(go())
+
+
+def load_schema(db: str, name: str) -> None:
+    subprocess.run(
+        [
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "root",
+            "-d",
+            db,
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-f",
+            str(SCHEMAS / name / "postgres.sql"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+
+
+@pytest.mark.parametrize(
+    "schema", ["pagila", "chinook", "northwind", "sakila", "kanboard", "quartz"]
+)
+def test_shared_schema_seeds_and_verifies(pg_db, pg_url, schema):
+    load_schema(pg_db, schema)
+    result = seed(pg_url, 1000)
+    assert result.verify.ok, result.verify.failures()
+    for check in result.verify.tables:
+        assert check.rows > 0, f"{check.table} is empty"
+    assert result.load.total == sum(t.rows for t in result.plan.tables.values())
+
+
+def test_hard_schema_seeds_verifies_and_keeps_sequences_usable(pg_db, pg_url):
+    pg_execute(pg_db, HARD_SCHEMA)
+    result = seed(pg_url, 300)
+    assert result.verify.ok, result.verify.failures()
+    counts = {str(c.table): c.rows for c in result.verify.tables}
+    assert counts["public.user accounts"] == 300 and counts["public.order_line"] == 300
+    # identity and serial sequences were moved past the loaded keys
+    pg_execute(
+        pg_db,
+        """INSERT INTO "user accounts" ("e-mail", mood, score, code)
+                         VALUES ('new@example.com', 'ok', 1, 'abc');
+                         INSERT INTO player (team_id) VALUES (NULL);""",
+    )
+    moods = {r[0] for r in fetch(pg_db, 'SELECT DISTINCT mood::text FROM "user accounts"')}
+    assert moods <= {"sad", "ok", 'it\'s, "great"'}
+    emails = fetch(pg_db, 'SELECT "e-mail", name_upper FROM "user accounts" LIMIT 5')
+    assert all(r[1] == r[0].upper() for r in emails)
+
+
+def test_same_seed_same_data_different_seed_different(pg_db, pg_url):
+    load_schema(pg_db, "chinook")
+    seed(pg_url, 200, seed=7)
+    first = fetch(pg_db, "SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM track t")
+    pg_execute(
+        pg_db,
+        "TRUNCATE invoice_line, invoice, customer, employee, track, album, artist,"
+        " genre, media_type, playlist, playlist_track CASCADE",
+    )
+    seed(pg_url, 200, seed=7)
+    again = fetch(pg_db, "SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM track t")
+    assert first == again
+    pg_execute(
+        pg_db,
+        "TRUNCATE invoice_line, invoice, customer, employee, track, album, artist,"
+        " genre, media_type, playlist, playlist_track CASCADE",
+    )
+    seed(pg_url, 200, seed=8)
+    other = fetch(pg_db, "SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM track t")
+    assert other != first
+
+
+def test_appending_keeps_existing_rows_and_starts_keys_after_them(pg_db, pg_url):
+    pg_execute(
+        pg_db,
+        """CREATE TABLE users (id int PRIMARY KEY, email text UNIQUE NOT NULL);
+                         INSERT INTO users VALUES (500, 'keep@example.com');""",
+    )
+    result = seed(pg_url, 100)
+    assert result.verify.ok
+    rows = fetch(pg_db, "SELECT min(id), max(id), count(*) FROM users WHERE id <> 500")
+    assert tuple(rows[0]) == (501, 600, 100)
+    assert fetch(pg_db, "SELECT email FROM users WHERE id = 500")[0][0] == "keep@example.com"
+
+
+def test_failed_load_leaves_no_rows_behind(pg_db, pg_url):
+    # a CHECK fastseed cannot parse and values violate: the load fails, earlier tiers undone
+    pg_execute(
+        pg_db,
+        """CREATE TABLE parent (id int PRIMARY KEY);
+                         INSERT INTO parent VALUES (1000000);
+                         CREATE TABLE child (id int PRIMARY KEY, parent_id int NOT NULL
+                             REFERENCES parent (id), a int NOT NULL, b int NOT NULL,
+                             CHECK (a > b * 1000000));""",
+    )
+    with pytest.raises(fastseed.LoadError, match="child"):
+        seed(pg_url, 50)
+    assert [tuple(r) for r in fetch(pg_db, "SELECT id FROM parent")] == [(1000000,)]
+    assert fetch(pg_db, "SELECT count(*) FROM child")[0][0] == 0
+
+
+def test_verify_reports_orphans(pg_db, pg_url):
+    # PostgreSQL never holds duplicate unique keys; orphans appear through NOT VALID FKs
+    pg_execute(
+        pg_db,
+        """CREATE TABLE p (a int, b int, PRIMARY KEY (a, b));
+                         CREATE TABLE c (id int PRIMARY KEY, a int, b int);
+                         INSERT INTO p VALUES (1, 1);
+                         INSERT INTO c VALUES (1, 1, 1), (2, 1, 2), (3, NULL, 2), (4, 2, 2);
+                         ALTER TABLE c ADD CONSTRAINT c_p FOREIGN KEY (a, b) REFERENCES p (a, b)
+                             NOT VALID;""",
+    )
+    result = asyncio.run(fastseed.verify_url(pg_url))
+    assert not result.ok
+    assert result.failures() == ["public.c: 2 orphaned rows for FK c_p"]

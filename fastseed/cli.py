@@ -32,8 +32,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="Fill a database with realistic, constraint-valid test data.",
 )
-out = Console()
-err = Console(stderr=True)
+# rich assumes 80 columns when output is piped; plans and schemas read better wider
+out = Console(width=None if sys.stdout.isatty() else 140)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 140)
 _verbose = False
 
 Url = Annotated[str, typer.Argument(help="postgresql://, mysql://, mariadb:// or sqlite:///PATH")]

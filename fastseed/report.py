@@ -163,9 +163,9 @@ def print_catalog(console: Console, data: dict[str, Any]) -> None:
         f"[bold]{data['dialect']}[/] {data['server_version']}: {len(data['tables'])} tables"
     )
     for t in data["tables"]:
-        title = t["table"] + (
-            f"  (partition of {t['partition_of']})" if "partition_of" in t else ""
-        )
+        if "partition_of" in t:
+            continue  # a partition has its parent's columns; the parent's title counts them
+        title = t["table"]
         if "partitioned_by" in t:
             p = t["partitioned_by"]
             title += (

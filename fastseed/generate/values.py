@@ -800,6 +800,16 @@ class Builder:
                     return name, 60.0 if self.type.kind == Kind.TIMESTAMP else 86400.0, share
         return None
 
+    def _time_label(self) -> str:
+        if self.rule.intervals:
+            return f"within {len(self.rule.intervals)} partition ranges"
+        if self.rule.low is not None or self.rule.high is not None:
+            return f"CHECK range [{self.rule.low or ''}, {self.rule.high or ''}]"
+        follows = self._chronology_base()
+        if follows:
+            return f"{self.tag}, after {follows[0]}"
+        return self.tag or "last 3 years"
+
     def _kind_timestamp(self) -> ColumnGen:
         tz = self.type.timezone
         precision = self.type.precision if self.type.precision is not None else 6
@@ -815,9 +825,7 @@ class Builder:
                 return [v.replace(tzinfo=dt.UTC) for v in out]
             return out
 
-        return ColumnGen(
-            fn, f"timestamp ({self.tag or 'last 3 years'})", 2**40 if self.unique else None
-        )
+        return ColumnGen(fn, f"timestamp ({self._time_label()})", 2**40 if self.unique else None)
 
     def _kind_date(self) -> ColumnGen:
         def fn(idx: h.I64) -> Values:
@@ -826,7 +834,7 @@ class Builder:
                 days = (self._time_window()[0] // 86400 + idx).astype(np.int64)
             return days.astype("datetime64[D]").astype(object).tolist()
 
-        return ColumnGen(fn, f"date ({self.tag or 'last 3 years'})", 40000 if self.unique else None)
+        return ColumnGen(fn, f"date ({self._time_label()})", 40000 if self.unique else None)
 
     def _kind_time(self) -> ColumnGen:
         tz = self.type.timezone

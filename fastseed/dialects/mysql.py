@@ -32,7 +32,8 @@ _MEMORY_INFILE = mv.install_memory_infile()
 # Server error codes: 1044/1045 access denied, 1049 unknown database; client (CR_*) errors
 # are 2000-2999 and mean the connection is gone or was never made.
 _USAGE_ERRORS = {1044, 1045, 1049, 1698}
-_LOCAL_INFILE_REFUSED = {1148, 2068, 3948}  # server off / client off / MySQL 8 wording
+# Server off (1148), client off (2068), MySQL 8 (3948) and MariaDB 10.6+ (4166) wordings.
+_LOCAL_INFILE_REFUSED = {1148, 2068, 3948, 4166}
 _PACKET_MARGIN = 64 * 1024
 # Bigger INSERT statements stop paying off well before max_allowed_packet (measured in
 # tests/test_mysql_adapter.py::test_load_path_speed); 4 MB keeps server-side parse memory small.
@@ -231,8 +232,7 @@ class MySQLSession(Session):
         ids: list[tuple[int, int]] = []
         parts: list[str] = []
         size = 0
-        for row in rows:
-            lit = mv.sql_row(convs, row)
+        for lit in mv.sql_rows(convs, rows):
             n = len(lit) if lit.isascii() else len(lit.encode())
             if parts and (size + n + 1 > limit_bytes or len(parts) >= limit_rows):
                 cur = await self._run(head + ",".join(parts), table=name)
@@ -260,7 +260,7 @@ class MySQLSession(Session):
         try:
             cur = await self._run(sql, table=name)
         except LoadError as exc:
-            if exc.code in _LOCAL_INFILE_REFUSED:
+            if getattr(exc, "code", None) in _LOCAL_INFILE_REFUSED:
                 raise _InfileRefused from None
             raise
         finally:
@@ -365,21 +365,16 @@ class MySQLSession(Session):
         elif mode == "keys":
             convs = mv.sql_converters([columns[p] for p in positions])
             keys = token.entry(table.name, key, "keys").keys
-            leftovers = []
-            for r in rows:
-                vals = tuple(r[p] for p in positions)
-                if any(v is None for v in vals):
-                    leftovers.append(r)  # NULLs never collide, so the key does not identify it
-                else:
-                    keys.append(mv.sql_literals(convs, vals))
+            vals = [tuple(r[p] for p in positions) for r in rows]
+            # NULLs never collide, so a key with a NULL does not identify its row.
+            leftovers = [r for r, v in zip(rows, vals, strict=True) if None in v]
+            keys.extend(mv.sql_literals(convs, [v for v in vals if None not in v]))
         else:
             leftovers = rows
         if leftovers:
             convs = mv.sql_converters(columns)
             all_cols = tuple(c.name for c in columns)
-            token.entry(table.name, all_cols, "rows").keys.extend(
-                mv.sql_literals(convs, r) for r in leftovers
-            )
+            token.entry(table.name, all_cols, "rows").keys.extend(mv.sql_literals(convs, leftovers))
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -400,6 +395,14 @@ class MySQLSession(Session):
             await self._adapter._bounded(self._conn.rollback(), self._adapter._timeout)
         except Exception:
             self._conn.close()
+
+
+class _QuietCursor(aiomysql.Cursor):  # type: ignore[misc]
+    """aiomysql turns every server warning into a Python warning printed on stderr, after an
+    extra SHOW WARNINGS round trip; fastseed checks the warnings it cares about itself."""
+
+    async def _show_warnings(self, conn: Any) -> None:
+        return None
 
 
 class _InfileRefused(Exception):
@@ -441,6 +444,7 @@ class MySQLAdapter(Adapter):
             autocommit=True,
             local_infile=_MEMORY_INFILE,
             connect_timeout=timeout,
+            cursorclass=_QuietCursor,
         )
         if url.host and url.host.startswith("/"):
             base["unix_socket"] = url.host

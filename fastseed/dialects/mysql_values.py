@@ -26,13 +26,6 @@ from fastseed.schema import Column, Kind
 
 Convert = Callable[[Any], str]
 
-# `\032` (Ctrl-Z) is escaped too because the MySQL client library does so (Windows EOF).
-_SQL_ESCAPES = str.maketrans(
-    {"\\": "\\\\", "'": "\\'", '"': '\\"', "\0": "\\0", "\n": "\\n", "\r": "\\r", "\032": "\\Z"}
-)
-# LOAD DATA with ESCAPED BY '\\': only the escape, the separators and NUL need escaping.
-_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\0": "\\0"})
-
 NULL_FIELD = "\\N"
 
 
@@ -84,24 +77,31 @@ def _bits_int(value: Any) -> int:
 
 
 # -- SQL literals ------------------------------------------------------------------------------
+# Chained str.replace is ~5x faster than str.translate with multi-character replacements.
 
 
 def _sql_text(value: Any) -> str:
-    return "'" + _as_text(value).translate(_SQL_ESCAPES) + "'"
+    text = value if type(value) is str else _as_text(value)
+    # Inside '...' only the backslash, the quote and NUL need escaping (backslash escapes are
+    # on: the session sql_mode drops NO_BACKSLASH_ESCAPES).
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'").replace("\0", "\\0") + "'"
 
 
-def _sql_int(value: Any) -> str:
-    return str(int(value))
+def _number(value: Any) -> str:
+    if type(value) is decimal.Decimal:
+        text = str(value)
+        return format(value, "f") if "E" in text else text
+    return repr(value) if type(value) is float else str(value)
 
 
 def _sql_bool(value: Any) -> str:
     return "1" if value else "0"
 
 
-def _sql_number(value: Any) -> str:
-    if isinstance(value, decimal.Decimal):
-        return format(value, "f")
-    return repr(float(value)) if isinstance(value, float) else str(value)
+def _sql_timestamp(value: Any) -> str:
+    if type(value) is dt.datetime:
+        return "'" + (value.isoformat(" ") if value.tzinfo is None else _datetime_text(value)) + "'"
+    return _sql_text(value)
 
 
 def _sql_binary(value: Any) -> str:
@@ -120,12 +120,13 @@ def _sql_geometry(value: Any) -> str:
 
 
 _SQL_BY_KIND: dict[Kind, Convert] = {
-    Kind.INTEGER: _sql_int,
-    Kind.YEAR: _sql_int,
+    Kind.INTEGER: str,
+    Kind.YEAR: str,
     Kind.BOOLEAN: _sql_bool,
-    Kind.NUMERIC: _sql_number,
-    Kind.MONEY: _sql_number,
-    Kind.FLOAT: _sql_number,
+    Kind.NUMERIC: _number,
+    Kind.MONEY: _number,
+    Kind.FLOAT: _number,
+    Kind.TIMESTAMP: _sql_timestamp,
     Kind.BINARY: _sql_binary,
     Kind.BIT: _sql_bit,
     Kind.GEOMETRY: _sql_geometry,
@@ -137,29 +138,52 @@ def sql_converters(columns: Sequence[Column]) -> list[Convert]:
     return [_SQL_BY_KIND.get(c.type.kind, _sql_text) for c in columns]
 
 
-def sql_row(converters: Sequence[Convert], row: Sequence[Any]) -> str:
-    return (
-        "("
-        + ",".join(
-            "NULL" if v is None else conv(v) for conv, v in zip(converters, row, strict=True)
-        )
-        + ")"
-    )
+def _encode(
+    converters: Sequence[Convert], rows: Sequence[Sequence[Any]], null: str
+) -> list[list[str]]:
+    """Convert column by column: `map` with one converter per column avoids a Python-level
+    branch per value (about twice as fast as converting row by row)."""
+    if not rows:
+        return [[] for _ in converters]
+    out: list[list[str]] = []
+    for conv, col in zip(converters, zip(*rows, strict=True), strict=True):
+        if None in col:
+            out.append([null if v is None else conv(v) for v in col])
+        else:
+            out.append(list(map(conv, col)))
+    return out
 
 
-def sql_literals(converters: Sequence[Convert], row: Sequence[Any]) -> tuple[str, ...]:
-    return tuple("NULL" if v is None else conv(v) for conv, v in zip(converters, row, strict=True))
+def sql_rows(converters: Sequence[Convert], rows: Sequence[Sequence[Any]]) -> list[str]:
+    """Each row as a parenthesised literal tuple, ready for VALUES."""
+    return ["(" + ",".join(r) + ")" for r in zip(*_encode(converters, rows, "NULL"), strict=True)]
+
+
+def sql_literals(
+    converters: Sequence[Convert], rows: Sequence[Sequence[Any]]
+) -> list[tuple[str, ...]]:
+    """Each row as a tuple of SQL literals (kept in undo tokens)."""
+    return list(zip(*_encode(converters, rows, "NULL"), strict=True))
 
 
 # -- LOAD DATA fields --------------------------------------------------------------------------
 
 
 def _tsv_text(value: Any) -> str:
-    return _as_text(value).translate(_TSV_ESCAPES)
+    text = value if type(value) is str else _as_text(value)
+    return (
+        text.replace("\\", "\\\\")
+        .replace("\t", "\\t")
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+        .replace("\0", "\\0")
+    )
 
 
-def _tsv_bool(value: Any) -> str:
-    return "1" if value else "0"
+def _tsv_timestamp(value: Any) -> str:
+    if type(value) is dt.datetime:
+        return value.isoformat(" ") if value.tzinfo is None else _datetime_text(value)
+    return _tsv_text(value)
 
 
 def _tsv_binary(value: Any) -> str:
@@ -167,19 +191,16 @@ def _tsv_binary(value: Any) -> str:
     return data.hex()
 
 
-def _tsv_bit(value: Any) -> str:
-    return str(_bits_int(value))
-
-
 _TSV_BY_KIND: dict[Kind, Convert] = {
-    Kind.INTEGER: _sql_int,
-    Kind.YEAR: _sql_int,
-    Kind.BOOLEAN: _tsv_bool,
-    Kind.NUMERIC: _sql_number,
-    Kind.MONEY: _sql_number,
-    Kind.FLOAT: _sql_number,
+    Kind.INTEGER: str,
+    Kind.YEAR: str,
+    Kind.BOOLEAN: _sql_bool,
+    Kind.NUMERIC: _number,
+    Kind.MONEY: _number,
+    Kind.FLOAT: _number,
+    Kind.TIMESTAMP: _tsv_timestamp,
     Kind.BINARY: _tsv_binary,
-    Kind.BIT: _tsv_bit,
+    Kind.BIT: _sql_bit,
 }
 
 # Kinds whose field is read into a user variable and converted in the SET clause: LOAD DATA
@@ -212,14 +233,8 @@ def tsv_targets(columns: Sequence[Column], quote: Callable[[str], str]) -> tuple
 
 
 def tsv_payload(converters: Sequence[Convert], rows: Sequence[Sequence[Any]]) -> bytes:
-    lines = [
-        "\t".join(
-            NULL_FIELD if v is None else conv(v) for conv, v in zip(converters, row, strict=True)
-        )
-        for row in rows
-    ]
-    lines.append("")
-    return "\n".join(lines).encode("utf-8")
+    lines = map("\t".join, zip(*_encode(converters, rows, NULL_FIELD), strict=True))
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 # -- LOAD DATA LOCAL INFILE from memory --------------------------------------------------------

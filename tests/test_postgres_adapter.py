@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import Any, TypeVar
 
+import anyio
 import pytest
 from conftest import SCHEMAS, pg_execute
 
@@ -629,8 +630,28 @@ def test_capabilities_and_lost_connection(pg_db: str, pg_url: str) -> None:
         async with a.session() as s:
             pid = await s._conn.fetchval("SELECT pg_backend_pid()")
             await a.fetch_value("SELECT pg_terminate_backend($1)", pid)
+            await asyncio.sleep(0.2)
             await s.write(city, city.columns, [(1, "A")])
 
     with pytest.raises(ConnectError):
         run(go, pg_url)
     assert sql_value(pg_db, "SELECT count(*) FROM city") == "0"
+
+
+def test_cancelled_session_rolls_back_and_returns_its_connection(pg_db: str, pg_url: str) -> None:
+    pg_execute(pg_db, SCHEMA_SQL)
+    cat = reflect(pg_url)
+    store, city = cat.table(tn("store")), cat.table(tn("city"))
+
+    async def go(a: PostgresAdapter) -> int:
+        for _ in range(3):  # more cancellations than the pool (2) has connections
+            with anyio.move_on_after(0.3):
+                async with a.session() as s:
+                    await s.defer(store, store.foreign_keys[0])
+                    await s.write(city, city.columns, [(1, "A")])
+                    await anyio.sleep(5)
+        return await a.count_rows(city)
+
+    assert run(go, pg_url) == 0
+    deferrable = "SELECT condeferrable::text FROM pg_constraint WHERE conname = 'store_manager_fk'"
+    assert sql_value(pg_db, deferrable) == "false"

@@ -20,7 +20,7 @@ import anyio
 import asyncpg
 
 from fastseed.dialects.base import Adapter, Capabilities, Session
-from fastseed.dialects.postgres_catalog import read_catalog
+from fastseed.dialects.postgres_catalog import FIND_FKS_SQL, read_catalog
 from fastseed.dialects.postgres_codecs import register_codecs
 from fastseed.errors import ConnectError, FastseedError, LoadError, UsageError
 from fastseed.schema import Catalog, Column, ColumnType, ForeignKey, Kind, Table, TableName
@@ -31,6 +31,15 @@ __all__ = ["PostgresAdapter", "PostgresSession", "UndoToken"]
 _QUERY_TIMEOUT_FACTOR = 30
 """query_timeout = timeout × this (10 s → 5 min per COPY batch or verification query)."""
 
+_DRIVER_ERRORS = (
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    # asyncpg raises this when a server-side termination races the next protocol step.
+    asyncpg.exceptions.InternalClientError,
+    OSError,
+    TimeoutError,
+)
+
 # SQLSTATEs that mean the connection is gone rather than the statement being wrong.
 _CONNECTION_SQLSTATES = ("57P01", "57P02", "57P03")
 
@@ -39,7 +48,7 @@ def _is_connection_loss(exc: BaseException) -> bool:
     if isinstance(exc, asyncpg.PostgresError):
         state = exc.sqlstate or ""
         return state.startswith("08") or state in _CONNECTION_SQLSTATES
-    return isinstance(exc, OSError | TimeoutError | asyncpg.InterfaceError)
+    return isinstance(exc, _DRIVER_ERRORS)
 
 
 def _one_line(text: str) -> str:
@@ -150,38 +159,6 @@ class UndoToken:
     """Tables that are partitioned parents (deleted through the parent, without ONLY)."""
 
 
-_FIND_FKS_SQL = """
-WITH targets AS (
-    SELECT t.oid FROM pg_class t JOIN pg_namespace tn ON tn.oid = t.relnamespace
-    WHERE (tn.nspname, t.relname) IN (SELECT * FROM unnest($1::text[], $2::text[]))
-), tree AS (
-    SELECT oid FROM targets
-    UNION
-    SELECT pt.relid FROM targets, LATERAL pg_partition_tree(targets.oid) pt
-)
-SELECT n.nspname AS schema, r.relname AS table_name, c.conname, c.condeferrable,
-       rn.nspname AS ref_schema, rr.relname AS ref_name,
-       ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(attnum, ord)
-             JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum
-             ORDER BY k.ord) AS columns,
-       ARRAY(SELECT a.attname::text FROM unnest(c.confkey) WITH ORDINALITY k(attnum, ord)
-             JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.attnum
-             ORDER BY k.ord) AS ref_columns
-FROM pg_constraint c
-JOIN pg_class r ON r.oid = c.conrelid
-JOIN pg_namespace n ON n.oid = r.relnamespace
-JOIN pg_class rr ON rr.oid = c.confrelid
-JOIN pg_namespace rn ON rn.oid = rr.relnamespace
-WHERE c.contype = 'f' AND c.conparentid = 0
-  AND c.conrelid IN (SELECT oid FROM tree)
-  AND ($3 OR c.confrelid IN (SELECT oid FROM tree))
-"""
-"""FKs declared on the given tables or their partitions ($3: any parent, else only among them).
-
-Clones on partitions (conparentid <> 0) are left out: ALTER CONSTRAINT goes to the parent.
-"""
-
-
 class PostgresSession(Session):
     """One pooled connection inside one transaction."""
 
@@ -204,7 +181,7 @@ class PostgresSession(Session):
         timeout = self._adapter.query_timeout if long else self._adapter.timeout
         try:
             result: str = await self._conn.execute(sql, *args, timeout=timeout)
-        except (asyncpg.PostgresError, OSError, TimeoutError, asyncpg.InterfaceError) as exc:
+        except _DRIVER_ERRORS as exc:
             raise _db_error(what, exc, table=table) from exc
         return result
 
@@ -212,7 +189,7 @@ class PostgresSession(Session):
         await self._run("BEGIN", None, "BEGIN")
         try:
             full = await self._conn.fetchval("SELECT txid_current()", timeout=self._adapter.timeout)
-        except (asyncpg.PostgresError, OSError, TimeoutError, asyncpg.InterfaceError) as exc:
+        except _DRIVER_ERRORS as exc:
             raise _db_error("reading the transaction id", exc) from exc
         self._full_xid = int(full)
         # txid_current() carries an epoch in its high bits; xmin holds only the low 32.
@@ -223,9 +200,9 @@ class PostgresSession(Session):
         schema, name = table.name.schema or "public", table.name.name
         try:
             rows = await self._conn.fetch(
-                _FIND_FKS_SQL, [schema], [name], True, timeout=self._adapter.timeout
+                FIND_FKS_SQL, [schema], [name], True, timeout=self._adapter.timeout
             )
-        except (asyncpg.PostgresError, OSError, TimeoutError, asyncpg.InterfaceError) as exc:
+        except _DRIVER_ERRORS as exc:
             raise _db_error("looking up foreign key", exc, table=table.name) from exc
         # Match on shape, not name: pagila declares the "same" FK once per partition.
         matches = [
@@ -265,7 +242,7 @@ class PostgresSession(Session):
                 records=_records(columns, rows),
                 timeout=self._adapter.query_timeout,
             )
-        except (asyncpg.PostgresError, OSError, TimeoutError, asyncpg.InterfaceError) as exc:
+        except _DRIVER_ERRORS as exc:
             raise _db_error("COPY into", exc, table=table.name) from exc
 
     async def update(
@@ -297,7 +274,7 @@ class PostgresSession(Session):
                 records=_records([table.column(c) for c in names], rows),
                 timeout=self._adapter.query_timeout,
             )
-        except (asyncpg.PostgresError, OSError, TimeoutError, asyncpg.InterfaceError) as exc:
+        except _DRIVER_ERRORS as exc:
             raise _db_error("COPY of update rows for", exc, table=table.name) from exc
         assignments = ", ".join(f"{q(c)} = s.{q(c)}" for c in columns)
         match = " AND ".join(f"t.{q(k)} = s.{q(k)}" for k in key)
@@ -332,7 +309,7 @@ class PostgresSession(Session):
         token = UndoToken(self._xid, tuple(self._touched), frozenset(self._partitioned))
         try:
             await self._conn.execute("COMMIT", timeout=self._adapter.query_timeout)
-        except (asyncpg.PostgresError, OSError, TimeoutError, asyncpg.InterfaceError) as exc:
+        except _DRIVER_ERRORS as exc:
             if not _is_connection_loss(exc):
                 raise _db_error("COMMIT", exc) from exc
             # The COMMIT may have reached the server before the connection broke: ask.
@@ -399,7 +376,7 @@ class PostgresAdapter(Adapter):
         try:
             # Bounds the whole start-up, including the codec setup run on the first connection.
             version = await asyncio.wait_for(start(), timeout=timeout * 2)
-        except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        except _DRIVER_ERRORS as exc:
             pool.terminate()
             raise _connect_error(url, exc, timeout) from None
         return cls(url, pool, timeout=timeout, server_version=version)
@@ -424,27 +401,27 @@ class PostgresAdapter(Adapter):
         try:
             async with self._pool.acquire(timeout=self.timeout) as conn:
                 tables = await read_catalog(conn, schemas, self.timeout)
-        except (asyncpg.PostgresError, OSError, TimeoutError, asyncpg.InterfaceError) as exc:
+        except _DRIVER_ERRORS as exc:
             raise _db_error("reading the catalog of", exc, table=self.url.redacted()) from exc
         return Catalog(dialect="postgres", tables=tables, server_version=self.server_version)
 
     async def fetch_value(self, sql: str, *args: Any) -> Any:
         try:
             return await self._pool.fetchval(sql, *args, timeout=self.query_timeout)
-        except (asyncpg.PostgresError, OSError, TimeoutError, asyncpg.InterfaceError) as exc:
+        except _DRIVER_ERRORS as exc:
             raise _db_error("query", exc) from exc
 
     async def fetch_row(self, sql: str, *args: Any) -> tuple[Any, ...]:
         try:
             row = await self._pool.fetchrow(sql, *args, timeout=self.query_timeout)
-        except (asyncpg.PostgresError, OSError, TimeoutError, asyncpg.InterfaceError) as exc:
+        except _DRIVER_ERRORS as exc:
             raise _db_error("query", exc) from exc
         return tuple(row) if row is not None else ()
 
     async def execute(self, sql: str) -> None:
         try:
             await self._pool.execute(sql, timeout=self.query_timeout)
-        except (asyncpg.PostgresError, OSError, TimeoutError, asyncpg.InterfaceError) as exc:
+        except _DRIVER_ERRORS as exc:
             raise _db_error("statement", exc) from exc
 
     async def transaction_status(self, full_xid: int) -> str | None:
@@ -453,7 +430,7 @@ class PostgresAdapter(Adapter):
             status: str | None = await self._pool.fetchval(
                 "SELECT txid_status($1)", full_xid, timeout=self.timeout
             )
-        except (asyncpg.PostgresError, OSError, TimeoutError, asyncpg.InterfaceError):
+        except _DRIVER_ERRORS:
             return None
         return status
 
@@ -463,7 +440,7 @@ class PostgresAdapter(Adapter):
     async def _connection(self) -> AsyncIterator[Any]:
         try:
             conn = await self._pool.acquire(timeout=self.query_timeout)
-        except (asyncpg.PostgresError, OSError, TimeoutError, asyncpg.InterfaceError) as exc:
+        except _DRIVER_ERRORS as exc:
             raise _db_error("acquiring a connection to", exc, table=self.url.redacted()) from exc
         try:
             yield conn
@@ -526,21 +503,32 @@ class PostgresAdapter(Adapter):
                 raise
 
     async def _defer_among(self, session: PostgresSession, tokens: Sequence[UndoToken]) -> None:
-        tables = sorted({n for t in tokens for n in t.tables})
-        schemas = [n.schema or "public" for n in tables]
+        # Only an FK whose child rows are deleted after its parent rows can fail; within one
+        # DELETE statement (self-references) NO ACTION checks run at the statement's end.
+        order = [name for token in tokens for name in reversed(token.tables)]
+        first = {n: order.index(n) for n in order}
+        last = {n: len(order) - 1 - order[::-1].index(n) for n in order}
+        tables = sorted(first)
         rows = await session._conn.fetch(
-            _FIND_FKS_SQL, schemas, [n.name for n in tables], False, timeout=self.timeout
+            FIND_FKS_SQL,
+            [n.schema or "public" for n in tables],
+            [n.name for n in tables],
+            False,
+            timeout=self.timeout,
         )
         for r in rows:
-            if not r["condeferrable"]:
-                owner = TableName(r["schema"], r["table_name"])
-                await session._run(
-                    f"undo: making {r['conname']} deferrable on",
-                    owner,
-                    f"ALTER TABLE {self.qualify(owner)} ALTER CONSTRAINT "
-                    f"{self.quote(r['conname'])} DEFERRABLE INITIALLY DEFERRED",
-                )
-                session._altered.append((owner, r["conname"]))
+            child = TableName(r["root_schema"], r["root_name"])
+            parent = TableName(r["ref_root_schema"], r["ref_root_name"])
+            if r["condeferrable"] or last[child] <= first[parent]:
+                continue
+            owner = TableName(r["schema"], r["table_name"])
+            await session._run(
+                f"undo: making {r['conname']} deferrable on",
+                owner,
+                f"ALTER TABLE {self.qualify(owner)} ALTER CONSTRAINT "
+                f"{self.quote(r['conname'])} DEFERRABLE INITIALLY DEFERRED",
+            )
+            session._altered.append((owner, r["conname"]))
         await session._run("undo: deferring constraints", None, "SET CONSTRAINTS ALL DEFERRED")
 
     async def reset_sequences(self, tables: Sequence[Table]) -> None:

@@ -182,6 +182,39 @@ ORDER BY i.inhrelid, i.inhseqno
 """
 )
 
+# FKs declared on the given tables ($1 schemas, $2 names) or their partitions; $3 true: to any
+# parent, false: only among those tables. root_* names the given table a row was found under.
+# Clones on partitions (conparentid <> 0) are left out: ALTER CONSTRAINT goes to the parent.
+FIND_FKS_SQL = """
+WITH targets AS (
+    SELECT t.oid, tn.nspname AS root_schema, t.relname AS root_name
+    FROM pg_class t JOIN pg_namespace tn ON tn.oid = t.relnamespace
+    WHERE (tn.nspname, t.relname) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+), tree AS (
+    SELECT oid, root_schema, root_name FROM targets
+    UNION
+    SELECT pt.relid, root_schema, root_name FROM targets, LATERAL pg_partition_tree(targets.oid) pt
+)
+SELECT n.nspname AS schema, r.relname AS table_name, c.conname, c.condeferrable,
+       rn.nspname AS ref_schema, rr.relname AS ref_name,
+       ot.root_schema, ot.root_name, rt.root_schema AS ref_root_schema,
+       rt.root_name AS ref_root_name,
+       ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(attnum, ord)
+             JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum
+             ORDER BY k.ord) AS columns,
+       ARRAY(SELECT a.attname::text FROM unnest(c.confkey) WITH ORDINALITY k(attnum, ord)
+             JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.attnum
+             ORDER BY k.ord) AS ref_columns
+FROM pg_constraint c
+JOIN tree ot ON ot.oid = c.conrelid
+LEFT JOIN tree rt ON rt.oid = c.confrelid
+JOIN pg_class r ON r.oid = c.conrelid
+JOIN pg_namespace n ON n.oid = r.relnamespace
+JOIN pg_class rr ON rr.oid = c.confrelid
+JOIN pg_namespace rn ON rn.oid = rr.relnamespace
+WHERE c.contype = 'f' AND c.conparentid = 0 AND ($3 OR rt.oid IS NOT NULL)
+"""
+
 FORMAT_TYPES_SQL = "SELECT format_type(o, m) FROM unnest($1::oid[], $2::int4[]) AS x(o, m)"
 
 

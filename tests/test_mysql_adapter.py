@@ -539,3 +539,28 @@ def test_load_path_speed(my_db: str, my_url: str) -> None:
         f"({n / figures['insert']:,.0f} rows/s), LOAD DATA {figures['infile']:.2f}s "
         f"({n / figures['infile']:,.0f} rows/s)"
     )
+
+
+def test_cancelled_session_rolls_back_and_restores_fk_checks(my_db: str, my_url: str) -> None:
+    run_script(my_db, ["CREATE TABLE t (id INT PRIMARY KEY)"])
+
+    async def go(a: MySQLAdapter) -> None:
+        t = (await a.reflect()).tables[TableName(my_db, "t")]
+        started = asyncio.Event()
+
+        async def unit() -> None:
+            async with a.session() as s:
+                await s.defer(t, None)  # type: ignore[arg-type]
+                await s.write(t, t.columns, [(i,) for i in range(100)])
+                started.set()
+                await asyncio.sleep(30)
+
+        task = asyncio.create_task(unit())
+        await started.wait()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert await a.count_rows(t) == 0
+        assert await a.fetch_value("SELECT @@SESSION.foreign_key_checks") == 1
+
+    with_adapter(my_url, go, pool_size=1)

@@ -632,7 +632,10 @@ class MySQLAdapter(Adapter):
                     with anyio.CancelScope(shield=True):
                         await sess._rollback()
                     raise
-                await sess._run("COMMIT")
+                # Once the body is done, a cancellation must not cut the COMMIT in half: the
+                # server could commit while the caller never gets the undo token.
+                with anyio.CancelScope(shield=True):
+                    await sess._run("COMMIT")
             finally:
                 with anyio.CancelScope(shield=True):
                     await sess._restore()

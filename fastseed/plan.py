@@ -49,6 +49,8 @@ class TablePlan:
     index_base: int
     """Row i of this run uses index index_base + i: past existing rows and integer keys."""
     notes: tuple[str, ...] = ()
+    filled_by_trigger: TableName | None = None
+    """Rows come from an INSERT trigger on this table, so fastseed writes none itself."""
 
 
 @dataclass(frozen=True)
@@ -285,6 +287,12 @@ def _row_counts(
     from fastseed.generate.table import unique_capacity
 
     out: dict[TableName, TablePlan] = {}
+    writers = {
+        target: t.name
+        for t in catalog.seedable()
+        if request.for_table(t.name) > 0
+        for target in t.trigger_writes
+    }
     for tier in tiers:
         for unit in tier:
             for name in unit.tables:
@@ -293,6 +301,15 @@ def _row_counts(
                 requested = max(0, request.for_table(name))
                 rows = requested
                 notes: list[str] = []
+                writer = writers.get(name)
+                if writer is not None:
+                    # writing rows as well would collide with the trigger's (sakila's film_text)
+                    note = f"filled by an INSERT trigger on {writer}"
+                    warnings.append(f"{name}: {note}; fastseed writes no rows of its own")
+                    out[name] = TablePlan(
+                        name, 0, requested, state.rows, state.rows, (note,), writer
+                    )
+                    continue
                 fks = catalog.foreign_keys_of(table)
                 for fk in fks:
                     parent = catalog.tables.get(fk.ref_table)

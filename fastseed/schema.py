@@ -172,6 +172,8 @@ class Table:
     """PostgreSQL table inheritance parents (rows of this table are its own)."""
     has_children: bool = False
     """PostgreSQL: other tables inherit from this one, so reads must say ONLY."""
+    trigger_writes: tuple[TableName, ...] = ()
+    """Tables that this table's INSERT triggers write rows into (sakila's film -> film_text)."""
     comment: str | None = None
 
     def column(self, name: str) -> Column:

@@ -14,9 +14,10 @@ zone, naive otherwise), datetime.timedelta, uuid.UUID, ipaddress objects (INET, 
 from __future__ import annotations
 
 import abc
+import re
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 from fastseed.schema import Catalog, Column, ForeignKey, Table, TableName, UniqueKey
@@ -190,6 +191,45 @@ class Adapter(abc.ABC):
             f"{self.from_clause(table)} WHERE {where} GROUP BY {cols} HAVING COUNT(*) > 1) d"
         )
         return int(await self.fetch_value(sql))
+
+
+_INSERT_INTO = re.compile(
+    r"\bINSERT\s+(?:IGNORE\s+)?INTO\s+((?:[`\"][^`\"]+[`\"]|[\w$]+)"
+    r"(?:\s*\.\s*(?:[`\"][^`\"]+[`\"]|[\w$]+))?)",
+    re.IGNORECASE,
+)
+
+
+def with_trigger_writes(
+    catalog: Catalog, triggers: Sequence[tuple[TableName, str]], *, case_insensitive: bool = True
+) -> Catalog:
+    """Record which tables each table's INSERT triggers write into, from the trigger bodies.
+
+    `triggers` holds (table, body) pairs; targets are matched against the catalog's tables
+    (unqualified names in the trigger's own schema).
+    """
+
+    def norm(text: str) -> str:
+        return text.lower() if case_insensitive else text
+
+    known = {(norm(t.schema or ""), norm(t.name)): t for t in catalog.tables}
+    writes: dict[TableName, list[TableName]] = {}
+    for table, body in triggers:
+        for match in _INSERT_INTO.finditer(body):
+            parts = [p.strip().strip('`"') for p in match.group(1).split(".")]
+            schema, name = (
+                (parts[0], parts[1]) if len(parts) == 2 else (table.schema or "", parts[0])
+            )
+            target = known.get((norm(schema), norm(name)))
+            if target is not None and target != table and target not in writes.get(table, []):
+                writes.setdefault(table, []).append(target)
+    if not writes:
+        return catalog
+    tables = {
+        name: replace(t, trigger_writes=tuple(writes[name])) if name in writes else t
+        for name, t in catalog.tables.items()
+    }
+    return replace(catalog, tables=tables)
 
 
 @asynccontextmanager

@@ -20,7 +20,7 @@ import pymysql.err
 
 from fastseed.dialects import mysql_reflect as rf
 from fastseed.dialects import mysql_values as mv
-from fastseed.dialects.base import Adapter, Capabilities, Session
+from fastseed.dialects.base import Adapter, Capabilities, Session, with_trigger_writes
 from fastseed.errors import ConnectError, FastseedError, LoadError, UsageError
 from fastseed.schema import Catalog, Column, ForeignKey, Kind, Table, TableName
 from fastseed.url import DatabaseURL
@@ -609,11 +609,15 @@ class MySQLAdapter(Adapter):
             partitions=await q(rf.PARTITIONS_SQL),
             charsets=await self._query(rf.CHARSETS_SQL),
         )
-        return rf.build_catalog(
+        catalog = rf.build_catalog(
             rows,
             mariadb=self.server.mariadb,
             case_insensitive=self.server.lower_case_table_names != 0,
             server_version=self.server.version,
+        )
+        triggers = [(TableName(r[0], r[1]), r[2] or "") for r in await q(rf.TRIGGERS_SQL)]
+        return with_trigger_writes(
+            catalog, triggers, case_insensitive=self.server.lower_case_table_names != 0
         )
 
     # -- loading -------------------------------------------------------------------------------

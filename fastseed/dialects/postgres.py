@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 import anyio
 import asyncpg
 
-from fastseed.dialects.base import Adapter, Capabilities, Session
+from fastseed.dialects.base import Adapter, Capabilities, Session, with_trigger_writes
 from fastseed.dialects.postgres_catalog import FIND_FKS_SQL, read_catalog
 from fastseed.dialects.postgres_codecs import register_codecs
 from fastseed.errors import ConnectError, FastseedError, LoadError, UsageError
@@ -334,6 +334,18 @@ class PostgresSession(Session):
                 _terminate(self._conn)
 
 
+# Row-level INSERT triggers with their function bodies (tgtype bit 2 = INSERT, bit 0 = ROW).
+_INSERT_TRIGGERS_SQL = """
+SELECT n.nspname AS schema, c.relname AS name, p.prosrc AS body
+FROM pg_trigger t
+JOIN pg_class c ON c.oid = t.tgrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_proc p ON p.oid = t.tgfoid
+WHERE NOT t.tgisinternal AND (t.tgtype & 4) <> 0 AND (t.tgtype & 1) <> 0
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+"""
+
+
 class PostgresAdapter(Adapter):
     """asyncpg pool; rows go in by binary COPY; hard FK cycles are deferred by transactional DDL."""
 
@@ -401,9 +413,12 @@ class PostgresAdapter(Adapter):
         try:
             async with self._pool.acquire(timeout=self.timeout) as conn:
                 tables = await read_catalog(conn, schemas, self.timeout)
+                triggers = await conn.fetch(_INSERT_TRIGGERS_SQL, timeout=self.timeout)
         except _DRIVER_ERRORS as exc:
             raise _db_error("reading the catalog of", exc, table=self.url.redacted()) from exc
-        return Catalog(dialect="postgres", tables=tables, server_version=self.server_version)
+        catalog = Catalog(dialect="postgres", tables=tables, server_version=self.server_version)
+        pairs = [(TableName(r["schema"], r["name"]), r["body"] or "") for r in triggers]
+        return with_trigger_writes(catalog, pairs, case_insensitive=False)
 
     async def fetch_value(self, sql: str, *args: Any) -> Any:
         try:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import anyio
 
 from fastseed.dialects.base import Adapter, TableState, opened
+from fastseed.generate.classify import classify
 from fastseed.generate.table import RunGenerators, deferred_null_columns
 from fastseed.load import LoadResult, Progress, load
-from fastseed.plan import Plan, RowRequest, build_plan
+from fastseed.plan import Plan, RowRequest, Sample, build_plan
 from fastseed.schema import Catalog, Kind, TableName
 from fastseed.url import DatabaseURL, guard_remote, parse_url
 from fastseed.verify import VerifyResult, verify
@@ -49,7 +50,54 @@ async def read_states(adapter: Adapter, catalog: Catalog) -> dict[TableName, Tab
 async def plan_for(adapter: Adapter, rows: RowRequest, *, schemas: list[str] | None = None) -> Plan:
     catalog = await adapter.reflect(schemas=schemas)
     states = await read_states(adapter, catalog)
-    return build_plan(catalog, rows, states, adapter.capabilities)
+    plan = build_plan(catalog, rows, states, adapter.capabilities)
+    return replace(plan, samples=await read_samples(adapter, plan))
+
+
+SAMPLED_TAGS = {
+    "status",
+    "category",
+    "gender",
+    "department",
+    "category_name",
+    "group_label",
+    "honorific",
+    "currency",
+    "language",
+    "timezone",
+}
+
+
+async def read_samples(adapter: Adapter, plan: Plan) -> dict[TableName, dict[str, Sample]]:
+    """Values already present in status-like columns of tables that have rows (one query each)."""
+    wanted: list[tuple[TableName, str]] = []
+    for name, tp in plan.tables.items():
+        if tp.existing == 0 or tp.rows == 0:
+            continue
+        table = plan.catalog.tables[name]
+        fk_cols = {c for fk in plan.catalog.foreign_keys_of(table) for c in fk.columns}
+        key_cols = {c for k in table.all_uniques for c in k.columns}
+        for col in table.writable_columns:
+            if col.name in fk_cols or col.name in key_cols:
+                continue
+            if col.type.kind == Kind.ENUM or (
+                col.type.kind == Kind.TEXT and classify(table, col) in SAMPLED_TAGS
+            ):
+                wanted.append((name, col.name))
+    out: dict[TableName, dict[str, Sample]] = {}
+    limit = anyio.CapacityLimiter(4 if adapter.capabilities.concurrent_sessions else 1)
+
+    async def one(name: TableName, column: str) -> None:
+        async with limit:
+            pairs = await adapter.sample_values(plan.catalog.tables[name], column)
+        if pairs:
+            values, counts = zip(*pairs, strict=True)
+            out.setdefault(name, {})[column] = (tuple(values), tuple(counts))
+
+    async with anyio.create_task_group() as tg:
+        for name, column in wanted:
+            tg.start_soon(one, name, column)
+    return out
 
 
 def generator_labels(plan: Plan, seed: int = 0) -> dict[str, dict[str, str]]:

@@ -14,6 +14,7 @@ import graphlib
 import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from fastseed.dialects.base import Capabilities, TableState
 from fastseed.errors import PlanError
@@ -22,6 +23,9 @@ from fastseed.schema import Catalog, ForeignKey, Kind, Table, TableName
 DEFERRABLE = "deferrable"
 NULL_THEN_UPDATE = "null-then-update"
 FORCED = "checked at commit"
+
+
+Sample = tuple[tuple[Any, ...], tuple[int, ...]]
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,8 @@ class Plan:
     problems: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     load_method: str = ""
+    samples: Mapping[TableName, Mapping[str, Sample]] = field(default_factory=dict)
+    """Values already in status-like columns, with their frequencies, to draw from."""
 
     @property
     def total_rows(self) -> int:

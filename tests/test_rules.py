@@ -56,6 +56,22 @@ def test_length_and_not_null():
     assert r.min_length == 3 and r.not_null
 
 
-@pytest.mark.parametrize("expr", ["(a < b)", "json_valid(`x`)", "(a > 1) OR (b > 2)"])
+def test_order_between_two_columns():
+    assert one("(created_at <= updated_at)", {"created_at", "updated_at"})["updated_at"].after == (
+        "created_at"
+    )
+    r = one("`ends` > `starts`", {"starts", "ends"})["ends"]
+    assert r.after == "starts" and r.after_strict
+
+
+def test_regex_and_like_patterns():
+    assert one("((code)::text ~ '^[A-Z]{3}$'::text)", {"code"})["code"].pattern == "^[A-Z]{3}$"
+    assert one("((sku)::text ~~ 'AB\\_%'::text)", {"sku"})["sku"].pattern == "^AB_.*$"
+    assert one("`sku` like 'X_'", {"sku"})["sku"].pattern == "^X.$"
+
+
+@pytest.mark.parametrize(
+    "expr", ["(a < b + 1)", "json_valid(`x`)", "(a > 1) OR (b > 2)", "(a !~ 'x')"]
+)
 def test_unparsed_forms_are_reported_not_guessed(expr):
     assert parse_check(expr, {"a", "b", "x"}) is None

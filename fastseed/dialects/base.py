@@ -144,7 +144,22 @@ class Adapter(abc.ABC):
 
     @abc.abstractmethod
     async def fetch_row(self, sql: str, *args: Any) -> tuple[Any, ...]:
-        """Run a query and return its first row as a tuple."""
+        """Run a query and return its first row as a tuple (() when there is none)."""
+
+    @abc.abstractmethod
+    async def fetch_rows(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+        """Run a query and return all its rows as tuples."""
+
+    async def sample_values(
+        self, table: Table, column: str, *, limit: int = 50
+    ) -> list[tuple[Any, int]]:
+        """The most frequent non-NULL values of a column with their counts, most common first."""
+        q = self.quote(column)
+        sql = (
+            f"SELECT {q}, COUNT(*) FROM {self.from_clause(table)} WHERE {q} IS NOT NULL "
+            f"GROUP BY {q} ORDER BY COUNT(*) DESC, {q} LIMIT {int(limit)}"
+        )
+        return [(row[0], int(row[1])) for row in await self.fetch_rows(sql)]
 
     # -- loading -------------------------------------------------------------------------------
 

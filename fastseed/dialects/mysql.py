@@ -583,6 +583,9 @@ class MySQLAdapter(Adapter):
         rows = await self._query(sql, args)
         return rows[0][0] if rows else None
 
+    async def fetch_rows(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+        return [tuple(r) for r in await self._query(sql, args)]
+
     async def fetch_row(self, sql: str, *args: Any) -> tuple[Any, ...]:
         rows = await self._query(sql, args)
         return tuple(rows[0]) if rows else ()

@@ -426,6 +426,13 @@ class PostgresAdapter(Adapter):
         except _DRIVER_ERRORS as exc:
             raise _db_error("query", exc) from exc
 
+    async def fetch_rows(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+        try:
+            rows = await self._pool.fetch(sql, *args, timeout=self.query_timeout)
+        except _DRIVER_ERRORS as exc:
+            raise _db_error("query", exc) from exc
+        return [tuple(r) for r in rows]
+
     async def fetch_row(self, sql: str, *args: Any) -> tuple[Any, ...]:
         try:
             row = await self._pool.fetchrow(sql, *args, timeout=self.query_timeout)

@@ -794,6 +794,16 @@ class SQLiteAdapter(Adapter):
         row = await self.fetch_row(sql, *args)
         return row[0] if row else None
 
+    async def fetch_rows(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+        def run() -> list[tuple[Any, ...]]:
+            cur = self.connection.execute(sql, [to_sqlite(a) for a in args])
+            try:
+                return [tuple(r) for r in cur.fetchall()]
+            finally:
+                cur.close()
+
+        return await self.call(run, where="query")
+
     async def fetch_row(self, sql: str, *args: Any) -> tuple[Any, ...]:
         """The first row, or () when the query returns none."""
 

@@ -20,6 +20,12 @@ _PRODUCT_TABLES = re.compile(r"(product|item|article|film|movie|book|track|album
 # (pattern on the column name, tag); the first match wins, so specific names come first.
 _TEXT_NAMES: list[tuple[str, str]] = [
     (r"e_?mail", "email"),
+    (
+        r"composer|author|artist|writer|editor|creator|ship_?name|recipient|contact_?person",
+        "full_name",
+    ),
+    (r"courtesy|salutation|honorific|^prefix$", "honorific"),
+    (r"state_?name|province_?name", "state"),
     (r"(first|given|fore)_?name|^fname$", "first_name"),
     (r"(last|family|sur)_?name|^lname$|^surname$", "last_name"),
     (r"middle_?name", "first_name"),
@@ -66,6 +72,21 @@ _TEXT_NAMES: list[tuple[str, str]] = [
     (r"nationality", "nationality"),
     (r"university|school|college", "university"),
     (r"code$|^code", "code"),
+    (r"extension|^ext$", "extension"),
+    (r"_path$|^path$|avatar|image|photo|picture|thumbnail", "file_path"),
+    (r"region$", "state"),
+    (r"per_?unit|packag", "packaging"),
+    (r"desc$", "paragraph"),
+    (r"cron", "cron"),
+    (r"class_?name|^class$|handler", "class_name"),
+    (r"event_?name|^event$|action_?name", "event_name"),
+    (r"uri$|_uri|uri_", "url"),
+    (r"_id$|^id$|_key$|^key$", "external_id"),
+    (r"(^|_)(day|date|time)$|_at$|_on$", "date_text"),
+    (r"data$|payload|json|metadata|params$", "json_text"),
+    (r"group$|grp$", "group_label"),
+    (r"_name$|label|identifier|reference|plugin|option|instance|^tag$", "label"),
+    (r"filter|query|search", "query"),
 ]
 _TEXT_RES = [(re.compile(p), tag) for p, tag in _TEXT_NAMES]
 

@@ -21,7 +21,7 @@ _TOKEN = re.compile(
     | (?P<cast>::\s*(?:"[^"]+"|[A-Za-z_][\w.]*)
         (?:\s+(?:without|with|time|zone|varying|precision)\b)*
         (?:\(\d+(?:,\s*\d+)?\))?(?:\[\])*)
-    | (?P<op><>|!=|>=|<=|=|<|>|\(|\)|,|\[|\])
+    | (?P<op>!~~\*?|~~\*?|!~\*?|~\*?|<>|!=|>=|<=|=|<|>|\(|\)|,|\[|\])
     | (?P<word>[A-Za-z_][\w$]*)
     )""",
     re.VERBOSE,
@@ -43,6 +43,11 @@ class ColumnRule:
     max_length: int | None = None
     excluded: tuple[str, ...] = ()
     not_null: bool = False
+    after: str | None = None
+    """Another column of the row this one must not be smaller than (CHECK (a <= b))."""
+    after_strict: bool = False
+    pattern: str | None = None
+    """A simple regular expression the value must match (from `~` or LIKE)."""
 
     def merge(self, other: ColumnRule) -> ColumnRule:
         out = self
@@ -62,6 +67,10 @@ class ColumnRule:
         if other.max_length is not None:
             cur = out.max_length
             out = replace(out, max_length=min(other.max_length, cur or other.max_length))
+        if other.after is not None:
+            out = replace(out, after=other.after, after_strict=other.after_strict)
+        if other.pattern is not None:
+            out = replace(out, pattern=other.pattern)
         return replace(
             out, excluded=out.excluded + other.excluded, not_null=out.not_null or other.not_null
         )
@@ -265,6 +274,13 @@ class _Parser:
             if negate or left[0] == "lit" or low[0] != "lit" or high[0] != "lit":
                 raise _Unparsed("BETWEEN form")
             return self._bound(left, ">=", low[1]) + self._bound(left, "<=", high[1])
+        if (kind == "op" and val in {"~", "~*", "~~", "~~*"}) or word in {"LIKE", "ILIKE"}:
+            self.take()
+            right = self.operand()
+            if left[0] != "col" or right[0] != "lit":
+                raise _Unparsed("pattern form")
+            regex = right[1] if val in {"~", "~*"} else like_to_regex(right[1])
+            return [(left[1], ColumnRule(pattern=regex))]
         if kind == "op" and val in {"=", "<>", "!=", ">=", "<=", "<", ">"}:
             self.take()
             if self.peek()[1].upper() in {"ANY", "SOME"}:
@@ -287,6 +303,10 @@ class _Parser:
             if left[0] == "lit" and right[0] != "lit":
                 left, right = right, left
                 val = {">": "<", "<": ">", ">=": "<=", "<=": ">="}.get(val, val)
+            if left[0] == "col" and right[0] == "col" and val in {"<", "<=", ">", ">="}:
+                # a row-internal order (created_at <= updated_at): the later column follows
+                early, late = (left[1], right[1]) if val in {"<", "<="} else (right[1], left[1])
+                return [(late, ColumnRule(after=early, after_strict=val in {"<", ">"}))]
             if right[0] != "lit":
                 raise _Unparsed("comparison between columns")
             return self._bound(left, val, right[1])
@@ -324,6 +344,21 @@ class _Parser:
         if op in {">", ">="}:
             return [(name, ColumnRule(low=lit, low_inclusive=op == ">="))]
         return [(name, ColumnRule(high=lit, high_inclusive=op == "<="))]
+
+
+def like_to_regex(pattern: str) -> str:
+    """A LIKE pattern as an anchored regular expression (backslash escapes honoured)."""
+    out, i = ["^"], 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            out.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        out.append(".*" if ch == "%" else "." if ch == "_" else re.escape(ch))
+        i += 1
+    out.append("$")
+    return "".join(out)
 
 
 def parse_check(

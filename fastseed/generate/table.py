@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -192,9 +192,40 @@ class TableGen:
                         self.rules.columns.get(name),
                         unique=name in self.strategy.unique_columns,
                         sibling=self._sibling,
+                        sampled=self.run.plan.samples.get(self.table.name, {}).get(name),
+                        anchor=self._creation_anchor(col),
                     ).build()
                     self._gens[name] = gen
         return gen
+
+    def _creation_anchor(self, col: Column) -> Callable[[h.I64], Values] | None:
+        """For a child's creation time: the parent row's creation time, via the first FK."""
+        if col.type.kind not in {Kind.TIMESTAMP, Kind.DATE}:
+            return None
+        if classify(self.table, col) not in {"created", "ordered", "start"}:
+            return None
+        for fk in self.fks:
+            if self._is_self(fk):
+                continue
+            parent = self._parent(fk)
+            created = [
+                c.name
+                for c in parent.table.columns
+                if c.type.kind in {Kind.TIMESTAMP, Kind.DATE}
+                and classify(parent.table, c) == "created"
+                and c.name not in parent.fk_of
+            ]
+            if created:
+                return self._anchor_on(fk, parent, created[0])
+        return None
+
+    def _anchor_on(self, fk: ForeignKey, parent: TableGen, ref: str) -> Callable[[h.I64], Values]:
+        def anchor(global_idx: h.I64) -> Values:
+            pidx, null = self._parent_index(fk, global_idx - self.plan.index_base)
+            vals = parent.values(ref, pidx)
+            return [None if n else v for v, n in zip(vals, null.tolist(), strict=True)]
+
+        return anchor
 
     def _sibling(self, name: str, global_idx: h.I64) -> Values:
         return self.values(name, global_idx - self.plan.index_base)

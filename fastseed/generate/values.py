@@ -21,6 +21,7 @@ import numpy as np
 
 from fastseed.generate import hashing as h
 from fastseed.generate.classify import classify
+from fastseed.generate.pattern import PatternGen
 from fastseed.generate.pools import Pools
 from fastseed.generate.rules import ColumnRule
 from fastseed.schema import Column, ColumnType, Kind, Table
@@ -88,6 +89,44 @@ _CATEGORY_NAMES = [
     "Travel",
     "Luggage",
 ]
+_FIXED_LISTS = {
+    "honorific": ["Mr.", "Ms.", "Mrs.", "Dr.", "Prof."],
+    "cron": [
+        "0 0 * * * ?",
+        "0 */5 * * * ?",
+        "0 0 2 * * ?",
+        "0 30 6 ? * MON-FRI",
+        "0 0 0 1 * ?",
+        "0 15 10 ? * 6L",
+        "0 0/30 8-18 ? * *",
+    ],
+    "group_label": [
+        "DEFAULT",
+        "reports",
+        "billing",
+        "maintenance",
+        "sync",
+        "notifications",
+        "cleanup",
+        "imports",
+        "exports",
+        "analytics",
+    ],
+}
+_UNITS = ["boxes", "bags", "bottles", "jars", "cans", "packs", "pieces", "tins"]
+_ENTITIES = ["task", "comment", "project", "user", "file", "order", "invoice", "subtask"]
+_VERBS = ["create", "update", "close", "open", "move", "delete", "assign", "comment"]
+_FILTERS = [
+    "status:open",
+    "assignee:me",
+    "status:closed",
+    "priority:high",
+    "due:tomorrow",
+    "category:bug",
+    "color:red",
+    "created:today",
+]
+_ORDERED_NUMBERS = {Kind.INTEGER, Kind.NUMERIC, Kind.FLOAT, Kind.MONEY}
 _PRODUCT_TABLE = re.compile(r"product|item|article|sku|catalog")
 _B36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -145,6 +184,8 @@ class Builder:
         *,
         unique: bool,
         sibling: Callable[[str, h.I64], Values] | None = None,
+        sampled: tuple[tuple[Any, ...], tuple[int, ...]] | None = None,
+        anchor: Callable[[h.I64], Values] | None = None,
     ) -> None:
         self.pools = pools
         self.table = table
@@ -154,6 +195,8 @@ class Builder:
         self.unique = unique
         self.key = h.stream_key(seed, table.name, column.name)
         self.sibling = sibling
+        self.sampled = sampled
+        self.anchor = anchor
         self.tag = classify(table, column)
 
     # -- entry ---------------------------------------------------------------------------------
@@ -163,11 +206,35 @@ class Builder:
             return self._array(self.type.element)
         if self.rule.choices is not None:
             return self._choices(list(self.rule.choices))
+        if self.sampled is not None and not self.unique:
+            return self._sampled(*self.sampled)
         method = getattr(self, f"_kind_{self.type.kind.value}", None)
         if method is None:
             return ColumnGen(lambda idx: [None] * len(idx), f"unsupported type {self.type.sql}", 0)
         gen: ColumnGen = method()
+        if self.rule.after and self.sibling is not None and self.type.kind in _ORDERED_NUMBERS:
+            gen = self._not_below(gen, self.rule.after, self.rule.after_strict)
         return gen
+
+    def _not_below(self, gen: ColumnGen, other: str, strict: bool) -> ColumnGen:
+        """Enforce CHECK (other <= this) on numbers: raise values below the other column."""
+        sibling = self.sibling
+        assert sibling is not None
+        if self.type.kind == Kind.INTEGER:
+            step: Any = 1 if strict else 0
+        elif self.type.kind == Kind.FLOAT:
+            step = 1e-6 if strict else 0.0
+        else:
+            step = Decimal(1).scaleb(-(self.type.scale or 0)) if strict else Decimal(0)
+
+        def fn(idx: h.I64) -> Values:
+            base = sibling(other, idx)
+            return [
+                v if b is None or v is None or v >= b + step else b + step
+                for v, b in zip(gen(idx), base, strict=True)
+            ]
+
+        return ColumnGen(fn, f"{gen.label}, not below {other}", gen.capacity)
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -196,6 +263,15 @@ class Builder:
             value = _parse_time(text)
             return value if self.type.timezone else value.replace(tzinfo=None)
         return text
+
+    def _sampled(self, values: tuple[Any, ...], counts: tuple[int, ...]) -> ColumnGen:
+        weights = np.array(counts, dtype=np.float64)
+        pool = list(values)
+
+        def fn(idx: h.I64) -> Values:
+            return [pool[i] for i in h.choose(self.key, idx, len(pool), weights).tolist()]
+
+        return ColumnGen(fn, f"sampled from {len(pool)} existing values", len(pool))
 
     def _choices(self, items: list[str]) -> ColumnGen:
         typed = [self._typed(x) for x in items]
@@ -496,6 +572,10 @@ class Builder:
 
             return code, f"{tag} pattern"
 
+        special = self._special_text(tag)
+        if special is not None:
+            return special
+
         def words(idx: h.I64) -> Values:
             pool = pools.get("word")
             a = self._pick(pool, idx, 1)
@@ -510,6 +590,8 @@ class Builder:
         fixed = self.type.fixed_length
         if n is not None and n < 1:
             return ColumnGen(lambda idx: [""] * len(idx), "empty string", 1)
+        if self.rule.pattern is not None:
+            return self._pattern(self.rule.pattern, n)
         if self.unique:
             return self._unique_text(n)
         base, label = self._text_base()
@@ -535,6 +617,15 @@ class Builder:
             return vals
 
         return ColumnGen(fn, label + (f", max {n} chars" if n else ""))
+
+    def _pattern(self, regex: str, n: int | None) -> ColumnGen:
+        gen = PatternGen(regex)
+
+        def fn(idx: h.I64) -> Values:
+            words = h.mix(self.key, idx).tolist()
+            return [gen.make(w)[:n] if n else gen.make(w) for w in words]
+
+        return ColumnGen(fn, f"matches /{regex}/")
 
     def _unique_text(self, n: int | None) -> ColumnGen:
         """Unique by construction: a readable prefix plus the row index encoded in base 36."""
@@ -574,6 +665,88 @@ class Builder:
             return out
 
         return ColumnGen(fn, label + " + unique suffix", None if n is None else 36 ** (n - 1))
+
+    def _special_text(self, tag: str | None) -> tuple[Fn, str] | None:
+        """Name-driven text families that need a little formatting beyond one pool."""
+        pools = self.pools
+        if tag in _FIXED_LISTS:
+            chosen = _FIXED_LISTS[tag]
+            return (lambda idx: self._pick(chosen, idx, skew=True)), f"{tag} list, skewed"
+        if tag == "extension":
+            return (
+                lambda idx: [str(v) for v in h.integers(self.key, idx, 100, 9999).tolist()],
+                "phone extension",
+            )
+        if tag == "file_path":
+
+            def path(idx: h.I64) -> Values:
+                dirs = self._pick(pools.get("word"), idx, 1)
+                files = self._pick(pools.get("file_name"), idx, 2)
+                return [f"/uploads/{d}/{f}" for d, f in zip(dirs, files, strict=True)]
+
+            return path, "file path"
+        if tag == "packaging":
+
+            def pack(idx: h.I64) -> Values:
+                a = h.integers(self.key, idx, 1, 48).tolist()
+                b = h.integers(self.key + 1, idx, 1, 500).tolist()
+                unit = self._pick(_UNITS, idx, 2)
+                return [f"{x} {u} x {y} g" for x, u, y in zip(a, unit, b, strict=True)]
+
+            return pack, "packaging description"
+        if tag == "class_name":
+
+            def cls(idx: h.I64) -> Values:
+                org = self._pick(pools.get("word"), idx, 1)
+                pkg = self._pick(pools.get("word"), idx, 2)
+                name = self._pick(pools.get("word"), idx, 3)
+                return [
+                    f"com.{o.lower()}.{p.lower()}.{n.title()}Job"
+                    for o, p, n in zip(org, pkg, name, strict=True)
+                ]
+
+            return cls, "Java class name"
+        if tag == "event_name":
+
+            def event(idx: h.I64) -> Values:
+                ents = self._pick(_ENTITIES, idx, 1, skew=True)
+                verbs = self._pick(_VERBS, idx, 2, skew=True)
+                return [f"{e}.{v}" for e, v in zip(ents, verbs, strict=True)]
+
+            return event, "event name"
+        if tag == "external_id":
+            return (
+                lambda idx: [f"{v:012x}"[:12] for v in h.mix(self.key, idx).tolist()],
+                "external id (hex)",
+            )
+        if tag == "date_text":
+
+            def day(idx: h.I64) -> Values:
+                ref = REFERENCE_TIME.timestamp()
+                secs = ref - self._u(idx) * 3 * _YEAR_S
+                days = np.floor(secs / 86400).astype(np.int64).astype("datetime64[D]")
+                return [str(d) for d in days.tolist()]
+
+            return day, "ISO date text"
+        if tag == "json_text":
+            return self._kind_json().fn, "JSON text"
+        if tag == "label":
+
+            def label(idx: h.I64) -> Values:
+                a = self._pick(pools.get("word"), idx, 1)
+                b = self._pick(pools.get("word"), idx, 2)
+                return [f"{x.title()} {y.title()}" for x, y in zip(a, b, strict=True)]
+
+            return label, "title-case label"
+        if tag == "query":
+
+            def query(idx: h.I64) -> Values:
+                a = self._pick(_FILTERS, idx, 1, skew=True)
+                b = self._pick(_FILTERS, idx, 2, skew=True)
+                return [x if x == y else f"{x} {y}" for x, y in zip(a, b, strict=True)]
+
+            return query, "search filter"
+        return None
 
     def _name_siblings(self) -> tuple[str | None, str | None]:
         """The table's first/last name columns, so an email matches the person's name."""
@@ -774,11 +947,22 @@ class Builder:
             return np.clip(secs, lo, hi)
         if self.unique:
             return lo + idx.astype(np.float64) * 60.0
+        if self.anchor is not None and r.low is None and r.high is None:
+            # after the parent row's creation: an order comes after its user signed up
+            base_s = np.array(
+                [_to_seconds(v) if v is not None else np.nan for v in self.anchor(idx)]
+            )
+            start = np.where(np.isnan(base_s), lo, np.maximum(base_s, lo))
+            secs = start + 60.0 + self._u(idx, 5) ** 1.5 * np.maximum(hi - start - 60.0, 0)
+            return np.minimum(secs, hi)
         skew = 0.6 if self.tag in {"created", "ordered"} else 1.0
         return hi - (self._u(idx) ** skew) * (hi - lo)
 
     def _chronology_base(self) -> tuple[str, float, float] | None:
         """For updated/deleted/shipped/end columns, the sibling they follow and the gap shape."""
+        if self.rule.after is not None:
+            strict_gap = 1.0 if self.type.kind == Kind.TIMESTAMP else 86400.0
+            return self.rule.after, strict_gap if self.rule.after_strict else 0.0, 1.0
         order = {
             "updated": ["created", "ordered", "start"],
             "deleted": ["updated", "created"],
@@ -808,6 +992,8 @@ class Builder:
         follows = self._chronology_base()
         if follows:
             return f"{self.tag}, after {follows[0]}"
+        if self.anchor is not None:
+            return f"{self.tag}, after the parent row's creation"
         return self.tag or "last 3 years"
 
     def _kind_timestamp(self) -> ColumnGen:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 import anyio
 
 from fastseed.dialects.base import Adapter, TableState, opened
 from fastseed.generate.classify import classify
+from fastseed.generate.rules import table_rules
 from fastseed.generate.table import RunGenerators, deferred_null_columns
 from fastseed.load import LoadResult, Progress, load
 from fastseed.plan import Plan, RowRequest, Sample, build_plan
@@ -103,6 +105,30 @@ async def read_samples(adapter: Adapter, plan: Plan) -> dict[TableName, dict[str
 def generator_labels(plan: Plan, seed: int = 0) -> dict[str, dict[str, str]]:
     gens = RunGenerators(plan, seed=seed, deferred_null=deferred_null_columns(plan))
     return {str(name): gens.table(name).labels() for name in plan.tables}
+
+
+def realism_stats(plan: Plan) -> dict[str, Any]:
+    """Text columns that fell back to generic words, and how each CHECK was handled."""
+    labels = generator_labels(plan)
+    text_cols, generic = 0, []
+    handled, unhandled = [], []
+    for name in plan.tables:
+        table = plan.catalog.tables[name]
+        for col in table.writable_columns:
+            label = labels[str(name)].get(col.name, "")
+            if col.type.kind == Kind.TEXT and not label.startswith("FK"):
+                text_cols += 1
+                if label.startswith("generic"):
+                    generic.append(f"{name}.{col.name}")
+        rules = table_rules(plan.catalog, table)
+        handled += [f"{name}: {c}" for c in rules.handled]
+        unhandled += [f"{name}: {c}" for c in rules.unhandled]
+    return {
+        "text_columns": text_cols,
+        "generic_text_columns": generic,
+        "checks_as_rules": handled,
+        "checks_not_understood": unhandled,
+    }
 
 
 async def seed(

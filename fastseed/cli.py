@@ -179,7 +179,7 @@ def seed(
             allow_remote=remote_ok,
         )
     )
-    data = summary_data(result.verify, result.load, result.plan)
+    data = summary_data(result.verify, result.load, result.plan, api.realism_stats(result.plan))
     if output == "json":
         print(to_json(data))
     else:

@@ -15,7 +15,10 @@ from fastseed.verify import VerifyResult
 
 
 def summary_data(
-    verify: VerifyResult, load: LoadResult | None = None, plan: Plan | None = None
+    verify: VerifyResult,
+    load: LoadResult | None = None,
+    plan: Plan | None = None,
+    realism: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     tables = []
     for t in verify.tables:
@@ -43,6 +46,8 @@ def summary_data(
     if plan is not None:
         out["warnings"] = list(plan.warnings)
         out["load_method"] = plan.load_method
+    if realism is not None:
+        out["realism"] = realism
     return out
 
 
@@ -77,6 +82,13 @@ def print_summary(console: Console, data: dict[str, Any]) -> None:
         )
     else:
         console.print(f"verified {len(data['tables'])} tables in {data['verify_seconds']:.2f} s")
+    real = data.get("realism")
+    if real:
+        generic = real["generic_text_columns"]
+        line = f"{len(generic)} of {real['text_columns']} text columns use generic words"
+        console.print(line + (f": {', '.join(generic)}" if generic else ""))
+        for check in real["checks_not_understood"]:
+            console.print(f"[yellow]check not understood[/] (values may violate it): {check}")
     for w in data.get("warnings", []):
         console.print(f"[yellow]warning:[/] {w}")
     for f in data["failures"]:

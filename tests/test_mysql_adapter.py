@@ -564,3 +564,36 @@ def test_cancelled_session_rolls_back_and_restores_fk_checks(my_db: str, my_url:
         assert await a.fetch_value("SELECT @@SESSION.foreign_key_checks") == 1
 
     with_adapter(my_url, go, pool_size=1)
+
+
+def test_deferred_fk_check_covers_only_this_sessions_rows(my_db: str, my_url: str) -> None:
+    # FOREIGN_KEY_CHECKS=0 validates nothing when switched back on: the session checks the
+    # deferred FK itself before COMMIT, over the rows it wrote (an orphan planted earlier with
+    # the checks off is not this load's fault).
+    run_script(
+        my_db,
+        [
+            "CREATE TABLE p (id INT PRIMARY KEY)",
+            """CREATE TABLE c (id INT PRIMARY KEY, p_id INT NOT NULL,
+               CONSTRAINT c_p FOREIGN KEY (p_id) REFERENCES p (id))""",
+            "SET SESSION FOREIGN_KEY_CHECKS = 0",
+            "INSERT INTO c VALUES (1, 404)",
+        ],
+    )
+
+    async def go(a: MySQLAdapter) -> None:
+        cat = await a.reflect()
+        p, c = cat.tables[TableName(my_db, "p")], cat.tables[TableName(my_db, "c")]
+        async with a.session() as s:
+            await s.defer(c, c.foreign_keys[0])
+            await s.write(c, c.columns, [(10 + i, 100 + i) for i in range(20)])
+            await s.write(p, p.columns, [(100 + i,) for i in range(20)])
+        assert await a.count_rows(c) == 21
+        with pytest.raises(LoadError, match="2 rows break foreign key c_p"):
+            async with a.session() as s:
+                await s.defer(c, c.foreign_keys[0])
+                await s.write(c, c.columns, [(50, 100), (51, 999), (52, 998)])
+        assert await a.count_rows(c) == 21
+        assert await a.fetch_value("SELECT @@SESSION.foreign_key_checks") == 1
+
+    with_adapter(my_url, go, pool_size=1)

@@ -177,6 +177,7 @@ class MySQLSession(Session):
         self._adapter = adapter
         self._conn = conn
         self._checks_off = False
+        self._deferred: list[tuple[Table, ForeignKey]] = []
         self._serial = 0
         self.undo_token = MySQLUndoToken()
 
@@ -193,11 +194,54 @@ class MySQLSession(Session):
             raise self._adapter._failure(exc, table) from None
 
     async def defer(self, table: Table, fk: ForeignKey) -> None:
-        # InnoDB has no deferred constraints: turn FK checks off for this session only; the
-        # loader verifies the FK afterwards. Restored before the connection goes back.
+        # InnoDB has no deferred constraints: turn FK checks off for this session only and
+        # check the FK with a query just before COMMIT (`_check_deferred`). Restored before
+        # the connection goes back to the pool.
         if not self._checks_off:
             await self._run("SET SESSION FOREIGN_KEY_CHECKS = 0", table=table.name)
             self._checks_off = True
+        if fk is not None and (table, fk) not in self._deferred:
+            self._deferred.append((table, fk))
+
+    async def _check_deferred(self) -> None:
+        """Raise LoadError if a row this session wrote breaks an FK deferred with `defer`.
+
+        Turning FOREIGN_KEY_CHECKS back on validates nothing, so the check is a query inside
+        the transaction (it sees the session's own rows).
+        """
+        q = self._adapter.quote
+        for table, fk in self._deferred:
+            mine = self._written_rows_filter(table.name)
+            if mine is None:
+                continue
+            join = " AND ".join(
+                f"p.{q(pc)} = c.{q(cc)}" for cc, pc in zip(fk.columns, fk.ref_columns, strict=True)
+            )
+            not_null = " AND ".join(f"c.{q(cc)} IS NOT NULL" for cc in fk.columns)
+            cur = await self._run(
+                f"SELECT COUNT(*) FROM {self._adapter.qualify(table.name)} c "
+                f"LEFT JOIN {self._adapter.qualify(fk.ref_table)} p ON {join} "
+                f"WHERE {not_null} AND p.{q(fk.ref_columns[0])} IS NULL{mine}",
+                table=table.name,
+            )
+            (orphans,) = await cur.fetchone()
+            if orphans:
+                raise LoadError(
+                    f"load into {table.name} failed: {orphans} rows break foreign key "
+                    f"{fk.name} (deferred, checked before commit)"
+                )
+
+    def _written_rows_filter(self, name: TableName) -> str | None:
+        """A WHERE suffix limiting a check to the rows this session wrote to `name`: None when
+        it wrote none, '' (the whole table) when its keys are not compact integer runs."""
+        entries = [e for e in self.undo_token.entries if e.table == name and (e.runs or e.keys)]
+        if not entries:
+            return None
+        if len(entries) != 1 or entries[0].mode != "range" or len(entries[0].runs) > 200:
+            return ""
+        col = "c." + self._adapter.quote(entries[0].columns[0])
+        conds = " OR ".join(f"{col} BETWEEN {lo} AND {hi}" for lo, hi in entries[0].runs)
+        return f" AND ({conds})"
 
     async def write(
         self, table: Table, columns: Sequence[Column], rows: list[tuple[Any, ...]]
@@ -633,6 +677,7 @@ class MySQLAdapter(Adapter):
                 await sess._run("START TRANSACTION")
                 try:
                     yield sess
+                    await sess._check_deferred()
                 except BaseException:
                     # Shielded so a cancelled task still rolls back (or drops the connection,
                     # which makes the server roll back) instead of leaving it half-done.

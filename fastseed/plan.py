@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import graphlib
 import itertools
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from fastseed.dialects.base import Capabilities, TableState
 from fastseed.errors import PlanError
+from fastseed.generate.fanout import FanoutPlan, plan_fanout
+from fastseed.scenario import Scenario, TableSpec
 from fastseed.schema import Catalog, ForeignKey, Kind, Table, TableName
 
 DEFERRABLE = "deferrable"
@@ -80,6 +82,25 @@ class Plan:
     load_method: str = ""
     samples: Mapping[TableName, Mapping[str, Sample]] = field(default_factory=dict)
     """Values already in status-like columns, with their frequencies, to draw from."""
+    scenario: Scenario = field(default_factory=Scenario)
+    fanouts: Mapping[TableName, FanoutPlan] = field(default_factory=dict)
+    """Tables whose rows follow a per-parent cardinality on one FK."""
+    existing_keys: Mapping[tuple[TableName, str], Sequence[tuple[Any, ...]]] = field(
+        default_factory=dict
+    )
+    """(table, FK name) -> keys of rows already in the parent that this FK draws from."""
+
+    def parent_rows(self, table: TableName, fk: ForeignKey) -> int:
+        """How many parent rows the FK can point at in this run."""
+        keys = self.existing_keys.get((table, fk.name))
+        if keys is not None:
+            return len(keys)
+        parent = self.catalog.tables.get(fk.ref_table)
+        pname = (parent.partition_of or parent.name) if parent else fk.ref_table
+        return self.tables[pname].rows if pname in self.tables else 0
+
+    def table_spec(self, name: TableName) -> TableSpec | None:
+        return self.scenario.table(str(name)) or self.scenario.table(name.name)
 
     @property
     def total_rows(self) -> int:
@@ -223,6 +244,10 @@ def build_plan(
     request: RowRequest,
     states: Mapping[TableName, TableState],
     caps: Capabilities,
+    *,
+    scenario: Scenario | None = None,
+    seed: int = 0,
+    existing_keys: Mapping[tuple[TableName, str], Sequence[tuple[Any, ...]]] | None = None,
 ) -> Plan:
     """Plan the run; problems are collected, not raised (see `Plan.check`)."""
     problems: list[str] = []
@@ -258,8 +283,23 @@ def build_plan(
             sorter.done(i)
         tiers.append(tuple(units))
 
-    tables = _row_counts(catalog, tiers, request, states, problems, warnings)
-    return Plan(catalog, tuple(tiers), tables, tuple(problems), tuple(warnings), caps.load_method)
+    plan = Plan(
+        catalog,
+        tuple(tiers),
+        {},
+        load_method=caps.load_method,
+        scenario=scenario or Scenario(),
+        existing_keys=dict(existing_keys or {}),
+    )
+    counter = _RowCounter(plan, request, states, seed, problems, warnings)
+    tables, fanouts = counter.run()
+    if scenario is not None:
+        from fastseed.generate.overrides import check_scenario
+
+        check_scenario(plan, tables, problems)
+    return replace(
+        plan, tables=tables, fanouts=fanouts, problems=tuple(problems), warnings=tuple(warnings)
+    )
 
 
 def _check_tables(catalog: Catalog, tables: object, problems: list[str]) -> None:
@@ -282,61 +322,114 @@ def _check_tables(catalog: Catalog, tables: object, problems: list[str]) -> None
                 )
 
 
-def _row_counts(
-    catalog: Catalog,
-    tiers: list[tuple[Unit, ...]],
-    request: RowRequest,
-    states: Mapping[TableName, TableState],
-    problems: list[str],
-    warnings: list[str],
-) -> dict[TableName, TablePlan]:
-    from fastseed.generate.table import unique_capacity
+class _RowCounter:
+    """Row counts per table in tier order: requests, triggers, fan-outs, key-space caps."""
 
-    out: dict[TableName, TablePlan] = {}
-    writers = {
-        target: t.name
-        for t in catalog.seedable()
-        if request.for_table(t.name) > 0
-        for target in t.trigger_writes
-    }
-    for tier in tiers:
-        for unit in tier:
-            for name in unit.tables:
-                table = catalog.tables[name]
-                state = states.get(name, TableState(0))
-                requested = max(0, request.for_table(name))
-                rows = requested
-                notes: list[str] = []
-                writer = writers.get(name)
-                if writer is not None:
-                    # writing rows as well would collide with the trigger's (sakila's film_text)
-                    note = f"filled by an INSERT trigger on {writer}"
-                    warnings.append(f"{name}: {note}; fastseed writes no rows of its own")
-                    out[name] = TablePlan(
-                        name, 0, requested, state.rows, state.rows, (note,), writer
-                    )
-                    continue
-                fks = catalog.foreign_keys_of(table)
-                for fk in fks:
-                    parent = catalog.tables.get(fk.ref_table)
-                    pname = (parent.partition_of or parent.name) if parent else fk.ref_table
-                    if pname == name:
-                        continue
-                    prows = out[pname].rows if pname in out else requested
-                    required = not all(table.column(c).nullable for c in fk.columns)
-                    if prows == 0 and rows > 0 and required:
-                        problems.append(
-                            f"{name}: FK {fk.name} needs rows in {pname}, "
-                            "which this run does not fill"
-                        )
-                cap, why = unique_capacity(catalog, table, fks, out, requested)
-                if cap is not None and cap < rows:
-                    warnings.append(
-                        f"{name}: {requested} rows asked, only {cap} possible ({why});"
-                        f" loading {cap}"
-                    )
-                    notes.append(f"capped at {cap}: {why}")
-                    rows = cap
-                base = max(state.rows, max(state.key_max.values(), default=0))
-                out[name] = TablePlan(name, rows, requested, state.rows, base, tuple(notes))
-    return out
+    def __init__(
+        self,
+        plan: Plan,
+        request: RowRequest,
+        states: Mapping[TableName, TableState],
+        seed: int,
+        problems: list[str],
+        warnings: list[str],
+    ) -> None:
+        self.plan = plan
+        self.catalog = plan.catalog
+        self.request = request
+        self.states = states
+        self.seed = seed
+        self.problems = problems
+        self.warnings = warnings
+        self.out: dict[TableName, TablePlan] = {}
+        self.fanouts: dict[TableName, FanoutPlan] = {}
+
+    def run(self) -> tuple[dict[TableName, TablePlan], dict[TableName, FanoutPlan]]:
+        writers = {
+            target: t.name
+            for t in self.catalog.seedable()
+            if self.request.for_table(t.name) > 0
+            for target in t.trigger_writes
+        }
+        for tier in self.plan.tiers:
+            for unit in tier:
+                for name in unit.tables:
+                    self.out[name] = self.one(name, writers.get(name))
+        return self.out, self.fanouts
+
+    def parent_rows(self, name: TableName, fk: ForeignKey, fallback: int) -> int:
+        keys = self.plan.existing_keys.get((name, fk.name))
+        if keys is not None:
+            return len(keys)
+        parent = self.catalog.tables.get(fk.ref_table)
+        pname = (parent.partition_of or parent.name) if parent else fk.ref_table
+        return self.out[pname].rows if pname in self.out else fallback
+
+    def one(self, name: TableName, writer: TableName | None) -> TablePlan:
+        from fastseed.generate.table import unique_capacity
+
+        table = self.catalog.tables[name]
+        state = self.states.get(name, TableState(0))
+        requested = max(0, self.request.for_table(name))
+        if writer is not None:
+            # writing rows as well would collide with the trigger's (sakila's film_text)
+            note = f"filled by an INSERT trigger on {writer}"
+            self.warnings.append(f"{name}: {note}; fastseed writes no rows of its own")
+            return TablePlan(name, 0, requested, state.rows, state.rows, (note,), writer)
+        rows = requested
+        notes: list[str] = []
+        fks = self.catalog.foreign_keys_of(table)
+        spec = self.plan.table_spec(name)
+        if spec is not None and spec.per_parent:
+            rows = self.fan_out(name, table, spec, notes)
+            requested = rows
+        for fk in fks:
+            parent = self.catalog.tables.get(fk.ref_table)
+            pname = (parent.partition_of or parent.name) if parent else fk.ref_table
+            if pname == name:
+                continue
+            required = not all(table.column(c).nullable for c in fk.columns)
+            if self.parent_rows(name, fk, rows) == 0 and rows > 0 and required:
+                self.problems.append(
+                    f"{name}: FK {fk.name} needs rows in {pname}, which has none and which "
+                    "this run does not fill"
+                )
+        cap, why = unique_capacity(
+            self.catalog, table, fks, lambda fk: self.parent_rows(name, fk, requested)
+        )
+        if cap is not None and cap < rows:
+            if name in self.fanouts:
+                self.problems.append(
+                    f"{name}: the per-parent rule asks for {rows} rows, but only {cap} are "
+                    f"possible ({why})"
+                )
+            else:
+                self.warnings.append(
+                    f"{name}: {requested} rows asked, only {cap} possible ({why}); loading {cap}"
+                )
+                notes.append(f"capped at {cap}: {why}")
+                rows = cap
+        base = max(state.rows, max(state.key_max.values(), default=0))
+        return TablePlan(name, rows, requested, state.rows, base, tuple(notes))
+
+    def fan_out(self, name: TableName, table: Table, spec: TableSpec, notes: list[str]) -> int:
+        from fastseed.scenario import resolve_fk
+
+        (ref, fan), *others = spec.per_parent
+        fk = resolve_fk(table, ref)
+        if others:
+            self.warnings.append(
+                f"{name}: only the first per-parent rule ({ref}) sets the row count; "
+                f"{', '.join(r for r, _ in others)} pick parents freely"
+            )
+        single = [k for k in table.all_uniques if set(k.columns) <= set(fk.columns)]
+        if single and fan.high > 1:
+            self.problems.append(
+                f"{name}: {fan.low}-{fan.high} children per parent on FK {fk.name}, but "
+                f"{'/'.join(single[0].columns)} is unique: at most 1 child per parent"
+            )
+        parents = self.parent_rows(name, fk, 0)
+        plan = plan_fanout(self.seed, name, fk, parents, fan)
+        self.fanouts[name] = plan
+        notes.append(f"{fan.low}-{fan.high} per parent on {fk.name} ({fan.distribution})")
+        return plan.rows

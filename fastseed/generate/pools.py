@@ -86,6 +86,31 @@ class Pools:
             self._pools[name] = pool
         return pool
 
+    def provider(self, path: str) -> list[str]:
+        """A pool from any mimesis provider method, 'person.username', 'address.city', ..."""
+        key = f"provider:{path}"
+        pool = self._pools.get(key)
+        if pool is not None:
+            return pool
+        with self._lock:
+            gen = Generic(locale=self._locale, seed=stream_key(self._seed, "provider", path))
+            target: object = gen
+            try:
+                for part in path.split("."):
+                    if part.startswith("_"):
+                        raise AttributeError(part)
+                    target = getattr(target, part)
+                if not callable(target):
+                    raise AttributeError(path)
+                seen = {str(target()): None for _ in range(POOL_SIZE)}
+            except (AttributeError, TypeError) as exc:
+                raise UsageError(
+                    f"unknown mimesis provider {path!r} (e.g. 'person.username', 'address.city')"
+                ) from exc
+            pool = sorted(seen)
+            self._pools[key] = pool
+            return pool
+
     @staticmethod
     def names() -> list[str]:
         return sorted(_RECIPES)

@@ -7,6 +7,7 @@ referenced key values at chosen parent indexes, so parents are never read back.
 from __future__ import annotations
 
 import math
+import re
 import threading
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from fastseed.generate import hashing as h
+from fastseed.generate.anomalies import TableAnomalies
 from fastseed.generate.classify import classify
 from fastseed.generate.keys import KeyStrategy, key_strategy
 from fastseed.generate.pools import Pools
@@ -33,8 +35,7 @@ def unique_capacity(
     catalog: Catalog,
     table: Table,
     fks: tuple[ForeignKey, ...],
-    planned: Mapping[TableName, TablePlan],
-    requested: int,
+    parent_rows: Callable[[ForeignKey], int],
 ) -> tuple[int | None, str]:
     """The most rows the table's unique keys allow, and why (None: no practical limit)."""
     strategy = key_strategy(table, fks)
@@ -49,9 +50,7 @@ def unique_capacity(
     for group in strategy.fk_groups:
         space = 1
         for fk in group:
-            parent = catalog.tables.get(fk.ref_table)
-            pname = (parent.partition_of or parent.name) if parent else fk.ref_table
-            space *= planned[pname].rows if pname in planned else requested
+            space *= parent_rows(fk)
         if best[0] is None or space < best[0]:
             names = " x ".join(str(fk.ref_table) for fk in group)
             best = (space, f"unique over FKs to {names}: {space} distinct parent choices")
@@ -95,6 +94,7 @@ class TableGen:
         self.run = run
         self.table = table
         self.plan = tplan
+        self.spec = run.plan.table_spec(table.name)
         self.fks = run.catalog.foreign_keys_of(table)
         self.strategy: KeyStrategy = key_strategy(table, self.fks)
         self.rules: TableRules = table_rules(run.catalog, table)
@@ -102,30 +102,65 @@ class TableGen:
         for fk in self.fks:
             for col in fk.columns:
                 self.fk_of.setdefault(col, fk)
-        key_cols = {c for k in table.all_uniques for c in k.columns}
-        self.key_columns = key_cols
+        self.key_columns = {c for k in table.all_uniques for c in k.columns}
         self.write_columns: tuple[Column, ...] = tuple(
             c for c in table.columns if not c.generated and not self._left_to_server(c)
         )
         self.nulled: set[str] = set(run.deferred_null.get(table.name, set()))
-        self._gens: dict[str, ColumnGen] = {}
+        self.fanout = run.plan.fanouts.get(table.name)
+        self.unhandled_checks = tuple(
+            c for c in table.checks if c.name in set(self.rules.unhandled)
+        )
+        # columns a CHECK fastseed cannot parse may name: they are re-drawn when the server
+        # says a row violates it; keys and FKs never are
+        self.retry_columns = (
+            {
+                col.name
+                for col in self.write_columns
+                for check in self.unhandled_checks
+                if _mentions(check.expression, col.name)
+            }
+            - self.key_columns
+            - set(self.fk_of)
+        )
+        anomaly = run.plan.scenario.anomalies
+        self.anomalies = (
+            TableAnomalies(
+                anomaly,
+                run.seed,
+                table,
+                self.rules,
+                self.key_columns | set(self.fk_of) | self.retry_columns | self._overridden(),
+            )
+            if anomaly.enabled
+            else None
+        )
+        self.anomaly_counts: dict[tuple[str, str], int] = {}
+        self._gens: dict[tuple[str, int], ColumnGen] = {}
         self._lock = threading.RLock()
 
     def _left_to_server(self, col: Column) -> bool:
         """Columns fastseed cannot produce but the server fills (a default) are not written."""
         return col.type.kind == Kind.OTHER and (col.default is not None or col.nullable)
 
+    def _overridden(self) -> set[str]:
+        return {name for name, _ in self.spec.columns} if self.spec else set()
+
     # -- public ----------------------------------------------------------------------------------
 
     def rows(self, start: int, stop: int) -> list[tuple[Any, ...]]:
         """Rows start..stop-1 of this run, values in `write_columns` order."""
-        local = np.arange(start, stop, dtype=np.int64)
+        return self.rows_at(np.arange(start, stop, dtype=np.int64))
+
+    def rows_at(self, local: h.I64, attempt: int = 0) -> list[tuple[Any, ...]]:
+        """Rows at positions `local`; attempt > 0 re-draws the columns of unparsed CHECKs."""
         cols = []
         for col in self.write_columns:
             if col.name in self.nulled:
                 cols.append([None] * len(local))
             else:
-                cols.append(self.values(col.name, local))
+                retry = attempt if col.name in self.retry_columns else 0
+                cols.append(self.values(col.name, local, retry, count=attempt == 0))
         return list(zip(*cols, strict=True))
 
     def update_rows(
@@ -136,23 +171,26 @@ class TableGen:
         cols = [self.values(c, local) for c in key] + [self.values(c, local) for c in fk.columns]
         return list(zip(*cols, strict=True))
 
-    def values(self, column: str, local: h.I64) -> Values:
+    def values(self, column: str, local: h.I64, attempt: int = 0, count: bool = False) -> Values:
         """The column's values at this run's row positions `local` (0-based)."""
         fk = self.fk_of.get(column)
         if fk is not None:
             return self._fk_values(fk, column, local)
-        gen = self._column_gen(column)
-        vals = gen(local + self.plan.index_base)
-        share = self._null_share(self.table.column(column))
-        if share > 0:
-            nulls = (
-                h.uniform(
-                    h.stream_key(self.run.seed, self.table.name, column, "null"),
-                    local + self.plan.index_base,
-                )
-                < share
+        gen = self._column_gen(column, attempt)
+        gidx = local + self.plan.index_base
+        vals = gen(gidx)
+        if self.anomalies is not None:
+            vals, counts = self.anomalies.apply(
+                self._builder(column), column, gidx, vals, lambda other: gen(other)
             )
-            vals = [None if n else v for v, n in zip(vals, nulls.tolist(), strict=True)]
+            if count and counts:
+                with self._lock:
+                    for kind, n in counts.items():
+                        key = (column, kind)
+                        self.anomaly_counts[key] = self.anomaly_counts.get(key, 0) + n
+        null = self._null_mask(self.table.column(column), local)
+        if null is not None and null.any():
+            vals = [None if n else v for v, n in zip(vals, null.tolist(), strict=True)]
         return vals
 
     def labels(self) -> dict[str, str]:
@@ -165,37 +203,46 @@ class TableGen:
                 out[col.name] = "left to the server (default or NULL)"
             elif col.name in self.fk_of:
                 fk = self.fk_of[col.name]
-                mode = (
-                    "joint permutation"
-                    if self.strategy.group_of(fk)
-                    else ("earlier row" if self._is_self(fk) else "skewed pick")
-                )
+                if (self.table.name, fk.name) in self.run.plan.existing_keys:
+                    mode = "existing parent rows"
+                elif self.fanout is not None and self.fanout.fk == fk:
+                    spec = self.fanout.spec
+                    mode = f"{spec.low}-{spec.high} per parent, {spec.distribution}"
+                elif self.strategy.group_of(fk):
+                    mode = "joint permutation"
+                else:
+                    mode = "earlier row" if self._is_self(fk) else "skewed pick"
                 out[col.name] = f"FK {fk.name} -> {fk.ref_table} ({mode})"
             else:
-                out[col.name] = self._column_gen(col.name).label
+                out[col.name] = self._column_gen(col.name, 0).label
         return out
 
     # -- internals -------------------------------------------------------------------------------
 
-    def _column_gen(self, name: str) -> ColumnGen:
-        gen = self._gens.get(name)
+    def _builder(self, name: str, attempt: int = 0) -> Builder:
+        col = self.table.column(name)
+        seed = self.run.seed if attempt == 0 else h.stream_key(self.run.seed, "retry", attempt)
+        return Builder(
+            self.run.pools,
+            seed,
+            self.table,
+            col,
+            self.rules.columns.get(name),
+            unique=name in self.strategy.unique_columns,
+            sibling=self._sibling,
+            sampled=self.run.plan.samples.get(self.table.name, {}).get(name),
+            anchor=self._creation_anchor(col),
+            override=self.spec.column(name) if self.spec else None,
+        )
+
+    def _column_gen(self, name: str, attempt: int = 0) -> ColumnGen:
+        gen = self._gens.get((name, attempt))
         if gen is None:
             with self._lock:
-                gen = self._gens.get(name)
+                gen = self._gens.get((name, attempt))
                 if gen is None:
-                    col = self.table.column(name)
-                    gen = Builder(
-                        self.run.pools,
-                        self.run.seed,
-                        self.table,
-                        col,
-                        self.rules.columns.get(name),
-                        unique=name in self.strategy.unique_columns,
-                        sibling=self._sibling,
-                        sampled=self.run.plan.samples.get(self.table.name, {}).get(name),
-                        anchor=self._creation_anchor(col),
-                    ).build()
-                    self._gens[name] = gen
+                    gen = self._builder(name, attempt).build()
+                    self._gens[(name, attempt)] = gen
         return gen
 
     def _creation_anchor(self, col: Column) -> Callable[[h.I64], Values] | None:
@@ -205,7 +252,7 @@ class TableGen:
         if classify(self.table, col) not in {"created", "ordered", "start"}:
             return None
         for fk in self.fks:
-            if self._is_self(fk):
+            if self._is_self(fk) or (self.table.name, fk.name) in self.run.plan.existing_keys:
                 continue
             parent = self._parent(fk)
             created = [
@@ -230,11 +277,28 @@ class TableGen:
     def _sibling(self, name: str, global_idx: h.I64) -> Values:
         return self.values(name, global_idx - self.plan.index_base)
 
-    def _null_share(self, col: Column) -> float:
+    def _null_mask(self, col: Column, local: h.I64) -> np.ndarray | None:
+        """Rows where the column is NULL: the scenario's exact share or rule, else a default."""
+        spec = self.spec.column(col.name) if self.spec else None
+        if spec is not None and (spec.null_share is not None or spec.null_when):
+            mask = np.zeros(len(local), dtype=bool)
+            if spec.null_share:
+                # exactly round(share * rows) rows: a permutation of the run's row positions
+                total = max(self.plan.rows, 1)
+                key = h.stream_key(self.run.seed, self.table.name, col.name, "null-share")
+                mask |= h.permute(key, local % total, total) < round(spec.null_share * total)
+            for other, values in spec.null_when:
+                got = self.values(other, local)
+                wanted = set(values)
+                mask |= np.array([v in wanted for v in got], dtype=bool)
+            return mask
         if not col.nullable or col.name in self.key_columns or col.name in self.rules.columns:
-            return 0.0
-        tag = classify(self.table, col)
-        return _NULL_SHARES.get(tag or "", DEFAULT_NULL_SHARE)
+            return None
+        if spec is not None:
+            return None  # an override without a NULL rule: always a value
+        share = _NULL_SHARES.get(classify(self.table, col) or "", DEFAULT_NULL_SHARE)
+        key = h.stream_key(self.run.seed, self.table.name, col.name, "null")
+        return h.uniform(key, local + self.plan.index_base) < share
 
     def _is_self(self, fk: ForeignKey) -> bool:
         parent = self.run.catalog.tables.get(fk.ref_table)
@@ -256,12 +320,19 @@ class TableGen:
             if nullable:
                 null = (local == 0) | (h.uniform(key + 1, gidx) < NULLABLE_FK_NULL_SHARE)
             return idx, null
-        parent_rows = self.run.plan.tables[self._parent(fk).table.name].rows
+        parent_rows = self.run.plan.parent_rows(self.table.name, fk)
         if parent_rows == 0:
             return np.zeros(len(local), dtype=np.int64), np.ones(len(local), dtype=bool)
         group = self.strategy.group_of(fk)
+        if self.fanout is not None:
+            parent, rank = self.fanout.parent_of(local)
+            if self.fanout.fk == fk:
+                return parent, null
+            if group is not None and self.fanout.fk in group:
+                # siblings of one parent take distinct partners: a permutation per parent
+                return _per_parent_permutation(key, parent, rank, parent_rows), null
         if group is not None:
-            sizes = [self.run.plan.tables[self._parent(g).table.name].rows for g in group]
+            sizes = [self.run.plan.parent_rows(self.table.name, g) for g in group]
             space = math.prod(sizes)
             gkey = h.stream_key(self.run.seed, self.table.name, "group", *(g.name for g in group))
             combo = h.permute(gkey, local % max(space, 1), space)
@@ -276,12 +347,26 @@ class TableGen:
 
     def _fk_values(self, fk: ForeignKey, column: str, local: h.I64) -> Values:
         idx, null = self._parent_index(fk, local)
-        ref = fk.ref_columns[fk.columns.index(column)]
-        source = self if self._is_self(fk) else self._parent(fk)
-        vals = source.values(ref, idx)
+        pos = fk.columns.index(column)
+        existing = self.run.plan.existing_keys.get((self.table.name, fk.name))
+        if existing is not None:
+            vals = [existing[i][pos] for i in idx.tolist()]
+        else:
+            source = self if self._is_self(fk) else self._parent(fk)
+            vals = source.values(fk.ref_columns[pos], idx)
         if null.any():
             vals = [None if n else v for v, n in zip(vals, null.tolist(), strict=True)]
         return vals
+
+
+def _per_parent_permutation(key: int, parent: h.I64, rank: h.I64, size: int) -> h.I64:
+    """Position rank r of parent p maps to a distinct partner in [0, size) for each p."""
+    offset = (h.mix(key, parent) % np.uint64(size)).astype(np.int64)
+    return (rank + offset) % size
+
+
+def _mentions(expression: str, column: str) -> bool:
+    return re.search(rf"(?<![\w$]){re.escape(column)}(?![\w$])", expression) is not None
 
 
 def deferred_null_columns(plan: Plan) -> dict[TableName, set[str]]:

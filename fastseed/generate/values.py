@@ -21,9 +21,11 @@ import numpy as np
 
 from fastseed.generate import hashing as h
 from fastseed.generate.classify import classify
+from fastseed.generate.overrides import override_gen, range_rule
 from fastseed.generate.pattern import PatternGen
 from fastseed.generate.pools import Pools
 from fastseed.generate.rules import ColumnRule
+from fastseed.scenario import ColumnSpec
 from fastseed.schema import Column, ColumnType, Kind, Table
 
 # Fixed reference time: "now" for generated timestamps, so a seed gives the same data any day.
@@ -186,6 +188,7 @@ class Builder:
         sibling: Callable[[str, h.I64], Values] | None = None,
         sampled: tuple[tuple[Any, ...], tuple[int, ...]] | None = None,
         anchor: Callable[[h.I64], Values] | None = None,
+        override: ColumnSpec | None = None,
     ) -> None:
         self.pools = pools
         self.table = table
@@ -197,11 +200,22 @@ class Builder:
         self.sibling = sibling
         self.sampled = sampled
         self.anchor = anchor
+        self.override = override
+        if override is not None:
+            extra = range_rule(override)
+            if extra is not None:
+                self.rule = self.rule.merge(extra)
+            if override.pattern is not None:
+                self.rule = self.rule.merge(ColumnRule(pattern=override.pattern))
         self.tag = classify(table, column)
 
     # -- entry ---------------------------------------------------------------------------------
 
     def build(self) -> ColumnGen:
+        if self.override is not None:
+            forced = override_gen(self, self.override)
+            if forced is not None:
+                return forced
         if self.type.kind == Kind.ARRAY and self.type.element is not None:
             return self._array(self.type.element)
         if self.rule.choices is not None:
@@ -241,12 +255,12 @@ class Builder:
     def _u(self, idx: h.I64, salt: int = 0) -> h.F64:
         return h.uniform(self.key + salt, idx)
 
-    def _pick(self, pool: list[str], idx: h.I64, salt: int = 0, skew: bool = False) -> list[str]:
+    def pick(self, pool: list[str], idx: h.I64, salt: int = 0, skew: bool = False) -> list[str]:
         weights = skew_weights(len(pool)) if skew else None
         picks = h.choose(self.key + salt, idx, len(pool), weights)
         return [pool[i] for i in picks.tolist()]
 
-    def _typed(self, text: str) -> Any:
+    def typed(self, text: str) -> Any:
         """A literal from a CHECK or partition bound, as this column's Python type."""
         kind = self.type.kind
         if kind in {Kind.INTEGER, Kind.YEAR}:
@@ -274,7 +288,7 @@ class Builder:
         return ColumnGen(fn, f"sampled from {len(pool)} existing values", len(pool))
 
     def _choices(self, items: list[str]) -> ColumnGen:
-        typed = [self._typed(x) for x in items]
+        typed = [self.typed(x) for x in items]
         if self.unique:
             return ColumnGen(
                 lambda idx: [typed[i] for i in idx.tolist()], "CHECK list (unique)", len(typed)
@@ -288,7 +302,7 @@ class Builder:
 
     # -- numbers -------------------------------------------------------------------------------
 
-    def _int_range(self) -> tuple[int, int]:
+    def int_range(self) -> tuple[int, int]:
         lo, hi = self.type.int_bounds()
         if self.type.kind == Kind.YEAR:
             lo, hi = 1901, 2155
@@ -308,7 +322,7 @@ class Builder:
         return lo, hi
 
     def _kind_integer(self) -> ColumnGen:
-        lo, hi = self._int_range()
+        lo, hi = self.int_range()
         if self.unique:
             start = max(lo, 1) if hi >= 1 else lo
             return ColumnGen(lambda idx: (idx + start).tolist(), "sequential key", hi - start + 1)
@@ -357,7 +371,7 @@ class Builder:
         p = self._true_share()
         return ColumnGen(lambda idx: (self._u(idx) < p).tolist(), f"boolean ({p:.0%} true)")
 
-    def _num_bounds(self, default: tuple[float, float]) -> tuple[float, float]:
+    def num_bounds(self, default: tuple[float, float]) -> tuple[float, float]:
         p, s = self.type.precision, self.type.scale or 0
         lo, hi = default
         if p is not None:
@@ -377,7 +391,7 @@ class Builder:
         s = self.type.scale if self.type.scale is not None else 2
         quant = Decimal(1).scaleb(-s)
         if self.unique:
-            lo, hi = self._num_bounds((1, 1e15))
+            lo, hi = self.num_bounds((1, 1e15))
             base = int(np.ceil(lo))
             return ColumnGen(
                 lambda idx: [Decimal(int(i) + base) for i in idx.tolist()],
@@ -393,7 +407,7 @@ class Builder:
             "longitude": (-180, 180),
             "quantity": (1, 50),
         }.get(tag or "", (0, 1000))
-        lo, hi = self._num_bounds(default)
+        lo, hi = self.num_bounds(default)
         log_scale = tag == "money" and lo > 0
 
         def fn(idx: h.I64) -> Values:
@@ -481,12 +495,12 @@ class Builder:
                 or (self.type.length is not None and self.type.length < 60)
             ):
                 pool_name = "product"
-            return (lambda idx: self._pick(pools.get(pool_name), idx)), f"mimesis {pool_name}"
+            return (lambda idx: self.pick(pools.get(pool_name), idx)), f"mimesis {pool_name}"
         if tag == "full_name":
 
             def full(idx: h.I64) -> Values:
-                first = self._pick(pools.get("first_name"), idx, 1)
-                last = self._pick(pools.get("last_name"), idx, 2)
+                first = self.pick(pools.get("first_name"), idx, 1)
+                last = self.pick(pools.get("last_name"), idx, 2)
                 return [f"{a} {b}" for a, b in zip(first, last, strict=True)]
 
             return full, "mimesis first + last name"
@@ -496,7 +510,7 @@ class Builder:
             def email(idx: h.I64) -> Values:
                 first = self._names(first_col, "first_name", idx, 1)
                 last = self._names(last_col, "last_name", idx, 2)
-                dom = self._pick(pools.get("email_domain"), idx, 3)
+                dom = self.pick(pools.get("email_domain"), idx, 3)
                 return [
                     f"{a}.{b}@{d}".lower().replace(" ", "")
                     for a, b, d in zip(first, last, dom, strict=True)
@@ -513,7 +527,7 @@ class Builder:
                 "timezone": _TIMEZONES,
                 "category_name": _CATEGORY_NAMES,
             }[tag]
-            return (lambda idx: self._pick(chosen, idx, skew=True)), f"{tag} list, skewed"
+            return (lambda idx: self.pick(chosen, idx, skew=True)), f"{tag} list, skewed"
         if tag == "address_line2":
             return (
                 lambda idx: [f"Apt {n}" for n in (self._u(idx) * 900 + 1).astype(int).tolist()],
@@ -524,7 +538,7 @@ class Builder:
             def para(idx: h.I64) -> Values:
                 pool = pools.get("sentence")
                 k = (self._u(idx, 7) * 3).astype(int) + 1
-                picks = [self._pick(pool, idx, s) for s in range(3)]
+                picks = [self.pick(pool, idx, s) for s in range(3)]
                 return [" ".join(p[j] for p in picks[:kk]) for j, kk in enumerate(k.tolist())]
 
             return para, "mimesis sentences"
@@ -564,7 +578,7 @@ class Builder:
             upper = tag != "slug"
 
             def code(idx: h.I64) -> Values:
-                words = self._pick(pools.get("word"), idx)
+                words = self.pick(pools.get("word"), idx)
                 nums = (self._u(idx, 5) * 9000 + 1000).astype(int).tolist()
                 if upper:
                     return [f"{w[:3].upper()}-{n}" for w, n in zip(words, nums, strict=True)]
@@ -578,8 +592,8 @@ class Builder:
 
         def words(idx: h.I64) -> Values:
             pool = pools.get("word")
-            a = self._pick(pool, idx, 1)
-            b = self._pick(pool, idx, 2)
+            a = self.pick(pool, idx, 1)
+            b = self.pick(pool, idx, 2)
             return [f"{x} {y}" for x, y in zip(a, b, strict=True)]
 
         return words, "generic words"
@@ -671,7 +685,7 @@ class Builder:
         pools = self.pools
         if tag in _FIXED_LISTS:
             chosen = _FIXED_LISTS[tag]
-            return (lambda idx: self._pick(chosen, idx, skew=True)), f"{tag} list, skewed"
+            return (lambda idx: self.pick(chosen, idx, skew=True)), f"{tag} list, skewed"
         if tag == "extension":
             return (
                 lambda idx: [str(v) for v in h.integers(self.key, idx, 100, 9999).tolist()],
@@ -680,8 +694,8 @@ class Builder:
         if tag == "file_path":
 
             def path(idx: h.I64) -> Values:
-                dirs = self._pick(pools.get("word"), idx, 1)
-                files = self._pick(pools.get("file_name"), idx, 2)
+                dirs = self.pick(pools.get("word"), idx, 1)
+                files = self.pick(pools.get("file_name"), idx, 2)
                 return [f"/uploads/{d}/{f}" for d, f in zip(dirs, files, strict=True)]
 
             return path, "file path"
@@ -690,16 +704,16 @@ class Builder:
             def pack(idx: h.I64) -> Values:
                 a = h.integers(self.key, idx, 1, 48).tolist()
                 b = h.integers(self.key + 1, idx, 1, 500).tolist()
-                unit = self._pick(_UNITS, idx, 2)
+                unit = self.pick(_UNITS, idx, 2)
                 return [f"{x} {u} x {y} g" for x, u, y in zip(a, unit, b, strict=True)]
 
             return pack, "packaging description"
         if tag == "class_name":
 
             def cls(idx: h.I64) -> Values:
-                org = self._pick(pools.get("word"), idx, 1)
-                pkg = self._pick(pools.get("word"), idx, 2)
-                name = self._pick(pools.get("word"), idx, 3)
+                org = self.pick(pools.get("word"), idx, 1)
+                pkg = self.pick(pools.get("word"), idx, 2)
+                name = self.pick(pools.get("word"), idx, 3)
                 return [
                     f"com.{o.lower()}.{p.lower()}.{n.title()}Job"
                     for o, p, n in zip(org, pkg, name, strict=True)
@@ -709,8 +723,8 @@ class Builder:
         if tag == "event_name":
 
             def event(idx: h.I64) -> Values:
-                ents = self._pick(_ENTITIES, idx, 1, skew=True)
-                verbs = self._pick(_VERBS, idx, 2, skew=True)
+                ents = self.pick(_ENTITIES, idx, 1, skew=True)
+                verbs = self.pick(_VERBS, idx, 2, skew=True)
                 return [f"{e}.{v}" for e, v in zip(ents, verbs, strict=True)]
 
             return event, "event name"
@@ -733,16 +747,16 @@ class Builder:
         if tag == "label":
 
             def label(idx: h.I64) -> Values:
-                a = self._pick(pools.get("word"), idx, 1)
-                b = self._pick(pools.get("word"), idx, 2)
+                a = self.pick(pools.get("word"), idx, 1)
+                b = self.pick(pools.get("word"), idx, 2)
                 return [f"{x.title()} {y.title()}" for x, y in zip(a, b, strict=True)]
 
             return label, "title-case label"
         if tag == "query":
 
             def query(idx: h.I64) -> Values:
-                a = self._pick(_FILTERS, idx, 1, skew=True)
-                b = self._pick(_FILTERS, idx, 2, skew=True)
+                a = self.pick(_FILTERS, idx, 1, skew=True)
+                b = self.pick(_FILTERS, idx, 2, skew=True)
                 return [x if x == y else f"{x} {y}" for x, y in zip(a, b, strict=True)]
 
             return query, "search filter"
@@ -763,14 +777,14 @@ class Builder:
     def _names(self, column: str | None, pool: str, idx: h.I64, salt: int) -> list[str]:
         if column is not None and self.sibling is not None:
             vals = self.sibling(column, idx)
-            fallback = self._pick(self.pools.get(pool), idx, salt)
+            fallback = self.pick(self.pools.get(pool), idx, salt)
             return [v if v else f for v, f in zip(vals, fallback, strict=True)]
-        return self._pick(self.pools.get(pool), idx, salt)
+        return self.pick(self.pools.get(pool), idx, salt)
 
     def _kind_tsvector(self) -> ColumnGen:
         def fn(idx: h.I64) -> Values:
             pool = self.pools.get("word")
-            a, b, c = (self._pick(pool, idx, s) for s in range(3))
+            a, b, c = (self.pick(pool, idx, s) for s in range(3))
             return [
                 " ".join(sorted({x.lower(), y.lower(), z.lower()}))
                 for x, y, z in zip(a, b, c, strict=True)
@@ -781,15 +795,15 @@ class Builder:
     def _kind_xml(self) -> ColumnGen:
         def fn(idx: h.I64) -> Values:
             return [
-                f"<note><text>{w}</text></note>" for w in self._pick(self.pools.get("word"), idx)
+                f"<note><text>{w}</text></note>" for w in self.pick(self.pools.get("word"), idx)
             ]
 
         return ColumnGen(fn, "small XML document")
 
     def _kind_json(self) -> ColumnGen:
         def fn(idx: h.I64) -> Values:
-            words = self._pick(self.pools.get("word"), idx)
-            tags = self._pick(self.pools.get("word"), idx, 1)
+            words = self.pick(self.pools.get("word"), idx)
+            tags = self.pick(self.pools.get("word"), idx, 1)
             scores = (self._u(idx, 2) * 100).astype(int).tolist()
             keys = idx.tolist()
             return [
@@ -1046,7 +1060,7 @@ class Builder:
         return ColumnGen(fn, "interval up to 14 days")
 
     def _kind_year(self) -> ColumnGen:
-        lo, hi = self._int_range()
+        lo, hi = self.int_range()
         lo, hi = max(lo, 1950), min(hi, 2026) if hi >= 1950 else hi
         if self.unique:
             return ColumnGen(lambda idx: (idx + lo).tolist(), "sequential year", hi - lo + 1)

@@ -1,0 +1,150 @@
+"""Column overrides from the scenario (choices, ranges, providers, patterns, constants).
+
+`check_scenario` refuses, before anything is written, any override the schema would reject:
+a NOT NULL column asked to hold NULLs, a constant in a unique column, a choice longer than
+the column or outside its enum or CHECK list, a pattern fastseed cannot generate from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from fastseed.generate import hashing as h
+from fastseed.generate.pattern import PatternError, PatternGen
+from fastseed.generate.rules import ColumnRule, table_rules
+from fastseed.scenario import ColumnSpec
+from fastseed.schema import Column, Kind, Table, TableName
+
+if TYPE_CHECKING:
+    from fastseed.generate.values import Builder, ColumnGen
+    from fastseed.plan import Plan, TablePlan
+
+
+def typed(column: Column, value: Any) -> Any:
+    """A scenario value (TOML types) as the column's canonical Python type."""
+    kind = column.type.kind
+    if value is None:
+        return None
+    if kind in {Kind.INTEGER, Kind.YEAR}:
+        return int(value)
+    if kind in {Kind.NUMERIC, Kind.MONEY}:
+        return Decimal(str(value))
+    if kind == Kind.FLOAT:
+        return float(value)
+    if kind == Kind.BOOLEAN:
+        return value if isinstance(value, bool) else str(value).lower() in {"1", "true", "yes"}
+    if kind == Kind.TIMESTAMP:
+        stamp = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+        if column.type.timezone:
+            return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
+        return stamp.replace(tzinfo=None) if stamp.tzinfo else stamp
+    if kind == Kind.DATE:
+        return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    return str(value)
+
+
+def range_rule(spec: ColumnSpec) -> ColumnRule | None:
+    if spec.range is None:
+        return None
+    low, high = spec.range
+    return ColumnRule(low=str(low), high=str(high))
+
+
+def override_gen(builder: Builder, spec: ColumnSpec) -> ColumnGen | None:
+    """A generator for constant / choices / provider overrides (ranges and patterns are rules)."""
+    from fastseed.generate.values import ColumnGen
+
+    column = builder.column
+    if spec.has_constant:
+        value = typed(column, spec.constant)
+        return ColumnGen(lambda idx: [value] * len(idx), f"constant {spec.constant!r}", 1)
+    if spec.choices is not None:
+        values = [typed(column, v) for v, _ in spec.choices]
+        weights = np.array([w for _, w in spec.choices], dtype=np.float64)
+
+        def pick(idx: h.I64) -> list[Any]:
+            chosen = h.choose(builder.key, idx, len(values), weights)
+            return [values[i] for i in chosen.tolist()]
+
+        return ColumnGen(pick, f"scenario choices ({len(values)})", len(values))
+    if spec.provider is not None:
+        pool = builder.pools.provider(spec.provider)
+        limit = builder.type.length
+
+        def provide(idx: h.I64) -> list[Any]:
+            vals = builder.pick(pool, idx)
+            return [v[:limit] for v in vals] if limit else vals
+
+        return ColumnGen(provide, f"mimesis {spec.provider}", len(pool))
+    return None
+
+
+def check_scenario(plan: Plan, tables: Mapping[TableName, TablePlan], problems: list[str]) -> None:
+    """Add a problem for every column override the schema cannot accept."""
+    for name, tp in tables.items():
+        spec = plan.table_spec(name)
+        if spec is None:
+            continue
+        table = plan.catalog.tables[name]
+        rules = table_rules(plan.catalog, table)
+        for col_name, col_spec in spec.columns:
+            column = table.column(col_name)
+            rule = rules.columns.get(col_name, ColumnRule())
+            for issue in _column_issues(table, column, col_spec, rule, tp.rows):
+                problems.append(f"{name}.{col_name}: {issue}")
+
+
+def _column_issues(
+    table: Table, column: Column, spec: ColumnSpec, rule: ColumnRule, rows: int
+) -> list[str]:
+    issues = []
+    nulls_asked = (
+        (spec.null_share or 0) > 0
+        or bool(spec.null_when)
+        or (spec.has_constant and spec.constant is None)
+    )
+    if nulls_asked and not column.nullable:
+        share = f"{spec.null_share:.0%} " if spec.null_share else ""
+        issues.append(f"is NOT NULL, so it cannot be {share}NULL")
+    unique = any(column.name in k.columns and len(k.columns) == 1 for k in table.all_uniques)
+    if unique and rows > 1 and (spec.has_constant or spec.choices is not None):
+        distinct = 1 if spec.has_constant else len(spec.choices or ())
+        if distinct < rows:
+            issues.append(
+                f"is unique, but the scenario allows only {distinct} values for {rows} rows"
+            )
+    if column.generated:
+        issues.append("is generated by the server and cannot be set")
+    values: list[Any] = []
+    if spec.choices is not None:
+        values = [v for v, _ in spec.choices]
+    elif spec.has_constant and spec.constant is not None:
+        values = [spec.constant]
+    for value in values:
+        try:
+            typed(column, value)
+        except (ValueError, ArithmeticError, TypeError):
+            issues.append(f"{value!r} is not a valid {column.type.sql}")
+            continue
+        text = str(value)
+        if column.type.kind == Kind.TEXT and column.type.length and len(text) > column.type.length:
+            issues.append(f"{value!r} is longer than {column.type.sql}")
+        if column.type.kind in {Kind.ENUM, Kind.SET} and text not in column.type.labels:
+            issues.append(f"{value!r} is not one of its labels {list(column.type.labels)}")
+        if rule.choices is not None and text not in rule.choices:
+            issues.append(f"{value!r} is not allowed by its CHECK {list(rule.choices)}")
+    if spec.pattern is not None:
+        try:
+            PatternGen(spec.pattern)
+        except PatternError as exc:
+            issues.append(f"pattern {spec.pattern!r}: {exc}")
+    if spec.range is not None and column.type.kind == Kind.INTEGER:
+        lo, hi = column.type.int_bounds()
+        if not (lo <= int(spec.range[0]) <= int(spec.range[1]) <= hi):
+            issues.append(f"range {list(spec.range)} does not fit {column.type.sql}")
+    return issues

@@ -27,6 +27,12 @@ class UsageError(FastseedError):
     exit_code = 2
 
 
+class ConfigError(FastseedError):
+    """The scenario file is unreadable or invalid; the message starts with FILE:LINE."""
+
+    exit_code = 3
+
+
 class PlanError(FastseedError):
     """The schema or scenario cannot be satisfied; nothing was written."""
 

@@ -18,7 +18,7 @@ def resolve_table(catalog: Catalog, name: str) -> Table:
 
     Raises `ConfigError` (without a file location) when there is none or more than one.
     """
-    by_qualified = {str(t): t for t in catalog.tables.values()}
+    by_qualified = {str(t.name): t for t in catalog.tables.values()}
     if name in by_qualified:
         table = by_qualified[name]
     else:

@@ -188,11 +188,12 @@ class _Reader:
         for ref, fan_out in self.table(spec.get("per_parent", {}), (*path, "per_parent")).items():
             ref_path = (*path, "per_parent", ref)
             per_parent.append((self.reference(ref, ref_path), self.fan_out(fan_out, ref_path)))
-        existing = self.strings(
+        listed = self.strings(
             spec.get("use_existing_parents", []), (*path, "use_existing_parents"), unique=True
         )
-        for i, ref in enumerate(existing):
-            self.reference(ref, (*path, "use_existing_parents", i))
+        existing = tuple(
+            self.reference(ref, (*path, "use_existing_parents", i)) for i, ref in enumerate(listed)
+        )
         columns = [
             (name, self.column_spec(col, (*path, "columns", name)))
             for name, col in self.table(spec.get("columns", {}), (*path, "columns")).items()

@@ -113,7 +113,7 @@ class Scenario:
 
 
 # The loaders import this module's classes, so they are imported when called, not at import
-# time: a module-level re-export would be a circular import whichever module comes first.
+# time: a module-level re-export would fail whenever a loader module is imported first.
 
 
 def find_scenario(explicit: str | None) -> Path | None:

@@ -20,7 +20,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
-from fastseed.schema import Catalog, Column, ForeignKey, Table, TableName, UniqueKey
+from fastseed.schema import Catalog, Check, Column, ForeignKey, Table, TableName, UniqueKey
 from fastseed.url import DatabaseURL
 
 
@@ -160,6 +160,23 @@ class Adapter(abc.ABC):
             f"GROUP BY {q} ORDER BY COUNT(*) DESC, {q} LIMIT {int(limit)}"
         )
         return [(row[0], int(row[1])) for row in await self.fetch_rows(sql)]
+
+    @abc.abstractmethod
+    async def failing_rows(
+        self,
+        table: Table,
+        columns: Sequence[Column],
+        rows: list[tuple[Any, ...]],
+        checks: Sequence[Check],
+    ) -> list[int]:
+        """Positions in `rows` for which any of `checks` is FALSE (NULL passes, as in a CHECK).
+        Values are in `columns` order and use the canonical types; nothing is written.
+
+        The server evaluates each check's own text set-based, with the row's values bound under
+        the real column names and typed like `table`'s columns (after the same conversion
+        `Session.write` applies). Table columns not in `columns` (defaults, identities,
+        generated columns) are NULL there. Runs on a pooled connection, outside any session.
+        """
 
     # -- loading -------------------------------------------------------------------------------
 

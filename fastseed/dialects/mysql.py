@@ -22,7 +22,7 @@ from fastseed.dialects import mysql_reflect as rf
 from fastseed.dialects import mysql_values as mv
 from fastseed.dialects.base import Adapter, Capabilities, Session, with_trigger_writes
 from fastseed.errors import ConnectError, FastseedError, LoadError, UsageError
-from fastseed.schema import Catalog, Column, ForeignKey, Kind, Table, TableName
+from fastseed.schema import Catalog, Check, Column, ForeignKey, Kind, Table, TableName
 from fastseed.url import DatabaseURL
 
 T = TypeVar("T")
@@ -120,6 +120,26 @@ def _percent_safe(sql: str) -> str:
             if ch in "`'\"":
                 quote = ch
     return "".join(out)
+
+
+def _mentioned(table: Table, checks: Sequence[Check]) -> list[Column]:
+    """The table's columns whose name occurs in some check's text: a superset of those used."""
+    texts = [c.expression.casefold() for c in checks]
+    variants = [
+        (col, {col.name.casefold(), col.name.replace("`", "``").casefold()})
+        for col in table.columns
+    ]
+    return [col for col, names in variants if any(n in t for n in names for t in texts)]
+
+
+def _free_name(taken: Sequence[str], base: str) -> str:
+    """`base`, or `base_N`, whichever no name in `taken` already is (case-insensitively)."""
+    used = {n.casefold() for n in taken}
+    name, n = base, 0
+    while name.casefold() in used:
+        n += 1
+        name = f"{base}_{n}"
+    return name
 
 
 @dataclass
@@ -636,6 +656,98 @@ class MySQLAdapter(Adapter):
 
     async def execute(self, sql: str) -> None:
         await self._query(sql)
+
+    # -- testing rows against CHECKs -----------------------------------------------------------
+
+    async def failing_rows(
+        self,
+        table: Table,
+        columns: Sequence[Column],
+        rows: list[tuple[Any, ...]],
+        checks: Sequence[Check],
+    ) -> list[int]:
+        """A derived table named like the table, made of the literals `write` would send
+        (typed by CAST where a bare literal would not behave like the column), filtered by
+        ``(check) IS FALSE``. Rows are ``SELECT <first row> UNION ALL VALUES ...`` (MariaDB
+        10.3.3+: ``(...)``; MySQL 8.0.19+: ``ROW(...)``), else ``UNION ALL SELECT ...``; one
+        statement per chunk of rows under the INSERT size cap (values are literals, as in
+        `write`, so no placeholder limit applies).
+        """
+        if not rows or not checks:
+            return []
+        q = self.quote
+        server = self.server
+        at = {c.name: i for i, c in enumerate(columns)}
+        needed = _mentioned(table, checks)
+        bound = [columns[at[c.name]] for c in needed if c.name in at]
+        unbound = [c for c in needed if c.name not in at]
+        float_cast = server.version_tuple >= ((10, 4, 5) if server.mariadb else (8, 0, 17))
+        wraps = mv.typed_wrappers(bound, mariadb=server.mariadb, float_cast=float_cast)
+        null_wraps = mv.typed_wrappers(unbound, mariadb=server.mariadb, float_cast=float_cast)
+        nulls = {
+            c.name: pre + "NULL" + post for c, (pre, post) in zip(unbound, null_wraps, strict=True)
+        }
+        if bound:
+            picked = [tuple(row[at[c.name]] for c in bound) for row in rows]
+            literals = mv.sql_literals(mv.sql_converters(bound), picked)
+        else:
+            literals = [()] * len(rows)
+        pos = q(_free_name([c.name for c in table.columns], "fastseed_row"))
+        src = q(_free_name([table.name.name], "fastseed_values"))
+        select = [f"{src}.{pos}"] + [
+            f"{src}.{q(c.name)}" if c.name in at else f"{nulls[c.name]} AS {q(c.name)}"
+            for c in needed
+        ]
+        failing = " OR ".join(f"({c.expression}) IS FALSE" for c in checks)
+        head = f"SELECT {pos} FROM (SELECT {', '.join(select)} FROM ("
+        tail = f") AS {src}) AS {q(table.name.name)} WHERE {failing}"
+        names = [pos] + [q(c.name) for c in bound]
+        if server.mariadb:
+            tvc = "(" if server.version_tuple >= (10, 3, 3) else None
+        else:
+            tvc = "ROW(" if server.version_tuple >= (8, 0, 19) else None
+
+        statements: list[str] = []
+
+        def flush(chunk: list[str]) -> None:
+            body = chunk[0]
+            if len(chunk) > 1 and tvc is None:
+                body += "".join(" UNION ALL SELECT " + r for r in chunk[1:])
+            elif len(chunk) > 1:
+                body += " UNION ALL VALUES " + ", ".join(f"{tvc}{r})" for r in chunk[1:])
+            statements.append(head + body + tail)
+
+        def first(fields: list[str]) -> str:
+            return "SELECT " + ", ".join(f"{f} AS {c}" for f, c in zip(fields, names, strict=True))
+
+        budget = self._insert_bytes - len((head + tail).encode())
+        chunk: list[str] = []
+        size = 0
+        for n, lits in enumerate(literals):
+            fields = [str(n)]
+            fields += [pre + lit + post for (pre, post), lit in zip(wraps, lits, strict=True)]
+            row = ", ".join(fields) if chunk else first(fields)
+            width = (len(row) if row.isascii() else len(row.encode())) + 20
+            if chunk and size + width > budget:
+                flush(chunk)
+                chunk, size, row = [], 0, first(fields)
+            chunk.append(row)
+            size += width
+        flush(chunk)
+
+        found: list[int] = []
+        async with self._connection() as conn:
+            try:
+                cur = await conn.cursor()
+                for sql in statements:
+                    await self._bounded(cur.execute(sql), self._stmt_timeout)
+                    found.extend(int(r[0]) for r in await cur.fetchall())
+            except Exception as exc:
+                error = self._failure(exc, None)
+                if isinstance(error, LoadError):
+                    error = LoadError(f"testing CHECKs of {table.name}: {error}")
+                raise error from None
+        return sorted(found)
 
     # -- reflection ----------------------------------------------------------------------------
 

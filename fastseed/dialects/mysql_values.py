@@ -166,6 +166,46 @@ def sql_literals(
     return list(zip(*_encode(converters, rows, "NULL"), strict=True))
 
 
+# -- typed literals (testing rows against CHECKs) ----------------------------------------------
+
+
+def typed_wrappers(
+    columns: Sequence[Column], *, mariadb: bool, float_cast: bool
+) -> list[tuple[str, str]]:
+    """Per column, the (prefix, suffix) around a literal from `sql_converters` (or NULL) that
+    gives it the column's type where the bare literal would not: quoted temporals, exact
+    decimals standing for floats, hex literals for fixed-length BINARY, JSON on MySQL.
+
+    `float_cast`: the server has CAST(... AS FLOAT) (MySQL 8.0.17+, MariaDB 10.4.5+).
+    """
+    out: list[tuple[str, str]] = []
+    for col in columns:
+        t = col.type
+        kind = t.kind
+        fsp = f"({min(t.precision, 6)})" if t.precision else ""
+        if kind is Kind.NUMERIC and t.precision:
+            out.append(("CAST(", f" AS DECIMAL({t.precision},{t.scale or 0}))"))
+        elif kind is Kind.FLOAT:
+            single = t.sql.lower().startswith("float")
+            # 1.5 is a DECIMAL literal; adding the DOUBLE 0e0 makes it a double.
+            out.append(("CAST(", " AS FLOAT)") if single and float_cast else ("(", " + 0e0)"))
+        elif kind is Kind.DATE:
+            out.append(("CAST(", " AS DATE)"))
+        elif kind is Kind.TIMESTAMP:
+            out.append(("CAST(", f" AS DATETIME{fsp})"))
+        elif kind is Kind.TIME:
+            out.append(("CAST(", f" AS TIME{fsp})"))
+        elif kind is Kind.BINARY and t.fixed_length and t.length:
+            out.append(("CAST(", f" AS BINARY({t.length}))"))  # padded with 0x00 as stored
+        elif kind is Kind.BINARY:
+            out.append(("CAST(", " AS BINARY)"))  # a binary string, never a number
+        elif kind is Kind.JSON and not mariadb:
+            out.append(("CAST(", " AS JSON)"))  # MariaDB's JSON is LONGTEXT
+        else:
+            out.append(("", ""))
+    return out
+
+
 # -- LOAD DATA fields --------------------------------------------------------------------------
 
 

@@ -23,7 +23,16 @@ from fastseed.dialects.base import Adapter, Capabilities, Session, with_trigger_
 from fastseed.dialects.postgres_catalog import FIND_FKS_SQL, read_catalog
 from fastseed.dialects.postgres_codecs import register_codecs
 from fastseed.errors import ConnectError, FastseedError, LoadError, UsageError
-from fastseed.schema import Catalog, Column, ColumnType, ForeignKey, Kind, Table, TableName
+from fastseed.schema import (
+    Catalog,
+    Check,
+    Column,
+    ColumnType,
+    ForeignKey,
+    Kind,
+    Table,
+    TableName,
+)
 from fastseed.url import DatabaseURL
 
 __all__ = ["PostgresAdapter", "PostgresSession", "UndoToken"]
@@ -139,6 +148,33 @@ def _records(columns: Sequence[Column], rows: list[tuple[Any, ...]]) -> list[tup
     if not any(convs):
         return rows
     return [tuple(f(v) if f else v for f, v in zip(convs, row, strict=True)) for row in rows]
+
+
+_MAX_BINDS = 32767
+"""Bind parameters one statement may carry (the protocol counts them in an int16)."""
+
+
+def _mentioned(table: Table, checks: Sequence[Check]) -> list[Column]:
+    """The table's columns whose name occurs in some check's text: a superset of those used."""
+    texts = [c.expression.casefold() for c in checks]
+    return [
+        col
+        for col in table.columns
+        if any(
+            col.name.casefold() in text or col.name.replace('"', '""').casefold() in text
+            for text in texts
+        )
+    ]
+
+
+def _free_name(taken: Sequence[str], base: str = "fastseed_row") -> str:
+    """A column name for the row position that no table column already has."""
+    used = {n.casefold() for n in taken}
+    name, n = base, 0
+    while name.casefold() in used:
+        n += 1
+        name = f"{base}_{n}"
+    return name
 
 
 def _terminate(conn: Any) -> None:
@@ -455,6 +491,76 @@ class PostgresAdapter(Adapter):
         except _DRIVER_ERRORS:
             return None
         return status
+
+    # -- testing rows against CHECKs ----------------------------------------------------------
+
+    async def failing_rows(
+        self,
+        table: Table,
+        columns: Sequence[Column],
+        rows: list[tuple[Any, ...]],
+        checks: Sequence[Check],
+    ) -> list[int]:
+        """One array parameter per column, `unnest`ed WITH ORDINALITY into rows typed like the
+        table's columns, filtered by ``(check) IS FALSE``: one statement, no chunking.
+
+        Array columns cannot travel that way (an array of arrays is one flat 2-D array), so a
+        check over one falls back to multi-row VALUES with one parameter per value, chunked
+        under the 32767-parameter limit. Runs in a READ ONLY transaction, so even a function
+        with side effects inside a check cannot write.
+        """
+        if not rows or not checks:
+            return []
+        q = self.quote
+        at = {c.name: i for i, c in enumerate(columns)}
+        needed = _mentioned(table, checks)
+        bound = [columns[at[c.name]] for c in needed if c.name in at]
+        data = _records(bound, [tuple(row[at[c.name]] for c in bound) for row in rows])
+        pos = q(_free_name([c.name for c in table.columns]))
+        select = [f"s.{pos}"] + [
+            f"s.{q(c.name)}" if c.name in at else f"NULL::{c.type.sql} AS {q(c.name)}"
+            for c in needed
+        ]
+        failing = " OR ".join(f"({c.expression}) IS FALSE" for c in checks)
+
+        def statement(source: str) -> str:
+            return (
+                f"SELECT {pos} FROM (SELECT {', '.join(select)} FROM {source}) "
+                f"AS {q(table.name.name)} WHERE {failing}"
+            )
+
+        names = ", ".join([q(c.name) for c in bound] + [pos])
+        batches: list[tuple[str, list[Any], int]] = []
+        if not bound:
+            source = f"generate_series(1, $1::int8) AS s({pos})"
+            batches.append((statement(source), [len(rows)], -1))
+        elif all(c.type.kind is not Kind.ARRAY for c in bound):
+            arrays = ", ".join(f"${i}::{c.type.sql}[]" for i, c in enumerate(bound, 1))
+            source = f"unnest({arrays}) WITH ORDINALITY AS s({names})"
+            batches.append((statement(source), [list(v) for v in zip(*data, strict=True)], -1))
+        else:
+            names = ", ".join([pos] + [q(c.name) for c in bound])
+            per_chunk = max(1, _MAX_BINDS // len(bound))
+            for start in range(0, len(data), per_chunk):
+                chunk = data[start : start + per_chunk]
+                tuples = []
+                for i in range(len(chunk)):
+                    first = i * len(bound)
+                    marks = (f"${first + k}::{c.type.sql}" for k, c in enumerate(bound, 1))
+                    tuples.append(f"({i}, {', '.join(marks)})")
+                source = f"(VALUES {', '.join(tuples)}) AS s({names})"
+                args = [v for row in chunk for v in row]
+                batches.append((statement(source), args, start))
+        found: list[int] = []
+        async with self._connection() as conn:
+            try:
+                async with conn.transaction(readonly=True):
+                    for sql, args, offset in batches:
+                        records = await conn.fetch(sql, *args, timeout=self.query_timeout)
+                        found.extend(int(r[0]) + offset for r in records)
+            except _DRIVER_ERRORS as exc:
+                raise _db_error("testing CHECKs of", exc, table=table.name) from exc
+        return sorted(found)
 
     # -- loading -----------------------------------------------------------------------------
 

@@ -448,6 +448,29 @@ def _convert(
     return out
 
 
+# -- testing rows against CHECKs ---------------------------------------------------------------
+
+
+def _mentioned(table: Table, checks: Sequence[Check]) -> list[Column]:
+    """The table's columns whose name occurs in some check's text: a superset of those used."""
+    texts = [c.expression.casefold() for c in checks]
+    variants = [
+        (col, {col.name.casefold(), *(col.name.replace(c, c + c).casefold() for c in '"`')})
+        for col in table.columns
+    ]
+    return [col for col, names in variants if any(n in t for n in names for t in texts)]
+
+
+def _free_name(taken: Iterable[str], base: str) -> str:
+    """`base`, or `base_N`, whichever no name in `taken` already is (case-insensitively)."""
+    used = {n.casefold() for n in taken}
+    name, n = base, 0
+    while name.casefold() in used:
+        n += 1
+        name = f"{base}_{n}"
+    return name
+
+
 # -- undo tokens -------------------------------------------------------------------------------
 
 
@@ -988,6 +1011,66 @@ class SQLiteAdapter(Adapter):
             foreign_keys=tuple(foreign_keys),
             checks=tuple(checks),
         )
+
+    # -- testing rows against CHECKs ----------------------------------------------------------
+
+    async def failing_rows(
+        self,
+        table: Table,
+        columns: Sequence[Column],
+        rows: list[tuple[Any, ...]],
+        checks: Sequence[Check],
+    ) -> list[int]:
+        """The rows go, as `write` binds them, into a TEMP table declaring the same column types,
+        then one SELECT aliased like the table keeps those where SQLite would refuse the row:
+        ``CAST((check) AS NUMERIC) = 0``. All inside a savepoint that is rolled back.
+
+        A CTE over VALUES would be simpler but wrong: its columns have no affinity, so neither
+        would '2.50' become a number before the check nor would ``at < '2030'`` compare the way
+        it does against a DATETIME (NUMERIC affinity) column. Multi-row INSERTs are chunked under
+        the connection's limit on bound parameters.
+        """
+        if not rows or not checks:
+            return []
+        q = self.quote
+        at = {c.name: i for i, c in enumerate(columns)}
+        needed = _mentioned(table, checks)
+        bound = [columns[at[c.name]] for c in needed if c.name in at]
+        picks = [at[c.name] for c in bound]
+        converters = _converters(bound)
+        pos = q(_free_name([c.name for c in table.columns], "fastseed_row"))
+        temp = "temp." + q(_free_name([table.name.name], "fastseed_check"))
+        declared = ", ".join([f"{pos} INTEGER"] + [f"{q(c.name)} {c.type.sql}" for c in needed])
+        insert = f"INSERT INTO {temp} ({', '.join([pos] + [q(c.name) for c in bound])}) VALUES "
+        marks = "(" + ", ".join("?" * (len(bound) + 1)) + ")"
+        failing = " OR ".join(f"CAST(({c.expression}) AS NUMERIC) = 0" for c in checks)
+        select = f"SELECT {pos} FROM {temp} AS {q(table.name.name)} WHERE {failing}"
+
+        def run() -> list[int]:
+            limit = self.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+            per_chunk = max(1, limit // (len(bound) + 1))
+            conn = self.connection
+            conn.execute("SAVEPOINT fastseed_check")
+            try:
+                conn.execute(f"CREATE TABLE {temp} ({declared})")
+                for start in range(0, len(rows), per_chunk):
+                    part = rows[start : start + per_chunk]
+                    try:
+                        data = _convert([tuple(row[i] for i in picks) for row in part], converters)
+                    except (TypeError, ValueError) as exc:
+                        raise LoadError(f"{table.name}: {exc}") from None
+                    args = [v for n, row in enumerate(data, start) for v in (n, *row)]
+                    conn.execute(insert + ", ".join([marks] * len(part)), args)
+                cur = conn.execute(select)
+                try:
+                    return sorted(int(r[0]) for r in cur.fetchall())
+                finally:
+                    cur.close()
+            finally:
+                conn.execute("ROLLBACK TO fastseed_check")
+                conn.execute("RELEASE fastseed_check")
+
+        return await self.call(run, where=f"testing CHECKs of {table.name}")
 
     # -- loading -----------------------------------------------------------------------------
 

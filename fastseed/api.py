@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from fnmatch import fnmatch
 from typing import Any
 
 import anyio
 
 from fastseed.dialects.base import Adapter, TableState, opened
+from fastseed.errors import PlanError
 from fastseed.generate.classify import classify
 from fastseed.generate.rules import table_rules
 from fastseed.generate.table import RunGenerators, deferred_null_columns
 from fastseed.load import LoadResult, Progress, load
 from fastseed.plan import Plan, RowRequest, Sample, build_plan
-from fastseed.schema import Catalog, Kind, TableName
+from fastseed.scenario import Scenario, resolve_fk, validate_against_catalog
+from fastseed.schema import Catalog, ForeignKey, Kind, Table, TableName
 from fastseed.url import DatabaseURL, guard_remote, parse_url
 from fastseed.verify import VerifyResult, verify
 
@@ -49,11 +52,125 @@ async def read_states(adapter: Adapter, catalog: Catalog) -> dict[TableName, Tab
     return states
 
 
-async def plan_for(adapter: Adapter, rows: RowRequest, *, schemas: list[str] | None = None) -> Plan:
-    catalog = await adapter.reflect(schemas=schemas)
+@dataclass(frozen=True)
+class RunOptions:
+    """What a run was asked for: flags merged over the scenario file over the defaults."""
+
+    rows: RowRequest | None = None
+    """Row counts from flags; None keeps the scenario's or the default (1000)."""
+    scenario: Scenario | None = None
+    seed: int | None = None
+    schemas: tuple[str, ...] = ()
+    on_existing: str | None = None
+    """'append' (default), 'truncate' or 'fail'."""
+
+    @property
+    def effective_seed(self) -> int:
+        if self.seed is not None:
+            return self.seed
+        return self.scenario.seed if self.scenario and self.scenario.seed is not None else 0
+
+    @property
+    def effective_on_existing(self) -> str:
+        if self.on_existing:
+            return self.on_existing
+        return (self.scenario.on_existing if self.scenario else None) or "append"
+
+
+def resolve_rows(catalog: Catalog, options: RunOptions) -> RowRequest:
+    """Rows per table: a flag for the table, the file's table entry, the flag default, the
+    file default, 1000; times the file's scale; 0 for tables not included or excluded."""
+    flags = options.rows or RowRequest(default=-1)
+    scenario = options.scenario or Scenario()
+    default = flags.default if flags.default >= 0 else scenario.rows
+    default = 1000 if default is None else default
+    per: dict[str, int] = {}
+    for table in catalog.seedable():
+        name = table.name
+        spec = scenario.table(str(name)) or scenario.table(name.name)
+        if str(name) in flags.per_table or name.name in flags.per_table:
+            rows = flags.for_table(name)
+        elif spec is not None and spec.rows is not None:
+            rows = spec.rows
+        else:
+            rows = default
+        if not _selected(name, scenario):
+            rows = 0
+        per[str(name)] = round(rows * scenario.scale)
+    return RowRequest(default=round(default * scenario.scale), per_table=per)
+
+
+def _selected(name: TableName, scenario: Scenario) -> bool:
+    forms = (str(name), name.name)
+    if scenario.include and not any(fnmatch(f, p) for f in forms for p in scenario.include):
+        return False
+    return not any(fnmatch(f, p) for f in forms for p in scenario.exclude)
+
+
+async def read_parent_keys(
+    adapter: Adapter,
+    catalog: Catalog,
+    request: RowRequest,
+    scenario: Scenario,
+    states: dict[TableName, TableState],
+) -> dict[tuple[TableName, str], list[tuple[Any, ...]]]:
+    """Keys of existing parent rows, read once, for FKs that draw from them: those the
+    scenario names, and those whose parent already has rows but gets none in this run."""
+    wanted: list[tuple[TableName, ForeignKey, Table]] = []
+    for table in catalog.seedable():
+        if request.for_table(table.name) == 0:
+            continue
+        spec = scenario.table(str(table.name)) or scenario.table(table.name.name)
+        named = {
+            resolve_fk(table, ref, catalog=catalog).name
+            for ref in (spec.use_existing_parents if spec else ())
+        }
+        for fk in catalog.foreign_keys_of(table):
+            parent = catalog.tables.get(fk.ref_table)
+            if parent is None:
+                continue
+            pname = parent.partition_of or parent.name
+            if pname == table.name:
+                continue
+            existing = states.get(pname, TableState(0)).rows
+            if fk.name in named or (existing > 0 and request.for_table(pname) == 0):
+                wanted.append((table.name, fk, catalog.tables[pname]))
+    out: dict[tuple[TableName, str], list[tuple[Any, ...]]] = {}
+    for child, fk, parent in wanted:
+        cols = ", ".join(adapter.quote(c) for c in fk.ref_columns)
+        not_null = " AND ".join(f"{adapter.quote(c)} IS NOT NULL" for c in fk.ref_columns)
+        # ordered, so that parent position j means the same row on every run
+        sql = (
+            f"SELECT DISTINCT {cols} FROM {adapter.from_clause(parent)} WHERE {not_null} "
+            f"ORDER BY {cols}"
+        )
+        out[(child, fk.name)] = await adapter.fetch_rows(sql)
+    return out
+
+
+async def prepare(adapter: Adapter, options: RunOptions) -> Plan:
+    """Reflect, resolve the request against the scenario, read what exists, and plan."""
+    catalog = await adapter.reflect(schemas=list(options.schemas) or None)
+    scenario = options.scenario or Scenario()
+    if options.scenario is not None:
+        validate_against_catalog(options.scenario, catalog)
+    request = resolve_rows(catalog, options)
     states = await read_states(adapter, catalog)
-    plan = build_plan(catalog, rows, states, adapter.capabilities)
+    keys = await read_parent_keys(adapter, catalog, request, scenario, states)
+    plan = build_plan(
+        catalog,
+        request,
+        states,
+        adapter.capabilities,
+        scenario=scenario,
+        seed=options.effective_seed,
+        existing_keys=keys,
+    )
     return replace(plan, samples=await read_samples(adapter, plan))
+
+
+async def plan_for(adapter: Adapter, rows: RowRequest, *, schemas: list[str] | None = None) -> Plan:
+    return await prepare(adapter, RunOptions(rows=rows, schemas=tuple(schemas or ())))
 
 
 SAMPLED_TAGS = {
@@ -134,28 +251,49 @@ def realism_stats(plan: Plan) -> dict[str, Any]:
 async def seed(
     url: str | DatabaseURL,
     *,
-    rows: RowRequest | int = 1000,
-    seed: int = 0,
-    locale: str = "en",
-    batch_size: int = 5000,
-    workers: int = 4,
+    rows: RowRequest | int | None = None,
+    seed: int | None = None,
+    scenario: Scenario | None = None,
+    locale: str | None = None,
+    batch_size: int | None = None,
+    workers: int | None = None,
     schemas: list[str] | None = None,
+    on_existing: str | None = None,
     allow_remote: bool = False,
     progress: Progress | None = None,
 ) -> SeedResult:
-    """Plan, load and verify; raises a FastseedError subclass on any failure."""
+    """Plan, load and verify; raises a FastseedError subclass on any failure.
+
+    Arguments given here override the scenario, which overrides the defaults.
+    `on_existing='truncate'` empties the seeded tables first: the caller confirms it.
+    """
     db = parse_url(url) if isinstance(url, str) else url
     guard_remote(db, allow_remote=allow_remote)
-    request = rows if isinstance(rows, RowRequest) else RowRequest(default=rows)
+    request = RowRequest(default=rows) if isinstance(rows, int) else rows
+    sc = scenario or Scenario()
+    options = RunOptions(request, scenario, seed, tuple(schemas or sc.schemas), on_existing)
+    workers = workers or sc.workers or 4
     async with opened(db, pool_size=workers + 1) as adapter:
-        plan = await plan_for(adapter, request, schemas=schemas)
+        plan = await prepare(adapter, options)
         plan.check()
+        if any(tp.existing and tp.rows for tp in plan.tables.values()):
+            mode = options.effective_on_existing
+            if mode == "fail":
+                busy = [str(n) for n, tp in plan.tables.items() if tp.existing and tp.rows]
+                raise PlanError(
+                    f"tables already hold rows ({', '.join(busy[:5])}) and on_existing is "
+                    "'fail'; nothing was written"
+                )
+            if mode == "truncate":
+                await adapter.truncate(_reverse_tier_order(plan))
+                plan = await prepare(adapter, options)
+                plan.check()
         result = await load(
             adapter,
             plan,
-            seed=seed,
-            locale=locale,
-            batch_size=batch_size,
+            seed=options.effective_seed,
+            locale=locale or sc.locale or "en",
+            batch_size=batch_size or sc.batch_size or 5000,
             workers=workers,
             progress=progress,
         )
@@ -166,6 +304,18 @@ async def seed(
         }
         checked = await verify(adapter, plan.catalog, expected=expected)
     return SeedResult(plan, result, checked)
+
+
+def _reverse_tier_order(plan: Plan) -> list[Table]:
+    """Tables that get rows, children before parents (the order to empty them in)."""
+    order = [t for tier in plan.tiers for unit in tier for t in unit.tables]
+    return [plan.catalog.tables[t] for t in reversed(order) if plan.tables[t].rows]
+
+
+async def plan_url(url: str | DatabaseURL, options: RunOptions) -> Plan:
+    db = parse_url(url) if isinstance(url, str) else url
+    async with opened(db) as adapter:
+        return await prepare(adapter, options)
 
 
 async def verify_url(url: str | DatabaseURL, *, schemas: list[str] | None = None) -> VerifyResult:

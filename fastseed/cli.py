@@ -14,15 +14,18 @@ import typer
 from rich.console import Console
 
 from fastseed import api
-from fastseed.errors import FastseedError, UsageError
+from fastseed.errors import FastseedError, SafetyError, UsageError
 from fastseed.plan import RowRequest
 from fastseed.report import (
     catalog_data,
     print_catalog,
+    print_plan_extras,
     print_summary,
     summary_data,
     to_json,
 )
+from fastseed.scenario import Scenario, find_scenario, load_scenario
+from fastseed.url import parse_url
 
 T = TypeVar("T")
 
@@ -132,16 +135,53 @@ def inspect(
         print_catalog(out, data)
 
 
+Config = Annotated[
+    str | None,
+    typer.Option(
+        "--config", "-c", help="scenario file (default: $FASTSEED_CONFIG or ./fastseed.toml)"
+    ),
+]
+
+
+def parse_rows_flag(values: list[str] | None) -> RowRequest | None:
+    """--rows as given, or None so that the scenario file and defaults decide."""
+    if not values:
+        return None
+    request = parse_rows(values, default=-1)
+    return request
+
+
+def read_scenario(config: str | None) -> Scenario | None:
+    path = find_scenario(config)
+    return load_scenario(path) if path is not None else None
+
+
 @app.command()
-def plan(url: Url, rows: Rows = None, output: Output = "text", schema: Schemas = None) -> None:
+def plan(
+    url: Url,
+    rows: Rows = None,
+    config: Config = None,
+    seed: Annotated[int | None, typer.Option("--seed", "-s")] = None,
+    output: Output = "text",
+    schema: Schemas = None,
+) -> None:
     """Show what `seed` would do, without writing; exit 3 if it cannot be satisfied."""
-    request = _guarded(lambda: parse_rows(rows))
-    the_plan = run(lambda: api.inspect(url, rows=request, schemas=schema))
+    options = _guarded(
+        lambda: api.RunOptions(
+            rows=parse_rows_flag(rows),
+            scenario=read_scenario(config),
+            seed=seed,
+            schemas=tuple(schema or ()),
+        )
+    )
+    the_plan = run(lambda: api.plan_url(url, options))
     data = catalog_data(the_plan.catalog, the_plan, api.generator_labels(the_plan))
+    data["realism"] = api.realism_stats(the_plan)
     if output == "json":
         print(to_json(data))
     else:
         print_catalog(out, data)
+        print_plan_extras(out, data)
     if the_plan.problems:
         raise typer.Exit(3)
 
@@ -150,11 +190,18 @@ def plan(url: Url, rows: Rows = None, output: Output = "text", schema: Schemas =
 def seed(
     url: Url,
     rows: Rows = None,
-    seed: Annotated[int, typer.Option("--seed", "-s", help="same seed, same data")] = 0,
-    locale: Annotated[str, typer.Option(help="mimesis locale (en, de, fr, ...)")] = "en",
-    batch_size: Annotated[int, typer.Option(help="rows per COPY/INSERT batch")] = 5000,
-    workers: Annotated[int, typer.Option(help="tables loaded at once per tier")] = 4,
+    config: Config = None,
+    seed: Annotated[int | None, typer.Option("--seed", "-s", help="same seed, same data")] = None,
+    locale: Annotated[str | None, typer.Option(help="mimesis locale (en, de, fr, ...)")] = None,
+    batch_size: Annotated[int | None, typer.Option(help="rows per COPY/INSERT batch")] = None,
+    workers: Annotated[int | None, typer.Option(help="tables loaded at once per tier")] = None,
     schema: Schemas = None,
+    on_existing: Annotated[
+        str | None, typer.Option(help="append (default), truncate or fail when tables hold rows")
+    ] = None,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="confirm --on-existing truncate")
+    ] = False,
     output: Output = "text",
     allow_remote: Annotated[
         bool, typer.Option(help="allow a non-local host (also FASTSEED_ALLOW_REMOTE=1)")
@@ -163,19 +210,27 @@ def seed(
 ) -> None:
     """Fill every table, verify, print the summary. Exit 0 only if verification passes."""
     if dry_run:
-        plan(url, rows, output, schema)
+        plan(url, rows, config, seed, output, schema)
         return
-    request = _guarded(lambda: parse_rows(rows))
+    request = _guarded(lambda: parse_rows_flag(rows))
+    scenario = _guarded(lambda: read_scenario(config))
+    mode = on_existing or (scenario.on_existing if scenario else None)
+    if mode not in (None, "append", "truncate", "fail"):
+        _guarded(lambda: _raise(UsageError("--on-existing must be append, truncate or fail")))
+    if mode == "truncate" and not yes:
+        _guarded(lambda: _confirm_truncate(url))
     remote_ok = allow_remote or os.environ.get("FASTSEED_ALLOW_REMOTE") == "1"
     result = run(
         lambda: api.seed(
             url,
             rows=request,
             seed=seed,
+            scenario=scenario,
             locale=locale,
             batch_size=batch_size,
             workers=workers,
             schemas=schema,
+            on_existing=mode,
             allow_remote=remote_ok,
         )
     )
@@ -186,6 +241,20 @@ def seed(
         print_summary(out, data)
     if not result.verify.ok:
         raise typer.Exit(5)
+
+
+def _raise(exc: Exception) -> None:
+    raise exc
+
+
+def _confirm_truncate(url: str) -> None:
+    """Truncating needs --yes, or a 'yes' typed at a terminal."""
+    if not sys.stdin.isatty():
+        raise SafetyError("--on-existing truncate deletes existing rows: pass --yes to confirm")
+    shown = parse_url(url).redacted()
+    answer = input(f"delete every row of the tables fastseed fills in {shown}? [y/N] ")
+    if answer.strip().lower() not in {"y", "yes"}:
+        raise SafetyError("truncate not confirmed; nothing was changed")
 
 
 @app.command()

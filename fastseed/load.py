@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import anyio
+import numpy as np
 from anyio.abc import ObjectReceiveStream
 
 from fastseed.dialects.base import Adapter
@@ -23,12 +24,15 @@ from fastseed.plan import DEFERRABLE, FORCED, NULL_THEN_UPDATE, Plan, Unit
 from fastseed.schema import TableName
 
 Progress = Callable[[TableName, int], None]
+MAX_CHECK_ATTEMPTS = 20
 
 
 @dataclass
 class LoadResult:
     rows: dict[TableName, int] = field(default_factory=dict)
     seconds: float = 0.0
+    anomalies: dict[str, int] = field(default_factory=dict)
+    """'table.column: kind' -> anomalous values written (anomaly mode only)."""
 
     @property
     def total(self) -> int:
@@ -49,14 +53,15 @@ async def load(
     plan.check()
     gens = RunGenerators(plan, seed=seed, locale=locale, deferred_null=deferred_null_columns(plan))
     result = LoadResult()
-    tokens: list[Any] = []
+    # every session that started: its token is read even if its COMMIT failed midway, since
+    # the outcome of a COMMIT cut off by a lost connection is unknown (undo is then harmless)
+    sessions: list[Any] = []
     limit = anyio.CapacityLimiter(workers if adapter.capabilities.concurrent_sessions else 1)
     started = time.perf_counter()
 
     async def run_unit(unit: Unit) -> None:
         async with limit:
-            token = await _load_unit(adapter, gens, unit, batch_size, result, progress)
-            tokens.append(token)
+            await _load_unit(adapter, gens, unit, batch_size, result, progress, sessions)
 
     try:
         for tier in plan.tiers:
@@ -66,16 +71,15 @@ async def load(
                         tg.start_soon(run_unit, unit)
         await adapter.reset_sequences([plan.catalog.tables[t] for t in plan.tables])
     except BaseException as exc:
+        tokens = [s.undo_token for s in reversed(sessions) if s.undo_token is not None]
         with anyio.CancelScope(shield=True):
-            await adapter.undo(list(reversed(tokens)))
-        if isinstance(exc, FastseedError | anyio.get_cancelled_exc_class() | KeyboardInterrupt):
-            raise
-        if isinstance(exc, BaseExceptionGroup):
-            first = _first_leaf(exc)
-            if isinstance(first, FastseedError):
-                raise first from None
-        raise LoadError(f"load failed: {exc}") from exc
+            await adapter.undo(tokens)
+        first = _first_leaf(exc) if isinstance(exc, BaseExceptionGroup) else exc
+        if isinstance(first, FastseedError) or not isinstance(first, Exception):
+            raise first from None  # ours, or Ctrl-C / SIGTERM / cancellation
+        raise LoadError(f"load failed: {first}") from exc
     result.seconds = time.perf_counter() - started
+    result.anomalies = gens.anomaly_counts()
     return result
 
 
@@ -86,12 +90,38 @@ def _first_leaf(group: BaseExceptionGroup[BaseException]) -> BaseException:
     return exc
 
 
-async def _batches(gen: TableGen, total: int, batch_size: int, send: Any) -> None:
+async def _batches(adapter: Adapter, gen: TableGen, total: int, batch_size: int, send: Any) -> None:
     async with send:
         for start in range(0, total, batch_size):
             stop = min(total, start + batch_size)
             rows = await anyio.to_thread.run_sync(gen.rows, start, stop)
+            if gen.unhandled_checks:
+                rows = await _pretested(adapter, gen, start, rows)
             await send.send(rows)
+
+
+async def _pretested(
+    adapter: Adapter, gen: TableGen, start: int, rows: list[tuple[Any, ...]]
+) -> list[tuple[Any, ...]]:
+    """Ask the server which rows violate CHECKs fastseed cannot parse; re-draw just those."""
+    checks = gen.unhandled_checks
+    bad = await adapter.failing_rows(gen.table, gen.write_columns, rows, checks)
+    for attempt in range(1, MAX_CHECK_ATTEMPTS + 1):
+        if not bad:
+            return rows
+        local = np.array(bad, dtype=np.int64) + start
+        redrawn = await anyio.to_thread.run_sync(gen.rows_at, local, attempt)
+        for pos, row in zip(bad, redrawn, strict=True):
+            rows[pos] = row
+        still = await adapter.failing_rows(gen.table, gen.write_columns, redrawn, checks)
+        bad = [bad[i] for i in still]
+    if bad:
+        names = ", ".join(c.name for c in checks)
+        raise LoadError(
+            f"{gen.table.name}: {len(bad)} rows still violate CHECK {names} after "
+            f"{MAX_CHECK_ATTEMPTS} re-draws; set the columns it uses in the scenario"
+        )
+    return rows
 
 
 async def _load_unit(
@@ -101,9 +131,11 @@ async def _load_unit(
     batch_size: int,
     result: LoadResult,
     progress: Progress | None,
-) -> Any:
+    sessions: list[Any],
+) -> None:
     catalog = gens.catalog
     async with adapter.session() as session:
+        sessions.append(session)
         for d in unit.deferred:
             if d.method in (DEFERRABLE, FORCED):
                 await session.defer(catalog.tables[d.table], d.fk)
@@ -113,7 +145,7 @@ async def _load_unit(
             total = gens.plan.tables[name].rows
             send, receive = anyio.create_memory_object_stream[list[tuple[Any, ...]]](1)
             async with anyio.create_task_group() as tg:
-                tg.start_soon(_batches, gen, total, batch_size, send)
+                tg.start_soon(_batches, adapter, gen, total, batch_size, send)
                 await _write_all(session, table, gen, receive, result, progress)
         for d in unit.deferred:
             if d.method == NULL_THEN_UPDATE:
@@ -126,7 +158,6 @@ async def _load_unit(
                         gen.update_rows, d.fk, key, start, min(total, start + batch_size)
                     )
                     await session.update(table, key, d.fk.columns, rows)
-    return session.undo_token
 
 
 async def _write_all(

@@ -416,7 +416,7 @@ class _RowCounter:
         from fastseed.scenario import resolve_fk
 
         (ref, fan), *others = spec.per_parent
-        fk = resolve_fk(table, ref)
+        fk = resolve_fk(table, ref, catalog=self.catalog)
         if others:
             self.warnings.append(
                 f"{name}: only the first per-parent rule ({ref}) sets the row count; "

@@ -43,6 +43,8 @@ def summary_data(
         out["inserted_rows"] = load.total
         out["load_seconds"] = round(load.seconds, 3)
         out["rows_per_second"] = round(load.total / load.seconds) if load.seconds else None
+        if load.anomalies:
+            out["anomalies"] = load.anomalies
     if plan is not None:
         out["warnings"] = list(plan.warnings)
         out["load_method"] = plan.load_method
@@ -88,7 +90,12 @@ def print_summary(console: Console, data: dict[str, Any]) -> None:
         line = f"{len(generic)} of {real['text_columns']} text columns use generic words"
         console.print(line + (f": {', '.join(generic)}" if generic else ""))
         for check in real["checks_not_understood"]:
-            console.print(f"[yellow]check not understood[/] (values may violate it): {check}")
+            console.print(f"check tested in the database before loading: {check}")
+    anomalies = data.get("anomalies")
+    if anomalies:
+        console.print(f"[bold]anomalies[/] ({sum(anomalies.values()):,} values):")
+        for where, n in anomalies.items():
+            console.print(f"  {where}: {n:,}")
     for w in data.get("warnings", []):
         console.print(f"[yellow]warning:[/] {w}")
     for f in data["failures"]:
@@ -165,6 +172,15 @@ def catalog_data(
             for tier in plan.tiers
         ]
         out["rows"] = {str(n): tp.rows for n, tp in plan.tables.items()}
+        out["notes"] = {str(n): list(tp.notes) for n, tp in plan.tables.items() if tp.notes}
+        out["load_method"] = plan.load_method
+        fk_checks = sum(len(t.foreign_keys) for t in catalog.tables.values())
+        key_checks = sum(len(t.all_uniques) for t in catalog.tables.values())
+        out["verify_checks"] = {
+            "row_counts": len(plan.tables),
+            "orphan_checks": fk_checks,
+            "duplicate_checks": key_checks,
+        }
         out["problems"] = list(plan.problems)
         out["warnings"] = list(plan.warnings)
     return out
@@ -237,3 +253,31 @@ def print_catalog(console: Console, data: dict[str, Any]) -> None:
 
 def to_json(data: dict[str, Any]) -> str:
     return json.dumps(data, indent=2, default=str)
+
+
+def print_plan_extras(console: Console, data: dict[str, Any]) -> None:
+    """The parts of a plan beyond the schema: rows, fan-outs, method, checks, realism."""
+    rows = data.get("rows", {})
+    notes = data.get("notes", {})
+    console.print(
+        f"[bold]rows to write[/] ({sum(rows.values()):,} in all, "
+        f"by {data.get('load_method', '?')}):"
+    )
+    for name, n in rows.items():
+        extra = f"  ({'; '.join(notes[name])})" if name in notes else ""
+        console.print(f"  {name}: {n:,}{extra}")
+    checks = data.get("verify_checks")
+    if checks:
+        console.print(
+            f"[bold]verification[/]: {checks['row_counts']} row counts, "
+            f"{checks['orphan_checks']} orphan checks, {checks['duplicate_checks']} "
+            "duplicate-key checks"
+        )
+    real = data.get("realism")
+    if real:
+        for check in real["checks_as_rules"]:
+            console.print(f"  check handled by generation: {check}")
+        for check in real["checks_not_understood"]:
+            console.print(f"  check tested in the database before loading: {check}")
+        generic = real["generic_text_columns"]
+        console.print(f"{len(generic)} of {real['text_columns']} text columns use generic words")

@@ -234,11 +234,6 @@ def test_same_seed_same_data_after_truncate(my_db: str, my_url: str) -> None:
     assert table_digest(my_db, "Track", "TrackId") != first
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="generator stream keys hash the TableName, whose schema on MySQL is the database "
-    "name (fastseed/generate/values.py, table.py): another database gives other data",
-)
 def test_same_seed_same_data_across_fresh_databases(my_db: str, my_url: str) -> None:
     load_schema(my_db, "chinook")
     seed(my_url, 200, seed=7)

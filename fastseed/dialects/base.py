@@ -188,6 +188,11 @@ class Adapter(abc.ABC):
     async def undo(self, tokens: Sequence[Any]) -> None:
         """Remove the rows written by committed sessions, given their tokens in reverse order."""
 
+    async def truncate(self, tables: Sequence[Table]) -> None:
+        """Delete every row of `tables`, given children first (`--on-existing truncate`)."""
+        for table in tables:
+            await self.execute(f"DELETE FROM {self.from_clause(table)}")
+
     @abc.abstractmethod
     async def reset_sequences(self, tables: Sequence[Table]) -> None:
         """Move identity/serial/auto-increment counters past the largest loaded key."""

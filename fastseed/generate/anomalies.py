@@ -40,7 +40,7 @@ class TableAnomalies:
         self, spec: AnomalySpec, seed: int, table: Table, rules: TableRules, excluded: set[str]
     ) -> None:
         self.spec = spec
-        self.key = h.stream_key(seed, table.name, "anomaly")
+        self.key = h.stream_key(seed, table.name.name, "anomaly")
         involved = {r.after for r in rules.columns.values() if r.after} | {
             c for c, r in rules.columns.items() if r.after
         }

@@ -133,8 +133,9 @@ _TIME_RES = [(re.compile(p), tag) for p, tag in _TIME_NAMES]
 
 def classify(table: Table, column: Column) -> str | None:
     """A semantic tag for the column, or None."""
-    name = column.name.lower()
-    tname = table.name.name.lower()
+    # 'e-mail', 'First Name' and 'first_name' are the same column to a reader
+    name = re.sub(r"[^a-z0-9]+", "_", column.name.lower()).strip("_")
+    tname = re.sub(r"[^a-z0-9]+", "_", table.name.name.lower()).strip("_")
     kind = column.type.kind
     if kind == Kind.BOOLEAN:
         return "flag"

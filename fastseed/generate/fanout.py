@@ -19,7 +19,7 @@ from fastseed.schema import ForeignKey, TableName
 def fanout_counts(seed: int, table: TableName, fk: ForeignKey, parents: int, spec: FanOut) -> h.I64:
     """Children per parent, each in [spec.low, spec.high], shaped by the distribution."""
     idx = np.arange(parents, dtype=np.int64)
-    key = h.stream_key(seed, table, fk.name, "fanout")
+    key = h.stream_key(seed, table.name, fk.name, "fanout")
     span = spec.high - spec.low
     u = h.uniform(key, idx)
     if spec.distribution == "zipf":

@@ -21,7 +21,11 @@ _M2 = np.uint64(0x94D049BB133111EB)
 
 
 def stream_key(seed: int, *parts: object) -> int:
-    """A 64-bit key for one named stream (table, column, purpose) under a seed."""
+    """A 64-bit key for one named stream (table, column, purpose) under a seed.
+
+    Callers name tables without their schema: on MySQL the schema is the database's name,
+    and the same seed must give the same data in any database.
+    """
     text = "\x1f".join([str(seed), *map(str, parts)]).encode()
     return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "little")
 

@@ -76,6 +76,13 @@ class RunGenerators:
         self._lock = threading.RLock()
         self.deferred_null = deferred_null or {}
 
+    def anomaly_counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for name, gen in sorted(self._tables.items()):
+            for (column, kind), n in sorted(gen.anomaly_counts.items()):
+                out[f"{name}.{column}: {kind}"] = n
+        return out
+
     def table(self, name: TableName) -> TableGen:
         gen = self._tables.get(name)
         if gen is None:
@@ -285,7 +292,7 @@ class TableGen:
             if spec.null_share:
                 # exactly round(share * rows) rows: a permutation of the run's row positions
                 total = max(self.plan.rows, 1)
-                key = h.stream_key(self.run.seed, self.table.name, col.name, "null-share")
+                key = h.stream_key(self.run.seed, self.table.name.name, col.name, "null-share")
                 mask |= h.permute(key, local % total, total) < round(spec.null_share * total)
             for other, values in spec.null_when:
                 got = self.values(other, local)
@@ -297,7 +304,7 @@ class TableGen:
         if spec is not None:
             return None  # an override without a NULL rule: always a value
         share = _NULL_SHARES.get(classify(self.table, col) or "", DEFAULT_NULL_SHARE)
-        key = h.stream_key(self.run.seed, self.table.name, col.name, "null")
+        key = h.stream_key(self.run.seed, self.table.name.name, col.name, "null")
         return h.uniform(key, local + self.plan.index_base) < share
 
     def _is_self(self, fk: ForeignKey) -> bool:
@@ -310,7 +317,7 @@ class TableGen:
 
     def _parent_index(self, fk: ForeignKey, local: h.I64) -> tuple[h.I64, np.ndarray]:
         """Parent positions for each row, and a mask of rows whose FK is NULL."""
-        key = h.stream_key(self.run.seed, self.table.name, fk.name)
+        key = h.stream_key(self.run.seed, self.table.name.name, fk.name)
         gidx = local + self.plan.index_base
         nullable = all(self.table.column(c).nullable for c in fk.columns)
         null = np.zeros(len(local), dtype=bool)
@@ -334,7 +341,9 @@ class TableGen:
         if group is not None:
             sizes = [self.run.plan.parent_rows(self.table.name, g) for g in group]
             space = math.prod(sizes)
-            gkey = h.stream_key(self.run.seed, self.table.name, "group", *(g.name for g in group))
+            gkey = h.stream_key(
+                self.run.seed, self.table.name.name, "group", *(g.name for g in group)
+            )
             combo = h.permute(gkey, local % max(space, 1), space)
             pos = group.index(fk)
             for size in sizes[pos + 1 :]:

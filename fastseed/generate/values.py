@@ -196,7 +196,7 @@ class Builder:
         self.type = column.type
         self.rule = rule or ColumnRule()
         self.unique = unique
-        self.key = h.stream_key(seed, table.name, column.name)
+        self.key = h.stream_key(seed, table.name.name, column.name)
         self.sibling = sibling
         self.sampled = sampled
         self.anchor = anchor

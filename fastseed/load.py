@@ -24,7 +24,8 @@ from fastseed.plan import DEFERRABLE, FORCED, NULL_THEN_UPDATE, Plan, Unit
 from fastseed.schema import TableName
 
 Progress = Callable[[TableName, int], None]
-MAX_CHECK_ATTEMPTS = 20
+MAX_CHECK_ATTEMPTS = 100
+"""Re-draws of rows failing a CHECK fastseed cannot parse; each round re-tests only those."""
 
 
 @dataclass

@@ -45,6 +45,7 @@ class Kind(StrEnum):
     SET = "set"  # MySQL SET: any combination of `labels`
     BIT = "bit"  # `length` bits
     ARRAY = "array"  # `element` is the element type
+    RANGE = "range"  # PostgreSQL range; `element` is the subtype
     GEOMETRY = "geometry"
     XML = "xml"
     MONEY = "money"

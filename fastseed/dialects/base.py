@@ -8,7 +8,8 @@ int (INTEGER, YEAR), decimal.Decimal (NUMERIC, MONEY), float, bool, str (TEXT, E
 SET as comma-joined labels, BIT as '0'/'1' digits, MACADDR, TSVECTOR text, GEOMETRY as WKT, XML),
 bytes, datetime.date, datetime.time, datetime.datetime (aware in UTC when the column has a time
 zone, naive otherwise), datetime.timedelta, uuid.UUID, ipaddress objects (INET, CIDR), list
-(ARRAY). An adapter converts them to what its driver wants.
+(ARRAY), a (lower, upper) tuple for a half-open RANGE. An adapter converts them to what its
+driver wants.
 """
 
 from __future__ import annotations

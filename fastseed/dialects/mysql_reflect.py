@@ -355,6 +355,14 @@ def _bound_from_function(func: str, value: str) -> str:
     return f"'{stamp.isoformat(sep=' ')}'"
 
 
+def _literal_text(value: str) -> str:
+    """A bound literal as its text: the model holds '2025-01-01', not "'2025-01-01'"."""
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] == "'":
+        return value[1:-1].replace("''", "'").replace("\\'", "'")
+    return value
+
+
 def partitioning(
     table: TableName, rows: Sequence[tuple[str, str, str | None, str | None]]
 ) -> Partitioning:
@@ -388,6 +396,7 @@ def partitioning(
             upper = tuple(split_top(desc))
             if func:
                 upper = tuple(_bound_from_function(func, v) for v in upper)
+            upper = tuple(_literal_text(v) for v in upper)
             lower = previous or tuple("MINVALUE" for _ in upper)
             bounds.append(PartitionBound(part, lower=lower, upper=upper))
             previous = upper
@@ -395,7 +404,8 @@ def partitioning(
             if desc.upper() == "DEFAULT":
                 bounds.append(PartitionBound(part, is_default=True))
             else:
-                bounds.append(PartitionBound(part, values=tuple(split_top(desc))))
+                values = tuple(_literal_text(v) for v in split_top(desc))
+                bounds.append(PartitionBound(part, values=values))
         else:
             bounds.append(PartitionBound(part))
     return Partitioning(strategy, columns, tuple(bounds))

@@ -127,7 +127,7 @@ def _connect_error(url: DatabaseURL, exc: BaseException, timeout: float) -> Fast
 def _needs_conversion(col_type: ColumnType) -> bool:
     if col_type.kind is Kind.ARRAY:
         return col_type.element is not None and _needs_conversion(col_type.element)
-    return col_type.kind is Kind.BIT
+    return col_type.kind in (Kind.BIT, Kind.RANGE)
 
 
 def _converter(col_type: ColumnType) -> Any:
@@ -138,6 +138,8 @@ def _converter(col_type: ColumnType) -> Any:
         return lambda v: (
             v if v is None or isinstance(v, asyncpg.BitString) else asyncpg.BitString(v)
         )
+    if col_type.kind is Kind.RANGE:
+        return lambda v: v if v is None or isinstance(v, asyncpg.Range) else asyncpg.Range(*v)
     assert col_type.element is not None
     inner = _converter(col_type.element)
     return lambda v: v if v is None else [inner(x) for x in v]

@@ -381,6 +381,16 @@ _BUILTIN_KINDS: dict[str, tuple[Kind, int | None]] = {
     "xml": (Kind.XML, None),
 }
 
+# Built-in range types and their subtypes (multiranges stay OTHER).
+_RANGE_SUBTYPES = {
+    "int4range": "int4",
+    "int8range": "int8",
+    "numrange": "numeric",
+    "daterange": "date",
+    "tsrange": "timestamp",
+    "tstzrange": "timestamptz",
+}
+
 _VARHDRSZ = 4
 _NAMEDATALEN = 64
 _DEFAULT_FRACTIONAL_DIGITS = 6
@@ -463,6 +473,12 @@ class _TypeResolver:
         name = ty.name
         if ty.schema != "pg_catalog" and name != "citext":
             return ColumnType(Kind.OTHER, sql, checks=checks), not_null
+        if name in _RANGE_SUBTYPES:
+            sub_kind, sub_bits = _BUILTIN_KINDS[_RANGE_SUBTYPES[name]]
+            element = ColumnType(
+                sub_kind, _RANGE_SUBTYPES[name], bits=sub_bits, timezone=name == "tstzrange"
+            )
+            return ColumnType(Kind.RANGE, sql, element=element, checks=checks), not_null
         kind, bits = _BUILTIN_KINDS.get(name, (Kind.OTHER, None))
         if name == "citext":
             kind = Kind.TEXT

@@ -101,7 +101,7 @@ def _applies(kind: str, col: Column, rule: ColumnRule, ordered: bool) -> bool:
     if kind == "boundaries":
         dated = t.kind in {Kind.DATE, Kind.TIMESTAMP}
         bounded_date = dated and (rule.low is not None or rule.high is not None)
-        return t.kind in _BOUNDED and not ordered and not rule.intervals and not bounded_date
+        return t.kind in _BOUNDED and not ordered and not rule.leaves and not bounded_date
     if t.kind not in _TEXTUAL:
         return False
     blank_ok = not rule.min_length and "" not in rule.excluded

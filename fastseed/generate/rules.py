@@ -10,7 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
+from fastseed.generate import hashing as h
 from fastseed.schema import Catalog, Table
 
 _TOKEN = re.compile(
@@ -28,6 +33,9 @@ _TOKEN = re.compile(
 )
 
 
+LeafBound = tuple[str, Any, Any] | tuple[str, tuple[str, ...]]
+
+
 @dataclass(frozen=True)
 class ColumnRule:
     """What a column's values must satisfy; literals stay text until typed by the generator."""
@@ -37,8 +45,10 @@ class ColumnRule:
     high: str | None = None
     high_inclusive: bool = True
     choices: tuple[str, ...] | None = None
-    intervals: tuple[tuple[str | None, str | None], ...] | None = None
-    """Half-open [low, high) ranges, one of which the value must fall in (partitions)."""
+    leaves: tuple[LeafBound | None, ...] | None = None
+    """Per leaf partition of the table, what this column must hold to land there: a half-open
+    ('range', low, high) or a ('list', values); None where the leaf does not constrain it.
+    Every column of a row uses the same leaf (see `leaf_index`)."""
     min_length: int | None = None
     max_length: int | None = None
     excluded: tuple[str, ...] = ()
@@ -60,8 +70,8 @@ class ColumnRule:
             if out.choices is not None:
                 keep = tuple(c for c in out.choices if c in other.choices)
             out = replace(out, choices=keep)
-        if other.intervals is not None:
-            out = replace(out, intervals=other.intervals)
+        if other.leaves is not None:
+            out = replace(out, leaves=other.leaves)
         if other.min_length is not None:
             out = replace(out, min_length=max(other.min_length, out.min_length or 0))
         if other.max_length is not None:
@@ -393,21 +403,43 @@ def table_rules(catalog: Catalog, table: Table) -> TableRules:
             rules.handled.append(label)
             for name, rule in parsed:
                 rules.add(name, rule)
-    part = table.partitioning
-    if part and part.strategy in {"range", "list"} and len(part.columns) >= 1:
-        col = part.columns[0]
-        if part.strategy == "range":
-            intervals = tuple(
-                (_bound_text(b.lower), _bound_text(b.upper))
-                for b in part.bounds
-                if not b.is_default and b.lower
-            )
-            if intervals:
-                rules.add(col, ColumnRule(intervals=intervals))
-        elif not any(b.is_default for b in part.bounds):
-            values = tuple(v for b in part.bounds for v in b.values)
-            rules.add(col, ColumnRule(choices=values))
+    leaves = partition_leaves(catalog, table)
+    if leaves != [{}]:
+        for col in sorted({c for leaf in leaves for c in leaf}):
+            rules.add(col, ColumnRule(leaves=tuple(leaf.get(col) for leaf in leaves)))
     return rules
+
+
+def partition_leaves(catalog: Catalog, table: Table) -> list[dict[str, LeafBound]]:
+    """The leaf partitions a row can land in, each as bounds per partition column.
+
+    Sub-partitions are followed (pagila-style monthly ranges, range-then-list); default
+    partitions are never aimed at, and hash partitions accept any value.
+    """
+    part = table.partitioning
+    if part is None:
+        return [{}]
+    out: list[dict[str, LeafBound]] = []
+    for bound in part.bounds:
+        if bound.is_default:
+            continue
+        here: dict[str, LeafBound] = {}
+        col = part.columns[0] if part.columns else None
+        if col is not None and part.strategy == "range" and bound.lower:
+            here[col] = ("range", _bound_text(bound.lower), _bound_text(bound.upper))
+        elif col is not None and part.strategy == "list" and bound.values:
+            values = tuple(v for v in bound.values if v.upper() != "NULL")
+            if values:
+                here[col] = ("list", values)
+        child = catalog.tables.get(bound.table)
+        below = partition_leaves(catalog, child) if child and child.partitioning else [{}]
+        out.extend({**here, **sub} for sub in below)
+    return out or [{}]
+
+
+def leaf_index(table: Table, idx: npt.NDArray[np.int64], leaves: int) -> npt.NDArray[np.int64]:
+    """Which leaf each row lands in: one draw per row, shared by all partition columns."""
+    return h.choose(h.stream_key(0, table.name.name, "partition-leaf"), idx, leaves)
 
 
 def _bound_text(values: tuple[str, ...]) -> str | None:

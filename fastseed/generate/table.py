@@ -195,7 +195,7 @@ class TableGen:
                     for kind, n in counts.items():
                         key = (column, kind)
                         self.anomaly_counts[key] = self.anomaly_counts.get(key, 0) + n
-        null = self._null_mask(self.table.column(column), local)
+        null = self._null_mask(self.table.column(column), local, attempt)
         if null is not None and null.any():
             vals = [None if n else v for v, n in zip(vals, null.tolist(), strict=True)]
         return vals
@@ -284,7 +284,7 @@ class TableGen:
     def _sibling(self, name: str, global_idx: h.I64) -> Values:
         return self.values(name, global_idx - self.plan.index_base)
 
-    def _null_mask(self, col: Column, local: h.I64) -> np.ndarray | None:
+    def _null_mask(self, col: Column, local: h.I64, attempt: int = 0) -> np.ndarray | None:
         """Rows where the column is NULL: the scenario's exact share or rule, else a default."""
         spec = self.spec.column(col.name) if self.spec else None
         if spec is not None and (spec.null_share is not None or spec.null_when):
@@ -304,7 +304,7 @@ class TableGen:
         if spec is not None:
             return None  # an override without a NULL rule: always a value
         share = _NULL_SHARES.get(classify(self.table, col) or "", DEFAULT_NULL_SHARE)
-        key = h.stream_key(self.run.seed, self.table.name.name, col.name, "null")
+        key = h.stream_key(self.run.seed, self.table.name.name, col.name, "null", attempt or "")
         return h.uniform(key, local + self.plan.index_base) < share
 
     def _is_self(self, fk: ForeignKey) -> bool:

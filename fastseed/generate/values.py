@@ -24,7 +24,7 @@ from fastseed.generate.classify import classify
 from fastseed.generate.overrides import override_gen, range_rule
 from fastseed.generate.pattern import PatternGen
 from fastseed.generate.pools import Pools
-from fastseed.generate.rules import ColumnRule
+from fastseed.generate.rules import ColumnRule, leaf_index
 from fastseed.scenario import ColumnSpec
 from fastseed.schema import Column, ColumnType, Kind, Table
 
@@ -218,10 +218,17 @@ class Builder:
                 return forced
         if self.type.kind == Kind.ARRAY and self.type.element is not None:
             return self._array(self.type.element)
+        if self.type.kind == Kind.RANGE and self.type.element is not None:
+            return self._range(self.type.element)
         if self.rule.choices is not None:
             return self._choices(list(self.rule.choices))
         if self.sampled is not None and not self.unique:
             return self._sampled(*self.sampled)
+        if self.rule.leaves and (
+            self.type.kind not in {Kind.TIMESTAMP, Kind.DATE}
+            or any(leaf is not None and leaf[0] == "list" for leaf in self.rule.leaves)
+        ):
+            return self._per_leaf(self.rule.leaves)
         method = getattr(self, f"_kind_{self.type.kind.value}", None)
         if method is None:
             return ColumnGen(lambda idx: [None] * len(idx), f"unsupported type {self.type.sql}", 0)
@@ -286,6 +293,33 @@ class Builder:
             return [pool[i] for i in h.choose(self.key, idx, len(pool), weights).tolist()]
 
         return ColumnGen(fn, f"sampled from {len(pool)} existing values", len(pool))
+
+    def _per_leaf(self, leaves: tuple[Any, ...]) -> ColumnGen:
+        """Values that put each row into its leaf partition (list values or a range)."""
+        plain = Builder(self.pools, 0, self.table, self.column, None, unique=self.unique).build()
+        typed_lists = [
+            [self.typed(v) for v in leaf[1]] if leaf is not None and leaf[0] == "list" else None
+            for leaf in leaves
+        ]
+
+        def fn(idx: h.I64) -> Values:
+            which = leaf_index(self.table, idx, len(leaves)).tolist()
+            base = plain(idx)
+            u = self._u(idx, 13).tolist()
+            out = []
+            for k, v, x in zip(which, base, u, strict=True):
+                leaf, values = leaves[k], typed_lists[k]
+                if values is not None:
+                    out.append(values[int(x * len(values)) % len(values)])
+                elif leaf is not None and leaf[0] == "range":
+                    lo = self.typed(leaf[1]) if leaf[1] is not None else None
+                    hi = self.typed(leaf[2]) if leaf[2] is not None else None
+                    out.append(_within(v, lo, hi, x))
+                else:
+                    out.append(v)
+            return out
+
+        return ColumnGen(fn, f"within {len(leaves)} partitions")
 
     def _choices(self, items: list[str]) -> ColumnGen:
         typed = [self.typed(x) for x in items]
@@ -930,15 +964,18 @@ class Builder:
     def _seconds(self, idx: h.I64) -> h.F64:
         """Timestamps as epoch seconds, honouring CHECK bounds and partition ranges."""
         r = self.rule
-        if r.intervals:
+        if r.leaves:
+            window = self._time_window()
             spans = [
                 (
-                    _parse_time(a).timestamp() if a else self._time_window()[0],
-                    _parse_time(b).timestamp() if b else self._time_window()[1],
+                    _parse_time(leaf[1]).timestamp() if leaf[1] else window[0],
+                    _parse_time(leaf[2]).timestamp() if leaf[2] else window[1],
                 )
-                for a, b in r.intervals
+                if leaf is not None and leaf[0] == "range"
+                else window
+                for leaf in r.leaves
             ]
-            pick = h.choose(self.key + 11, idx, len(spans))
+            pick = leaf_index(self.table, idx, len(spans))
             lows = np.array([s[0] for s in spans])[pick]
             highs = np.array([s[1] for s in spans])[pick]
             return lows + self._u(idx) * (highs - lows - 1)
@@ -999,8 +1036,8 @@ class Builder:
         return None
 
     def _time_label(self) -> str:
-        if self.rule.intervals:
-            return f"within {len(self.rule.intervals)} partition ranges"
+        if self.rule.leaves:
+            return f"within {len(self.rule.leaves)} partitions"
         if self.rule.low is not None or self.rule.high is not None:
             return f"CHECK range [{self.rule.low or ''}, {self.rule.high or ''}]"
         follows = self._chronology_base()
@@ -1068,6 +1105,25 @@ class Builder:
             lambda idx: h.integers(self.key, idx, lo, hi).tolist(), f"year in [{lo}, {hi}]"
         )
 
+    def _range(self, element: ColumnType) -> ColumnGen:
+        """[lower, upper): two draws of the subtype, ordered, never empty."""
+        inner_col = Column(self.column.name, element, nullable=False)
+        inner = Builder(self.pools, 0, self.table, inner_col, None, unique=False).build()
+        key = self.key
+
+        def fn(idx: h.I64) -> Values:
+            a = inner(idx * 2 + np.int64(key % 1009))
+            b = inner(idx * 2 + 1 + np.int64(key % 1009))
+            out = []
+            for x, y in zip(a, b, strict=True):
+                lo, hi = (x, y) if x <= y else (y, x)
+                if lo == hi:
+                    hi = _successor(hi)
+                out.append((lo, hi))
+            return out
+
+        return ColumnGen(fn, f"range of {inner.label}")
+
     # -- arrays --------------------------------------------------------------------------------
 
     def _array(self, element: ColumnType) -> ColumnGen:
@@ -1084,6 +1140,37 @@ class Builder:
             return out
 
         return ColumnGen(fn, f"array of {inner.label}")
+
+
+def _within(value: Any, lo: Any, hi: Any, u: float) -> Any:
+    """`value` if it lies in [lo, hi), else a point of that range drawn from u."""
+    if (lo is None or value >= lo) and (hi is None or value < hi):
+        return value
+    if lo is not None and hi is not None:
+        span = hi - lo
+        if isinstance(lo, int):
+            return lo + int(u * span)
+        return lo + span * type(span)(u) if not isinstance(span, dt.timedelta) else lo + span * u
+    return lo if lo is not None else _predecessor(hi)
+
+
+def _predecessor(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value - dt.timedelta(seconds=1)
+    if isinstance(value, dt.date):
+        return value - dt.timedelta(days=1)
+    return value - 1
+
+
+def _successor(value: Any) -> Any:
+    """A value just above `value`, so that [value, successor) is not empty."""
+    if isinstance(value, dt.datetime):
+        return value + dt.timedelta(seconds=1)
+    if isinstance(value, dt.date):
+        return value + dt.timedelta(days=1)
+    if isinstance(value, Decimal):
+        return value + 1
+    return value + 1
 
 
 def _to_seconds(value: Any) -> float:

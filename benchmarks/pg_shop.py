@@ -621,6 +621,13 @@ def main() -> None:
     args = p.parse_args()
     if args.quick:
         args.scale, args.runs = args.scale * 0.1, 1
+    if args.fastseed_ref:  # pin the ref now: HEAD may move while the run lasts
+        args.fastseed_ref = subprocess.run(
+            ["git", "-C", str(HERE.parent), "rev-parse", "--verify", args.fastseed_ref],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
     counts = {t: max(1, round(BASE[t] * args.scale)) for t in TABLES}
     total = sum(counts.values())
     faker_counts = {t: max(1, round(counts[t] * args.faker_share)) for t in TABLES}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
+import sys
 
 import asyncpg
 import pytest
@@ -95,6 +96,14 @@ def load_schema(db: str, name: str) -> None:
 )
 def test_shared_schema_seeds_and_verifies(pg_db, pg_url, schema):
     load_schema(pg_db, schema)
+    planned = subprocess.run(
+        [sys.executable, "-m", "fastseed", "plan", pg_url, "--rows", "1000"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert planned.returncode == 0, planned.stderr
+    assert "dependency tiers" in planned.stdout and "rows to write" in planned.stdout
     result = seed(pg_url, 1000)
     assert result.verify.ok, result.verify.failures()
     for check in result.verify.tables:

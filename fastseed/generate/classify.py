@@ -131,11 +131,16 @@ _TIME_NAMES: list[tuple[str, str]] = [
 _TIME_RES = [(re.compile(p), tag) for p, tag in _TIME_NAMES]
 
 
+def _words(identifier: str) -> str:
+    """'BillingCity', 'e-mail', 'First Name' -> 'billing_city', 'e_mail', 'first_name'."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", identifier)
+    return re.sub(r"[^a-z0-9]+", "_", spaced.lower()).strip("_")
+
+
 def classify(table: Table, column: Column) -> str | None:
     """A semantic tag for the column, or None."""
     # 'e-mail', 'First Name' and 'first_name' are the same column to a reader
-    name = re.sub(r"[^a-z0-9]+", "_", column.name.lower()).strip("_")
-    tname = re.sub(r"[^a-z0-9]+", "_", table.name.name.lower()).strip("_")
+    name, tname = _words(column.name), _words(table.name.name)
     kind = column.type.kind
     if kind == Kind.BOOLEAN:
         return "flag"

@@ -64,16 +64,24 @@ class TableAnomalies:
         kind = h.choose(self.key + 2, gidx, len(self.kinds[column]))
         return mask, kind
 
-    def apply(
-        self, builder: Builder, column: str, gidx: h.I64, values: list[Any], normal: Any
-    ) -> tuple[list[Any], dict[str, int]]:
-        """Values with anomalies applied, and how many of each kind."""
+    def count(self, column: str, gidx: h.I64) -> dict[str, int]:
+        """How many anomalies of each kind these rows get in `column`."""
         mask, kind = self.chosen(column, gidx)
         if not mask.any():
-            return values, {}
+            return {}
+        kinds = self.kinds[column]
+        values, counts = np.unique(kind[mask], return_counts=True)
+        return {kinds[int(v)]: int(n) for v, n in zip(values, counts, strict=True)}
+
+    def apply(
+        self, builder: Builder, column: str, gidx: h.I64, values: list[Any], normal: Any
+    ) -> list[Any]:
+        """Values with this column's anomalies applied."""
+        mask, kind = self.chosen(column, gidx)
+        if not mask.any():
+            return values
         kinds = self.kinds[column]
         out = list(values)
-        counts: dict[str, int] = {}
         positions = np.flatnonzero(mask)
         by_kind: dict[str, list[int]] = {}
         for pos in positions.tolist():
@@ -88,8 +96,7 @@ class TableAnomalies:
                 repl = _values(name, builder, sub)
             for pos, value in zip(where, repl, strict=True):
                 out[pos] = value
-            counts[name] = len(where)
-        return out, counts
+        return out
 
 
 def _applies(kind: str, col: Column, rule: ColumnRule, ordered: bool) -> bool:

@@ -20,7 +20,7 @@ from fastseed.generate.classify import classify
 from fastseed.generate.keys import KeyStrategy, key_strategy
 from fastseed.generate.pools import Pools
 from fastseed.generate.rules import TableRules, table_rules
-from fastseed.generate.values import Builder, ColumnGen, Values
+from fastseed.generate.values import Builder, ColumnGen, Values, seconds_of
 from fastseed.schema import Catalog, Column, ForeignKey, Kind, Table, TableName
 
 if TYPE_CHECKING:
@@ -145,6 +145,7 @@ class TableGen:
         self.anomaly_counts: dict[tuple[str, str], int] = {}
         self._gens: dict[tuple[str, int], ColumnGen] = {}
         self._lock = threading.RLock()
+        self._memo = threading.local()
 
     def _left_to_server(self, col: Column) -> bool:
         """Columns fastseed cannot produce but the server fills (a default) are not written."""
@@ -162,13 +163,30 @@ class TableGen:
     def rows_at(self, local: h.I64, attempt: int = 0) -> list[tuple[Any, ...]]:
         """Rows at positions `local`; attempt > 0 re-draws the columns of unparsed CHECKs."""
         cols = []
-        for col in self.write_columns:
-            if col.name in self.nulled:
-                cols.append([None] * len(local))
-            else:
+        # siblings (created_at for updated_at) and anchors ask for the same column of the
+        # same rows again: remember each column once per batch, per thread
+        self._memo.local, self._memo.cache = local, {}
+        try:
+            for col in self.write_columns:
+                if col.name in self.nulled:
+                    cols.append([None] * len(local))
+                    continue
                 retry = attempt if col.name in self.retry_columns else 0
-                cols.append(self.values(col.name, local, retry, count=attempt == 0))
+                cols.append(self.values(col.name, local, retry))
+                if self.anomalies is not None and attempt == 0:
+                    self._count_anomalies(col.name, local)
+        finally:
+            self._memo.local, self._memo.cache = None, {}
         return list(zip(*cols, strict=True))
+
+    def _count_anomalies(self, column: str, local: h.I64) -> None:
+        assert self.anomalies is not None
+        counts = self.anomalies.count(column, local + self.plan.index_base)
+        if counts:
+            with self._lock:
+                for kind, n in counts.items():
+                    key = (column, kind)
+                    self.anomaly_counts[key] = self.anomaly_counts.get(key, 0) + n
 
     def update_rows(
         self, fk: ForeignKey, key: tuple[str, ...], start: int, stop: int
@@ -178,8 +196,23 @@ class TableGen:
         cols = [self.values(c, local) for c in key] + [self.values(c, local) for c in fk.columns]
         return list(zip(*cols, strict=True))
 
-    def values(self, column: str, local: h.I64, attempt: int = 0, count: bool = False) -> Values:
+    def values(self, column: str, local: h.I64, attempt: int = 0) -> Values:
         """The column's values at this run's row positions `local` (0-based)."""
+        memo = getattr(self._memo, "local", None)
+        cacheable = (
+            attempt == 0
+            and memo is not None
+            and (memo is local or (len(memo) == len(local) and np.array_equal(memo, local)))
+        )
+        if cacheable and column in self._memo.cache:
+            cached: Values = self._memo.cache[column]
+            return cached
+        vals = self._values(column, local, attempt)
+        if cacheable:
+            self._memo.cache[column] = vals
+        return vals
+
+    def _values(self, column: str, local: h.I64, attempt: int) -> Values:
         fk = self.fk_of.get(column)
         if fk is not None:
             return self._fk_values(fk, column, local)
@@ -187,14 +220,9 @@ class TableGen:
         gidx = local + self.plan.index_base
         vals = gen(gidx)
         if self.anomalies is not None:
-            vals, counts = self.anomalies.apply(
+            vals = self.anomalies.apply(
                 self._builder(column), column, gidx, vals, lambda other: gen(other)
             )
-            if count and counts:
-                with self._lock:
-                    for kind, n in counts.items():
-                        key = (column, kind)
-                        self.anomaly_counts[key] = self.anomaly_counts.get(key, 0) + n
         null = self._null_mask(self.table.column(column), local, attempt)
         if null is not None and null.any():
             vals = [None if n else v for v, n in zip(vals, null.tolist(), strict=True)]
@@ -237,6 +265,7 @@ class TableGen:
             self.rules.columns.get(name),
             unique=name in self.strategy.unique_columns,
             sibling=self._sibling,
+            sibling_seconds=self._sibling_seconds,
             sampled=self.run.plan.samples.get(self.table.name, {}).get(name),
             anchor=self._creation_anchor(col),
             override=self.spec.column(name) if self.spec else None,
@@ -252,7 +281,21 @@ class TableGen:
                     self._gens[(name, attempt)] = gen
         return gen
 
-    def _creation_anchor(self, col: Column) -> Callable[[h.I64], Values] | None:
+    def seconds(self, column: str, local: h.I64) -> h.F64 | None:
+        """A time column as epoch seconds (NaN where NULL), when it is generated as time."""
+        if column in self.fk_of or self.anomalies is not None:
+            return None
+        gen = self._column_gen(column, 0)
+        if gen.seconds is None:
+            return None
+        secs = gen.seconds(local + self.plan.index_base)
+        null = self._null_mask(self.table.column(column), local)
+        return np.where(null, np.nan, secs) if null is not None else secs
+
+    def _sibling_seconds(self, name: str, global_idx: h.I64) -> h.F64 | None:
+        return self.seconds(name, global_idx - self.plan.index_base)
+
+    def _creation_anchor(self, col: Column) -> Callable[[h.I64], h.F64] | None:
         """For a child's creation time: the parent row's creation time, via the first FK."""
         if col.type.kind not in {Kind.TIMESTAMP, Kind.DATE}:
             return None
@@ -273,11 +316,13 @@ class TableGen:
                 return self._anchor_on(fk, parent, created[0])
         return None
 
-    def _anchor_on(self, fk: ForeignKey, parent: TableGen, ref: str) -> Callable[[h.I64], Values]:
-        def anchor(global_idx: h.I64) -> Values:
+    def _anchor_on(self, fk: ForeignKey, parent: TableGen, ref: str) -> Callable[[h.I64], h.F64]:
+        def anchor(global_idx: h.I64) -> h.F64:
             pidx, null = self._parent_index(fk, global_idx - self.plan.index_base)
-            vals = parent.values(ref, pidx)
-            return [None if n else v for v, n in zip(vals, null.tolist(), strict=True)]
+            secs = parent.seconds(ref, pidx)
+            if secs is None:
+                secs = seconds_of(parent.values(ref, pidx))
+            return np.where(null, np.nan, secs)
 
         return anchor
 

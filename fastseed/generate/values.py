@@ -31,6 +31,7 @@ from fastseed.schema import Column, ColumnType, Kind, Table
 # Fixed reference time: "now" for generated timestamps, so a seed gives the same data any day.
 REFERENCE_TIME = dt.datetime(2026, 7, 1, tzinfo=dt.UTC)
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_from_epoch = dt.datetime.fromtimestamp
 _YEAR_S = 365.25 * 86400
 
 Values = list[Any]
@@ -142,6 +143,8 @@ class ColumnGen:
     label: str
     capacity: int | None = None
     """How many distinct values it can give when unique; None when practically unbounded."""
+    seconds: Fn | None = None
+    """For time columns: the same values as epoch seconds, for siblings that follow them."""
 
     def __call__(self, idx: h.I64) -> Values:
         return self.fn(idx)
@@ -186,8 +189,9 @@ class Builder:
         *,
         unique: bool,
         sibling: Callable[[str, h.I64], Values] | None = None,
+        sibling_seconds: Callable[[str, h.I64], h.F64 | None] | None = None,
         sampled: tuple[tuple[Any, ...], tuple[int, ...]] | None = None,
-        anchor: Callable[[h.I64], Values] | None = None,
+        anchor: Callable[[h.I64], h.F64] | None = None,
         override: ColumnSpec | None = None,
     ) -> None:
         self.pools = pools
@@ -198,6 +202,7 @@ class Builder:
         self.unique = unique
         self.key = h.stream_key(seed, table.name.name, column.name)
         self.sibling = sibling
+        self.sibling_seconds = sibling_seconds
         self.sampled = sampled
         self.anchor = anchor
         self.override = override
@@ -423,7 +428,6 @@ class Builder:
 
     def _kind_numeric(self) -> ColumnGen:
         s = self.type.scale if self.type.scale is not None else 2
-        quant = Decimal(1).scaleb(-s)
         if self.unique:
             lo, hi = self.num_bounds((1, 1e15))
             base = int(np.ceil(lo))
@@ -451,7 +455,9 @@ class Builder:
             else:
                 x = lo + u * (hi - lo)
             x = np.clip(np.round(x, s), lo, hi)
-            return [Decimal(repr(float(v))).quantize(quant) for v in x.tolist()]
+            # exact: the scaled integer, shifted back by the scale
+            scaled = np.round(x * 10.0**s).astype(np.int64).tolist()
+            return [Decimal(v).scaleb(-s) for v in scaled]
 
         return ColumnGen(fn, f"{tag or 'decimal'} in [{lo:g}, {hi:g}] scale {s}")
 
@@ -991,8 +997,7 @@ class Builder:
         sibling = self._chronology_base()
         if sibling is not None and self.sibling is not None:
             base_col, min_gap, share = sibling
-            base = self.sibling(base_col, idx)
-            base_s = np.array([_to_seconds(v) if v is not None else np.nan for v in base])
+            base_s = self._sibling_seconds(base_col, idx)
             gap = self._u(idx, 3) ** 3 * np.maximum(hi - base_s, 0) * share + min_gap
             secs = np.where(np.isnan(base_s), lo + self._u(idx) * (hi - lo), base_s + gap)
             return np.clip(secs, lo, hi)
@@ -1000,14 +1005,21 @@ class Builder:
             return lo + idx.astype(np.float64) * 60.0
         if self.anchor is not None and r.low is None and r.high is None:
             # after the parent row's creation: an order comes after its user signed up
-            base_s = np.array(
-                [_to_seconds(v) if v is not None else np.nan for v in self.anchor(idx)]
-            )
+            base_s = self.anchor(idx)
             start = np.where(np.isnan(base_s), lo, np.maximum(base_s, lo))
             secs = start + 60.0 + self._u(idx, 5) ** 1.5 * np.maximum(hi - start - 60.0, 0)
             return np.minimum(secs, hi)
         skew = 0.6 if self.tag in {"created", "ordered"} else 1.0
         return hi - (self._u(idx) ** skew) * (hi - lo)
+
+    def _sibling_seconds(self, column: str, idx: h.I64) -> h.F64:
+        """Another time column of the row as epoch seconds (NaN where NULL)."""
+        if self.sibling_seconds is not None:
+            fast = self.sibling_seconds(column, idx)
+            if fast is not None:
+                return fast
+        assert self.sibling is not None
+        return seconds_of(self.sibling(column, idx))
 
     def _chronology_base(self) -> tuple[str, float, float] | None:
         """For updated/deleted/shipped/end columns, the sibling they follow and the gap shape."""
@@ -1057,12 +1069,18 @@ class Builder:
             if precision < 6:
                 q = 10 ** (6 - precision)
                 micros = micros // q * q
-            out = micros.astype("datetime64[us]").astype(object).tolist()
             if tz:
-                return [v.replace(tzinfo=dt.UTC) for v in out]
-            return out
+                # fromtimestamp rounds to the nearest microsecond, which float64 seconds in
+                # this era resolve: exact, and 3x faster than naive values .replace()d
+                return [_from_epoch(v, dt.UTC) for v in (micros / 1e6).tolist()]
+            return micros.astype("datetime64[us]").astype(object).tolist()
 
-        return ColumnGen(fn, f"timestamp ({self._time_label()})", 2**40 if self.unique else None)
+        return ColumnGen(
+            fn,
+            f"timestamp ({self._time_label()})",
+            2**40 if self.unique else None,
+            seconds=self._seconds,
+        )
 
     def _kind_date(self) -> ColumnGen:
         def fn(idx: h.I64) -> Values:
@@ -1171,6 +1189,10 @@ def _successor(value: Any) -> Any:
     if isinstance(value, Decimal):
         return value + 1
     return value + 1
+
+
+def seconds_of(values: Values) -> h.F64:
+    return np.array([_to_seconds(v) if v is not None else np.nan for v in values])
 
 
 def _to_seconds(value: Any) -> float:

@@ -257,6 +257,7 @@ async def seed(
     locale: str | None = None,
     batch_size: int | None = None,
     workers: int | None = None,
+    streams: int = 2,
     schemas: list[str] | None = None,
     on_existing: str | None = None,
     allow_remote: bool = False,
@@ -295,6 +296,7 @@ async def seed(
             locale=locale or sc.locale or "en",
             batch_size=batch_size or sc.batch_size or 5000,
             workers=workers,
+            streams=streams,
             progress=progress,
         )
         expected = {

@@ -194,7 +194,8 @@ def seed(
     seed: Annotated[int | None, typer.Option("--seed", "-s", help="same seed, same data")] = None,
     locale: Annotated[str | None, typer.Option(help="mimesis locale (en, de, fr, ...)")] = None,
     batch_size: Annotated[int | None, typer.Option(help="rows per COPY/INSERT batch")] = None,
-    workers: Annotated[int | None, typer.Option(help="tables loaded at once per tier")] = None,
+    workers: Annotated[int | None, typer.Option(help="sessions open at once (default 4)")] = None,
+    streams: Annotated[int, typer.Option(help="concurrent COPY/INSERT sessions per big table")] = 2,
     schema: Schemas = None,
     on_existing: Annotated[
         str | None, typer.Option(help="append (default), truncate or fail when tables hold rows")
@@ -229,6 +230,7 @@ def seed(
             locale=locale,
             batch_size=batch_size,
             workers=workers,
+            streams=streams,
             schemas=schema,
             on_existing=mode,
             allow_remote=remote_ok,

@@ -8,6 +8,7 @@ are removed again, so a failed run leaves the database as it found it.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -48,9 +49,15 @@ async def load(
     locale: str = "en",
     batch_size: int = 5000,
     workers: int = 4,
+    streams: int = 2,
     progress: Progress | None = None,
 ) -> LoadResult:
-    """Write every table of the plan; on failure undo this run's rows and raise LoadError."""
+    """Write every table of the plan; on failure undo this run's rows and raise LoadError.
+
+    `workers` bounds the sessions open at once; a big table that needs no ordering among its
+    own rows is split into `streams` row ranges loaded concurrently, since one server
+    process checking FKs for one COPY is the bottleneck (benchmarks/PROFILE.md).
+    """
     plan.check()
     gens = RunGenerators(plan, seed=seed, locale=locale, deferred_null=deferred_null_columns(plan))
     result = LoadResult()
@@ -60,16 +67,19 @@ async def load(
     limit = anyio.CapacityLimiter(workers if adapter.capabilities.concurrent_sessions else 1)
     started = time.perf_counter()
 
-    async def run_unit(unit: Unit) -> None:
+    async def run_unit(unit: Unit, part: tuple[int, int] | None) -> None:
         async with limit:
-            await _load_unit(adapter, gens, unit, batch_size, result, progress, sessions)
+            await _load_unit(adapter, gens, unit, batch_size, result, progress, sessions, part)
 
+    parallel = streams if adapter.capabilities.concurrent_sessions else 1
     try:
         for tier in plan.tiers:
             async with anyio.create_task_group() as tg:
                 for unit in tier:
-                    if any(plan.tables[t].rows for t in unit.tables):
-                        tg.start_soon(run_unit, unit)
+                    if not any(plan.tables[t].rows for t in unit.tables):
+                        continue
+                    for part in _parts(plan, unit, parallel, batch_size):
+                        tg.start_soon(run_unit, unit, part)
         await adapter.reset_sequences([plan.catalog.tables[t] for t in plan.tables])
     except BaseException as exc:
         tokens = [s.undo_token for s in reversed(sessions) if s.undo_token is not None]
@@ -91,10 +101,12 @@ def _first_leaf(group: BaseExceptionGroup[BaseException]) -> BaseException:
     return exc
 
 
-async def _batches(adapter: Adapter, gen: TableGen, total: int, batch_size: int, send: Any) -> None:
+async def _batches(
+    adapter: Adapter, gen: TableGen, first: int, last: int, batch_size: int, send: Any
+) -> None:
     async with send:
-        for start in range(0, total, batch_size):
-            stop = min(total, start + batch_size)
+        for start in range(first, last, batch_size):
+            stop = min(last, start + batch_size)
             rows = await anyio.to_thread.run_sync(gen.rows, start, stop)
             if gen.unhandled_checks:
                 rows = await _pretested(adapter, gen, start, rows)
@@ -125,6 +137,31 @@ async def _pretested(
     return rows
 
 
+def _parts(plan: Plan, unit: Unit, streams: int, batch_size: int) -> list[tuple[int, int] | None]:
+    """Row ranges of a one-table unit to load in parallel sessions; [None] for 'all of it'.
+
+    Only tables whose rows need no order among themselves are split: no self-reference (a
+    row points at an earlier one, which another session would not see yet) and no deferred
+    FK fix-up (those need all rows in one transaction).
+    """
+    if streams < 2 or len(unit.tables) != 1 or unit.deferred:
+        return [None]
+    name = unit.tables[0]
+    table = plan.catalog.tables[name]
+    total = plan.tables[name].rows
+    if total < 2 * batch_size:
+        return [None]
+    for fk in plan.catalog.foreign_keys_of(table):
+        parent = plan.catalog.tables.get(fk.ref_table)
+        if parent is not None and (parent.partition_of or parent.name) == name:
+            return [None]
+    # whole batches per part, so batch boundaries are the same as in one stream
+    batches = -(-total // batch_size)
+    per = -(-batches // streams)
+    bounds = [min(total, i * per * batch_size) for i in range(streams + 1)]
+    return [(a, b) for a, b in itertools.pairwise(bounds) if a < b]
+
+
 async def _load_unit(
     adapter: Adapter,
     gens: RunGenerators,
@@ -133,6 +170,7 @@ async def _load_unit(
     result: LoadResult,
     progress: Progress | None,
     sessions: list[Any],
+    part: tuple[int, int] | None = None,
 ) -> None:
     catalog = gens.catalog
     async with adapter.session() as session:
@@ -143,10 +181,10 @@ async def _load_unit(
         for name in unit.tables:
             table = catalog.tables[name]
             gen = gens.table(name)
-            total = gens.plan.tables[name].rows
+            first, last = part or (0, gens.plan.tables[name].rows)
             send, receive = anyio.create_memory_object_stream[list[tuple[Any, ...]]](1)
             async with anyio.create_task_group() as tg:
-                tg.start_soon(_batches, adapter, gen, total, batch_size, send)
+                tg.start_soon(_batches, adapter, gen, first, last, batch_size, send)
                 await _write_all(session, table, gen, receive, result, progress)
         for d in unit.deferred:
             if d.method == NULL_THEN_UPDATE:

@@ -257,7 +257,7 @@ async def seed(
     locale: str | None = None,
     batch_size: int | None = None,
     workers: int | None = None,
-    streams: int = 2,
+    streams: int = 4,
     schemas: list[str] | None = None,
     on_existing: str | None = None,
     allow_remote: bool = False,

@@ -195,7 +195,7 @@ def seed(
     locale: Annotated[str | None, typer.Option(help="mimesis locale (en, de, fr, ...)")] = None,
     batch_size: Annotated[int | None, typer.Option(help="rows per COPY/INSERT batch")] = None,
     workers: Annotated[int | None, typer.Option(help="sessions open at once (default 4)")] = None,
-    streams: Annotated[int, typer.Option(help="concurrent COPY/INSERT sessions per big table")] = 2,
+    streams: Annotated[int, typer.Option(help="concurrent COPY/INSERT sessions per big table")] = 4,
     schema: Schemas = None,
     on_existing: Annotated[
         str | None, typer.Option(help="append (default), truncate or fail when tables hold rows")

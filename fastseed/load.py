@@ -20,6 +20,7 @@ from anyio.abc import ObjectReceiveStream
 
 from fastseed.dialects.base import Adapter
 from fastseed.errors import FastseedError, LoadError
+from fastseed.generate.batch import Batch
 from fastseed.generate.table import RunGenerators, TableGen, deferred_null_columns
 from fastseed.plan import DEFERRABLE, FORCED, NULL_THEN_UPDATE, Plan, Unit
 from fastseed.schema import TableName
@@ -49,7 +50,7 @@ async def load(
     locale: str = "en",
     batch_size: int = 5000,
     workers: int = 4,
-    streams: int = 2,
+    streams: int = 4,
     progress: Progress | None = None,
 ) -> LoadResult:
     """Write every table of the plan; on failure undo this run's rows and raise LoadError.
@@ -107,10 +108,11 @@ async def _batches(
     async with send:
         for start in range(first, last, batch_size):
             stop = min(last, start + batch_size)
-            rows = await anyio.to_thread.run_sync(gen.rows, start, stop)
             if gen.unhandled_checks:
-                rows = await _pretested(adapter, gen, start, rows)
-            await send.send(rows)
+                rows = await anyio.to_thread.run_sync(gen.rows, start, stop)
+                await send.send(await _pretested(adapter, gen, start, rows))
+            else:
+                await send.send(await anyio.to_thread.run_sync(gen.batch, start, stop))
 
 
 async def _pretested(
@@ -182,7 +184,7 @@ async def _load_unit(
             table = catalog.tables[name]
             gen = gens.table(name)
             first, last = part or (0, gens.plan.tables[name].rows)
-            send, receive = anyio.create_memory_object_stream[list[tuple[Any, ...]]](1)
+            send, receive = anyio.create_memory_object_stream[Any](1)
             async with anyio.create_task_group() as tg:
                 tg.start_soon(_batches, adapter, gen, first, last, batch_size, send)
                 await _write_all(session, table, gen, receive, result, progress)
@@ -203,16 +205,21 @@ async def _write_all(
     session: Any,
     table: Any,
     gen: TableGen,
-    receive: ObjectReceiveStream[list[tuple[Any, ...]]],
+    receive: ObjectReceiveStream[Any],
     result: LoadResult,
     progress: Progress | None,
 ) -> None:
     async with receive:
-        async for rows in receive:
-            await session.write(table, gen.write_columns, rows)
-            result.rows[table.name] = result.rows.get(table.name, 0) + len(rows)
+        async for item in receive:
+            if isinstance(item, Batch):
+                await session.write_batch(table, item)
+                count = item.size
+            else:
+                await session.write(table, gen.write_columns, item)
+                count = len(item)
+            result.rows[table.name] = result.rows.get(table.name, 0) + count
             if progress:
-                progress(table.name, len(rows))
+                progress(table.name, count)
 
 
 def _row_key(table: Any) -> tuple[str, ...]:

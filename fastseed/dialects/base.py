@@ -21,6 +21,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
+from fastseed.generate.batch import Batch
 from fastseed.schema import Catalog, Check, Column, ForeignKey, Table, TableName, UniqueKey
 from fastseed.url import DatabaseURL
 
@@ -67,6 +68,10 @@ class Session(abc.ABC):
         self, table: Table, columns: Sequence[Column], rows: list[tuple[Any, ...]]
     ) -> None:
         """Write one batch of rows (values in `columns` order)."""
+
+    async def write_batch(self, table: Table, batch: Batch) -> None:
+        """Write a column-wise batch; adapters with a bulk encoder override this."""
+        await self.write(table, batch.columns, batch.rows())
 
     @abc.abstractmethod
     async def update(

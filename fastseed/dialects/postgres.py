@@ -19,10 +19,12 @@ from urllib.parse import urlencode
 import anyio
 import asyncpg
 
+from fastseed.dialects import postgres_copy
 from fastseed.dialects.base import Adapter, Capabilities, Session, with_trigger_writes
 from fastseed.dialects.postgres_catalog import FIND_FKS_SQL, read_catalog
 from fastseed.dialects.postgres_codecs import register_codecs
 from fastseed.errors import ConnectError, FastseedError, LoadError, UsageError
+from fastseed.generate.batch import Batch
 from fastseed.schema import (
     Catalog,
     Check,
@@ -179,6 +181,13 @@ def _free_name(taken: Sequence[str], base: str = "fastseed_row") -> str:
     return name
 
 
+async def _chunks(data: bytes, size: int = 1 << 20) -> AsyncIterator[bytes]:
+    """The stream as an async iterable (asyncpg would take plain bytes for a file path)."""
+    view = memoryview(data)
+    for start in range(0, len(view), size):
+        yield bytes(view[start : start + size])
+
+
 def _terminate(conn: Any) -> None:
     """Close a connection hard; one the pool already took back after a loss is left alone."""
     with suppress(asyncpg.InterfaceError):
@@ -278,6 +287,26 @@ class PostgresSession(Session):
                 schema_name=table.name.schema,
                 columns=[c.name for c in columns],
                 records=_records(columns, rows),
+                timeout=self._adapter.query_timeout,
+            )
+        except _DRIVER_ERRORS as exc:
+            raise _db_error("COPY into", exc, table=table.name) from exc
+
+    async def write_batch(self, table: Table, batch: Batch) -> None:
+        if not batch.size:
+            return
+        if not postgres_copy.supported(batch.columns):
+            await self.write(table, batch.columns, batch.rows())
+            return
+        self._touch(table)
+        stream = await anyio.to_thread.run_sync(postgres_copy.encode, batch)
+        try:
+            await self._conn.copy_to_table(
+                table.name.name,
+                schema_name=table.name.schema,
+                columns=[c.name for c in batch.columns],
+                source=_chunks(stream),
+                format="binary",
                 timeout=self._adapter.query_timeout,
             )
         except _DRIVER_ERRORS as exc:

@@ -16,6 +16,7 @@ import numpy as np
 
 from fastseed.generate import hashing as h
 from fastseed.generate.anomalies import TableAnomalies
+from fastseed.generate.batch import Batch, ColumnData
 from fastseed.generate.classify import classify
 from fastseed.generate.keys import KeyStrategy, key_strategy
 from fastseed.generate.pools import Pools
@@ -159,6 +160,45 @@ class TableGen:
     def rows(self, start: int, stop: int) -> list[tuple[Any, ...]]:
         """Rows start..stop-1 of this run, values in `write_columns` order."""
         return self.rows_at(np.arange(start, stop, dtype=np.int64))
+
+    def batch(self, start: int, stop: int) -> Batch:
+        """Rows start..stop-1 column by column, as numpy arrays where the generator can."""
+        local = np.arange(start, stop, dtype=np.int64)
+        if self.anomalies is not None or self.nulled:
+            rows = self.rows_at(local)
+            cols = [list(c) for c in zip(*rows, strict=True)] if rows else []
+            return Batch(self.write_columns, [ColumnData(c) for c in cols], len(local))
+        data = []
+        self._memo.local, self._memo.cache = local, {}
+        try:
+            for col in self.write_columns:
+                raw = self.raw(col.name, local)
+                data.append(raw if raw is not None else ColumnData(self.values(col.name, local)))
+        finally:
+            self._memo.local, self._memo.cache = None, {}
+        return Batch(self.write_columns, data, len(local))
+
+    def raw(self, column: str, local: h.I64) -> ColumnData | None:
+        """The column as a numpy array with a NULL mask, or None when only lists will do."""
+        if self.anomalies is not None:
+            return None
+        fk = self.fk_of.get(column)
+        if fk is not None:
+            if (self.table.name, fk.name) in self.run.plan.existing_keys:
+                return None
+            idx, null = self._parent_index(fk, local)
+            source = self if self._is_self(fk) else self._parent(fk)
+            ref = source.raw(fk.ref_columns[fk.columns.index(column)], idx)
+            if ref is None:
+                return None
+            both = null if ref.null is None else (null | ref.null)
+            return ColumnData(ref.values, both if both.any() else None, ref.scale)
+        gen = self._column_gen(column, 0)
+        if gen.raw is None:
+            return None
+        values = gen.raw(local + self.plan.index_base)
+        null = self._null_mask(self.table.column(column), local)
+        return ColumnData(values, null if null is not None and null.any() else None, gen.raw_scale)
 
     def rows_at(self, local: h.I64, attempt: int = 0) -> list[tuple[Any, ...]]:
         """Rows at positions `local`; attempt > 0 re-draws the columns of unparsed CHECKs."""

@@ -1,0 +1,61 @@
+"""A batch of generated rows held column by column, as numpy arrays where possible.
+
+Encoders that can (PostgreSQL's binary COPY) read the arrays directly; everyone else asks
+for `rows()`, the canonical Python values of base.py's contract.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+
+from fastseed.schema import Column, Kind
+
+_from_epoch = dt.datetime.fromtimestamp
+
+
+@dataclass
+class ColumnData:
+    values: np.ndarray | list[Any]
+    """A numpy array in the generator's raw form (see ColumnGen.raw), or canonical values."""
+    null: np.ndarray | None = None
+    """True where the value is NULL (arrays only; lists hold None themselves)."""
+    scale: int = 0
+    """Decimal arrays are integers scaled by 10**scale."""
+
+
+@dataclass
+class Batch:
+    columns: tuple[Column, ...]
+    data: list[ColumnData]
+    size: int
+
+    def rows(self) -> list[tuple[Any, ...]]:
+        cols = [to_python(c, d) for c, d in zip(self.columns, self.data, strict=True)]
+        return list(zip(*cols, strict=True))
+
+
+def to_python(column: Column, data: ColumnData) -> list[Any]:
+    """Canonical Python values of one column of a batch."""
+    values = data.values
+    if isinstance(values, list):
+        return values
+    kind = column.type.kind
+    if kind == Kind.TIMESTAMP:
+        if column.type.timezone:
+            out: list[Any] = [_from_epoch(v, dt.UTC) for v in (values / 1e6).tolist()]
+        else:
+            out = values.astype("datetime64[us]").astype(object).tolist()
+    elif kind == Kind.DATE:
+        out = values.astype("datetime64[D]").astype(object).tolist()
+    elif kind in {Kind.NUMERIC, Kind.MONEY}:
+        out = [Decimal(v).scaleb(-data.scale) for v in values.tolist()]
+    else:
+        out = values.tolist()
+    if data.null is not None and data.null.any():
+        out = [None if n else v for v, n in zip(out, data.null.tolist(), strict=True)]
+    return out

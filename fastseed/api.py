@@ -258,6 +258,7 @@ async def seed(
     batch_size: int | None = None,
     workers: int | None = None,
     streams: int = 4,
+    fast: bool = False,
     schemas: list[str] | None = None,
     on_existing: str | None = None,
     allow_remote: bool = False,
@@ -297,6 +298,7 @@ async def seed(
             batch_size=batch_size or sc.batch_size or 5000,
             workers=workers,
             streams=streams,
+            fast=fast,
             progress=progress,
         )
         expected = {

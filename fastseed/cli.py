@@ -196,6 +196,10 @@ def seed(
     batch_size: Annotated[int | None, typer.Option(help="rows per COPY/INSERT batch")] = None,
     workers: Annotated[int | None, typer.Option(help="sessions open at once (default 4)")] = None,
     streams: Annotated[int, typer.Option(help="concurrent COPY/INSERT sessions per big table")] = 4,
+    fast: Annotated[
+        bool,
+        typer.Option(help="drop the loaded tables' FKs during the load, re-add and VALIDATE after"),
+    ] = False,
     schema: Schemas = None,
     on_existing: Annotated[
         str | None, typer.Option(help="append (default), truncate or fail when tables hold rows")
@@ -231,6 +235,7 @@ def seed(
             batch_size=batch_size,
             workers=workers,
             streams=streams,
+            fast=fast,
             schemas=schema,
             on_existing=mode,
             allow_remote=remote_ok,

@@ -195,3 +195,49 @@ def test_verify_reports_orphans(pg_db, pg_url):
     result = asyncio.run(fastseed.verify_url(pg_url))
     assert not result.ok
     assert result.failures() == ["public.c: 2 orphaned rows for FK c_p"]
+
+
+CATALOG_SNAPSHOT = """
+SELECT conrelid::regclass::text, conname, contype::text, pg_get_constraintdef(oid),
+       convalidated, condeferrable, condeferred
+FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+UNION ALL
+SELECT tablename, indexname, 'i', indexdef, true, false, false FROM pg_indexes
+WHERE schemaname = 'public'
+ORDER BY 1, 2, 3
+"""
+
+FAST_SCHEMA = """
+CREATE TABLE team (id int PRIMARY KEY, captain_id int NOT NULL);
+CREATE TABLE player (id int PRIMARY KEY, team_id int NOT NULL REFERENCES team (id)
+                     DEFERRABLE INITIALLY DEFERRED, mentor_id int REFERENCES player (id));
+ALTER TABLE team ADD CONSTRAINT team_captain FOREIGN KEY (captain_id) REFERENCES player (id);
+CREATE TABLE game (home int, day date, PRIMARY KEY (home, day),
+                   FOREIGN KEY (home) REFERENCES team (id) ON DELETE CASCADE);
+CREATE TABLE ticket (id int PRIMARY KEY, home int NOT NULL, day date NOT NULL,
+                     price numeric(6,2) NOT NULL,
+                     FOREIGN KEY (home, day) REFERENCES game (home, day) MATCH FULL);
+CREATE TABLE note (id int PRIMARY KEY, ticket_id int);
+INSERT INTO note VALUES (1, 999);
+ALTER TABLE note ADD CONSTRAINT note_ticket FOREIGN KEY (ticket_id) REFERENCES ticket (id)
+    NOT VALID;
+"""
+
+
+def test_fast_mode_restores_the_schema_exactly(pg_db, pg_url):
+    pg_execute(pg_db, FAST_SCHEMA)
+    before = fetch(pg_db, CATALOG_SNAPSHOT)
+    result = asyncio.run(fastseed.seed(pg_url, rows=RowRequest(300), seed=1, fast=True))
+    assert result.verify.failures() == ["public.note: 1 orphaned rows for FK note_ticket"]
+    assert fetch(pg_db, CATALOG_SNAPSHOT) == before
+    assert fetch(pg_db, "SELECT count(*) FROM ticket")[0][0] == 300
+
+
+def test_fast_mode_restores_the_schema_when_the_load_fails(pg_db, pg_url):
+    pg_execute(pg_db, FAST_SCHEMA + "ALTER TABLE ticket ADD CHECK (price * 0 > 1);")
+    before = fetch(pg_db, CATALOG_SNAPSHOT)
+    with pytest.raises(fastseed.LoadError, match="ticket"):
+        asyncio.run(fastseed.seed(pg_url, rows=RowRequest(300), seed=1, fast=True))
+    assert fetch(pg_db, CATALOG_SNAPSHOT) == before
+    assert fetch(pg_db, "SELECT count(*) FROM team")[0][0] == 0
+    assert fetch(pg_db, "SELECT id FROM note") == fetch(pg_db, "SELECT 1 AS id")

@@ -199,6 +199,21 @@ class Adapter(abc.ABC):
         for table in tables:
             await self.execute(f"DELETE FROM {self.from_clause(table)}")
 
+    async def suspend_foreign_keys(self, tables: Sequence[Table]) -> Any:
+        """Fast mode: take the FKs declared on `tables` out of the way for the load.
+
+        Returns what `restore_foreign_keys` needs, or None when the dialect has no such mode
+        (the load then runs with the FKs in place).
+        """
+        return None
+
+    async def restore_foreign_keys(self, token: Any) -> None:
+        """Put back exactly what `suspend_foreign_keys` removed, checking the loaded rows.
+
+        Idempotent: called again after a failure it finishes what is missing.
+        """
+        del token  # dialects without a fast mode suspended nothing
+
     @abc.abstractmethod
     async def reset_sequences(self, tables: Sequence[Table]) -> None:
         """Move identity/serial/auto-increment counters past the largest loaded key."""

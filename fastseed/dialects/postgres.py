@@ -413,6 +413,31 @@ WHERE NOT t.tgisinternal AND (t.tgtype & 4) <> 0 AND (t.tgtype & 1) <> 0
 """
 
 
+# FKs declared on the given tables (not inherited by partitions, not on partitioned parents).
+_TABLE_FKS_SQL = """
+SELECT n.nspname, cl.relname, c.conname, pg_get_constraintdef(c.oid), c.convalidated
+FROM pg_constraint c
+JOIN pg_class cl ON cl.oid = c.conrelid
+JOIN pg_namespace n ON n.oid = cl.relnamespace
+JOIN unnest($1::text[], $2::text[]) AS t(schema, name) ON t.schema = n.nspname
+    AND t.name = cl.relname
+WHERE c.contype = 'f' AND c.conparentid = 0 AND cl.relkind = 'r'
+ORDER BY n.nspname, cl.relname, c.conname
+"""
+
+
+@dataclass(frozen=True)
+class _SuspendedFK:
+    schema: str
+    relname: str
+    name: str
+    definition: str
+    validated: bool
+
+    def table(self, adapter: Adapter) -> str:
+        return adapter.qualify(TableName(self.schema, self.relname))
+
+
 class PostgresAdapter(Adapter):
     """asyncpg pool; rows go in by binary COPY; hard FK cycles are deferred by transactional DDL."""
 
@@ -689,6 +714,64 @@ class PostgresAdapter(Adapter):
             )
             session._altered.append((owner, r["conname"]))
         await session._run("undo: deferring constraints", None, "SET CONSTRAINTS ALL DEFERRED")
+
+    async def suspend_foreign_keys(self, tables: Sequence[Table]) -> list[_SuspendedFK]:
+        """Drop the FKs declared on these tables (in one transaction), remembering each one's
+        definition; FKs of partitioned parents stay, since they cannot come back NOT VALID."""
+        schemas = [t.name.schema or "public" for t in tables]
+        names = [t.name.name for t in tables]
+        rows = await self.fetch_rows(_TABLE_FKS_SQL, schemas, names)
+        fks = [_SuspendedFK(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+        if fks:
+            statements = [
+                f"ALTER TABLE {fk.table(self)} DROP CONSTRAINT {self.quote(fk.name)}" for fk in fks
+            ]
+            await self._in_transaction("dropping foreign keys", statements)
+        return fks
+
+    async def restore_foreign_keys(self, token: Any) -> None:
+        fks: list[_SuspendedFK] = token or []
+        if not fks:
+            return
+        present = {
+            (r[0], r[1], r[2]): r[3]
+            for r in await self.fetch_rows(
+                _TABLE_FKS_SQL, [f.schema for f in fks], [f.relname for f in fks]
+            )
+        }
+        missing = [f for f in fks if (f.schema, f.relname, f.name) not in present]
+        # NOT VALID first: adding is instant; the check of existing rows is VALIDATE's job,
+        # which takes a weaker lock and can run for several tables at once
+        await self._in_transaction(
+            "restoring foreign keys",
+            [
+                f"ALTER TABLE {f.table(self)} ADD CONSTRAINT {self.quote(f.name)} "
+                f"{f.definition} NOT VALID"
+                for f in missing
+            ],
+        )
+        limit = anyio.CapacityLimiter(2)
+
+        async def validate(fk: _SuspendedFK) -> None:
+            async with limit:
+                await self.execute(
+                    f"ALTER TABLE {fk.table(self)} VALIDATE CONSTRAINT {self.quote(fk.name)}"
+                )
+
+        async with anyio.create_task_group() as tg:
+            for fk in fks:
+                if fk.validated:
+                    tg.start_soon(validate, fk)
+
+    async def _in_transaction(self, what: str, statements: Sequence[str]) -> None:
+        if not statements:
+            return
+        try:
+            async with self._pool.acquire(timeout=self.timeout) as conn, conn.transaction():
+                for sql in statements:
+                    await conn.execute(sql, timeout=self.query_timeout)
+        except _DRIVER_ERRORS as exc:
+            raise _db_error(what, exc) from exc
 
     async def reset_sequences(self, tables: Sequence[Table]) -> None:
         """setval(seq, max over every table using it, never below the sequence's last value)."""

@@ -85,6 +85,7 @@ _TEXT_NAMES: list[tuple[str, str]] = [
     (r"(^|_)(day|date|time)$|_at$|_on$", "date_text"),
     (r"data$|payload|json|metadata|params$", "json_text"),
     (r"group$|grp$", "group_label"),
+    (r"product|item_?name|^goods?$|^article", "product"),
     (r"_name$|label|identifier|reference|plugin|option|instance|^tag$", "label"),
     (r"filter|query|search", "query"),
 ]

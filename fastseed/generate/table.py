@@ -30,6 +30,11 @@ if TYPE_CHECKING:
 NULLABLE_FK_NULL_SHARE = 0.1
 _NULL_SHARES = {"deleted": 0.9, "shipped": 0.1, "delivered": 0.2, "address_line2": 0.7, "end": 0.3}
 DEFAULT_NULL_SHARE = 0.05
+_NOT_YET = {  # statuses of an order that has not shipped
+    "pending", "new", "cancelled", "canceled", "processing", "draft", "open", "created",
+    "unpaid", "placed", "awaiting_payment", "on hold", "on_hold", "paid", "confirmed",
+    "authorized", "failed",
+}  # fmt: skip
 
 
 def unique_capacity(
@@ -388,9 +393,22 @@ class TableGen:
             return None
         if spec is not None:
             return None  # an override without a NULL rule: always a value
-        share = _NULL_SHARES.get(classify(self.table, col) or "", DEFAULT_NULL_SHARE)
+        tag = classify(self.table, col)
+        share = _NULL_SHARES.get(tag or "", DEFAULT_NULL_SHARE)
         key = h.stream_key(self.run.seed, self.table.name.name, col.name, "null", attempt or "")
+        status = self._status_column() if tag in {"shipped", "delivered"} else None
+        if status is not None:
+            # NULL exactly when the order has not shipped yet: the row tells one story
+            got = self.values(status, local)
+            return np.array([str(v).lower() in _NOT_YET for v in got], dtype=bool)
         return h.uniform(key, local + self.plan.index_base) < share
+
+    def _status_column(self) -> str | None:
+        for col in self.write_columns:
+            textual = col.type.kind in {Kind.TEXT, Kind.ENUM} and col.name not in self.fk_of
+            if textual and classify(self.table, col) == "status":
+                return col.name
+        return None
 
     def _is_self(self, fk: ForeignKey) -> bool:
         parent = self.run.catalog.tables.get(fk.ref_table)

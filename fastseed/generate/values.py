@@ -537,6 +537,7 @@ class Builder:
             "version": "version",
             "phone": "phone",
             "title": "title",
+            "product": "product",
             "username": "username",
             "nationality": "nationality",
             "university": "university",

@@ -464,6 +464,15 @@ def render(cases: list[Case], meta: dict[str, str]) -> str:
             f"| {rss:,.0f} MiB | {c.median('client_cpu'):.1f} | {c.median('server_cpu'):.1f} |"
         )
     notes = "\n".join(f"- {c.key}: {c.note}" for c in cases if c.note)
+    seeded = next((c for c in cases if c.key == "a" and c.samples and not c.failure), None)
+    if seeded and ref_rate:
+        ratio = seeded.rows / seeded.seconds / ref_rate
+        verdict = "**met**" if ratio >= 0.9 else "**not met**"
+        result = f"{ratio:.2f}×, {verdict}"
+    else:
+        result = "not measured"
+    target = f"Target 4 (issue 6): fastseed (a) ≥ 0.9× LOAD DATA LOCAL INFILE (b): {result}."
+    lines += ["", target]
     return (
         "### MariaDB: shop schema (users / orders / order_items, FKs and CHECKs in place)\n\n"
         f"{meta['machine']}\n\n"

@@ -5,7 +5,10 @@
     .venv/bin/python benchmarks/pg_shop.py --big           # adds the 1e7-row memory point
 
 Cases (each on freshly truncated tables, FKs in place, timed end to end, median of --runs):
-  a  fastseed CLI end to end (process start, reflect, generate, binary COPY, verify)
+  a  fastseed CLI end to end (process start, reflect, generate, binary COPY, verify), the CLI's
+     defaults, from the working tree (or the --fastseed-ref snapshot)
+  i  the same with --fast (FKs dropped for the load, re-added NOT VALID, then VALIDATEd)
+  j  psql \\copy in the same mode: drop the FKs, \\copy, re-add them NOT VALID, VALIDATE
   b  psql \\copy of the same rows, pre-generated to CSV with fastseed's generators
   c  asyncpg copy_records_to_table of the same pre-generated tuples, 2 connections
   d  multi-row INSERT, 1000 rows per statement, 2 connections
@@ -13,6 +16,9 @@ Cases (each on freshly truncated tables, FKs in place, timed end to end, median 
   f  generation alone (no database) for the users table, one core
   g  fastseed's client peak RSS and time per row at 1e5, 1e6 (and 1e7 with --big) rows
   h  case c with FK triggers off (session_replication_role = replica): the server's ceiling
+
+After the table, a "targets" block states each of issue 6's targets with the measured ratio
+(target 4, MariaDB, is read from the mariadb section of RESULTS.md, written by mariadb_load.py).
 
 Every database case runs in a child process, so its peak RSS and CPU time come from wait4();
 server CPU is the PostgreSQL processes' CPU time (the postmaster's reaped children included).
@@ -314,7 +320,9 @@ def wait_quiet(limit: float = 15.0, busy_cores: float = 0.25) -> None:
     print(f"  (machine still busy after {limit:.0f} s; measuring anyway)", flush=True)
 
 
-def run_child(cmd: list[str]) -> tuple[Sample, str, str, int]:
+def run_child(
+    cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = None
+) -> tuple[Sample, str, str, int]:
     """Run `cmd`, return its wall time, peak RSS and CPU, stdout, stderr and exit code.
 
     /usr/bin/time reports the child's own rusage: a child forked straight from this (large)
@@ -325,7 +333,7 @@ def run_child(cmd: list[str]) -> tuple[Sample, str, str, int]:
         timed = ["/usr/bin/time", "-o", str(usage_file), "-f", "%M %U %S", *cmd]
         before, busy = server_cpu(), machine_busy()
         started = time.perf_counter()
-        done = subprocess.run(timed, capture_output=True, cwd=SOURCE, check=False)
+        done = subprocess.run(timed, capture_output=True, cwd=cwd or SOURCE, env=env, check=False)
         wall = time.perf_counter() - started
         after, busy = server_cpu(), machine_busy() - busy
         rss, user, system = usage_file.read_text().split("\n")[-2].split()
@@ -430,11 +438,88 @@ def generation_only(plan: Any, rows: int, batch: int) -> tuple[float, float]:
 # -- the run -------------------------------------------------------------------------------------
 
 
-def fastseed_cmd(db: str, counts: dict[str, int]) -> list[str]:
+def fastseed_cmd(db: str, counts: dict[str, int], *, fast: bool = False) -> list[str]:
+    """The CLI with its defaults (no --streams/--workers/--batch-size), only rows and seed."""
     cmd = [sys.executable, "-m", "fastseed", "seed", url_of(db), "--seed", str(SEED)]
     for t in TABLES:
         cmd += ["--rows", f"{t}={counts[t]}"]
-    return [*cmd, "--output", "json"]
+    return [*cmd, "--output", "json", *(["--fast"] if fast else [])]
+
+
+def fastseed_env() -> dict[str, str]:
+    """The environment of a fastseed child: no FASTSEED_* settings (a FASTSEED_CONFIG scenario
+    would change the run), and SOURCE first on the path, so the code measured is the working
+    tree (or the --fastseed-ref snapshot), whatever is installed."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FASTSEED_")}
+    env["PYTHONPATH"] = os.pathsep.join([str(SOURCE), *filter(None, [env.get("PYTHONPATH")])])
+    return env
+
+
+def fastseed_origin(cwd: Path) -> str:
+    """Where the fastseed child imports fastseed from; must be SOURCE."""
+    done = subprocess.run(
+        [sys.executable, "-c", "import fastseed; print(fastseed.__file__)"],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=fastseed_env(),
+        check=True,
+    )
+    origin = Path(done.stdout.strip()).resolve()
+    if not origin.is_relative_to(SOURCE.resolve()):
+        raise SystemExit(f"the fastseed child would import {origin}, not {SOURCE}")
+    return str(origin)
+
+
+FK_DEFS_SQL = (
+    "SELECT conrelid::regclass::text || '|' || conname || '|' || pg_get_constraintdef(oid) "
+    "FROM pg_constraint WHERE contype = 'f' AND conrelid::regclass::text IN "
+    "('users', 'orders', 'order_items') ORDER BY conrelid::regclass::text, conname"
+)
+
+
+def fk_defs(db: str) -> list[tuple[str, str, str]]:
+    """(table, name, definition) of every FK of the shop tables."""
+    return [tuple(line.split("|", 2)) for line in psql(db, FK_DEFS_SQL)]  # type: ignore[misc]
+
+
+def fks_intact(db: str, defs: list[tuple[str, str, str]]) -> str | None:
+    """None if every FK is back, identical and validated; else what is wrong (and put it back,
+    so that the next cases run with FKs in place)."""
+    now = fk_defs(db)
+    problem = None
+    if now != defs:
+        problem = f"FKs after the case differ: {now} != {defs}"
+    unvalidated = psql(
+        db,
+        "SELECT string_agg(conname, ',') FROM pg_constraint WHERE contype = 'f' "
+        "AND NOT convalidated AND conrelid::regclass::text IN ('users', 'orders', 'order_items')",
+    )
+    if unvalidated and unvalidated[0]:
+        problem = (problem or "") + f" not validated: {unvalidated[0]}"
+    if problem:
+        present = {(t, n) for t, n, _ in now}
+        for t, n, d in defs:
+            if (t, n) not in present:
+                psql(db, f"ALTER TABLE {t} ADD CONSTRAINT {n} {d}")
+    return problem
+
+
+def psql_fast_cmd(
+    base: list[str], copies: list[str], defs: list[tuple[str, str, str]]
+) -> list[str]:
+    """psql in fast mode, as one would script it: drop the FKs (one transaction), \\copy each
+    table, re-add the FKs NOT VALID (one transaction), then VALIDATE each, one after another."""
+    cmd = [*base, "-c", "; ".join(f"ALTER TABLE {t} DROP CONSTRAINT {n}" for t, n, _ in defs)]
+    for c in copies:
+        cmd += ["-c", c]
+    cmd += [
+        "-c",
+        "; ".join(f"ALTER TABLE {t} ADD CONSTRAINT {n} {d} NOT VALID" for t, n, d in defs),
+    ]
+    for t, n, _ in defs:
+        cmd += ["-c", f"ALTER TABLE {t} VALIDATE CONSTRAINT {n}"]
+    return cmd
 
 
 def parse_json(stdout: str) -> dict[str, Any]:
@@ -449,10 +534,18 @@ def parse_json(stdout: str) -> dict[str, Any]:
     return data
 
 
-def measure(case: Case, db: str, cmd: list[str], *, check_json: bool = False) -> dict[str, Any]:
+def measure(
+    case: Case,
+    db: str,
+    cmd: list[str],
+    *,
+    check_json: bool = False,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> dict[str, Any]:
     reset(db)
     wait_quiet()
-    sample, out, err, code = run_child(cmd)
+    sample, out, err, code = run_child(cmd, cwd, env)
     data = parse_json(out) if check_json or cmd[1] == __file__ else {}
     if code != 0:
         tail = (err.strip() or out.strip()).splitlines()[-3:]
@@ -473,6 +566,108 @@ def measure(case: Case, db: str, cmd: list[str], *, check_json: bool = False) ->
     return data
 
 
+def mariadb_ratio() -> str | None:
+    """Case a's ratio vs LOAD DATA from the mariadb section of RESULTS.md, with its date."""
+    if not RESULTS.exists():
+        return None
+    body = RESULTS.read_text()
+    if "<!-- BEGIN mariadb -->" not in body:
+        return None
+    section = body.split("<!-- BEGIN mariadb -->", 1)[1].split("<!-- END mariadb -->", 1)[0]
+    when = ""
+    for line in section.splitlines():
+        if "run on " in line:
+            when = line.split("run on ", 1)[1].split(".", 1)[0]
+        if line.startswith("| a |"):
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            return f"{cells[5]}|{when}"
+    return None
+
+
+def verdict(ok: bool | None) -> str:
+    return "not measured" if ok is None else ("**met**" if ok else "**not met**")
+
+
+def targets(cases: list[Case], memory: list[Case], gen: dict[str, Any]) -> str:
+    """Issue 6's targets, each with the measured ratio and met / not met."""
+    by = {c.key: c for c in cases if c.samples}
+
+    def rate(key: str) -> float | None:
+        c = by.get(key)
+        return c.rows / c.seconds if c else None
+
+    def ratio(num: str, den: str) -> float | None:
+        a, b = rate(num), rate(den)
+        return a / b if a and b else None
+
+    def fmt(x: float | None) -> str:
+        return "-" if x is None else f"{x:.2f}×"
+
+    out = ["| # | target | measured | verdict |", "|---|---|---|---|"]
+    r1 = ratio("a", "b")
+    out.append(
+        f"| 1 | end to end, FKs in place (a) ≥ 1.2× psql `\\copy` of the same rows (b) "
+        f"| {fmt(r1)} | {verdict(None if r1 is None else r1 >= 1.2)} |"
+    )
+    r2 = ratio("i", "j")
+    out.append(
+        f"| 2 | fast mode (i) ≥ 1.0× psql `\\copy` in the same mode (j) "
+        f"| {fmt(r2)} | {verdict(None if r2 is None else r2 >= 1.0)} |"
+    )
+    r3, r3f = ratio("a", "e"), ratio("i", "e")
+    extra = f" (fast mode i: {fmt(r3f)})" if r3f else ""
+    out.append(
+        f"| 3 | ≥ 20× the row-by-row Faker script (e, rows/s at its reduced volume) "
+        f"| a: {fmt(r3)}{extra} | {verdict(None if r3 is None else r3 >= 20)} |"
+    )
+    maria = mariadb_ratio()
+    if maria and maria.split("|")[0].replace(".", "", 1).isdigit():
+        m, when = maria.split("|")
+        out.append(
+            f"| 4 | MariaDB: fastseed ≥ 0.9× LOAD DATA LOCAL INFILE (mariadb_load.py, {when}) "
+            f"| {float(m):.2f}× | {verdict(float(m) >= 0.9)} |"
+        )
+    else:
+        out.append("| 4 | MariaDB: fastseed ≥ 0.9× LOAD DATA LOCAL INFILE | - | not measured |")
+    pts = {m.rows: m.samples[0] for m in memory if m.samples and not m.failure}
+    sizes = sorted(pts)
+    small = [n for n in sizes if n < 5_000_000]
+    big = [n for n in sizes if n >= 5_000_000]
+    mb = {n: pts[n].rss_kib * 1024 / 1e6 for n in sizes}
+    if big and small:
+        n7, n6 = big[-1], max(small)
+        spread = abs(mb[n6] - mb[n7]) / mb[n7]
+        ok_rss = mb[n7] <= 256 and spread <= 0.10
+        rss_text = f"{mb[n7]:.0f} MB at {n7:,}, {mb[n6]:.0f} MB at {n6:,} ({spread:.0%} apart)"
+    else:
+        ok_rss, rss_text = (
+            None,
+            "1e7 point not run (--big)" + "".join(f"; {mb[n]:.0f} MB at {n:,}" for n in sizes),
+        )
+    if len(sizes) >= 3:
+        (n1, n2, n3) = sizes[:3]
+        w = {n: pts[n].wall for n in sizes}
+        m1 = (w[n2] - w[n1]) / (n2 - n1) * 1e6
+        m2 = (w[n3] - w[n2]) / (n3 - n2) * 1e6
+        ok_lin: bool | None = abs(m2 - m1) / m1 <= 0.20
+        lin_text = f"marginal µs/row {m1:.1f} ({n1:,}→{n2:,}) vs {m2:.1f} ({n2:,}→{n3:,})"
+    else:
+        ok_lin, lin_text = None, "needs three sizes (--big)"
+    out.append(
+        f"| 5a | client peak RSS ≤ 256 MB at 1e7 rows and within ±10% of that at 1e6 "
+        f"| {rss_text} | {verdict(ok_rss)} |"
+    )
+    out.append(
+        f"| 5b | cost linear in rows (marginal cost per row of 1e6→1e7 within ±20% of "
+        f"1e5→1e6) | {lin_text} | {verdict(ok_lin)} |"
+    )
+    out.append(
+        f"| 6 | generation alone, users table: rows/s per core (f; reported, no threshold) "
+        f"| {gen['users'] / gen['seconds']:,.0f} rows/s | reported |"
+    )
+    return "\n".join(out)
+
+
 def human_rss(kib: int) -> str:
     return f"{kib / 1024:,.0f} MiB" if kib else "-"
 
@@ -490,6 +685,8 @@ def render(cases: list[Case], memory: list[Case], gen: dict[str, Any], meta: dic
         if not c.samples:
             lines.append(f"| {c.key} | {c.method} | {c.rows:,} | failed: {c.failure} ||||||||")
             continue
+        if c.failure:
+            c.note = (c.note + "; " if c.note else "") + f"FAILED: {c.failure}"
         rate = c.rows / c.seconds
         ratio = f"{rate / ref_rate:.2f}" if ref_rate else "-"
         rss = max(s.rss_kib for s in c.samples)
@@ -531,6 +728,8 @@ def render(cases: list[Case], memory: list[Case], gen: dict[str, Any], meta: dic
         f"- {meta['runs']}\n\n"
         + head
         + "\n".join(lines)
+        + "\n\n#### Targets (issue 6; ratios of rows/s from the medians above)\n\n"
+        + targets(cases, memory, gen)
         + "\n\nCase notes:\n\n"
         + notes
         + "\n\n#### (g) fastseed memory and cost per row by size (one run each)\n"
@@ -674,6 +873,11 @@ def main() -> None:
         )
 
         cols = pre["columns"]
+        fs_cwd = workdir / "cwd"  # no fastseed.toml here: the CLI runs with its defaults
+        fs_cwd.mkdir()
+        fs_env = fastseed_env()
+        origin = str(Path(fastseed_origin(fs_cwd)).parent)
+        print(f"fastseed children import {origin}", flush=True)
         copy_cmds = [
             f"\\copy {t} ({', '.join(cols[t])}) FROM '{workdir / (t + '.csv')}' "
             f"WITH (FORMAT csv, NULL '{CSV_NULL}')"
@@ -683,20 +887,35 @@ def main() -> None:
         psql_cmd += ["-U", USER, "-d", db]
         for c in copy_cmds:
             psql_cmd += ["-c", c]
+        defs = fk_defs(db)
+        psql_fast = psql_fast_cmd(psql_cmd[: psql_cmd.index("-c")], copy_cmds, defs)
         pickled = str(workdir / "rows.pickle")
         fc = faker_counts
         cases = [
             (
                 Case(
                     "a",
-                    "fastseed seed (CLI, end to end: start, reflect, generate, COPY, verify)",
+                    "fastseed seed (CLI defaults, end to end: start, reflect, generate, COPY, "
+                    "verify)",
                     total,
                 ),
                 fastseed_cmd(db, counts),
             ),
             (
+                Case("i", "fastseed seed --fast (end to end, FKs re-added and VALIDATEd)", total),
+                fastseed_cmd(db, counts, fast=True),
+            ),
+            (
                 Case("b", "psql `\\copy` of pre-generated CSV (same rows), 1 connection", total),
                 psql_cmd,
+            ),
+            (
+                Case(
+                    "j",
+                    "psql: drop FKs, `\\copy` as b, re-add NOT VALID, VALIDATE (end to end)",
+                    total,
+                ),
+                psql_fast,
             ),
             (
                 Case("c", "asyncpg `copy_records_to_table`, pre-generated tuples, 2 conns", total),
@@ -719,44 +938,68 @@ def main() -> None:
                 [*me, "_copy", url_of(db), pickled, "2", "fk-off"],
             ),
         ]
-        cases[0][0].note = (
-            "wall clock of the `fastseed seed` process (interpreter start, reflection, plan, "
-            "generation, binary COPY, sequence reset, verify); `load only` below is fastseed's "
-            "own load phase from the same runs"
-        )
-        cases[1][0].note = "wall clock of the psql process; CSV written before timing"
-        cases[2][0].note = cases[3][0].note = (
-            "timed inside the child from connect to last commit; each tier's table split in two "
-            "halves over 2 connections; peak RSS includes all pre-generated tuples"
-        )
-        cases[4][0].note = (
-            f"run at {args.faker_share:g} of the volume to keep the run bounded "
+        notes = {
+            "a": "wall clock of the `fastseed seed` process (interpreter start, reflection, plan, "
+            "generation, binary COPY, sequence reset, verify), run with the CLI's defaults "
+            "(no --streams/--workers/--batch-size: 4 streams per big table, 4 sessions, "
+            f"5,000-row batches), importing fastseed from {origin} in an empty working directory "
+            "without FASTSEED_* variables; `load only` is fastseed's own load phase from the "
+            "same runs",
+            "i": "as a with `--fast`: the load phase includes dropping the FKs, the COPY, "
+            "re-adding them NOT VALID and VALIDATE (two at a time); after each run the FKs are "
+            "checked to be back, identical and validated",
+            "b": "wall clock of the psql process; CSV written before timing",
+            "j": "wall clock of one psql process: DROP CONSTRAINT of both FKs in one "
+            "transaction, the three `\\copy` of b, ADD CONSTRAINT ... NOT VALID in one "
+            "transaction, then VALIDATE CONSTRAINT of each, one after the other; FKs checked "
+            "afterwards as for i",
+            "c": "timed inside the child from connect to last commit; each tier's table split in "
+            "two halves over 2 connections; peak RSS includes all pre-generated tuples",
+            "e": f"run at {args.faker_share:g} of the volume to keep the run bounded "
             f"({fc['users']:,} / {fc['orders']:,} / {fc['order_items']:,}); fake.unique.email(); "
-            "ids from the identity; rows/s is what matters"
-        )
-        cases[5][0].note = "not a fair baseline (no FK checks at all): shows the server's ceiling"
+            "ids from the identity; rows/s is what matters",
+            "h": "not a fair baseline (no FK checks at all): shows the server's ceiling",
+        }
+        notes["d"] = notes["c"]
+        for case, _ in cases:
+            case.note = notes.get(case.key, "")
         digests: dict[str, str] = {}
-        load_only: list[float] = []
+        load_only: dict[str, list[float]] = {"a": [], "i": []}
         for run in range(args.runs):
             print(f"run {run + 1}/{args.runs}", flush=True)
             for case, cmd in cases:
-                data = measure(case, db, cmd, check_json=case.key == "a")
-                if case.key == "a" and data.get("load_seconds"):
-                    load_only.append(data["load_seconds"])
+                seeded = case.key in "ai"
+                data = measure(
+                    case,
+                    db,
+                    cmd,
+                    check_json=seeded,
+                    cwd=fs_cwd if seeded else None,
+                    env=fs_env if seeded else None,
+                )
+                if seeded and data.get("load_seconds"):
+                    load_only[case.key].append(data["load_seconds"])
                     if not data.get("ok"):
                         case.failure = f"verify failed: {data.get('failures')}"
-                if run == 0 and case.key in "abcdh" and case.samples:
+                if case.key in "ij":
+                    problem = fks_intact(db, defs)
+                    if problem:
+                        case.failure = problem
+                        print(f"  {case.key}: {problem}", flush=True)
+                if run == 0 and case.key != "e" and case.samples:
                     digests[case.key] = digest(db)
 
-        if load_only:
-            a = cases[0][0]
-            med = statistics.median(load_only)
-            a.note += f". load only (median): {med:.2f} s = {a.rows / med:,.0f} rows/s" + (
-                f" (ratio {a.rows / med / (total / cases[1][0].seconds):.2f})"
-            )
+        ref = next(c for c, _ in cases if c.key == "b")
+        for c, _ in cases:
+            if load_only.get(c.key):
+                med = statistics.median(load_only[c.key])
+                c.note += f". load only (median): {med:.2f} s = {c.rows / med:,.0f} rows/s" + (
+                    f" ({c.rows / med / (total / ref.seconds):.2f}× b)" if ref.samples else ""
+                )
         same = len(set(digests.values())) == 1
         digest_note = (
-            f"All of a, b, c, d, h loaded identical rows (digest {next(iter(digests.values()))})."
+            f"All of {', '.join(digests)} loaded identical rows "
+            f"(digest {next(iter(digests.values()))})."
             if same
             else "Row digests DIFFER between cases: " + json.dumps(digests)
         )
@@ -768,7 +1011,7 @@ def main() -> None:
             mc = split_counts(n)
             m.rows = sum(mc.values())
             print(f"memory point {m.rows:,} rows", flush=True)
-            measure(m, db, fastseed_cmd(db, mc), check_json=True)
+            measure(m, db, fastseed_cmd(db, mc), check_json=True, cwd=fs_cwd, env=fs_env)
             memory.append(m)
 
         runs_text = (

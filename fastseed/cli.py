@@ -49,12 +49,35 @@ Rows = Annotated[
 ]
 
 
-class Terminated(BaseException):
-    """SIGTERM arrived (container stop): unwind like Ctrl-C, exit 143."""
+class Interrupted(Exception):
+    """Ctrl-C or SIGTERM arrived; the run was cancelled and cleaned up."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
-def _on_sigterm(signum: int, frame: Any) -> None:
-    raise Terminated()
+async def _cancellable(fn: Callable[[], Awaitable[T]]) -> T:
+    """Run `fn`, cancelling it on SIGINT/SIGTERM: cancellation unwinds through the loader,
+    which rolls back open sessions (the server stops the running COPY) and removes the rows
+    this run committed, before the process exits."""
+    caught: list[int] = []
+    out: list[T] = []
+    async with anyio.create_task_group() as tg:
+
+        async def watch() -> None:
+            with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
+                async for signum in signals:
+                    caught.append(signum)
+                    tg.cancel_scope.cancel()
+                    return
+
+        tg.start_soon(watch)
+        out.append(await fn())
+        tg.cancel_scope.cancel()
+    if caught:
+        raise Interrupted(caught[0])
+    return out[0]
 
 
 def run(fn: Callable[[], Awaitable[T]]) -> T:
@@ -66,20 +89,19 @@ def run(fn: Callable[[], Awaitable[T]]) -> T:
         options["use_uvloop"] = True
     except ImportError:
         pass
-    signal.signal(signal.SIGTERM, _on_sigterm)
     try:
-        return anyio.run(fn, backend_options=options)
+        return anyio.run(_cancellable, fn, backend_options=options)
     except FastseedError as exc:
         if _verbose:
             traceback.print_exc()
         err.print(f"[red]error:[/] {exc}", markup=True, highlight=False)
         raise typer.Exit(exc.exit_code) from None
-    except KeyboardInterrupt:
-        err.print("interrupted: rows written by this run were removed")
-        raise typer.Exit(130) from None
-    except Terminated:
-        err.print("terminated: rows written by this run were removed")
-        raise typer.Exit(143) from None
+    except (KeyboardInterrupt, Interrupted) as exc:
+        term = isinstance(exc, Interrupted) and exc.signum == signal.SIGTERM
+        err.print(
+            ("terminated" if term else "interrupted") + ": rows written by this run were removed"
+        )
+        raise typer.Exit(143 if term else 130) from None
 
 
 def parse_rows(values: list[str] | None, default: int = 1000) -> RowRequest:

@@ -241,3 +241,48 @@ def test_fast_mode_restores_the_schema_when_the_load_fails(pg_db, pg_url):
     assert fetch(pg_db, CATALOG_SNAPSHOT) == before
     assert fetch(pg_db, "SELECT count(*) FROM team")[0][0] == 0
     assert fetch(pg_db, "SELECT id FROM note") == fetch(pg_db, "SELECT 1 AS id")
+
+
+@pytest.mark.parametrize(("signum", "code"), [(2, 130), (15, 143)])
+def test_interrupt_removes_this_runs_rows_and_exits_with_the_signal_code(
+    pg_db, pg_url, signum, code
+):
+    import signal as _signal
+    import time
+
+    pg_execute(
+        pg_db,
+        """CREATE TABLE users (id int PRIMARY KEY, email text NOT NULL UNIQUE);
+                         CREATE TABLE orders (id int PRIMARY KEY,
+                                              user_id int NOT NULL REFERENCES users (id));
+                         INSERT INTO users VALUES (1, 'kept@example.com');""",
+    )
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "fastseed",
+            "seed",
+            pg_url,
+            "--rows",
+            "users=20000",
+            "--rows",
+            "orders=3000000",
+            "--streams",
+            "1",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while fetch(pg_db, "SELECT count(*) FROM users")[0][0] < 20001:
+        assert time.monotonic() < deadline and proc.poll() is None
+        time.sleep(0.2)
+    time.sleep(1)  # orders is being written now
+    proc.send_signal(_signal.Signals(signum))
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == code, err
+    assert "removed" in err
+    assert fetch(pg_db, "SELECT count(*) FROM orders")[0][0] == 0
+    assert [tuple(r) for r in fetch(pg_db, "SELECT id FROM users")] == [(1,)]

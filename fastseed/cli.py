@@ -63,6 +63,19 @@ async def _cancellable(fn: Callable[[], Awaitable[T]]) -> T:
     this run committed, before the process exits."""
     caught: list[int] = []
     out: list[T] = []
+    try:
+        await _watched(fn, caught, out)
+    except BaseExceptionGroup as group:
+        leaf: BaseException = group
+        while isinstance(leaf, BaseExceptionGroup):
+            leaf = leaf.exceptions[0]
+        raise leaf from None
+    if caught:
+        raise Interrupted(caught[0])
+    return out[0]
+
+
+async def _watched(fn: Callable[[], Awaitable[T]], caught: list[int], out: list[T]) -> None:
     async with anyio.create_task_group() as tg:
 
         async def watch() -> None:
@@ -75,9 +88,6 @@ async def _cancellable(fn: Callable[[], Awaitable[T]]) -> T:
         tg.start_soon(watch)
         out.append(await fn())
         tg.cancel_scope.cancel()
-    if caught:
-        raise Interrupted(caught[0])
-    return out[0]
 
 
 def run(fn: Callable[[], Awaitable[T]]) -> T:

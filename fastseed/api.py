@@ -306,7 +306,7 @@ async def seed(
             for n, tp in plan.tables.items()
             if tp.filled_by_trigger is None
         }
-        checked = await verify(adapter, plan.catalog, expected=expected)
+        checked = await verify(adapter, plan.catalog, expected=expected, proven=result.proven_fks)
     return SeedResult(plan, result, checked)
 
 

@@ -34,6 +34,8 @@ MAX_CHECK_ATTEMPTS = 100
 class LoadResult:
     rows: dict[TableName, int] = field(default_factory=dict)
     seconds: float = 0.0
+    proven_fks: set[tuple[TableName, str]] = field(default_factory=set)
+    """FKs the server VALIDATEd after a fast-mode load: no need to count their orphans."""
     anomalies: dict[str, int] = field(default_factory=dict)
     """'table.column: kind' -> anomalous values written (anomaly mode only)."""
 
@@ -95,6 +97,7 @@ async def load(
         await adapter.reset_sequences([plan.catalog.tables[t] for t in plan.tables])
         if suspended is not None:
             await adapter.restore_foreign_keys(suspended)
+            result.proven_fks = adapter.proven_foreign_keys(suspended)
     except BaseException as exc:
         tokens = [s.undo_token for s in reversed(sessions) if s.undo_token is not None]
         with anyio.CancelScope(shield=True):

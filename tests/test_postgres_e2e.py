@@ -229,6 +229,14 @@ def test_fast_mode_restores_the_schema_exactly(pg_db, pg_url):
     before = fetch(pg_db, CATALOG_SNAPSHOT)
     result = asyncio.run(fastseed.seed(pg_url, rows=RowRequest(300), seed=1, fast=True))
     assert result.verify.failures() == ["public.note: 1 orphaned rows for FK note_ticket"]
+    # validated FKs need no orphan query; the one that was NOT VALID before is still counted
+    assert {fk for _, fk in result.load.proven_fks} == {
+        "player_team_id_fkey",
+        "player_mentor_id_fkey",
+        "team_captain",
+        "game_home_fkey",
+        "ticket_home_day_fkey",
+    }
     assert fetch(pg_db, CATALOG_SNAPSHOT) == before
     assert fetch(pg_db, "SELECT count(*) FROM ticket")[0][0] == 300
 

@@ -214,6 +214,11 @@ class Adapter(abc.ABC):
         """
         del token  # dialects without a fast mode suspended nothing
 
+    def proven_foreign_keys(self, token: Any) -> set[tuple[TableName, str]]:
+        """(table, FK name) pairs that `restore_foreign_keys` had the server validate."""
+        del token
+        return set()
+
     @abc.abstractmethod
     async def reset_sequences(self, tables: Sequence[Table]) -> None:
         """Move identity/serial/auto-increment counters past the largest loaded key."""

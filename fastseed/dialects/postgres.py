@@ -778,6 +778,9 @@ class PostgresAdapter(Adapter):
                 if fk.validated:
                     tg.start_soon(validate, fk)
 
+    def proven_foreign_keys(self, token: Any) -> set[tuple[TableName, str]]:
+        return {(TableName(f.schema, f.relname), f.name) for f in token or [] if f.validated}
+
     async def _in_transaction(self, what: str, statements: Sequence[str]) -> None:
         if not statements:
             return

@@ -332,7 +332,5 @@ async def verify_url(url: str | DatabaseURL, *, schemas: list[str] | None = None
 async def inspect(
     url: str | DatabaseURL, *, rows: RowRequest | int = 1000, schemas: list[str] | None = None
 ) -> Plan:
-    db = parse_url(url) if isinstance(url, str) else url
     request = rows if isinstance(rows, RowRequest) else RowRequest(default=rows)
-    async with opened(db) as adapter:
-        return await plan_for(adapter, request, schemas=schemas)
+    return await plan_url(url, RunOptions(rows=request, schemas=tuple(schemas or ())))

@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 
 from fastseed import api
-from fastseed.errors import FastseedError, SafetyError, UsageError
+from fastseed.errors import FastseedError, SafetyError, UsageError, first_leaf
 from fastseed.plan import RowRequest
 from fastseed.report import (
     catalog_data,
@@ -66,10 +66,7 @@ async def _cancellable(fn: Callable[[], Awaitable[T]]) -> T:
     try:
         await _watched(fn, caught, out)
     except BaseExceptionGroup as group:
-        leaf: BaseException = group
-        while isinstance(leaf, BaseExceptionGroup):
-            leaf = leaf.exceptions[0]
-        raise leaf from None
+        raise first_leaf(group) from None
     if caught:
         raise Interrupted(caught[0])
     return out[0]

@@ -55,3 +55,13 @@ class ConnectError(FastseedError):
     """The server is unreachable or the connection was lost; retrying may help."""
 
     exit_code = 6
+
+
+def first_leaf(exc: BaseException) -> BaseException:
+    """The first exception inside (possibly nested) exception groups, or `exc` itself.
+
+    Task groups wrap what a task raised; callers report and map the original one.
+    """
+    while isinstance(exc, BaseExceptionGroup):
+        exc = exc.exceptions[0]
+    return exc

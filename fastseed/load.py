@@ -19,7 +19,7 @@ import numpy as np
 from anyio.abc import ObjectReceiveStream
 
 from fastseed.dialects.base import Adapter
-from fastseed.errors import FastseedError, LoadError
+from fastseed.errors import FastseedError, LoadError, first_leaf
 from fastseed.generate.batch import Batch
 from fastseed.generate.table import RunGenerators, TableGen, deferred_null_columns
 from fastseed.plan import DEFERRABLE, FORCED, NULL_THEN_UPDATE, Plan, Unit
@@ -104,20 +104,13 @@ async def load(
             await adapter.undo(tokens)
             if suspended is not None:
                 await adapter.restore_foreign_keys(suspended)
-        first = _first_leaf(exc) if isinstance(exc, BaseExceptionGroup) else exc
+        first = first_leaf(exc)
         if isinstance(first, FastseedError) or not isinstance(first, Exception):
             raise first from None  # ours, or Ctrl-C / SIGTERM / cancellation
         raise LoadError(f"load failed: {first}") from exc
     result.seconds = time.perf_counter() - started
     result.anomalies = gens.anomaly_counts()
     return result
-
-
-def _first_leaf(group: BaseExceptionGroup[BaseException]) -> BaseException:
-    exc: BaseException = group
-    while isinstance(exc, BaseExceptionGroup):
-        exc = exc.exceptions[0]
-    return exc
 
 
 async def _batches(

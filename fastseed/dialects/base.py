@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import abc
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
@@ -254,6 +254,27 @@ class Adapter(abc.ABC):
             f"{self.from_clause(table)} WHERE {where} GROUP BY {cols} HAVING COUNT(*) > 1) d"
         )
         return int(await self.fetch_value(sql))
+
+
+def mentioned_columns(table: Table, checks: Sequence[Check]) -> list[Column]:
+    """The table's columns whose name occurs in some check's text (bare or with its quote
+    characters doubled): a superset of the columns the checks use."""
+    texts = [c.expression.casefold() for c in checks]
+    variants = [
+        (col, {col.name.casefold(), *(col.name.replace(c, c + c).casefold() for c in '"`')})
+        for col in table.columns
+    ]
+    return [col for col, names in variants if any(n in t for n in names for t in texts)]
+
+
+def free_name(taken: Iterable[str], base: str) -> str:
+    """`base`, or `base_N`, whichever no name in `taken` already is (case-insensitively)."""
+    used = {n.casefold() for n in taken}
+    name, n = base, 0
+    while name.casefold() in used:
+        n += 1
+        name = f"{base}_{n}"
+    return name
 
 
 _INSERT_INTO = re.compile(

@@ -20,7 +20,14 @@ import pymysql.err
 
 from fastseed.dialects import mysql_reflect as rf
 from fastseed.dialects import mysql_values as mv
-from fastseed.dialects.base import Adapter, Capabilities, Session, with_trigger_writes
+from fastseed.dialects.base import (
+    Adapter,
+    Capabilities,
+    Session,
+    free_name,
+    mentioned_columns,
+    with_trigger_writes,
+)
 from fastseed.errors import ConnectError, FastseedError, LoadError, UsageError
 from fastseed.schema import Catalog, Check, Column, ForeignKey, Kind, Table, TableName
 from fastseed.url import DatabaseURL
@@ -120,26 +127,6 @@ def _percent_safe(sql: str) -> str:
             if ch in "`'\"":
                 quote = ch
     return "".join(out)
-
-
-def _mentioned(table: Table, checks: Sequence[Check]) -> list[Column]:
-    """The table's columns whose name occurs in some check's text: a superset of those used."""
-    texts = [c.expression.casefold() for c in checks]
-    variants = [
-        (col, {col.name.casefold(), col.name.replace("`", "``").casefold()})
-        for col in table.columns
-    ]
-    return [col for col, names in variants if any(n in t for n in names for t in texts)]
-
-
-def _free_name(taken: Sequence[str], base: str) -> str:
-    """`base`, or `base_N`, whichever no name in `taken` already is (case-insensitively)."""
-    used = {n.casefold() for n in taken}
-    name, n = base, 0
-    while name.casefold() in used:
-        n += 1
-        name = f"{base}_{n}"
-    return name
 
 
 @dataclass
@@ -678,7 +665,7 @@ class MySQLAdapter(Adapter):
         q = self.quote
         server = self.server
         at = {c.name: i for i, c in enumerate(columns)}
-        needed = _mentioned(table, checks)
+        needed = mentioned_columns(table, checks)
         bound = [columns[at[c.name]] for c in needed if c.name in at]
         unbound = [c for c in needed if c.name not in at]
         float_cast = server.version_tuple >= ((10, 4, 5) if server.mariadb else (8, 0, 17))
@@ -692,8 +679,8 @@ class MySQLAdapter(Adapter):
             literals = mv.sql_literals(mv.sql_converters(bound), picked)
         else:
             literals = [()] * len(rows)
-        pos = q(_free_name([c.name for c in table.columns], "fastseed_row"))
-        src = q(_free_name([table.name.name], "fastseed_values"))
+        pos = q(free_name([c.name for c in table.columns], "fastseed_row"))
+        src = q(free_name([table.name.name], "fastseed_values"))
         select = [f"{src}.{pos}"] + [
             f"{src}.{q(c.name)}" if c.name in at else f"{nulls[c.name]} AS {q(c.name)}"
             for c in needed

@@ -20,7 +20,14 @@ import anyio
 import asyncpg
 
 from fastseed.dialects import postgres_copy
-from fastseed.dialects.base import Adapter, Capabilities, Session, with_trigger_writes
+from fastseed.dialects.base import (
+    Adapter,
+    Capabilities,
+    Session,
+    free_name,
+    mentioned_columns,
+    with_trigger_writes,
+)
 from fastseed.dialects.postgres_catalog import FIND_FKS_SQL, read_catalog
 from fastseed.dialects.postgres_codecs import register_codecs
 from fastseed.errors import ConnectError, FastseedError, LoadError, UsageError
@@ -156,29 +163,6 @@ def _records(columns: Sequence[Column], rows: list[tuple[Any, ...]]) -> list[tup
 
 _MAX_BINDS = 32767
 """Bind parameters one statement may carry (the protocol counts them in an int16)."""
-
-
-def _mentioned(table: Table, checks: Sequence[Check]) -> list[Column]:
-    """The table's columns whose name occurs in some check's text: a superset of those used."""
-    texts = [c.expression.casefold() for c in checks]
-    return [
-        col
-        for col in table.columns
-        if any(
-            col.name.casefold() in text or col.name.replace('"', '""').casefold() in text
-            for text in texts
-        )
-    ]
-
-
-def _free_name(taken: Sequence[str], base: str = "fastseed_row") -> str:
-    """A column name for the row position that no table column already has."""
-    used = {n.casefold() for n in taken}
-    name, n = base, 0
-    while name.casefold() in used:
-        n += 1
-        name = f"{base}_{n}"
-    return name
 
 
 async def _chunks(data: bytes, size: int = 1 << 20) -> AsyncIterator[bytes]:
@@ -569,10 +553,10 @@ class PostgresAdapter(Adapter):
             return []
         q = self.quote
         at = {c.name: i for i, c in enumerate(columns)}
-        needed = _mentioned(table, checks)
+        needed = mentioned_columns(table, checks)
         bound = [columns[at[c.name]] for c in needed if c.name in at]
         data = _records(bound, [tuple(row[at[c.name]] for c in bound) for row in rows])
-        pos = q(_free_name([c.name for c in table.columns]))
+        pos = q(free_name([c.name for c in table.columns], "fastseed_row"))
         select = [f"s.{pos}"] + [
             f"s.{q(c.name)}" if c.name in at else f"NULL::{c.type.sql} AS {q(c.name)}"
             for c in needed

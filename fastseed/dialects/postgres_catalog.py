@@ -8,7 +8,7 @@ the number of tables.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -233,13 +233,12 @@ class HashPartitionBound(PartitionBound):
 # -- text parsing of server-printed expressions ------------------------------------------------
 
 
-def split_top_level(text: str, sep: str = ",") -> list[str]:
-    """Split at `sep` outside parentheses, 'string literals' and "quoted identifiers"."""
-    parts: list[str] = []
+def _unquoted(text: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """(index, character, parenthesis depth after it) of every character outside 'string
+    literals' and "quoted identifiers" (a doubled quote stays inside)."""
     depth = 0
     quote: str | None = None
-    start = 0
-    i = 0
+    i = start
     while i < len(text):
         ch = text[i]
         if quote:
@@ -250,40 +249,29 @@ def split_top_level(text: str, sep: str = ",") -> list[str]:
                     quote = None
         elif ch in "'\"":
             quote = ch
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == sep and depth == 0:
+        else:
+            depth += (ch == "(") - (ch == ")")
+            yield i, ch, depth
+        i += 1
+
+
+def split_top_level(text: str, sep: str = ",") -> list[str]:
+    """Split at `sep` outside parentheses, 'string literals' and "quoted identifiers"."""
+    parts: list[str] = []
+    start = 0
+    for i, ch, depth in _unquoted(text):
+        if ch == sep and depth == 0:
             parts.append(text[start:i].strip())
             start = i + 1
-        i += 1
     parts.append(text[start:].strip())
     return [p for p in parts if p]
 
 
 def _closing_paren(text: str, open_at: int) -> int:
     """Index of the parenthesis closing the one at `open_at`, or -1."""
-    depth = 0
-    quote: str | None = None
-    i = open_at
-    while i < len(text):
-        ch = text[i]
-        if quote:
-            if ch == quote:
-                if i + 1 < len(text) and text[i + 1] == quote:
-                    i += 1
-                else:
-                    quote = None
-        elif ch in "'\"":
-            quote = ch
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
+    for i, ch, depth in _unquoted(text, open_at):
+        if ch == ")" and depth == 0:
+            return i
     return -1
 
 

@@ -28,7 +28,7 @@ from typing import Any, ClassVar, TypeVar
 import anyio
 import anyio.to_thread
 
-from fastseed.dialects.base import Adapter, Capabilities, Session
+from fastseed.dialects.base import Adapter, Capabilities, Session, free_name, mentioned_columns
 from fastseed.errors import ConnectError, FastseedError, LoadError, UsageError
 from fastseed.schema import (
     Catalog,
@@ -449,26 +449,6 @@ def _convert(
 
 
 # -- testing rows against CHECKs ---------------------------------------------------------------
-
-
-def _mentioned(table: Table, checks: Sequence[Check]) -> list[Column]:
-    """The table's columns whose name occurs in some check's text: a superset of those used."""
-    texts = [c.expression.casefold() for c in checks]
-    variants = [
-        (col, {col.name.casefold(), *(col.name.replace(c, c + c).casefold() for c in '"`')})
-        for col in table.columns
-    ]
-    return [col for col, names in variants if any(n in t for n in names for t in texts)]
-
-
-def _free_name(taken: Iterable[str], base: str) -> str:
-    """`base`, or `base_N`, whichever no name in `taken` already is (case-insensitively)."""
-    used = {n.casefold() for n in taken}
-    name, n = base, 0
-    while name.casefold() in used:
-        n += 1
-        name = f"{base}_{n}"
-    return name
 
 
 # -- undo tokens -------------------------------------------------------------------------------
@@ -1034,12 +1014,12 @@ class SQLiteAdapter(Adapter):
             return []
         q = self.quote
         at = {c.name: i for i, c in enumerate(columns)}
-        needed = _mentioned(table, checks)
+        needed = mentioned_columns(table, checks)
         bound = [columns[at[c.name]] for c in needed if c.name in at]
         picks = [at[c.name] for c in bound]
         converters = _converters(bound)
-        pos = q(_free_name([c.name for c in table.columns], "fastseed_row"))
-        temp = "temp." + q(_free_name([table.name.name], "fastseed_check"))
+        pos = q(free_name([c.name for c in table.columns], "fastseed_row"))
+        temp = "temp." + q(free_name([table.name.name], "fastseed_check"))
         declared = ", ".join([f"{pos} INTEGER"] + [f"{q(c.name)} {c.type.sql}" for c in needed])
         insert = f"INSERT INTO {temp} ({', '.join([pos] + [q(c.name) for c in bound])}) VALUES "
         marks = "(" + ", ".join("?" * (len(bound) + 1)) + ")"

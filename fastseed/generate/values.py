@@ -655,7 +655,6 @@ class Builder:
     def _kind_text(self) -> ColumnGen:
         n = self._max_len()
         min_len = self.rule.min_length or 0
-        fixed = self.type.fixed_length
         if n is not None and n < 1:
             return ColumnGen(lambda idx: [""] * len(idx), "empty string", 1)
         if self.rule.pattern is not None:
@@ -678,10 +677,8 @@ class Builder:
             vals = base(idx)
             if n is not None:
                 vals = [v[:n].rstrip() or v[:n] for v in vals]
-            if min_len or fixed:
-                want = n if fixed and n else min_len
-                vals = [v.ljust(want, "x") if len(v) < min_len else v for v in vals]
-                _ = want
+            if min_len:
+                vals = [v.ljust(min_len, "x") if len(v) < min_len else v for v in vals]
             return vals
 
         return ColumnGen(fn, label + (f", max {n} chars" if n else ""))

@@ -241,6 +241,12 @@ def seed(
         bool, typer.Option(help="allow a non-local host (also FASTSEED_ALLOW_REMOTE=1)")
     ] = False,
     dry_run: Annotated[bool, typer.Option(help="print the plan only")] = False,
+    full_verify: Annotated[
+        bool,
+        typer.Option(
+            help="scan for orphans and duplicates even where the server's checks rule them out"
+        ),
+    ] = False,
 ) -> None:
     """Fill every table, verify, print the summary. Exit 0 only if verification passes."""
     if dry_run:
@@ -268,6 +274,7 @@ def seed(
             schemas=schema,
             on_existing=mode,
             allow_remote=remote_ok,
+            full_verify=full_verify,
         )
     )
     data = summary_data(result.verify, result.load, result.plan, api.realism_stats(result.plan))

@@ -27,6 +27,14 @@ from fastseed.url import DatabaseURL
 
 
 @dataclass(frozen=True)
+class Enforced:
+    """Constraints the server enforces, as (table, constraint or index name) pairs."""
+
+    foreign_keys: frozenset[tuple[TableName, str]] = frozenset()
+    unique_keys: frozenset[tuple[TableName, str]] = frozenset()
+
+
+@dataclass(frozen=True)
 class Capabilities:
     """Server facts read once at connect; the loader and planner branch on these."""
 
@@ -72,6 +80,15 @@ class Session(abc.ABC):
     async def write_batch(self, table: Table, batch: Batch) -> None:
         """Write a column-wise batch; adapters with a bulk encoder override this."""
         await self.write(table, batch.columns, batch.rows())
+
+    async def write_batches(
+        self, table: Table, columns: Sequence[Column], batches: AsyncIterator[Batch], count: int
+    ) -> None:
+        """Write `count` batches as they come; adapters that can stream them as one statement
+        override this (no round trip per batch, one statement's overhead)."""
+        del columns, count
+        async for batch in batches:
+            await self.write_batch(table, batch)
 
     @abc.abstractmethod
     async def update(
@@ -218,6 +235,16 @@ class Adapter(abc.ABC):
         """(table, FK name) pairs that `restore_foreign_keys` had the server validate."""
         del token
         return set()
+
+    async def enforced_constraints(self, tables: Sequence[Table]) -> Enforced:
+        """FKs and unique keys of `tables` that the server checks on every write right now.
+
+        Verification skips their scans where that proves the outcome: a unique index cannot
+        hold duplicates, and a checked FK cannot have let an orphan in among rows this run
+        wrote. Dialects that cannot tell return nothing, and everything is scanned.
+        """
+        del tables
+        return Enforced()
 
     @abc.abstractmethod
     async def reset_sequences(self, tables: Sequence[Table]) -> None:

@@ -23,6 +23,7 @@ from fastseed.dialects import postgres_copy
 from fastseed.dialects.base import (
     Adapter,
     Capabilities,
+    Enforced,
     Session,
     free_name,
     mentioned_columns,
@@ -296,6 +297,36 @@ class PostgresSession(Session):
         except _DRIVER_ERRORS as exc:
             raise _db_error("COPY into", exc, table=table.name) from exc
 
+    async def write_batches(
+        self, table: Table, columns: Sequence[Column], batches: AsyncIterator[Batch], count: int
+    ) -> None:
+        """All batches as one COPY: the server does its per-statement work (the RI triggers'
+        set-up above all) once, and never waits for a round trip between batches."""
+        if not postgres_copy.supported(columns):
+            await super().write_batches(table, columns, batches, count)
+            return
+        self._touch(table)
+
+        async def source() -> AsyncIterator[bytes]:
+            yield postgres_copy.HEADER
+            async for batch in batches:
+                if batch.size:
+                    yield await anyio.to_thread.run_sync(postgres_copy.encode_rows, batch)
+            yield postgres_copy.TRAILER
+
+        try:
+            await self._conn.copy_to_table(
+                table.name.name,
+                schema_name=table.name.schema,
+                columns=[c.name for c in columns],
+                source=source(),
+                format="binary",
+                # the budget of one batch per batch, as when each was its own COPY
+                timeout=self._adapter.query_timeout * max(1, count),
+            )
+        except _DRIVER_ERRORS as exc:
+            raise _db_error("COPY into", exc, table=table.name) from exc
+
     async def update(
         self,
         table: Table,
@@ -407,6 +438,38 @@ JOIN unnest($1::text[], $2::text[]) AS t(schema, name) ON t.schema = n.nspname
     AND t.name = cl.relname
 WHERE c.contype = 'f' AND c.conparentid = 0 AND cl.relkind = 'r'
 ORDER BY n.nspname, cl.relname, c.conname
+"""
+
+
+# FKs whose existing rows were all checked (convalidated) and whose RI triggers fire for this
+# session's writes: a trigger set to fire only for replicas, or disabled, checks nothing.
+_ENFORCED_FKS_SQL = """
+SELECT n.nspname, cl.relname, c.conname
+FROM pg_constraint c
+JOIN pg_class cl ON cl.oid = c.conrelid
+JOIN pg_namespace n ON n.oid = cl.relnamespace
+JOIN unnest($1::text[], $2::text[]) AS t(schema, name) ON t.schema = n.nspname
+    AND t.name = cl.relname
+WHERE c.contype = 'f' AND c.convalidated
+  AND NOT EXISTS (
+    SELECT 1 FROM pg_trigger g
+    WHERE g.tgconstraint = c.oid AND g.tgrelid = c.conrelid
+      AND NOT (g.tgenabled = 'A'
+        OR g.tgenabled = 'O' AND current_setting('session_replication_role') <> 'replica'
+        OR g.tgenabled = 'R' AND current_setting('session_replication_role') = 'replica'))
+"""
+
+# Unique indexes that are complete and in use; a constraint's name and its index's both count.
+_ENFORCED_UNIQUES_SQL = """
+SELECT n.nspname, cl.relname, ic.relname, con.conname
+FROM pg_index i
+JOIN pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_class cl ON cl.oid = i.indrelid
+JOIN pg_namespace n ON n.oid = cl.relnamespace
+JOIN unnest($1::text[], $2::text[]) AS t(schema, name) ON t.schema = n.nspname
+    AND t.name = cl.relname
+LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid
+WHERE i.indisunique AND i.indisvalid AND i.indisready AND i.indislive
 """
 
 
@@ -713,6 +776,31 @@ class PostgresAdapter(Adapter):
             )
             session._altered.append((owner, r["conname"]))
         await session._run("undo: deferring constraints", None, "SET CONSTRAINTS ALL DEFERRED")
+
+    async def enforced_constraints(self, tables: Sequence[Table]) -> Enforced:
+        schemas = [t.name.schema or "public" for t in tables]
+        names = [t.name.name for t in tables]
+        fks = await self.fetch_rows(_ENFORCED_FKS_SQL, schemas, names)
+        keys = await self.fetch_rows(_ENFORCED_UNIQUES_SQL, schemas, names)
+        return Enforced(
+            frozenset((TableName(r[0], r[1]), r[2]) for r in fks),
+            frozenset((TableName(r[0], r[1]), name) for r in keys for name in (r[2], r[3]) if name),
+        )
+
+    async def truncate(self, tables: Sequence[Table]) -> None:
+        """One TRUNCATE of all of them: DELETE would fire an FK check per deleted parent row,
+        a scan of the child table each when its FK column has no index. A table referenced
+        from outside the set cannot be truncated without CASCADE (which would empty tables the
+        user did not name), so then it falls back to DELETE, children first."""
+        if not tables:
+            return
+        names = ", ".join(self.from_clause(t) for t in tables)
+        try:
+            await self._pool.execute(f"TRUNCATE {names}", timeout=self.query_timeout)
+        except asyncpg.FeatureNotSupportedError:
+            await super().truncate(tables)
+        except _DRIVER_ERRORS as exc:
+            raise _db_error("emptying tables", exc) from exc
 
     async def suspend_foreign_keys(self, tables: Sequence[Table]) -> list[_SuspendedFK]:
         """Drop the FKs declared on these tables (in one transaction), remembering each one's

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -200,7 +200,8 @@ async def _load_unit(
             send, receive = anyio.create_memory_object_stream[Any](1)
             async with anyio.create_task_group() as tg:
                 tg.start_soon(_batches, adapter, gen, first, last, batch_size, send)
-                await _write_all(session, table, gen, receive, result, progress)
+                count = -(-(last - first) // batch_size)
+                await _write_all(session, table, gen, receive, result, progress, count)
         for d in unit.deferred:
             if d.method == NULL_THEN_UPDATE:
                 table = catalog.tables[d.table]
@@ -221,18 +222,26 @@ async def _write_all(
     receive: ObjectReceiveStream[Any],
     result: LoadResult,
     progress: Progress | None,
+    count: int,
 ) -> None:
+    def done(n: int) -> None:
+        result.rows[table.name] = result.rows.get(table.name, 0) + n
+        if progress:
+            progress(table.name, n)
+
     async with receive:
-        async for item in receive:
-            if isinstance(item, Batch):
-                await session.write_batch(table, item)
-                count = item.size
-            else:
-                await session.write(table, gen.write_columns, item)
-                count = len(item)
-            result.rows[table.name] = result.rows.get(table.name, 0) + count
-            if progress:
-                progress(table.name, count)
+        if gen.unhandled_checks:  # pretested rows, one list per batch
+            async for rows in receive:
+                await session.write(table, gen.write_columns, rows)
+                done(len(rows))
+            return
+
+        async def batches() -> AsyncIterator[Batch]:
+            async for batch in receive:
+                yield batch
+                done(batch.size)  # counted once the writer asks for the next one
+
+        await session.write_batches(table, gen.write_columns, batches(), count)
 
 
 def _row_key(table: Any) -> tuple[str, ...]:

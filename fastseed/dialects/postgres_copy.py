@@ -20,8 +20,8 @@ import numpy as np
 from fastseed.generate.batch import Batch, ColumnData
 from fastseed.schema import Column, ColumnType, Kind
 
-_HEADER = b"PGCOPY\n\xff\r\n\x00" + b"\x00\x00\x00\x00" + b"\x00\x00\x00\x00"
-_TRAILER = b"\xff\xff"
+HEADER = b"PGCOPY\n\xff\r\n\x00" + b"\x00\x00\x00\x00" + b"\x00\x00\x00\x00"
+TRAILER = b"\xff\xff"
 _PG_EPOCH_S = 946_684_800  # 2000-01-01, PostgreSQL's zero for dates and timestamps
 _PG_EPOCH_DAYS = 10_957
 _PG_EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
@@ -52,32 +52,45 @@ def supported(columns: Sequence[Column]) -> bool:
 
 def encode(batch: Batch) -> bytes:
     """One complete binary COPY stream (header, rows, trailer) for the batch."""
+    return HEADER + encode_rows(batch) + TRAILER
+
+
+def encode_rows(batch: Batch) -> bytes:
+    """The batch's rows in binary COPY format, to go between HEADER and TRAILER."""
     n = batch.size
     fields = [_field(c.type, d, n) for c, d in zip(batch.columns, batch.data, strict=True)]
     sizes = 2 + sum(4 + np.maximum(lengths, 0) for lengths, _ in fields)
     if not isinstance(sizes, np.ndarray):
         sizes = np.full(n, sizes, dtype=np.int64)
-    starts = len(_HEADER) + np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
-    total = len(_HEADER) + int(sizes.sum()) + len(_TRAILER)
-    buf = np.empty(total, dtype=np.uint8)
-    buf[: len(_HEADER)] = np.frombuffer(_HEADER, dtype=np.uint8)
-    buf[total - 2 :] = 0xFF
-    count = len(fields)
-    buf[starts] = count >> 8
-    buf[starts + 1] = count & 0xFF
+    starts = np.zeros(n, dtype=np.int64)
+    np.cumsum(sizes[:-1], out=starts[1:])
+    buf = np.empty(int(sizes.sum()), dtype=np.uint8)
+    buf[starts] = len(fields) >> 8
+    buf[starts + 1] = len(fields) & 0xFF
     pos = starts + 2
-    four = np.arange(4, dtype=np.int64)
     for lengths, payload in fields:
-        buf[pos[:, None] + four] = lengths.astype(">i4").view(np.uint8).reshape(n, 4)
-        if payload.size:
-            filled = lengths > 0
-            sizes_c = lengths[filled]
-            first = pos[filled] + 4
-            offsets = np.concatenate(([0], np.cumsum(sizes_c)[:-1]))
-            dest = np.repeat(first - offsets, sizes_c) + np.arange(payload.size, dtype=np.int64)
-            buf[dest] = payload
-        pos = pos + 4 + np.maximum(lengths, 0)
+        _place(buf, pos, lengths, payload)
+        pos += 4 + np.maximum(lengths, 0)
     return buf.tobytes()
+
+
+def _place(buf: np.ndarray, pos: np.ndarray, lengths: np.ndarray, payload: np.ndarray) -> None:
+    """Write each row's 4-byte length and then its bytes (none for NULL) at pos."""
+    n = len(pos)
+    head = lengths.astype(">i4").view(np.uint8).reshape(n, 4)
+    if n and payload.size == n * int(lengths[0]) and (lengths == lengths[0]).all():
+        # fixed width, no NULLs: length and value as one (n, 4 + width) block
+        block = np.concatenate([head, payload.reshape(n, -1)], axis=1)
+        buf[pos[:, None] + np.arange(block.shape[1])] = block
+        return
+    buf[pos[:, None] + np.arange(4)] = head
+    if payload.size:
+        filled = lengths > 0
+        sizes = lengths[filled]
+        offsets = np.zeros(len(sizes), dtype=np.int64)
+        np.cumsum(sizes[:-1], out=offsets[1:])
+        dest = np.repeat(pos[filled] + 4 - offsets, sizes) + np.arange(payload.size)
+        buf[dest] = payload
 
 
 def _field(t: ColumnType, data: ColumnData, n: int) -> tuple[np.ndarray, np.ndarray]:

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from fastseed.generate.text import Utf8Array
 from fastseed.schema import Column, Kind
 
 _from_epoch = dt.datetime.fromtimestamp
@@ -20,10 +21,11 @@ _from_epoch = dt.datetime.fromtimestamp
 
 @dataclass
 class ColumnData:
-    values: np.ndarray | list[Any]
-    """A numpy array in the generator's raw form (see ColumnGen.raw), or canonical values."""
+    values: np.ndarray | Utf8Array | list[Any]
+    """A numpy array in the generator's raw form (see ColumnGen.raw), text as one UTF-8
+    buffer, or canonical values."""
     null: np.ndarray | None = None
-    """True where the value is NULL (arrays only; lists hold None themselves)."""
+    """True where the value is NULL (arrays and text only; lists hold None themselves)."""
     scale: int = 0
     """Decimal arrays are integers scaled by 10**scale."""
 
@@ -45,9 +47,11 @@ def to_python(column: Column, data: ColumnData) -> list[Any]:
     if isinstance(values, list):
         return values
     kind = column.type.kind
-    if kind == Kind.TIMESTAMP:
+    if isinstance(values, Utf8Array):
+        out: list[Any] = values.tolist()
+    elif kind == Kind.TIMESTAMP:
         if column.type.timezone:
-            out: list[Any] = [_from_epoch(v, dt.UTC) for v in (values / 1e6).tolist()]
+            out = [_from_epoch(v, dt.UTC) for v in (values / 1e6).tolist()]
         else:
             out = values.astype("datetime64[us]").astype(object).tolist()
     elif kind == Kind.DATE:

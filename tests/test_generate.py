@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import numpy as np
+import pytest
 from helpers import catalog, col, fk, name, table, text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fastseed.dialects.base import Capabilities
+from fastseed.generate import text as utf8
 from fastseed.generate.pools import Pools
 from fastseed.generate.table import RunGenerators
-from fastseed.generate.values import Builder
+from fastseed.generate.text import Utf8Array
+from fastseed.generate.values import Builder, _encode
 from fastseed.plan import RowRequest, build_plan
-from fastseed.schema import Column, ColumnType, Kind, Table, TableName
+from fastseed.schema import Check, Column, ColumnType, Kind, Table, TableName, UniqueKey
 
 CAPS = Capabilities(deferrable_constraints=True)
 POOLS = Pools(7)
@@ -148,3 +152,69 @@ def test_enum_labels_only():
     labels = ("G", "PG", "PG-13", "it's, odd")
     vals = _values(ColumnType(Kind.ENUM, "mpaa", labels=labels))
     assert set(vals) <= set(labels) and len(set(vals)) > 1
+
+
+def _text_zoo(locale: str) -> tuple:
+    """Text columns of the kinds built as UTF-8 arrays, with lengths that force cut rows."""
+    mood = ColumnType(Kind.ENUM, "mood", labels=("sad", "ok", "très bien"))
+    people = Table(
+        TableName("public", "people"),
+        (
+            col("id"),
+            col("first_name", text(6)),
+            col("last_name", text(30), nullable=True),
+            col("email", text(24)),
+            col("username", text(12)),
+            col("full_name", text(14)),
+            col("phone", text(20), nullable=True),
+            col("city", text(40)),
+            col("status", text(20)),
+            col("mood", mood),
+            col("notes", text(60)),
+            col("title", text(16)),
+        ),
+        uniques=(UniqueKey("people_email", ("email",)), UniqueKey("people_user", ("username",))),
+        checks=(
+            Check("people_status", "status IN ('new', 'señal', 'done')"),
+            Check("people_notes", "char_length(notes) >= 12"),
+        ),
+    )
+    people = replace(people, primary_key=UniqueKey("people_pkey", ("id",), primary=True))
+    plan = build_plan(catalog(people), RowRequest(3000), {}, CAPS)
+    return RunGenerators(plan, seed=11, locale=locale).table(name("people"))
+
+
+@pytest.mark.parametrize("locale", ["en", "de", "ja"])
+def test_text_arrays_hold_the_same_values_as_the_python_path(locale):
+    gen = _text_zoo(locale)
+    batch = gen.batch(0, 3000)
+    assert any(isinstance(d.values, Utf8Array) for d in batch.data)
+    assert batch.rows() == gen.rows(0, 3000)
+    for column, values in zip(gen.write_columns, zip(*batch.rows(), strict=True), strict=True):
+        if column.type.length:
+            assert all(v is None or len(v) <= column.type.length for v in values), column.name
+
+
+def test_utf8_array_operations_match_python_strings():
+    words = ["", "a", "Zoë", "日本語", "two words", "x" * 40]
+    pool = utf8.from_strings(words)
+    idx = np.array([5, 0, 2, 3, 3, 1, 4], dtype=np.int64)
+    picked = pool.take(idx)
+    assert picked.tolist() == [words[i] for i in idx]
+    assert picked.char_lengths().tolist() == [len(words[i]) for i in idx]
+    dot = utf8.constant(".", len(idx))
+    assert utf8.concat([picked, dot, picked]).tolist() == [f"{words[i]}.{words[i]}" for i in idx]
+    nums = np.array([0, 9, 10, 35, 36, 10**15, 123456789], dtype=np.int64)
+    b36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+    assert utf8.integers(nums, b36.encode()).tolist() == [_encode(int(v), b36) for v in nums]
+    assert utf8.integers(nums, width=4).tolist() == [str(v).zfill(4) for v in nums]
+    cut = utf8.truncate_bytes(picked, np.full(len(idx), 4))
+    assert cut.tolist() == [words[i].encode()[:4].decode(errors="ignore") for i in idx]
+    mask = np.array([True, False] * 3 + [True])
+    assert utf8.choose_rows(mask, picked, pool.take(idx[::-1])).tolist() == [
+        words[a] if m else words[b] for m, a, b in zip(mask, idx, idx[::-1], strict=True)
+    ]
+    assert utf8.splice(picked, np.array([1, 6]), ["p", "q"]).tolist()[1::5] == ["p", "q"]
+    lowered = utf8.ascii_lower_without_spaces(utf8.from_strings(["Ann Lee", "BO"]))
+    assert lowered is not None and lowered.tolist() == ["annlee", "bo"]
+    assert utf8.ascii_lower_without_spaces(utf8.from_strings(["Zoë"])) is None

@@ -284,12 +284,13 @@ class PostgresSession(Session):
             await self.write(table, batch.columns, batch.rows())
             return
         self._touch(table)
-        stream = await anyio.to_thread.run_sync(postgres_copy.encode, batch)
+        order = postgres_copy.copy_order(batch.columns)
+        stream = await anyio.to_thread.run_sync(postgres_copy.encode, batch, order)
         try:
             await self._conn.copy_to_table(
                 table.name.name,
                 schema_name=table.name.schema,
-                columns=[c.name for c in batch.columns],
+                columns=[batch.columns[i].name for i in order],
                 source=_chunks(stream),
                 format="binary",
                 timeout=self._adapter.query_timeout,
@@ -306,19 +307,20 @@ class PostgresSession(Session):
             await super().write_batches(table, columns, batches, count)
             return
         self._touch(table)
+        order = postgres_copy.copy_order(columns)
 
         async def source() -> AsyncIterator[bytes]:
             yield postgres_copy.HEADER
             async for batch in batches:
                 if batch.size:
-                    yield await anyio.to_thread.run_sync(postgres_copy.encode_rows, batch)
+                    yield await anyio.to_thread.run_sync(postgres_copy.encode_rows, batch, order)
             yield postgres_copy.TRAILER
 
         try:
             await self._conn.copy_to_table(
                 table.name.name,
                 schema_name=table.name.schema,
-                columns=[c.name for c in columns],
+                columns=[columns[i].name for i in order],
                 source=source(),
                 format="binary",
                 # the budget of one batch per batch, as when each was its own COPY

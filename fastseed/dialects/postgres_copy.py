@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from fastseed.generate.batch import Batch, ColumnData
+from fastseed.generate.text import Utf8Array, segment_index
 from fastseed.schema import Column, ColumnType, Kind
 
 HEADER = b"PGCOPY\n\xff\r\n\x00" + b"\x00\x00\x00\x00" + b"\x00\x00\x00\x00"
@@ -50,52 +51,94 @@ def supported(columns: Sequence[Column]) -> bool:
     return True
 
 
-def encode(batch: Batch) -> bytes:
+_FIXED_KINDS = {
+    Kind.INTEGER,
+    Kind.FLOAT,
+    Kind.BOOLEAN,
+    Kind.TIMESTAMP,
+    Kind.DATE,
+    Kind.NUMERIC,
+    Kind.UUID,
+}
+
+
+def copy_order(columns: Sequence[Column]) -> list[int]:
+    """The column order to COPY in: NOT NULL fixed-width columns first, so that each row
+    starts with a block of the same width that numpy fills column by column in place."""
+    fixed = [i for i, c in enumerate(columns) if c.type.kind in _FIXED_KINDS and not c.nullable]
+    return fixed + [i for i in range(len(columns)) if i not in fixed]
+
+
+def encode(batch: Batch, order: Sequence[int] | None = None) -> bytes:
     """One complete binary COPY stream (header, rows, trailer) for the batch."""
-    return HEADER + encode_rows(batch) + TRAILER
+    return HEADER + encode_rows(batch, order) + TRAILER
 
 
-def encode_rows(batch: Batch) -> bytes:
-    """The batch's rows in binary COPY format, to go between HEADER and TRAILER."""
+def encode_rows(batch: Batch, order: Sequence[int] | None = None) -> bytes:
+    """The batch's rows in binary COPY format (columns in `order`), to go between HEADER and
+    TRAILER.
+
+    The leading fixed-width fields of all rows form one (rows, width) block, written column
+    by column as strided copies. The rest of each row (length and bytes of each variable
+    field) is gathered after it in one pass over an index of source bytes.
+    """
     n = batch.size
-    fields = [_field(c.type, d, n) for c, d in zip(batch.columns, batch.data, strict=True)]
-    sizes = 2 + sum(4 + np.maximum(lengths, 0) for lengths, _ in fields)
-    if not isinstance(sizes, np.ndarray):
-        sizes = np.full(n, sizes, dtype=np.int64)
-    starts = np.zeros(n, dtype=np.int64)
-    np.cumsum(sizes[:-1], out=starts[1:])
-    buf = np.empty(int(sizes.sum()), dtype=np.uint8)
-    buf[starts] = len(fields) >> 8
-    buf[starts + 1] = len(fields) & 0xFF
-    pos = starts + 2
-    for lengths, payload in fields:
-        _place(buf, pos, lengths, payload)
-        pos += 4 + np.maximum(lengths, 0)
-    return buf.tobytes()
+    order = range(len(batch.columns)) if order is None else order
+    fields = [_field(batch.columns[i].type, batch.data[i], n) for i in order]
+    k = 0
+    while k < len(fields) and _fixed_width(*fields[k], n) is not None:
+        k += 1
+    widths = [int(fields[j][0][0]) for j in range(k)] if n else [0] * k
+    block = np.empty((n, 2 + sum(4 + w for w in widths)), dtype=np.uint8)
+    block[:, 0], block[:, 1] = len(fields) >> 8, len(fields) & 0xFF
+    at = 2
+    for (_, payload), w in zip(fields[:k], widths, strict=True):
+        block[:, at : at + 4] = np.frombuffer(w.to_bytes(4, "big"), dtype=np.uint8)
+        block[:, at + 4 : at + 4 + w] = payload.reshape(n, w)
+        at += 4 + w
+    if k == len(fields):
+        return block.tobytes()
+    # segments in output order, row by row: the block's row, then per variable field its
+    # 4-byte length and its bytes; each segment as (start in `source`, length)
+    rows = np.arange(n, dtype=np.int64)
+    sources, starts, lengths = [block.reshape(-1)], [rows * block.shape[1]], []
+    lengths.append(np.full(n, block.shape[1], dtype=np.int64))
+    base = block.size
+    for field_lengths, payload in fields[k:]:
+        sources.append(field_lengths.astype(">i4").view(np.uint8))
+        starts.append(base + rows * 4)
+        lengths.append(np.full(n, 4, dtype=np.int64))
+        base += 4 * n
+        size = np.maximum(field_lengths, 0)
+        first = np.zeros(n, dtype=np.int64)
+        np.cumsum(size[:-1], out=first[1:])
+        sources.append(payload)
+        starts.append(base + first)
+        lengths.append(size)
+        base += payload.size
+    seg_start = np.stack(starts, axis=1).reshape(-1)
+    seg_len = np.stack(lengths, axis=1).reshape(-1)
+    return np.concatenate(sources)[segment_index(seg_start, seg_len)].tobytes()
 
 
-def _place(buf: np.ndarray, pos: np.ndarray, lengths: np.ndarray, payload: np.ndarray) -> None:
-    """Write each row's 4-byte length and then its bytes (none for NULL) at pos."""
-    n = len(pos)
-    head = lengths.astype(">i4").view(np.uint8).reshape(n, 4)
-    if n and payload.size == n * int(lengths[0]) and (lengths == lengths[0]).all():
-        # fixed width, no NULLs: length and value as one (n, 4 + width) block
-        block = np.concatenate([head, payload.reshape(n, -1)], axis=1)
-        buf[pos[:, None] + np.arange(block.shape[1])] = block
-        return
-    buf[pos[:, None] + np.arange(4)] = head
-    if payload.size:
-        filled = lengths > 0
-        sizes = lengths[filled]
-        offsets = np.zeros(len(sizes), dtype=np.int64)
-        np.cumsum(sizes[:-1], out=offsets[1:])
-        dest = np.repeat(pos[filled] + 4 - offsets, sizes) + np.arange(payload.size)
-        buf[dest] = payload
+def _fixed_width(lengths: np.ndarray, payload: np.ndarray, n: int) -> int | None:
+    """The field's width when every row has a value of that many bytes, else None."""
+    if not n:
+        return 0
+    w = int(lengths[0])
+    if w < 0 or payload.size != n * w or not (lengths == w).all():
+        return None
+    return w
 
 
 def _field(t: ColumnType, data: ColumnData, n: int) -> tuple[np.ndarray, np.ndarray]:
     """(length per row, -1 for NULL; the non-NULL values' bytes concatenated in row order)."""
     values = data.values
+    if isinstance(values, Utf8Array):  # generators make these for text and enum columns only
+        if data.null is None or not data.null.any():
+            return values.lengths, values.data
+        kept = values.take(np.flatnonzero(~data.null))
+        return np.where(data.null, -1, values.lengths), kept.data
     if isinstance(values, np.ndarray):
         null = data.null if data.null is not None else np.zeros(n, dtype=bool)
         return _array_field(t, values, null, data.scale)

@@ -14,6 +14,7 @@ from mimesis.locales import Locale
 
 from fastseed.errors import UsageError
 from fastseed.generate.hashing import stream_key
+from fastseed.generate.text import Utf8Array, from_strings
 
 POOL_SIZE = 2000
 
@@ -62,6 +63,7 @@ class Pools:
             ) from None
         self._seed = seed
         self._pools: dict[str, list[str]] = {}
+        self._utf8: dict[str, Utf8Array] = {}
         self._lock = threading.Lock()  # generation runs in worker threads
 
     def get(self, name: str) -> list[str]:
@@ -70,6 +72,15 @@ class Pools:
             return pool
         with self._lock:
             return self._build(name)
+
+    def utf8(self, name: str) -> Utf8Array:
+        """The pool encoded once, for generators that gather bytes instead of strings."""
+        pool = self._utf8.get(name)
+        if pool is None:
+            pool = from_strings(self.get(name))
+            with self._lock:
+                self._utf8[name] = pool
+        return pool
 
     def _build(self, name: str) -> list[str]:
         pool = self._pools.get(name)

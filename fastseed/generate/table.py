@@ -15,12 +15,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from fastseed.generate import hashing as h
+from fastseed.generate import text
 from fastseed.generate.anomalies import TableAnomalies
 from fastseed.generate.batch import Batch, ColumnData
 from fastseed.generate.classify import classify
 from fastseed.generate.keys import KeyStrategy, key_strategy
 from fastseed.generate.pools import Pools
 from fastseed.generate.rules import TableRules, table_rules
+from fastseed.generate.text import Utf8Array
 from fastseed.generate.values import Builder, ColumnGen, Values, seconds_of
 from fastseed.schema import Catalog, Column, ForeignKey, Kind, Table, TableName
 
@@ -310,6 +312,7 @@ class TableGen:
             self.rules.columns.get(name),
             unique=name in self.strategy.unique_columns,
             sibling=self._sibling,
+            sibling_text=self._sibling_text,
             sibling_seconds=self._sibling_seconds,
             sampled=self.run.plan.samples.get(self.table.name, {}).get(name),
             anchor=self._creation_anchor(col),
@@ -373,6 +376,15 @@ class TableGen:
 
     def _sibling(self, name: str, global_idx: h.I64) -> Values:
         return self.values(name, global_idx - self.plan.index_base)
+
+    def _sibling_text(self, name: str, global_idx: h.I64) -> Utf8Array | None:
+        """A sibling text column as UTF-8 (NULL as empty), when it is generated that way."""
+        data = self.raw(name, global_idx - self.plan.index_base)
+        if data is None or not isinstance(data.values, Utf8Array):
+            return None
+        if data.null is None:
+            return data.values
+        return text.choose_rows(data.null, text.constant("", len(global_idx)), data.values)
 
     def _null_mask(self, col: Column, local: h.I64, attempt: int = 0) -> np.ndarray | None:
         """Rows where the column is NULL: the scenario's exact share or rule, else a default."""

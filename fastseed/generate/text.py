@@ -63,11 +63,20 @@ def constant(text: str, n: int) -> Utf8Array:
     return from_strings([text]).take(np.zeros(n, dtype=np.int64))
 
 
-def _segment_positions(lengths: I64) -> tuple[I64, I64]:
-    """(starts of each segment in the packed output, for each output byte its segment)."""
-    starts = np.zeros(len(lengths) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=starts[1:])
-    return starts, np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+def segment_index(starts: I64, lengths: I64) -> I64:
+    """For segments source[starts[j]:starts[j] + lengths[j]] laid end to end: the source
+    position of every output byte. Built as a running sum of steps (1 inside a segment, a
+    jump at each segment start), which costs a fraction of repeat + arange on big batches."""
+    keep = lengths > 0
+    s, n = starts[keep], lengths[keep]
+    if not len(n):
+        return np.zeros(0, dtype=np.int64)
+    out_start = np.zeros(len(n), dtype=np.int64)
+    np.cumsum(n[:-1], out=out_start[1:])
+    steps = np.ones(int(out_start[-1] + n[-1]), dtype=np.int64)
+    steps[out_start[1:]] = s[1:] - (s[:-1] + n[:-1] - 1)
+    steps[0] = s[0]
+    return np.cumsum(steps, out=steps)
 
 
 def gather(data: np.ndarray, offsets: I64, idx: I64) -> Utf8Array:
@@ -75,48 +84,82 @@ def gather(data: np.ndarray, offsets: I64, idx: I64) -> Utf8Array:
     lengths = offsets[idx + 1] - offsets[idx]
     out_offsets = np.zeros(len(idx) + 1, dtype=np.int64)
     np.cumsum(lengths, out=out_offsets[1:])
-    total = int(out_offsets[-1])
-    # source byte of output byte k: its segment's source start + its position in the segment
-    shift = np.repeat(offsets[idx] - out_offsets[:-1], lengths)
-    src = np.arange(total, dtype=np.int64) + shift
-    return Utf8Array(data[src], out_offsets)
+    return Utf8Array(data[segment_index(offsets[idx], lengths)], out_offsets)
 
 
 def concat(parts: Sequence[Utf8Array]) -> Utf8Array:
     """Row-wise concatenation: value i is parts[0][i] + parts[1][i] + ..."""
     n = len(parts[0])
-    lengths = np.stack([p.lengths for p in parts])  # (parts, n)
-    row_len = lengths.sum(axis=0)
+    lengths = np.stack([p.lengths for p in parts], axis=1)  # (n, parts)
     offsets = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(row_len, out=offsets[1:])
-    out = np.empty(int(offsets[-1]), dtype=np.uint8)
-    before = offsets[:-1].copy()  # where the next part of each row goes
-    for p, plen in zip(parts, lengths, strict=True):
-        if p.data.size:
-            shift = np.repeat(before - p.offsets[:-1], plen)
-            out[np.arange(p.data.size, dtype=np.int64) + shift] = p.data[: p.offsets[-1]]
-        before += plen
-    return Utf8Array(out, offsets)
+    np.cumsum(lengths.sum(axis=1), out=offsets[1:])
+    shifts = np.cumsum([0] + [len(p.data) for p in parts[:-1]])
+    starts = np.stack([p.offsets[:-1] + shift for p, shift in zip(parts, shifts, strict=True)], 1)
+    data = np.concatenate([p.data for p in parts])
+    return Utf8Array(data[segment_index(starts.reshape(-1), lengths.reshape(-1))], offsets)
 
 
-def decimal(values: I64, width: int = 0) -> Utf8Array:
-    """Non-negative integers as decimal text, zero-padded to `width` digits when given."""
+_DECIMAL = b"0123456789"
+
+
+def integers(values: I64, alphabet: bytes = _DECIMAL, width: int = 0) -> Utf8Array:
+    """Non-negative integers as text in base len(alphabet), left-padded to `width` digits."""
     v = np.asarray(values, dtype=np.int64)
+    base = len(alphabet)
     digits = np.ones(len(v), dtype=np.int64)
-    for power in range(1, 19):
-        digits += v >= 10**power
+    rest = v // base
+    while rest.any():
+        digits += rest > 0
+        rest //= base
     digits = np.maximum(digits, width)
     offsets = np.zeros(len(v) + 1, dtype=np.int64)
     np.cumsum(digits, out=offsets[1:])
     out = np.empty(int(offsets[-1]), dtype=np.uint8)
+    table = np.frombuffer(alphabet, dtype=np.uint8)
     # the last digit of every value, then the one before it for values that have it, ...
     ends = offsets[1:] - 1
     rest = v.copy()
     for k in range(int(digits.max()) if len(v) else 0):
         alive = digits > k
-        out[ends[alive] - k] = (rest[alive] % 10) + 48
-        rest //= 10
+        out[ends[alive] - k] = table[rest[alive] % base]
+        rest //= base
     return Utf8Array(out, offsets)
+
+
+def choose_rows(mask: np.ndarray, if_true: Utf8Array, if_false: Utf8Array) -> Utf8Array:
+    """Row i from if_true where mask[i], else from if_false."""
+    if not mask.any():
+        return if_false
+    shift = len(if_false.data)
+    data = np.concatenate([if_false.data, if_true.data])
+    starts = np.where(mask, if_true.offsets[:-1] + shift, if_false.offsets[:-1])
+    ends = np.where(mask, if_true.offsets[1:] + shift, if_false.offsets[1:])
+    return gather(data, np.stack([starts, ends]).T.reshape(-1), np.arange(len(mask)) * 2)
+
+
+def splice(text: Utf8Array, positions: I64, values: Sequence[str]) -> Utf8Array:
+    """`text` with the rows at `positions` replaced by `values`."""
+    if not len(positions):
+        return text
+    mask = np.zeros(len(text), dtype=bool)
+    mask[positions] = True
+    where = np.zeros(len(text), dtype=np.int64)
+    where[positions] = np.arange(len(positions))
+    return choose_rows(mask, from_strings(values).take(where), text)
+
+
+def ascii_lower_without_spaces(text: Utf8Array) -> Utf8Array | None:
+    """str.lower() then removing spaces, for ASCII text only (None when any byte is not)."""
+    data = text.data
+    if data.size and int(data.max()) >= 0x80:
+        return None
+    upper = (data >= 0x41) & (data <= 0x5A)
+    lowered = np.where(upper, data + 32, data).astype(np.uint8)
+    keep = lowered != 0x20
+    if keep.all():
+        return Utf8Array(lowered, text.offsets)
+    kept = np.concatenate(([0], np.cumsum(keep, dtype=np.int64)))
+    return Utf8Array(lowered[keep], kept[text.offsets])
 
 
 def truncate_bytes(text: Utf8Array, limits: I64) -> Utf8Array:
@@ -135,7 +178,7 @@ def truncate_bytes(text: Utf8Array, limits: I64) -> Utf8Array:
     return gather(text.data, np.stack([starts, cut]).T.reshape(-1), idx * 2)
 
 
-def needs_escape(text: Utf8Array, special: bytes) -> bool:
+def contains_any(text: Utf8Array, special: bytes) -> bool:
     """True when any value holds one of the bytes in `special` (tab, newline, backslash...)."""
     if not text.data.size:
         return False

@@ -20,11 +20,13 @@ from typing import Any
 import numpy as np
 
 from fastseed.generate import hashing as h
+from fastseed.generate import text
 from fastseed.generate.classify import classify
 from fastseed.generate.overrides import override_gen, range_rule
 from fastseed.generate.pattern import PatternGen
 from fastseed.generate.pools import Pools
 from fastseed.generate.rules import ColumnRule, leaf_index
+from fastseed.generate.text import Utf8Array
 from fastseed.scenario import ColumnSpec
 from fastseed.schema import Column, ColumnType, Kind, Table
 
@@ -129,6 +131,43 @@ _FILTERS = [
     "color:red",
     "created:today",
 ]
+_SIMPLE_POOLS = {
+    "first_name",
+    "last_name",
+    "city",
+    "street",
+    "street_address",
+    "state",
+    "country",
+    "country_code",
+    "postal_code",
+    "company",
+    "job_title",
+    "url",
+    "hostname",
+    "user_agent",
+    "currency",
+    "color",
+    "mime_type",
+    "file_name",
+    "language",
+    "version",
+    "phone",
+    "title",
+    "product",
+    "username",
+    "nationality",
+    "university",
+}
+"""Tags whose text is one pick from the mimesis pool of the same name."""
+_TAG_LISTS = {
+    "status": _STATUS,
+    "category": _CATEGORY,
+    "gender": _GENDERS,
+    "department": _DEPARTMENTS,
+    "timezone": _TIMEZONES,
+    "category_name": _CATEGORY_NAMES,
+}
 _ORDERED_NUMBERS = {Kind.INTEGER, Kind.NUMERIC, Kind.FLOAT, Kind.MONEY}
 _PRODUCT_TABLE = re.compile(r"product|item|article|sku|catalog")
 _B36 = "0123456789abcdefghijklmnopqrstuvwxyz"
@@ -145,10 +184,10 @@ class ColumnGen:
     """How many distinct values it can give when unique; None when practically unbounded."""
     seconds: Fn | None = None
     """For time columns: the same values as epoch seconds, for siblings that follow them."""
-    raw: Callable[[h.I64], np.ndarray] | None = None
+    raw: Callable[[h.I64], Any] | None = None
     """The same values as one numpy array, for encoders that skip Python objects: int64 for
     integers, bool, float64, int64 microseconds since the Unix epoch for timestamps, int64
-    days for dates, int64 scaled by 10**raw_scale for decimals."""
+    days for dates, int64 scaled by 10**raw_scale for decimals; text as a Utf8Array."""
     raw_scale: int = 0
 
     def __call__(self, idx: h.I64) -> Values:
@@ -201,6 +240,7 @@ class Builder:
         *,
         unique: bool,
         sibling: Callable[[str, h.I64], Values] | None = None,
+        sibling_text: Callable[[str, h.I64], Utf8Array | None] | None = None,
         sibling_seconds: Callable[[str, h.I64], h.F64 | None] | None = None,
         sampled: tuple[tuple[Any, ...], tuple[int, ...]] | None = None,
         anchor: Callable[[h.I64], h.F64] | None = None,
@@ -214,6 +254,7 @@ class Builder:
         self.unique = unique
         self.key = h.stream_key(seed, table.name.name, column.name)
         self.sibling = sibling
+        self.sibling_text = sibling_text
         self.sibling_seconds = sibling_seconds
         self.sampled = sampled
         self.anchor = anchor
@@ -309,7 +350,8 @@ class Builder:
         def fn(idx: h.I64) -> Values:
             return [pool[i] for i in h.choose(self.key, idx, len(pool), weights).tolist()]
 
-        return ColumnGen(fn, f"sampled from {len(pool)} existing values", len(pool))
+        raw = self._listed_utf8(pool, weights)
+        return ColumnGen(fn, f"sampled from {len(pool)} existing values", len(pool), raw=raw)
 
     def _per_leaf(self, leaves: tuple[Any, ...]) -> ColumnGen:
         """Values that put each row into its leaf partition (list values or a range)."""
@@ -349,7 +391,15 @@ class Builder:
         def fn(idx: h.I64) -> Values:
             return [typed[i] for i in h.choose(self.key, idx, len(typed), weights).tolist()]
 
-        return ColumnGen(fn, "CHECK/enum list, skewed", len(typed))
+        raw = self._listed_utf8(typed, weights)
+        return ColumnGen(fn, "CHECK/enum list, skewed", len(typed), raw=raw)
+
+    def _listed_utf8(self, items: list[Any], weights: h.F64) -> Callable[[h.I64], Utf8Array] | None:
+        """The weighted picks of `_choices` and `_sampled`, as text when the items are text."""
+        if not items or not all(isinstance(x, str) for x in items):
+            return None
+        pool = text.from_strings(items)
+        return lambda idx: pool.take(h.choose(self.key, idx, len(pool), weights))
 
     # -- numbers -------------------------------------------------------------------------------
 
@@ -510,45 +560,23 @@ class Builder:
             n = min(n or self.rule.max_length, self.rule.max_length)
         return n
 
+    def _simple_pool(self) -> str | None:
+        tag = self.tag
+        if tag not in _SIMPLE_POOLS:
+            return None
+        if tag == "title" and (
+            _PRODUCT_TABLE.search(self.table.name.name.lower())
+            or (self.type.length is not None and self.type.length < 60)
+        ):
+            return "product"
+        return tag
+
     def _text_base(self) -> tuple[Fn, str]:
         """Realistic (non-unique) text by semantic tag."""
         tag = self.tag
         pools = self.pools
-        simple = {
-            "first_name": "first_name",
-            "last_name": "last_name",
-            "city": "city",
-            "street": "street",
-            "street_address": "street_address",
-            "state": "state",
-            "country": "country",
-            "country_code": "country_code",
-            "postal_code": "postal_code",
-            "company": "company",
-            "job_title": "job_title",
-            "url": "url",
-            "hostname": "hostname",
-            "user_agent": "user_agent",
-            "currency": "currency",
-            "color": "color",
-            "mime_type": "mime_type",
-            "file_name": "file_name",
-            "language": "language",
-            "version": "version",
-            "phone": "phone",
-            "title": "title",
-            "product": "product",
-            "username": "username",
-            "nationality": "nationality",
-            "university": "university",
-        }
-        if tag in simple:
-            pool_name = simple[tag]
-            if tag == "title" and (
-                _PRODUCT_TABLE.search(self.table.name.name.lower())
-                or (self.type.length is not None and self.type.length < 60)
-            ):
-                pool_name = "product"
+        pool_name = self._simple_pool()
+        if pool_name is not None:
             return (lambda idx: self.pick(pools.get(pool_name), idx)), f"mimesis {pool_name}"
         if tag == "full_name":
 
@@ -572,15 +600,8 @@ class Builder:
 
             source = "the row's names" if first_col else "names"
             return email, f"email from {source}"
-        if tag in {"status", "category", "gender", "department", "timezone", "category_name"}:
-            chosen = {
-                "status": _STATUS,
-                "category": _CATEGORY,
-                "gender": _GENDERS,
-                "department": _DEPARTMENTS,
-                "timezone": _TIMEZONES,
-                "category_name": _CATEGORY_NAMES,
-            }[tag]
+        if tag in _TAG_LISTS:
+            chosen = _TAG_LISTS[tag]
             return (lambda idx: self.pick(chosen, idx, skew=True)), f"{tag} list, skewed"
         if tag == "address_line2":
             return (
@@ -652,6 +673,106 @@ class Builder:
 
         return words, "generic words"
 
+    # -- text as UTF-8 arrays: the same values as above, gathered from encoded pools ------------
+
+    def pick_utf8(
+        self, pool: Utf8Array, idx: h.I64, salt: int = 0, skew: bool = False
+    ) -> Utf8Array:
+        """`pick` without Python strings: the same choice of pool entries."""
+        weights = skew_weights(len(pool)) if skew else None
+        return pool.take(h.choose(self.key + salt, idx, len(pool), weights))
+
+    def _text_base_utf8(self) -> Callable[[h.I64], Utf8Array | None] | None:
+        """`_text_base` for the tags it can build from pools alone; None for the others, and
+        a function that answers None for a batch it cannot do (non-ASCII emails)."""
+        tag = self.tag
+        pool_name = self._simple_pool()
+        if pool_name is not None:
+            pool = self.pools.utf8(pool_name)
+            return lambda idx: self.pick_utf8(pool, idx)
+        if tag == "full_name":
+            first, last = self.pools.utf8("first_name"), self.pools.utf8("last_name")
+            return lambda idx: text.concat(
+                [
+                    self.pick_utf8(first, idx, 1),
+                    text.constant(" ", len(idx)),
+                    self.pick_utf8(last, idx, 2),
+                ]
+            )
+        if tag == "email":
+            parts = self._email_parts_utf8
+
+            def email(idx: h.I64) -> Utf8Array | None:
+                split = parts(idx)
+                if split is None:
+                    return None
+                return text.concat([split[0], text.constant("@", len(idx)), split[1]])
+
+            return email
+        if tag in _TAG_LISTS:
+            chosen = text.from_strings(_TAG_LISTS[tag])
+            return lambda idx: self.pick_utf8(chosen, idx, skew=True)
+        handled = {"address_line2", "paragraph", "password_hash", "token", "ip", "mac", "uuid"}
+        if tag in handled | {"slug", "sku", "code"} or self._special_text(tag) is not None:
+            return None
+        words = self.pools.utf8("word")
+        return lambda idx: text.concat(
+            [
+                self.pick_utf8(words, idx, 1),
+                text.constant(" ", len(idx)),
+                self.pick_utf8(words, idx, 2),
+            ]
+        )
+
+    def _email_parts_utf8(self, idx: h.I64) -> tuple[Utf8Array, Utf8Array] | None:
+        """(local part, domain) of the email `_text_base` makes, or None when not ASCII."""
+        first_col, last_col = self._name_siblings()
+        first = self._names_utf8(first_col, "first_name", idx, 1)
+        last = self._names_utf8(last_col, "last_name", idx, 2)
+        if first is None or last is None:
+            return None
+        local = text.ascii_lower_without_spaces(
+            text.concat([first, text.constant(".", len(idx)), last])
+        )
+        domain = text.ascii_lower_without_spaces(
+            self.pick_utf8(self.pools.utf8("email_domain"), idx, 3)
+        )
+        if local is None or domain is None or text.contains_any(local, b"@"):
+            return None  # the list path splits at the first '@'
+        return local, domain
+
+    def _names_utf8(self, column: str | None, pool: str, idx: h.I64, salt: int) -> Utf8Array | None:
+        fallback = self.pick_utf8(self.pools.utf8(pool), idx, salt)
+        if column is None or self.sibling is None:
+            return fallback
+        if self.sibling_text is None:
+            return None
+        values = self.sibling_text(column, idx)
+        if values is None:
+            return None
+        return text.choose_rows(values.lengths == 0, fallback, values)
+
+    def _fitted_utf8(
+        self, base: Callable[[h.I64], Utf8Array | None], fn: Fn, n: int | None, min_len: int
+    ) -> Callable[[h.I64], Utf8Array]:
+        """`base` where its values fit [min_len, n] characters; rows that do not (and batches
+        `base` cannot do) come from the list path `fn`, which knows how to fit them."""
+
+        def raw(idx: h.I64) -> Utf8Array:
+            values = base(idx)
+            if values is None:
+                return text.from_strings(fn(idx))
+            chars = values.char_lengths()
+            bad = np.zeros(len(idx), dtype=bool)
+            if n is not None:
+                bad |= chars > n
+            if min_len:
+                bad |= chars < min_len
+            where = np.flatnonzero(bad)
+            return text.splice(values, where, fn(idx[where])) if len(where) else values
+
+        return raw
+
     def _kind_text(self) -> ColumnGen:
         n = self._max_len()
         min_len = self.rule.min_length or 0
@@ -681,7 +802,9 @@ class Builder:
                 vals = [v.ljust(min_len, "x") if len(v) < min_len else v for v in vals]
             return vals
 
-        return ColumnGen(fn, label + (f", max {n} chars" if n else ""))
+        fast = self._text_base_utf8()
+        raw = None if fast is None else self._fitted_utf8(fast, fn, n, min_len)
+        return ColumnGen(fn, label + (f", max {n} chars" if n else ""), raw=raw)
 
     def _pattern(self, regex: str, n: int | None) -> ColumnGen:
         gen = PatternGen(regex)
@@ -729,7 +852,27 @@ class Builder:
                 out.append(full.ljust(min_len, "x"))
             return out
 
-        return ColumnGen(fn, label + " + unique suffix", None if n is None else 36 ** (n - 1))
+        fast = self._text_base_utf8()
+        raw = None
+        if fast is not None:
+
+            def unique(idx: h.I64) -> Utf8Array | None:
+                suffix = text.integers(idx, _B36.encode())
+                if is_email:
+                    parts = self._email_parts_utf8(idx)
+                    if parts is None:
+                        return None
+                    dot, at = text.constant(".", len(idx)), text.constant("@", len(idx))
+                    return text.concat([parts[0], dot, suffix, at, parts[1]])
+                values = fast(idx)
+                if values is None:
+                    return None
+                return text.concat([values, text.constant("-", len(idx)), suffix])
+
+            # rows that overflow n take the list path's shortening
+            raw = self._fitted_utf8(unique, fn, n, min_len)
+        capacity = None if n is None else 36 ** (n - 1)
+        return ColumnGen(fn, label + " + unique suffix", capacity, raw=raw)
 
     def _special_text(self, tag: str | None) -> tuple[Fn, str] | None:
         """Name-driven text families that need a little formatting beyond one pool."""

@@ -180,19 +180,29 @@ def _text_zoo(locale: str) -> tuple:
         ),
     )
     people = replace(people, primary_key=UniqueKey("people_pkey", ("id",), primary=True))
-    plan = build_plan(catalog(people), RowRequest(3000), {}, CAPS)
-    return RunGenerators(plan, seed=11, locale=locale).table(name("people"))
+    stamp = ColumnType(Kind.TIMESTAMP, "timestamptz", timezone=True)
+    orders = table(
+        "orders",
+        [col("id"), col("status", text(10)), col("shipped_at", stamp, nullable=True)],
+    )
+    orders = replace(orders, checks=(Check("o_s", "status IN ('pending', 'PAID', 'shipped')"),))
+    plan = build_plan(catalog(people, orders), RowRequest(3000), {}, CAPS)
+    gens = RunGenerators(plan, seed=11, locale=locale)
+    return gens.table(name("people")), gens.table(name("orders"))
 
 
 @pytest.mark.parametrize("locale", ["en", "de", "ja"])
 def test_text_arrays_hold_the_same_values_as_the_python_path(locale):
-    gen = _text_zoo(locale)
-    batch = gen.batch(0, 3000)
-    assert any(isinstance(d.values, Utf8Array) for d in batch.data)
-    assert batch.rows() == gen.rows(0, 3000)
-    for column, values in zip(gen.write_columns, zip(*batch.rows(), strict=True), strict=True):
-        if column.type.length:
-            assert all(v is None or len(v) <= column.type.length for v in values), column.name
+    for gen in _text_zoo(locale):
+        batch = gen.batch(0, 3000)
+        assert any(isinstance(d.values, Utf8Array) for d in batch.data)
+        assert batch.rows() == gen.rows(0, 3000)
+        for column, values in zip(gen.write_columns, zip(*batch.rows(), strict=True), strict=True):
+            if column.type.length:
+                assert all(v is None or len(v) <= column.type.length for v in values), column.name
+    # an order is unshipped exactly while its status says so
+    statuses = {status: shipped is None for _, status, shipped in gen.rows(0, 3000)}
+    assert statuses == {"pending": True, "PAID": True, "shipped": False}
 
 
 def test_utf8_array_operations_match_python_strings():

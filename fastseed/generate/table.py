@@ -411,6 +411,11 @@ class TableGen:
         status = self._status_column() if tag in {"shipped", "delivered"} else None
         if status is not None:
             # NULL exactly when the order has not shipped yet: the row tells one story
+            data = self.raw(status, local)
+            if data is not None and isinstance(data.values, Utf8Array):
+                mask = text.lower_in(data.values, _NOT_YET)
+                if mask is not None:
+                    return mask if data.null is None else mask & ~data.null
             got = self.values(status, local)
             return np.array([str(v).lower() in _NOT_YET for v in got], dtype=bool)
         return h.uniform(key, local + self.plan.index_base) < share

@@ -9,7 +9,7 @@ is gathered from pool bytes at once and the encoders copy the buffer as it is.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -176,6 +176,34 @@ def truncate_bytes(text: Utf8Array, limits: I64) -> Utf8Array:
         cut = starts + keep
     idx = np.arange(len(text), dtype=np.int64)
     return gather(text.data, np.stack([starts, cut]).T.reshape(-1), idx * 2)
+
+
+def lower_in(text: Utf8Array, words: Collection[str]) -> np.ndarray | None:
+    """Per value: is its lowercase form one of `words` (lowercase ASCII)? None for non-ASCII
+    text, where str.lower() and a byte-wise lowercase could differ."""
+    data = text.data
+    if data.size and int(data.max()) >= 0x80:
+        return None
+    width = max(len(w) for w in words)
+    lengths = text.lengths
+    fits = lengths <= width
+    # each value that can match, lowercased and zero-padded to one fixed-width record
+    rows = np.flatnonzero(fits)
+    padded = np.zeros((len(rows), width), dtype=np.uint8)
+    if len(rows):
+        cols = np.arange(width)
+        inside = cols[None, :] < lengths[rows, None]
+        source = text.offsets[rows, None] + cols[None, :]
+        padded[inside] = data[source[inside]]
+        upper = (padded >= 0x41) & (padded <= 0x5A)
+        padded[upper] += 32
+    record = np.dtype((np.void, width))
+    wanted = np.zeros((len(words), width), dtype=np.uint8)
+    for i, w in enumerate(sorted(words)):
+        wanted[i, : len(w)] = np.frombuffer(w.encode(), dtype=np.uint8)
+    out = np.zeros(len(text), dtype=bool)
+    out[rows] = np.isin(padded.view(record).ravel(), wanted.view(record).ravel())
+    return out
 
 
 def contains_any(text: Utf8Array, special: bytes) -> bool:

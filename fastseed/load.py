@@ -38,6 +38,8 @@ class LoadResult:
     """FKs the server VALIDATEd after a fast-mode load: no need to count their orphans."""
     anomalies: dict[str, int] = field(default_factory=dict)
     """'table.column: kind' -> anomalous values written (anomaly mode only)."""
+    fast_method: str | None = None
+    """How fast mode took the FKs out of the way (None without fast mode)."""
 
     @property
     def total(self) -> int:
@@ -75,7 +77,7 @@ async def load(
     started = time.perf_counter()
 
     loaded = [plan.catalog.tables[t] for t, tp in plan.tables.items() if tp.rows]
-    suspended = await adapter.suspend_foreign_keys(loaded) if fast else None
+    suspended = await adapter.suspend_foreign_keys(loaded, plan.catalog) if fast else None
     skip = {(d.table, d.fk.name) for tier in plan.tiers for u in tier for d in u.deferred}
     undeferred = skip if suspended else set()
 
@@ -87,7 +89,7 @@ async def load(
 
     parallel = streams if adapter.capabilities.concurrent_sessions else 1
     tiers = plan.tiers
-    if suspended is not None and not (await adapter.enforced_constraints(loaded)).foreign_keys:
+    if suspended is not None and await adapter.foreign_keys_unchecked(suspended, loaded):
         # no FK is checked while loading: no table has to wait for its parents
         tiers = [[unit for tier in plan.tiers for unit in tier]]
     try:
@@ -102,13 +104,20 @@ async def load(
         if suspended is not None:
             await adapter.restore_foreign_keys(suspended)
             result.proven_fks = adapter.proven_foreign_keys(suspended)
+            result.fast_method = adapter.fast_method(suspended)
     except BaseException as exc:
         tokens = [s.undo_token for s in reversed(sessions) if s.undo_token is not None]
+        unrestored = None
         with anyio.CancelScope(shield=True):
             await adapter.undo(tokens)
             if suspended is not None:
-                await adapter.restore_foreign_keys(suspended)
+                try:
+                    await adapter.restore_foreign_keys(suspended)
+                except Exception as again:  # rows from before the run break an FK
+                    unrestored = first_leaf(again)
         first = first_leaf(exc)
+        if unrestored is not None:
+            raise LoadError(f"{first}; after removing this run's rows: {unrestored}") from exc
         if isinstance(first, FastseedError) or not isinstance(first, Exception):
             raise first from None  # ours, or Ctrl-C / SIGTERM / cancellation
         raise LoadError(f"load failed: {first}") from exc

@@ -46,6 +46,8 @@ def summary_data(
         out["rows_per_second"] = round(load.total / load.seconds) if load.seconds else None
         if load.anomalies:
             out["anomalies"] = load.anomalies
+        if load.fast_method:
+            out["fast_mode"] = load.fast_method
     if plan is not None:
         out["warnings"] = list(plan.warnings)
         out["load_method"] = plan.load_method
@@ -85,6 +87,8 @@ def print_summary(console: Console, data: dict[str, Any]) -> None:
         )
     else:
         console.print(f"verified {len(data['tables'])} tables in {data['verify_seconds']:.2f} s")
+    if data.get("fast_mode"):
+        console.print(f"fast mode: {data['fast_mode']}")
     vouched = sum(len(t.get("enforced_by_server", ())) for t in data["tables"])
     if vouched:
         console.print(

@@ -216,13 +216,20 @@ class Adapter(abc.ABC):
         for table in tables:
             await self.execute(f"DELETE FROM {self.from_clause(table)}")
 
-    async def suspend_foreign_keys(self, tables: Sequence[Table]) -> Any:
+    async def suspend_foreign_keys(self, tables: Sequence[Table], catalog: Catalog) -> Any:
         """Fast mode: take the FKs declared on `tables` out of the way for the load.
 
         Returns what `restore_foreign_keys` needs, or None when the dialect has no such mode
         (the load then runs with the FKs in place).
         """
+        del tables, catalog
         return None
+
+    async def foreign_keys_unchecked(self, token: Any, tables: Sequence[Table]) -> bool:
+        """True when, with `token` from `suspend_foreign_keys`, no FK of `tables` is checked
+        while loading, so tables need not wait for their parents."""
+        del token
+        return not (await self.enforced_constraints(tables)).foreign_keys
 
     async def restore_foreign_keys(self, token: Any) -> None:
         """Put back exactly what `suspend_foreign_keys` removed, checking the loaded rows.
@@ -230,6 +237,11 @@ class Adapter(abc.ABC):
         Idempotent: called again after a failure it finishes what is missing.
         """
         del token  # dialects without a fast mode suspended nothing
+
+    def fast_method(self, token: Any) -> str:
+        """How `suspend_foreign_keys` took the FKs out of the way, for the summary."""
+        del token
+        return "FKs in place (no fast mode in this dialect)"
 
     def proven_foreign_keys(self, token: Any) -> set[tuple[TableName, str]]:
         """(table, FK name) pairs that `restore_foreign_keys` had the server validate."""

@@ -712,9 +712,8 @@ class Builder:
         if tag in _TAG_LISTS:
             chosen = text.from_strings(_TAG_LISTS[tag])
             return lambda idx: self.pick_utf8(chosen, idx, skew=True)
-        handled = {"address_line2", "paragraph", "password_hash", "token", "ip", "mac", "uuid"}
-        if tag in handled | {"slug", "sku", "code"} or self._special_text(tag) is not None:
-            return None
+        if self._text_base()[1] != "generic words":
+            return None  # tags with a format of their own stay on the list path
         words = self.pools.utf8("word")
         return lambda idx: text.concat(
             [
@@ -762,6 +761,8 @@ class Builder:
             values = base(idx)
             if values is None:
                 return text.from_strings(fn(idx))
+            if not min_len and (n is None or int(values.lengths.max(initial=0)) <= n):
+                return values  # no more characters than bytes: all fit
             chars = values.char_lengths()
             bad = np.zeros(len(idx), dtype=bool)
             if n is not None:

@@ -16,9 +16,11 @@ from typing import Any, ClassVar, TypeVar
 
 import aiomysql
 import anyio
+import numpy as np
 import pymysql.err
 
 from fastseed.dialects import mysql_reflect as rf
+from fastseed.dialects import mysql_tsv
 from fastseed.dialects import mysql_values as mv
 from fastseed.dialects.base import (
     Adapter,
@@ -29,6 +31,7 @@ from fastseed.dialects.base import (
     with_trigger_writes,
 )
 from fastseed.errors import ConnectError, FastseedError, LoadError, UsageError
+from fastseed.generate.batch import Batch, ColumnData, to_python
 from fastseed.schema import Catalog, Check, Column, ForeignKey, Kind, Table, TableName
 from fastseed.url import DatabaseURL
 
@@ -162,19 +165,28 @@ class MySQLUndoToken:
         return any(e.runs or e.keys for e in self.entries)
 
 
-def _add_runs(runs: list[tuple[int, int]], values: list[int]) -> None:
-    values.sort()
-    lo = hi = values[0]
-    for v in values[1:]:
-        if v == hi + 1:
-            hi = v
-            continue
-        runs.append((lo, hi))
-        lo = hi = v
-    if runs and runs[-1][1] + 1 == lo:
-        runs[-1] = (runs[-1][0], hi)
-    else:
-        runs.append((lo, hi))
+def _add_runs(runs: list[tuple[int, int]], los: list[int], his: list[int]) -> None:
+    """Append ascending (lo, hi) runs, merging the first with the last one when adjacent."""
+    if runs and los and runs[-1][1] + 1 == los[0]:
+        runs[-1] = (runs[-1][0], his[0])
+        los, his = los[1:], his[1:]
+    runs.extend(zip(los, his, strict=True))
+
+
+def _runs_of(values: list[int] | np.ndarray) -> tuple[list[int], list[int]]:
+    """Integer keys as runs of consecutive values: (first of each run, last of each run)."""
+    try:
+        keys = np.sort(np.asarray(values, dtype=np.int64))
+    except OverflowError:  # BIGINT UNSIGNED beyond int64: Python ints, exact
+        keys = np.sort(np.array(values, dtype=object))
+    cut = np.flatnonzero(np.diff(keys) != 1)
+    return keys[np.r_[0, cut + 1]].tolist(), keys[np.r_[cut, len(keys) - 1]].tolist()
+
+
+def _has_null(data: ColumnData) -> bool:
+    if isinstance(data.values, list):
+        return None in data.values
+    return data.null is not None and bool(data.null.any())
 
 
 class MySQLSession(Session):
@@ -258,8 +270,9 @@ class MySQLSession(Session):
         plan = self._key_plan(table, columns)
         use_infile = self._adapter.load_path == "infile" and plan[0] != "auto"
         if use_infile:
+            payload = mv.tsv_payload(mv.tsv_converters(columns), rows)
             try:
-                await self._load_data(self._adapter.qualify(table.name), table.name, columns, rows)
+                await self._load_data(table.name, columns, payload, len(rows))
             except _InfileRefused:
                 self._adapter._infile_refused()
                 use_infile = False
@@ -296,11 +309,30 @@ class MySQLSession(Session):
             ids.append((cur.lastrowid or 0, len(parts)))
         return ids
 
+    async def write_batch(self, table: Table, batch: Batch) -> None:
+        """LOAD DATA text straight from the batch's arrays (`mysql_tsv`); `write` with Python
+        rows where LOAD DATA is not used (AUTO_INCREMENT keys to track, or LOCAL refused)."""
+        if not batch.size:
+            return
+        plan = self._key_plan(table, batch.columns)
+        # `write` keeps its behaviour for a batch without columns (no rows from Batch.rows)
+        if self._adapter.load_path == "infile" and plan[0] != "auto" and batch.columns:
+            payload = await anyio.to_thread.run_sync(mysql_tsv.encode, batch)
+            try:
+                await self._load_data(table.name, batch.columns, payload, batch.size)
+            except _InfileRefused:
+                self._adapter._infile_refused()
+            else:
+                self._track_batch(table, batch, plan)
+                return
+        await self.write(table, batch.columns, batch.rows())
+
     async def _load_data(
-        self, target: str, name: TableName, columns: Sequence[Column], rows: list[tuple[Any, ...]]
+        self, name: TableName, columns: Sequence[Column], payload: bytes, count: int
     ) -> None:
+        """LOAD DATA LOCAL of `count` rows of TSV `payload`; LoadError unless all went in."""
+        target = self._adapter.qualify(name)
         targets, sets = mv.tsv_targets(columns, self._adapter.quote)
-        payload = mv.tsv_payload(mv.tsv_converters(columns), rows)
         mv.enable_memory_infile(self._conn)
         fname = mv.register_infile(self._conn, payload)
         sql = (
@@ -319,13 +351,13 @@ class MySQLSession(Session):
         # LOAD DATA LOCAL behaves as IGNORE (the server cannot stop the client mid-file): bad
         # rows become warnings and are skipped. Any warning or a short count is a failure.
         warnings = getattr(getattr(self._conn, "_result", None), "warning_count", 0)
-        if cur.rowcount != len(rows) or warnings:
+        if cur.rowcount != count or warnings:
             wcur = await self._run("SHOW WARNINGS LIMIT 1", table=name)
             first = await wcur.fetchone()
             detail = f"error {first[1]}: {first[2]}" if first else "rows were skipped"
             raise LoadError(
                 f"load into {name} failed: {_one_line(detail)} "
-                f"({cur.rowcount} of {len(rows)} rows loaded)"
+                f"({cur.rowcount} of {count} rows loaded)"
             )
 
     async def update(
@@ -403,7 +435,7 @@ class MySQLSession(Session):
         if mode == "auto":
             runs = token.entry(table.name, key, "range").runs
             for first, count in first_ids:
-                _add_runs(runs, list(range(first, first + count)))
+                _add_runs(runs, [first], [first + count - 1])
             return
         index = {c.name: i for i, c in enumerate(columns)}
         positions = [index[k] for k in key]
@@ -411,7 +443,7 @@ class MySQLSession(Session):
             p = positions[0]
             values = [int(r[p]) for r in rows if r[p] is not None]
             if values:
-                _add_runs(token.entry(table.name, key, "range").runs, values)
+                _add_runs(token.entry(table.name, key, "range").runs, *_runs_of(values))
             leftovers = [r for r in rows if r[p] is None]
         elif mode == "keys":
             convs = mv.sql_converters([columns[p] for p in positions])
@@ -426,6 +458,22 @@ class MySQLSession(Session):
             convs = mv.sql_converters(columns)
             all_cols = tuple(c.name for c in columns)
             token.entry(table.name, all_cols, "rows").keys.extend(mv.sql_literals(convs, leftovers))
+
+    def _track_batch(self, table: Table, batch: Batch, plan: tuple[str, tuple[str, ...]]) -> None:
+        """`_track` for a column-wise batch: a key without NULLs is all undo needs (no whole
+        rows), and an integer key array gives its runs without a Python int per row."""
+        mode, key = plan
+        at = {c.name: i for i, c in enumerate(batch.columns)}
+        if mode == "rows" or any(_has_null(batch.data[at[k]]) for k in key):
+            self._track(table, batch.columns, batch.rows(), plan, [])
+            return
+        first = batch.data[at[key[0]]].values
+        if mode == "range" and isinstance(first, np.ndarray):
+            _add_runs(self.undo_token.entry(table.name, key, "range").runs, *_runs_of(first))
+            return
+        columns = [batch.columns[at[k]] for k in key]
+        values = [to_python(c, batch.data[at[c.name]]) for c in columns]
+        self._track(table, columns, list(zip(*values, strict=True)), plan, [])
 
     # -- lifecycle -----------------------------------------------------------------------------
 

@@ -209,7 +209,8 @@ def typed_wrappers(
 # -- LOAD DATA fields --------------------------------------------------------------------------
 
 
-def _tsv_text(value: Any) -> str:
+def tsv_text(value: Any) -> str:
+    """A text field: the value's text with LOAD DATA's escapes (what `mysql_tsv` vectorises)."""
     text = value if type(value) is str else _as_text(value)
     return (
         text.replace("\\", "\\\\")
@@ -223,7 +224,7 @@ def _tsv_text(value: Any) -> str:
 def _tsv_timestamp(value: Any) -> str:
     if type(value) is dt.datetime:
         return value.isoformat(" ") if value.tzinfo is None else _datetime_text(value)
-    return _tsv_text(value)
+    return tsv_text(value)
 
 
 def _tsv_binary(value: Any) -> str:
@@ -254,7 +255,7 @@ _TSV_SET_EXPR = {
 
 
 def tsv_converters(columns: Sequence[Column]) -> list[Convert]:
-    return [_TSV_BY_KIND.get(c.type.kind, _tsv_text) for c in columns]
+    return [_TSV_BY_KIND.get(c.type.kind, tsv_text) for c in columns]
 
 
 def tsv_targets(columns: Sequence[Column], quote: Callable[[str], str]) -> tuple[str, str]:

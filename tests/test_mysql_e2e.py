@@ -262,3 +262,25 @@ def test_failed_load_leaves_no_rows_behind(my_db: str, my_url: str) -> None:
         seed(my_url, 50)
     assert fetch(my_db, "SELECT id, note FROM parent") == [(1000000, "keep me")]
     assert fetch(my_db, "SELECT COUNT(*) FROM child") == [(0,)]
+
+
+def test_verify_skips_only_what_innodb_checked_for_this_runs_rows(my_db: str, my_url: str) -> None:
+    schema = [
+        "CREATE TABLE parent (id int PRIMARY KEY, code varchar(20) NOT NULL UNIQUE) ENGINE=InnoDB",
+        "CREATE TABLE child (id int PRIMARY KEY, parent_id int NOT NULL,"
+        " CONSTRAINT child_parent FOREIGN KEY (parent_id) REFERENCES parent (id)) ENGINE=InnoDB",
+    ]
+    run_script(my_db, schema)
+    result = seed(my_url, 100)
+    assert result.verify.ok
+    assert {t.table.name: sorted(t.enforced) for t in result.verify.tables} == {
+        "child": ["PRIMARY", "child_parent"],
+        "parent": ["PRIMARY", "code"],
+    }
+    # an orphan that came in with FK checks off: the next run's child table held rows
+    run_script(
+        my_db,
+        ["SET FOREIGN_KEY_CHECKS = 0", "INSERT INTO child VALUES (1000000, 424242)"],
+    )
+    result = seed(my_url, 10, seed=3)
+    assert result.verify.failures() == [f"{my_db}.child: 1 orphaned rows for FK child_parent"]

@@ -25,6 +25,7 @@ from fastseed.dialects import mysql_values as mv
 from fastseed.dialects.base import (
     Adapter,
     Capabilities,
+    Enforced,
     Session,
     free_name,
     mentioned_columns,
@@ -900,6 +901,32 @@ class MySQLAdapter(Adapter):
                 conds = " AND ".join(f"{c} <=> {v}" for c, v in zip(cols, row, strict=True))
                 out.append(f"DELETE FROM {target} WHERE {conds} LIMIT {copies}")
         return out
+
+    async def enforced_constraints(self, tables: Sequence[Table]) -> Enforced:
+        """Every unique key fastseed reads is a unique index, which the server always enforces
+        (a prefix index more strictly). InnoDB checks FKs per row unless FOREIGN_KEY_CHECKS is
+        off, and the sessions that turn it off for a cycle check those FKs by query before
+        COMMIT (`_check_deferred`)."""
+        keys = frozenset((t.name, k.name) for t in tables for k in t.all_uniques)
+        names = sorted({t.name.schema or "" for t in tables})
+        if not names or not await self.fetch_value("SELECT @@SESSION.foreign_key_checks"):
+            return Enforced(unique_keys=keys)
+        marks = ", ".join(["%s"] * len(names))
+        innodb = {
+            (r[0], r[1])
+            for r in await self.fetch_rows(
+                "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES "
+                f"WHERE TABLE_SCHEMA IN ({marks}) AND ENGINE = 'InnoDB'",
+                *names,
+            )
+        }
+        fks = frozenset(
+            (t.name, fk.name)
+            for t in tables
+            if (t.name.schema, t.name.name) in innodb
+            for fk in t.foreign_keys
+        )
+        return Enforced(fks, keys)
 
     async def reset_sequences(self, tables: Sequence[Table]) -> None:
         for table in tables:

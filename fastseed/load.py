@@ -22,6 +22,7 @@ from fastseed.dialects.base import Adapter
 from fastseed.errors import FastseedError, LoadError, first_leaf
 from fastseed.generate.batch import Batch
 from fastseed.generate.table import RunGenerators, TableGen, deferred_null_columns
+from fastseed.memory import TRIM_EVERY, trim_heap
 from fastseed.plan import DEFERRABLE, FORCED, NULL_THEN_UPDATE, Plan, Unit
 from fastseed.schema import TableName
 
@@ -130,8 +131,10 @@ async def _batches(
     adapter: Adapter, gen: TableGen, first: int, last: int, batch_size: int, send: Any
 ) -> None:
     async with send:
-        for start in range(first, last, batch_size):
+        for n, start in enumerate(range(first, last, batch_size), 1):
             stop = min(last, start + batch_size)
+            if n % TRIM_EVERY == 0:
+                trim_heap()
             if gen.unhandled_checks:
                 rows = await anyio.to_thread.run_sync(gen.rows, start, stop)
                 await send.send(await _pretested(adapter, gen, start, rows))

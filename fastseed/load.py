@@ -22,7 +22,7 @@ from fastseed.dialects.base import Adapter
 from fastseed.errors import FastseedError, LoadError, first_leaf
 from fastseed.generate.batch import Batch
 from fastseed.generate.table import RunGenerators, TableGen, deferred_null_columns
-from fastseed.memory import TRIM_EVERY, trim_heap
+from fastseed.memory import TRIM_EVERY, limit_arenas, trim_heap
 from fastseed.plan import DEFERRABLE, FORCED, NULL_THEN_UPDATE, Plan, Unit
 from fastseed.schema import TableName
 
@@ -69,6 +69,7 @@ async def load(
     load and puts them back afterwards, checked, also when the load fails.
     """
     plan.check()
+    limit_arenas()
     gens = RunGenerators(plan, seed=seed, locale=locale, deferred_null=deferred_null_columns(plan))
     result = LoadResult()
     # every session that started: its token is read even if its COMMIT failed midway, since

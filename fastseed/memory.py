@@ -21,6 +21,14 @@ def _malloc_trim() -> Callable[[int], int] | None:
 
 
 _TRIM = _malloc_trim()
+_M_ARENA_MAX = -8
+
+
+def limit_arenas(count: int = 2) -> None:
+    """At most `count` malloc arenas: each worker thread that generates a batch would
+    otherwise get an arena of its own, keeping freed pages in each one."""
+    if _TRIM is not None:
+        ctypes.CDLL(None).mallopt(_M_ARENA_MAX, count)
 
 
 def trim_heap() -> None:

@@ -100,7 +100,7 @@ async def load(
                 for unit in tier:
                     if not any(plan.tables[t].rows for t in unit.tables):
                         continue
-                    for part in _parts(plan, unit, parallel, batch_size):
+                    for part in _parts(adapter, plan, unit, parallel, batch_size):
                         tg.start_soon(run_unit, unit, part)
         await adapter.reset_sequences([plan.catalog.tables[t] for t in plan.tables])
         if suspended is not None:
@@ -167,7 +167,9 @@ async def _pretested(
     return rows
 
 
-def _parts(plan: Plan, unit: Unit, streams: int, batch_size: int) -> list[tuple[int, int] | None]:
+def _parts(
+    adapter: Adapter, plan: Plan, unit: Unit, streams: int, batch_size: int
+) -> list[tuple[int, int] | None]:
     """Row ranges of a one-table unit to load in parallel sessions; [None] for 'all of it'.
 
     Only tables whose rows need no order among themselves are split: no self-reference (a
@@ -179,6 +181,9 @@ def _parts(plan: Plan, unit: Unit, streams: int, batch_size: int) -> list[tuple[
     name = unit.tables[0]
     table = plan.catalog.tables[name]
     total = plan.tables[name].rows
+    streams = adapter.streams_for(table, streams)
+    if streams < 2:
+        return [None]
     if total < 2 * batch_size:
         return [None]
     for fk in plan.catalog.foreign_keys_of(table):

@@ -447,6 +447,29 @@ def test_falls_back_to_insert_when_local_infile_is_refused(my_db: str, my_url: s
     with_adapter(my_url, go)
 
 
+def test_one_stream_where_load_data_takes_the_auto_inc_lock(my_db: str, my_url: str) -> None:
+    """LOAD DATA into a table with AUTO_INCREMENT holds the table's AUTO-INC lock for the whole
+    statement (lock modes 0 and 1), so parallel streams would only queue; others may split."""
+    run_script(
+        my_db,
+        [
+            "CREATE TABLE counted (id BIGINT AUTO_INCREMENT PRIMARY KEY, v INT)",
+            "CREATE TABLE keyed (code CHAR(8) PRIMARY KEY, v INT)",
+        ],
+    )
+
+    async def go(a: MySQLAdapter) -> None:
+        tables = (await a.reflect()).tables
+        counted, keyed = tables[TableName(my_db, "counted")], tables[TableName(my_db, "keyed")]
+        serialised = a.server.autoinc_lock_mode != 2
+        assert a.streams_for(counted, 4) == (1 if serialised else 4)
+        assert a.streams_for(keyed, 4) == 4
+        a.load_path = "insert"  # multi-row INSERT takes the lock only briefly
+        assert a.streams_for(counted, 4) == 4
+
+    with_adapter(my_url, go)
+
+
 SHARED = {
     # schema: (tables, foreign keys)
     "chinook": (11, 11),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import uuid
+from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
 
@@ -250,8 +251,18 @@ def stored(name: str, value: Any) -> Any:
     return int(value) if isinstance(value, bool) else value
 
 
-def write_batches(url: str, batches: list[tuple[int, int]], load: str = "infile") -> Any:
-    """Write `odd_batch`es (first id, rows) in one session; (table, batches, undo token)."""
+async def _each(batches: list[Batch], fail_after: int | None = None) -> AsyncIterator[Batch]:
+    for i, batch in enumerate(batches):
+        if i == fail_after:
+            raise RuntimeError("generator broke mid-stream")
+        yield batch
+
+
+def write_batches(
+    url: str, batches: list[tuple[int, int]], load: str = "infile", streamed: bool = False
+) -> Any:
+    """Write `odd_batch`es (first id, rows) in one session, one `write_batch` each or all
+    through `write_batches`; (table, batches, undo token, LOAD DATA statements run)."""
 
     async def go() -> Any:
         adapter = await MySQLAdapter.open(parse_url(f"{url}?load={load}"))
@@ -260,9 +271,14 @@ def write_batches(url: str, batches: list[tuple[int, int]], load: str = "infile"
             (table,) = (await adapter.reflect()).tables.values()
             made = [odd_batch(table, start, n) for start, n in batches]
             async with adapter.session() as session:
-                for batch in made:
-                    await session.write_batch(table, batch)
-            return table, made, session.undo_token
+                if streamed:
+                    await session.write_batches(table, table.columns, _each(made), len(made))
+                else:
+                    for batch in made:
+                        await session.write_batch(table, batch)
+                cur = await session._run("SHOW SESSION STATUS LIKE 'Com_load'")
+                loads = int((await cur.fetchone())[1])
+            return table, made, session.undo_token, loads
         finally:
             await adapter.close()
 
@@ -270,10 +286,19 @@ def write_batches(url: str, batches: list[tuple[int, int]], load: str = "infile"
 
 
 @pytest.mark.mysql
-@pytest.mark.parametrize("load", ["infile", "insert"])
-def test_write_batch_round_trip(my_db: str, my_url: str, load: str) -> None:
+@pytest.mark.parametrize(
+    ("load", "streamed", "statements"),
+    [("infile", False, 3), ("infile", True, 1), ("insert", False, 0), ("insert", True, 0)],
+)
+def test_write_batch_round_trip(
+    my_db: str, my_url: str, load: str, streamed: bool, statements: int
+) -> None:
+    """Per batch or streamed as one LOAD DATA, the same rows land and undo knows them."""
     run_sql(my_db, DDL)
-    table, batches, token = write_batches(my_url, [(1, 700), (701, 300), (5000, 10)], load)
+    table, batches, token, loads = write_batches(
+        my_url, [(1, 700), (701, 300), (5000, 10)], load, streamed
+    )
+    assert loads == statements
     names = ", ".join(f"`{c.name.replace('`', '``')}`" for c in table.columns)
     got = run_sql(my_db, f"SELECT {names} FROM `odd``tab %le` ORDER BY id")
     want = [
@@ -293,6 +318,39 @@ def test_write_batch_bad_row_raises(my_db: str, my_url: str) -> None:
     with pytest.raises(LoadError, match=r"Duplicate entry '3'.*\(1 of 2 rows loaded\)"):
         write_batches(my_url, [(2, 2)])
     assert run_sql(my_db, "SELECT id FROM `odd``tab %le`") == [(3,)]
+
+
+@pytest.mark.mysql
+def test_streamed_load_bad_row_raises_and_leaves_nothing(my_db: str, my_url: str) -> None:
+    run_sql(my_db, DDL, "INSERT INTO `odd``tab %le` (id) VALUES (150)")
+    with pytest.raises(LoadError, match=r"Duplicate entry '150'.*\(299 of 300 rows loaded\)"):
+        write_batches(my_url, [(1, 100), (101, 100), (201, 100)], streamed=True)
+    assert run_sql(my_db, "SELECT id FROM `odd``tab %le`") == [(150,)]
+
+
+@pytest.mark.mysql
+def test_streamed_load_source_error_rolls_back(my_db: str, my_url: str) -> None:
+    """A batch source that fails mid-statement ends the file cleanly: its own error comes out,
+    the transaction rolls back, and the connection is still in step for the next session."""
+    run_sql(my_db, DDL)
+
+    async def go() -> None:
+        adapter = await MySQLAdapter.open(parse_url(my_url))
+        try:
+            (table,) = (await adapter.reflect()).tables.values()
+            made = [odd_batch(table, 1 + 100 * i, 100) for i in range(3)]
+            with pytest.raises(RuntimeError, match="broke mid-stream"):
+                async with adapter.session() as session:
+                    await session.write_batches(table, table.columns, _each(made, 2), 3)
+            async with adapter.session() as session:
+                await session.write_batches(table, table.columns, _each(made[:1]), 1)
+        finally:
+            await adapter.close()
+
+    asyncio.run(go())
+    assert run_sql(my_db, "SELECT COUNT(*), MIN(id), MAX(id) FROM `odd``tab %le`") == [
+        (100, 1, 100)
+    ]
 
 
 @pytest.mark.mysql
@@ -331,8 +389,9 @@ def test_write_batch_keys_for_undo(my_db: str, my_url: str) -> None:
 
 
 @pytest.mark.mysql
+@pytest.mark.parametrize("streamed", [False, True])
 def test_write_batch_falls_back_to_insert_when_local_infile_is_refused(
-    my_db: str, my_url: str
+    my_db: str, my_url: str, streamed: bool
 ) -> None:
     run_sql(my_db, "CREATE TABLE t (id BIGINT PRIMARY KEY, v VARCHAR(10))")
 
@@ -349,8 +408,12 @@ def test_write_batch_falls_back_to_insert_when_local_infile_is_refused(
             )  # fmt: skip
             (table,) = (await adapter.reflect()).tables.values()
             data = [ColumnData(np.array([1, 2])), ColumnData(from_strings(["a\tb", "é"]))]
+            batch = Batch(tuple(table.columns), data, 2)
             async with adapter.session() as session:
-                await session.write_batch(table, Batch(tuple(table.columns), data, 2))
+                if streamed:
+                    await session.write_batches(table, table.columns, _each([batch]), 1)
+                else:
+                    await session.write_batch(table, batch)
             assert adapter.load_path == "insert"
             assert session.undo_token.entries[0].runs == [(1, 2)]
         finally:

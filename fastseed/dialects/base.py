@@ -225,6 +225,11 @@ class Adapter(abc.ABC):
         del tables, catalog
         return None
 
+    def streams_for(self, table: Table, streams: int) -> int:
+        """How many sessions can usefully load `table` at the same time (at most `streams`)."""
+        del table
+        return streams
+
     async def foreign_keys_unchecked(self, token: Any, tables: Sequence[Table]) -> bool:
         """True when, with `token` from `suspend_foreign_keys`, no FK of `tables` is checked
         while loading, so tables need not wait for their parents."""

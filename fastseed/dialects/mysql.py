@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
@@ -203,10 +203,13 @@ class MySQLSession(Session):
 
     # -- statements ----------------------------------------------------------------------------
 
-    async def _run(self, sql: str, *, table: TableName | None = None) -> aiomysql.Cursor:
+    async def _run(
+        self, sql: str, *, table: TableName | None = None, timeout: float | None = None
+    ) -> aiomysql.Cursor:
+        timeout = timeout or self._adapter._stmt_timeout
         try:
             cur = await self._adapter._bounded(self._conn.cursor(), self._adapter._stmt_timeout)
-            await self._adapter._bounded(cur.execute(sql), self._adapter._stmt_timeout)
+            await self._adapter._bounded(cur.execute(sql), timeout)
             return cur
         except FastseedError:
             raise
@@ -273,7 +276,7 @@ class MySQLSession(Session):
         if use_infile:
             payload = mv.tsv_payload(mv.tsv_converters(columns), rows)
             try:
-                await self._load_data(table.name, columns, payload, len(rows))
+                await self._load_data(table.name, columns, payload, lambda: len(rows))
             except _InfileRefused:
                 self._adapter._infile_refused()
                 use_infile = False
@@ -320,7 +323,7 @@ class MySQLSession(Session):
         if self._adapter.load_path == "infile" and plan[0] != "auto" and batch.columns:
             payload = await anyio.to_thread.run_sync(mysql_tsv.encode, batch)
             try:
-                await self._load_data(table.name, batch.columns, payload, batch.size)
+                await self._load_data(table.name, batch.columns, payload, lambda: batch.size)
             except _InfileRefused:
                 self._adapter._infile_refused()
             else:
@@ -328,10 +331,61 @@ class MySQLSession(Session):
                 return
         await self.write(table, batch.columns, batch.rows())
 
-    async def _load_data(
-        self, name: TableName, columns: Sequence[Column], payload: bytes, count: int
+    async def write_batches(
+        self, table: Table, columns: Sequence[Column], batches: AsyncIterator[Batch], count: int
     ) -> None:
-        """LOAD DATA LOCAL of `count` rows of TSV `payload`; LoadError unless all went in."""
+        """All batches as one LOAD DATA, read by the server as one file: no round trip and no
+        statement set-up per batch, and the server never waits between batches."""
+        plan = self._key_plan(table, columns)
+        if self._adapter.load_path != "infile" or plan[0] == "auto" or not columns:
+            await super().write_batches(table, columns, batches, count)
+            return
+        sent = 0
+        pulled = False
+        failed: list[Exception] = []
+
+        async def source() -> AsyncIterator[bytes]:
+            nonlocal sent, pulled
+            pulled = True
+            try:
+                async for batch in batches:
+                    if batch.size:
+                        payload = await anyio.to_thread.run_sync(mysql_tsv.encode, batch)
+                        self._track_batch(table, batch, plan)
+                        sent += batch.size
+                        yield payload
+            except Exception as exc:
+                # End the file here so the connection stays in step; raised after the statement.
+                failed.append(exc)
+
+        try:
+            await self._load_data(
+                table.name,
+                columns,
+                source(),
+                lambda: sent,
+                timeout=self._adapter._stmt_timeout * max(1, count),
+            )
+        except _InfileRefused:
+            if pulled:
+                raise
+            self._adapter._infile_refused()  # refused before any batch was taken
+            await super().write_batches(table, columns, batches, count)
+            return
+        if failed:
+            raise failed[0]
+
+    async def _load_data(
+        self,
+        name: TableName,
+        columns: Sequence[Column],
+        payload: bytes | AsyncIterator[bytes],
+        expected: Callable[[], int],
+        *,
+        timeout: float | None = None,
+    ) -> None:
+        """LOAD DATA LOCAL of TSV `payload` (bytes, or chunks pulled while the statement runs);
+        LoadError unless all `expected()` rows went in."""
         target = self._adapter.qualify(name)
         targets, sets = mv.tsv_targets(columns, self._adapter.quote)
         mv.enable_memory_infile(self._conn)
@@ -342,7 +396,7 @@ class MySQLSession(Session):
             f"{targets}{sets}"
         )
         try:
-            cur = await self._run(sql, table=name)
+            cur = await self._run(sql, table=name, timeout=timeout)
         except LoadError as exc:
             if getattr(exc, "code", None) in _LOCAL_INFILE_REFUSED:
                 raise _InfileRefused from None
@@ -351,6 +405,7 @@ class MySQLSession(Session):
             mv.forget_infile(self._conn, fname)
         # LOAD DATA LOCAL behaves as IGNORE (the server cannot stop the client mid-file): bad
         # rows become warnings and are skipped. Any warning or a short count is a failure.
+        count = expected()
         warnings = getattr(getattr(self._conn, "_result", None), "warning_count", 0)
         if cur.rowcount != count or warnings:
             wcur = await self._run("SHOW WARNINGS LIMIT 1", table=name)
@@ -901,6 +956,15 @@ class MySQLAdapter(Adapter):
                 conds = " AND ".join(f"{c} <=> {v}" for c, v in zip(cols, row, strict=True))
                 out.append(f"DELETE FROM {target} WHERE {conds} LIMIT {copies}")
         return out
+
+    def streams_for(self, table: Table, streams: int) -> int:
+        # LOAD DATA into a table with an AUTO_INCREMENT column holds the table's AUTO-INC lock
+        # for the whole statement (lock modes 0 and 1): more streams would only queue for it
+        # (measured on the shop benchmark: 4 streams 0.85x, 1 stream 0.92x of LOAD DATA).
+        serialised = self.load_path == "infile" and self.server.autoinc_lock_mode != 2
+        if serialised and any(c.identity for c in table.columns):
+            return 1
+        return streams
 
     async def enforced_constraints(self, tables: Sequence[Table]) -> Enforced:
         """Every unique key fastseed reads is a unique index, which the server always enforces

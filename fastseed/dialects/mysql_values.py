@@ -16,7 +16,7 @@ import decimal
 import io
 import json
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
 from aiomysql import connection as _aioconnection
@@ -281,14 +281,16 @@ def tsv_payload(converters: Sequence[Convert], rows: Sequence[Sequence[Any]]) ->
 # -- LOAD DATA LOCAL INFILE from memory --------------------------------------------------------
 
 _INFILES_ATTR = "_fastseed_infiles"
+_STREAM_PACKET = 64 * 1024
 
 
-def register_infile(conn: Any, data: bytes) -> str:
+def register_infile(conn: Any, data: bytes | AsyncIterator[bytes]) -> str:
     """Make `data` the content the server gets when it asks this connection for the file name
-    returned here; the buffer is handed out once."""
-    buffers: dict[bytes, bytes] = getattr(conn, _INFILES_ATTR)
+    returned here: one buffer, or chunks pulled one at a time while the statement runs (one
+    LOAD DATA for many batches). The source is handed out once."""
+    sources: dict[bytes, bytes | AsyncIterator[bytes]] = getattr(conn, _INFILES_ATTR)
     name = f"fastseed-{uuid.uuid4().hex}.tsv"
-    buffers[name.encode()] = data
+    sources[name.encode()] = data
     return name
 
 
@@ -307,8 +309,40 @@ def enable_memory_infile(conn: Any) -> None:
         setattr(conn, _INFILES_ATTR, {})
 
 
+class _StreamedFile:
+    """A file-like view of an async chunk source, read by `_MemoryInfile`."""
+
+    def __init__(self, chunks: AsyncIterator[bytes], conn: Any) -> None:
+        self._chunks = chunks
+        self._conn = conn
+        self._pending = memoryview(b"")
+
+    async def read(self, size: int) -> bytes:
+        while not self._pending:
+            # aiomysql writes packets without draining: wait until what is queued has gone
+            # to the server before pulling the next chunk, so memory stays one chunk deep.
+            writer = getattr(self._conn, "_writer", None)
+            if writer is not None:
+                await writer.drain()
+            try:
+                self._pending = memoryview(await anext(self._chunks))
+            except StopAsyncIteration:
+                return b""
+        # Packets of 64 KiB: the server parses one while the next is on its way (it reads a
+        # whole packet before parsing any of it).
+        size = min(size, _STREAM_PACKET)
+        chunk, self._pending = self._pending[:size], self._pending[size:]
+        return bytes(chunk)
+
+    def __enter__(self) -> _StreamedFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._pending = memoryview(b"")
+
+
 class _MemoryInfile(_aioconnection.LoadLocalFile):  # type: ignore[misc]
-    """aiomysql's LOAD DATA LOCAL sender, reading our connections' in-memory buffers.
+    """aiomysql's LOAD DATA LOCAL sender, reading our connections' in-memory sources.
 
     aiomysql (0.3) only opens files by name (`open(filename)` in an executor); it has no hook
     for a stream, so this subclass replaces the two methods that touch the file. Connections
@@ -316,20 +350,25 @@ class _MemoryInfile(_aioconnection.LoadLocalFile):  # type: ignore[misc]
     """
 
     async def _open_file(self) -> None:
-        buffers: dict[bytes, bytes] | None = getattr(self.connection, _INFILES_ATTR, None)
-        if buffers is None:
+        sources: dict[bytes, Any] | None = getattr(self.connection, _INFILES_ATTR, None)
+        if sources is None:
             await super()._open_file()
             return
-        data = buffers.pop(bytes(self.filename), None)
+        data = sources.pop(bytes(self.filename), None)
         if data is None:
             raise OperationalError(1017, f"fastseed refused LOCAL INFILE request {self.filename!r}")
-        self._file_object = io.BytesIO(data)
+        if isinstance(data, bytes):
+            self._file_object = io.BytesIO(data)
+        else:
+            self._file_object = _StreamedFile(data, self.connection)
 
     async def _file_read(self, chunk_size: int) -> bytes:
-        if not isinstance(self._file_object, io.BytesIO):
-            chunk: bytes = await super()._file_read(chunk_size)
-            return chunk
-        return self._file_object.read(chunk_size)
+        if isinstance(self._file_object, io.BytesIO):
+            return self._file_object.read(chunk_size)
+        if isinstance(self._file_object, _StreamedFile):
+            return await self._file_object.read(chunk_size)
+        chunk: bytes = await super()._file_read(chunk_size)
+        return chunk
 
 
 def install_memory_infile() -> bool:

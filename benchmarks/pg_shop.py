@@ -991,10 +991,15 @@ def main() -> None:
                 [*me, "_copy", url_of(db), pickled, "2", "fk-off"],
             ),
         ]
+        from fastseed.load import default_streams
+        from fastseed.url import parse_url
+
+        streams = default_streams(parse_url(url_of(db)))
         notes = {
             "a": "wall clock of the `fastseed seed` process (interpreter start, reflection, plan, "
             "generation, binary COPY, sequence reset, verify), run with the CLI's defaults "
-            "(no --streams/--workers/--batch-size: 4 streams per big table, 4 sessions, "
+            f"(no --streams/--workers/--batch-size: {streams} streams per big table, one per core, "
+            "4 sessions, "
             f"5,000-row batches), importing fastseed from {origin} in an empty working directory "
             "without FASTSEED_* variables; `load only` is fastseed's own load phase from the "
             "same runs",

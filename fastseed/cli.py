@@ -222,9 +222,20 @@ def seed(
     config: Config = None,
     seed: Annotated[int | None, typer.Option("--seed", "-s", help="same seed, same data")] = None,
     locale: Annotated[str | None, typer.Option(help="mimesis locale (en, de, fr, ...)")] = None,
-    batch_size: Annotated[int | None, typer.Option(help="rows per COPY/INSERT batch")] = None,
-    workers: Annotated[int | None, typer.Option(help="sessions open at once (default 4)")] = None,
-    streams: Annotated[int, typer.Option(help="concurrent COPY/INSERT sessions per big table")] = 4,
+    batch_size: Annotated[
+        int | None, typer.Option(min=1, help="rows per COPY/INSERT batch")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="sessions open at once (default 4)")
+    ] = None,
+    streams: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="concurrent sessions per big table (default: one per core when the database "
+            "is on this machine, else 4)",
+        ),
+    ] = None,
     fast: Annotated[
         bool,
         typer.Option(help="drop the loaded tables' FKs during the load, re-add and VALIDATE after"),

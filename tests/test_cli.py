@@ -81,3 +81,10 @@ def test_bad_targets_get_one_clear_line_and_a_documented_exit(url, code, needle)
 def test_bad_rows_flag_is_a_usage_error(tmp_path):
     done = fastseed("seed", f"sqlite:///{tmp_path}/x.db", "--rows", "users=many")
     assert done.returncode == 2 and "--rows" in done.stderr
+
+
+@pytest.mark.parametrize("flag", ["--streams", "--workers", "--batch-size"])
+def test_non_positive_counts_are_usage_errors(tmp_path, flag):
+    done = fastseed("seed", f"sqlite:///{tmp_path}/x.db", flag, "0")
+    assert done.returncode == 2 and flag in done.stderr
+    assert not (tmp_path / "x.db").exists() or (tmp_path / "x.db").stat().st_size == 0

@@ -130,3 +130,15 @@ def test_existing_rows_move_the_index_base():
     plan = build_plan(shop(), RowRequest(10), {name("users"): TableState(5, {"id": 40})}, PG_LIKE)
     assert plan.tables[name("users")].index_base == 40
     assert plan.tables[name("users")].existing == 5
+
+
+def test_default_streams_follow_this_machines_cores_only_for_a_local_server(monkeypatch):
+    from fastseed.load import default_streams
+    from fastseed.url import parse_url
+
+    local = parse_url("postgresql://root@127.0.0.1:5432/db")
+    for cores, want in [(1, 2), (2, 2), (6, 6), (64, 8)]:
+        monkeypatch.setattr("os.sched_getaffinity", lambda _pid, n=cores: set(range(n)))
+        assert default_streams(local) == want
+    # a server elsewhere: its cores are not ours to count
+    assert default_streams(parse_url("postgresql://u@db.example.com/db")) == 4

@@ -108,8 +108,11 @@ async def load(
     parallel = streams if adapter.capabilities.concurrent_sessions else 1
     tiers = plan.tiers
     if suspended is not None and await adapter.foreign_keys_unchecked(suspended, loaded):
-        # no FK is checked while loading: no table has to wait for its parents
-        tiers = [[unit for tier in plan.tiers for unit in tier]]
+        # No FK is checked while loading: no table has to wait for its parents. Biggest
+        # first, so the longest load does not start last while the others are done.
+        units = [unit for tier in plan.tiers for unit in tier]
+        units.sort(key=lambda u: -sum(plan.tables[t].rows for t in u.tables))
+        tiers = [units]
     try:
         for tier in tiers:
             async with anyio.create_task_group() as tg:

@@ -325,6 +325,48 @@ def test_count_orphans_and_duplicates(dialect_url: Target) -> None:
     assert run(dialect_url, go) == (2, 2, 2, 1)
 
 
+@pytest.mark.parametrize(
+    ("parent_ids", "orphans"),
+    [
+        ((1, 2, 3, 4, 5), 3),  # dense keys: counted by range (0, 6 and 99 fall outside)
+        ((1, 2, 3, 5, 6), 3),  # a gap at 4: the join finds 0, 4, 99 (a range 1-6 would miss 4)
+        ((2,), 7),  # one key: a range of one
+    ],
+)
+def test_count_orphans_by_key_range_or_join(
+    dialect_url: Target, parent_ids: tuple[int, ...], orphans: int
+) -> None:
+    """The parent's integer keys without a gap prove children in their range have a parent;
+    with a gap the join decides. NULL keys never count."""
+
+    async def setup(a: Adapter) -> None:
+        await script(
+            a,
+            "CREATE TABLE hub (id INTEGER PRIMARY KEY, name VARCHAR(10))",
+            "CREATE TABLE spoke (id INTEGER PRIMARY KEY, hub_id INTEGER REFERENCES hub (id))",
+            "INSERT INTO hub (id, name) VALUES " + ", ".join(f"({i}, 'h{i}')" for i in parent_ids),
+        )
+
+    run(dialect_url, setup)
+    insert_unchecked(
+        dialect_url,
+        [
+            "INSERT INTO spoke (id, hub_id) VALUES (1, 0), (2, 2), (3, 4), (4, 5), (5, 6), "
+            "(6, 99), (7, NULL), (8, 3), (9, 1)"
+        ],
+    )
+
+    async def go(a: Adapter) -> tuple[int, tuple[int, int] | None]:
+        catalog = await a.reflect()
+        hub, spoke = by_name(catalog, "hub"), by_name(catalog, "spoke")
+        fk = spoke.foreign_keys[0]
+        return await a.count_orphans(spoke, fk, hub), await a._dense_key_span(fk, hub)
+
+    dense = max(parent_ids) - min(parent_ids) + 1 == len(parent_ids)
+    span = (min(parent_ids), max(parent_ids)) if dense else None
+    assert run(dialect_url, go) == (orphans, span)
+
+
 def test_quoted_identifiers_seed_and_verify(dialect_url: Target) -> None:
     async def setup(a: Adapter) -> None:
         q = a.quote

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 from fastseed.generate.batch import Batch
-from fastseed.schema import Catalog, Check, Column, ForeignKey, Table, TableName, UniqueKey
+from fastseed.schema import Catalog, Check, Column, ForeignKey, Kind, Table, TableName, UniqueKey
 from fastseed.url import DatabaseURL
 
 
@@ -274,6 +274,18 @@ class Adapter(abc.ABC):
 
     async def count_orphans(self, table: Table, fk: ForeignKey, parent: Table) -> int:
         """Rows whose FK columns are all non-NULL and match no parent row (MATCH SIMPLE)."""
+        span = await self._dense_key_span(fk, parent)
+        if span is not None:
+            # the parent holds every key from lo to hi, so a child's key has a parent exactly
+            # when it lies in that range: one scan of the child instead of a join
+            lo, hi = span
+            col = self.quote(fk.columns[0])
+            return int(
+                await self.fetch_value(
+                    f"SELECT COUNT(*) FROM {self.from_clause(table)} "
+                    f"WHERE {col} < {lo} OR {col} > {hi}"
+                )
+            )
         join = " AND ".join(
             f"p.{self.quote(pc)} = c.{self.quote(cc)}"
             for cc, pc in zip(fk.columns, fk.ref_columns, strict=True)
@@ -286,6 +298,24 @@ class Adapter(abc.ABC):
             f"WHERE {not_null} AND p.{first} IS NULL"
         )
         return int(await self.fetch_value(sql))
+
+    async def _dense_key_span(self, fk: ForeignKey, parent: Table) -> tuple[int, int] | None:
+        """(lo, hi) when `fk` points at the parent's one-column integer primary key and the
+        parent holds every integer from lo to hi (distinct keys, as many as hi - lo + 1),
+        which is how generated parents usually look; None otherwise."""
+        pk = parent.primary_key
+        if len(fk.columns) != 1 or pk is None or tuple(pk.columns) != tuple(fk.ref_columns):
+            return None
+        if parent.column(pk.columns[0]).type.kind != Kind.INTEGER:
+            return None
+        key = self.quote(pk.columns[0])
+        row = await self.fetch_row(
+            f"SELECT COUNT({key}), MIN({key}), MAX({key}) FROM {self.from_clause(parent)}"
+        )
+        count, lo, hi = row
+        if not count or int(hi) - int(lo) + 1 != int(count):
+            return None
+        return int(lo), int(hi)
 
     async def count_duplicates(self, table: Table, key: UniqueKey) -> int:
         """Surplus rows sharing a key value (NULLs never collide, partial predicates apply)."""

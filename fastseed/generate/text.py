@@ -197,12 +197,14 @@ def lower_in(text: Utf8Array, words: Collection[str]) -> np.ndarray | None:
         padded[inside] = data[source[inside]]
         upper = (padded >= 0x41) & (padded <= 0x5A)
         padded[upper] += 32
-    record = np.dtype((np.void, width))
-    wanted = np.zeros((len(words), width), dtype=np.uint8)
-    for i, w in enumerate(sorted(words)):
-        wanted[i, : len(w)] = np.frombuffer(w.encode(), dtype=np.uint8)
+    # a handful of words: one comparison each (np.isin would sort, and import numpy.ma)
+    found = np.zeros(len(rows), dtype=bool)
+    for w in words:
+        wanted = np.zeros(width, dtype=np.uint8)
+        wanted[: len(w)] = np.frombuffer(w.encode(), dtype=np.uint8)
+        found |= (padded == wanted).all(axis=1)
     out = np.zeros(len(text), dtype=bool)
-    out[rows] = np.isin(padded.view(record).ravel(), wanted.view(record).ravel())
+    out[rows] = found
     return out
 
 
@@ -210,4 +212,4 @@ def contains_any(text: Utf8Array, special: bytes) -> bool:
     """True when any value holds one of the bytes in `special` (tab, newline, backslash...)."""
     if not text.data.size:
         return False
-    return bool(np.isin(text.data, np.frombuffer(special, dtype=np.uint8)).any())
+    return any(bool((text.data == b).any()) for b in special)

@@ -282,6 +282,10 @@ class Case:
     def median(self, attr: str) -> float:
         return statistics.median(getattr(s, attr) for s in self.samples)
 
+    def middle(self) -> Sample:
+        """The run with the median wall time (the lower of the two middle ones)."""
+        return sorted(self.samples, key=lambda s: s.wall)[(len(self.samples) - 1) // 2]
+
 
 def server_cpu() -> float:
     """CPU seconds of every PostgreSQL process so far, backends already reaped included."""
@@ -685,7 +689,7 @@ def targets(cases: list[Case], memory: list[Case], gen: dict[str, Any]) -> str:
 
 def _memory_verdicts(memory: list[Case]) -> tuple[str, bool | None, str, bool | None]:
     """Targets 5a (flat RSS) and 5b (linear cost) from one mode's memory points."""
-    pts = {m.rows: m.samples[0] for m in memory if m.samples and not m.failure}
+    pts = {m.rows: m.middle() for m in memory if m.samples and not m.failure}
     sizes = sorted(pts)
     small = [n for n in sizes if n < 5_000_000]
     big = [n for n in sizes if n >= 5_000_000]
@@ -749,19 +753,21 @@ def render(cases: list[Case], memory: list[Case], gen: dict[str, Any], meta: dic
         "| - | - | - | - | - |"
     )
     mem_head = (
-        "\n| run | total rows | seconds | load s | µs per row (end to end) | µs per row (load) "
-        "| peak RSS | server CPU s |\n|---|---:|---:|---:|---:|---:|---:|---:|\n"
+        "\n| run | total rows | runs | seconds | load s | µs per row (end to end) "
+        "| µs per row (load) | client CPU µs per row | peak RSS | server CPU s |\n"
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
     )
     mem_lines = []
     for m in memory:
         if not m.samples:
             mem_lines.append(f"| {m.method} | {m.rows:,} | failed: {m.failure} ||||||")
             continue
-        s = m.samples[0]
+        s = m.middle()
         load = s.extra.get("load_seconds") or float("nan")
         mem_lines.append(
-            f"| {m.method} | {m.rows:,} | {s.wall:.2f} | {load:.2f} | {s.wall / m.rows * 1e6:.1f} "
-            f"| {load / m.rows * 1e6:.1f} | {human_rss(s.rss_kib)} | {s.server_cpu:.1f} |"
+            f"| {m.method} | {m.rows:,} | {len(m.samples)} | {s.wall:.2f} | {load:.2f} "
+            f"| {s.wall / m.rows * 1e6:.1f} | {load / m.rows * 1e6:.1f} "
+            f"| {s.client_cpu / m.rows * 1e6:.2f} | {human_rss(s.rss_kib)} | {s.server_cpu:.1f} |"
         )
     notes = "\n".join(f"- {c.key}: {c.note}" for c in cases if c.note)
     return (
@@ -776,10 +782,8 @@ def render(cases: list[Case], memory: list[Case], gen: dict[str, Any], meta: dic
         + targets(cases, memory, gen)
         + "\n\nCase notes:\n\n"
         + notes
-        + "\n\n#### (g) fastseed memory and cost per row by size (one run each)\n"
-        + mem_head
-        + "\n".join(mem_lines)
-        + "\n"
+        + "\n\n#### (g) fastseed memory and cost per row by size (the median run of `runs`; "
+        "one run of the 1e7 point)\n" + mem_head + "\n".join(mem_lines) + "\n"
     )
 
 
@@ -1084,7 +1088,9 @@ def main() -> None:
                 m.rows = sum(mc.values())
                 print(f"memory point {m.rows:,} rows{' --fast' if fast else ''}", flush=True)
                 cmd = fastseed_cmd(db, mc, fast=fast)
-                measure(m, db, cmd, check_json=True, cwd=fs_cwd, env=fs_env)
+                # the small points are short, so one run is mostly noise; 1e7 takes minutes
+                for _ in range(args.runs if m.rows < 5_000_000 else 1):
+                    measure(m, db, cmd, check_json=True, cwd=fs_cwd, env=fs_env)
                 memory.append(m)
 
         runs_text = (

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
 import signal
 import sys
 import traceback
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import anyio
 import typer
@@ -348,5 +350,23 @@ def demo(
 def main() -> None:
     try:
         app()
+        code: int | str | None = 0
     except BrokenPipeError:  # `fastseed ... | head`
-        sys.exit(0)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    if isinstance(code, str):
+        sys.stderr.write(code + "\n")
+        code = 1
+    _leave(code or 0)
+
+
+def _leave(code: int) -> NoReturn:
+    """Exit without the interpreter's teardown, which spends ~0.1 s freeing modules and data
+    (numpy, mimesis, pydantic) a finished run no longer needs. By now every connection is
+    closed and every transaction ended; exit handlers still run and output is flushed."""
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more to say
+            stream.flush()
+    os._exit(code)

@@ -126,6 +126,8 @@ async def load(
             await adapter.restore_foreign_keys(suspended)
             result.proven_fks = adapter.proven_foreign_keys(suspended)
             result.fast_method = adapter.fast_method(suspended)
+        elif fast:  # the dialect has no fast mode: say so rather than ignore the flag
+            result.fast_method = adapter.fast_method(None)
     except BaseException as exc:
         tokens = [s.undo_token for s in reversed(sessions) if s.undo_token is not None]
         unrestored = None

@@ -88,3 +88,11 @@ def test_non_positive_counts_are_usage_errors(tmp_path, flag):
     done = fastseed("seed", f"sqlite:///{tmp_path}/x.db", flag, "0")
     assert done.returncode == 2 and flag in done.stderr
     assert not (tmp_path / "x.db").exists() or (tmp_path / "x.db").stat().st_size == 0
+
+
+def test_fast_says_when_the_dialect_has_no_fast_mode(tmp_path):
+    path = tmp_path / "shop.db"
+    assert fastseed("demo", "--path", str(path), "--rows", "20").returncode == 0
+    done = fastseed("seed", f"sqlite:///{path}", "--rows", "5", "--fast", "--output", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["fast_mode"] == "FKs in place (no fast mode in this dialect)"

@@ -348,11 +348,11 @@ def demo(
 
 
 def main() -> None:
+    code: int | str | None = 0
     try:
         app()
-        code: int | str | None = 0
     except BrokenPipeError:  # `fastseed ... | head`
-        code = 0
+        pass
     except SystemExit as exc:
         code = exc.code
     if isinstance(code, str):

@@ -197,15 +197,13 @@ def _parts(
     row points at an earlier one, which another session would not see yet) and no deferred
     FK fix-up (those need all rows in one transaction).
     """
-    if streams < 2 or len(unit.tables) != 1 or unit.deferred:
+    if len(unit.tables) != 1 or unit.deferred:
         return [None]
     name = unit.tables[0]
     table = plan.catalog.tables[name]
     total = plan.tables[name].rows
     streams = adapter.streams_for(table, streams)
-    if streams < 2:
-        return [None]
-    if total < 2 * batch_size:
+    if streams < 2 or total < 2 * batch_size:
         return [None]
     for fk in plan.catalog.foreign_keys_of(table):
         parent = plan.catalog.tables.get(fk.ref_table)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
@@ -272,11 +272,12 @@ class MySQLSession(Session):
         if not rows:
             return
         plan = self._key_plan(table, columns)
-        use_infile = self._adapter.load_path == "infile" and plan[0] != "auto"
+        use_infile = self._uses_infile(plan)
         if use_infile:
             payload = mv.tsv_payload(mv.tsv_converters(columns), rows)
             try:
-                await self._load_data(table.name, columns, payload, lambda: len(rows))
+                cur = await self._load_data(table.name, columns, payload)
+                await self._check_loaded(table.name, cur, len(rows))
             except _InfileRefused:
                 self._adapter._infile_refused()
                 use_infile = False
@@ -320,13 +321,14 @@ class MySQLSession(Session):
             return
         plan = self._key_plan(table, batch.columns)
         # `write` keeps its behaviour for a batch without columns (no rows from Batch.rows)
-        if self._adapter.load_path == "infile" and plan[0] != "auto" and batch.columns:
+        if self._uses_infile(plan) and batch.columns:
             payload = await anyio.to_thread.run_sync(mysql_tsv.encode, batch)
             try:
-                await self._load_data(table.name, batch.columns, payload, lambda: batch.size)
+                cur = await self._load_data(table.name, batch.columns, payload)
             except _InfileRefused:
                 self._adapter._infile_refused()
             else:
+                await self._check_loaded(table.name, cur, batch.size)
                 self._track_batch(table, batch, plan)
                 return
         await self.write(table, batch.columns, batch.rows())
@@ -337,7 +339,7 @@ class MySQLSession(Session):
         """All batches as one LOAD DATA, read by the server as one file: no round trip and no
         statement set-up per batch, and the server never waits between batches."""
         plan = self._key_plan(table, columns)
-        if self._adapter.load_path != "infile" or plan[0] == "auto" or not columns:
+        if not (self._uses_infile(plan) and columns):
             await super().write_batches(table, columns, batches, count)
             return
         sent = 0
@@ -359,12 +361,8 @@ class MySQLSession(Session):
                 failed.append(exc)
 
         try:
-            await self._load_data(
-                table.name,
-                columns,
-                source(),
-                lambda: sent,
-                timeout=self._adapter._stmt_timeout * max(1, count),
+            cur = await self._load_data(
+                table.name, columns, source(), timeout=self._adapter._stmt_timeout * max(1, count)
             )
         except _InfileRefused:
             if pulled:
@@ -372,20 +370,25 @@ class MySQLSession(Session):
             self._adapter._infile_refused()  # refused before any batch was taken
             await super().write_batches(table, columns, batches, count)
             return
+        await self._check_loaded(table.name, cur, sent)
         if failed:
             raise failed[0]
+
+    def _uses_infile(self, plan: tuple[str, tuple[str, ...]]) -> bool:
+        """LOAD DATA is the path, and the rows' keys are written (AUTO_INCREMENT keys the
+        server assigns are tracked from INSERT results instead)."""
+        return self._adapter.load_path == "infile" and plan[0] != "auto"
 
     async def _load_data(
         self,
         name: TableName,
         columns: Sequence[Column],
         payload: bytes | AsyncIterator[bytes],
-        expected: Callable[[], int],
         *,
         timeout: float | None = None,
-    ) -> None:
+    ) -> aiomysql.Cursor:
         """LOAD DATA LOCAL of TSV `payload` (bytes, or chunks pulled while the statement runs);
-        LoadError unless all `expected()` rows went in."""
+        `_check_loaded` then says whether every row went in."""
         target = self._adapter.qualify(name)
         targets, sets = mv.tsv_targets(columns, self._adapter.quote)
         mv.enable_memory_infile(self._conn)
@@ -403,9 +406,12 @@ class MySQLSession(Session):
             raise
         finally:
             mv.forget_infile(self._conn, fname)
-        # LOAD DATA LOCAL behaves as IGNORE (the server cannot stop the client mid-file): bad
-        # rows become warnings and are skipped. Any warning or a short count is a failure.
-        count = expected()
+        return cur
+
+    async def _check_loaded(self, name: TableName, cur: aiomysql.Cursor, count: int) -> None:
+        """LoadError unless the LOAD DATA just run took all `count` rows. It behaves as IGNORE
+        (the server cannot stop the client mid-file): bad rows become warnings and are skipped,
+        so any warning or a short count is a failure."""
         warnings = getattr(getattr(self._conn, "_result", None), "warning_count", 0)
         if cur.rowcount != count or warnings:
             wcur = await self._run("SHOW WARNINGS LIMIT 1", table=name)

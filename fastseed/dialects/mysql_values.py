@@ -6,14 +6,13 @@ instead of bind parameters: PyMySQL interpolates parameters client-side anyway, 
 text ourselves avoids its `%`-formatting pass (which would also trip over a `%` in an
 identifier) and its per-value type dispatch.
 
-Also holds the in-memory source for LOAD DATA LOCAL INFILE (see `MemoryInfile`).
+Also holds the in-memory source for LOAD DATA LOCAL INFILE (see `_MemoryInfile`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
-import io
 import json
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -288,10 +287,14 @@ def register_infile(conn: Any, data: bytes | AsyncIterator[bytes]) -> str:
     """Make `data` the content the server gets when it asks this connection for the file name
     returned here: one buffer, or chunks pulled one at a time while the statement runs (one
     LOAD DATA for many batches). The source is handed out once."""
-    sources: dict[bytes, bytes | AsyncIterator[bytes]] = getattr(conn, _INFILES_ATTR)
+    sources: dict[bytes, AsyncIterator[bytes]] = getattr(conn, _INFILES_ATTR)
     name = f"fastseed-{uuid.uuid4().hex}.tsv"
-    sources[name.encode()] = data
+    sources[name.encode()] = _once(data) if isinstance(data, bytes) else data
     return name
+
+
+async def _once(data: bytes) -> AsyncIterator[bytes]:
+    yield data
 
 
 def forget_infile(conn: Any, name: str) -> None:
@@ -350,21 +353,18 @@ class _MemoryInfile(_aioconnection.LoadLocalFile):  # type: ignore[misc]
     """
 
     async def _open_file(self) -> None:
-        sources: dict[bytes, Any] | None = getattr(self.connection, _INFILES_ATTR, None)
+        sources: dict[bytes, AsyncIterator[bytes]] | None = getattr(
+            self.connection, _INFILES_ATTR, None
+        )
         if sources is None:
             await super()._open_file()
             return
-        data = sources.pop(bytes(self.filename), None)
-        if data is None:
+        chunks = sources.pop(bytes(self.filename), None)
+        if chunks is None:
             raise OperationalError(1017, f"fastseed refused LOCAL INFILE request {self.filename!r}")
-        if isinstance(data, bytes):
-            self._file_object = io.BytesIO(data)
-        else:
-            self._file_object = _StreamedFile(data, self.connection)
+        self._file_object = _StreamedFile(chunks, self.connection)
 
     async def _file_read(self, chunk_size: int) -> bytes:
-        if isinstance(self._file_object, io.BytesIO):
-            return self._file_object.read(chunk_size)
         if isinstance(self._file_object, _StreamedFile):
             return await self._file_object.read(chunk_size)
         chunk: bytes = await super()._file_read(chunk_size)

@@ -1,7 +1,11 @@
-"""The `fastseed` command: parse arguments, call the library, map errors to exit codes."""
+"""The `fastseed` command: parse arguments, call the library, map errors to exit codes.
+
+argparse rather than typer: typer 0.29 builds a pydantic adapter for every option on every run
+(~0.15 s with its imports), a tenth of a fast-mode load of a million rows."""
 
 from __future__ import annotations
 
+import argparse
 import atexit
 import contextlib
 import os
@@ -9,10 +13,9 @@ import signal
 import sys
 import traceback
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import anyio
-import typer
 from rich.console import Console
 
 from fastseed import api
@@ -31,24 +34,18 @@ from fastseed.url import parse_url
 
 T = TypeVar("T")
 
-app = typer.Typer(
-    add_completion=False,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    help="Fill a database with realistic, constraint-valid test data.",
-)
 # rich assumes 80 columns when output is piped; plans and schemas read better wider
 out = Console(width=None if sys.stdout.isatty() else 140)
 err = Console(stderr=True, width=None if sys.stderr.isatty() else 140)
 _verbose = False
 
-Url = Annotated[str, typer.Argument(help="postgresql://, mysql://, mariadb:// or sqlite:///PATH")]
-Output = Annotated[str, typer.Option("--output", "-o", help="text or json")]
-Schemas = Annotated[list[str] | None, typer.Option("--schema", help="only these schemas")]
-Rows = Annotated[
-    list[str] | None,
-    typer.Option("--rows", "-r", help="rows per table: N for all, TABLE=N for one (repeatable)"),
-]
+
+class Exit(Exception):
+    """Leave with this exit code once the command's output is written."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
 
 
 class Interrupted(Exception):
@@ -104,13 +101,13 @@ def run(fn: Callable[[], Awaitable[T]]) -> T:
         if _verbose:
             traceback.print_exc()
         err.print(f"[red]error:[/] {exc}", markup=True, highlight=False)
-        raise typer.Exit(exc.exit_code) from None
+        raise Exit(exc.exit_code) from None
     except (KeyboardInterrupt, Interrupted) as exc:
         term = isinstance(exc, Interrupted) and exc.signum == signal.SIGTERM
         err.print(
             ("terminated" if term else "interrupted") + ": rows written by this run were removed"
         )
-        raise typer.Exit(143 if term else 130) from None
+        raise Exit(143 if term else 130) from None
 
 
 def parse_rows(values: list[str] | None, default: int = 1000) -> RowRequest:
@@ -136,42 +133,7 @@ def _guarded(fn: Callable[[], T]) -> T:
         return fn()
     except FastseedError as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False)
-        raise typer.Exit(exc.exit_code) from None
-
-
-@app.callback()
-def _main(
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="tracebacks")] = False,
-) -> None:
-    global _verbose
-    _verbose = verbose
-
-
-@app.command()
-def inspect(
-    url: Url,
-    output: Output = "text",
-    schema: Schemas = None,
-    generators: Annotated[bool, typer.Option(help="show each column's generator")] = False,
-    rows: Rows = None,
-) -> None:
-    """Print the schema as fastseed sees it, with the dependency tiers."""
-    request = _guarded(lambda: parse_rows(rows))
-    plan = run(lambda: api.inspect(url, rows=request, schemas=schema))
-    gens = api.generator_labels(plan) if generators else None
-    data = catalog_data(plan.catalog, plan, gens)
-    if output == "json":
-        print(to_json(data))
-    else:
-        print_catalog(out, data)
-
-
-Config = Annotated[
-    str | None,
-    typer.Option(
-        "--config", "-c", help="scenario file (default: $FASTSEED_CONFIG or ./fastseed.toml)"
-    ),
-]
+        raise Exit(exc.exit_code) from None
 
 
 def parse_rows_flag(values: list[str] | None) -> RowRequest | None:
@@ -187,122 +149,6 @@ def read_scenario(config: str | None) -> Scenario | None:
     return load_scenario(path) if path is not None else None
 
 
-@app.command()
-def plan(
-    url: Url,
-    rows: Rows = None,
-    config: Config = None,
-    seed: Annotated[int | None, typer.Option("--seed", "-s")] = None,
-    output: Output = "text",
-    schema: Schemas = None,
-) -> None:
-    """Show what `seed` would do, without writing; exit 3 if it cannot be satisfied."""
-    options = _guarded(
-        lambda: api.RunOptions(
-            rows=parse_rows_flag(rows),
-            scenario=read_scenario(config),
-            seed=seed,
-            schemas=tuple(schema or ()),
-        )
-    )
-    the_plan = run(lambda: api.plan_url(url, options))
-    data = catalog_data(the_plan.catalog, the_plan, api.generator_labels(the_plan))
-    data["realism"] = api.realism_stats(the_plan)
-    if output == "json":
-        print(to_json(data))
-    else:
-        print_catalog(out, data)
-        print_plan_extras(out, data)
-    if the_plan.problems:
-        raise typer.Exit(3)
-
-
-@app.command()
-def seed(
-    url: Url,
-    rows: Rows = None,
-    config: Config = None,
-    seed: Annotated[int | None, typer.Option("--seed", "-s", help="same seed, same data")] = None,
-    locale: Annotated[str | None, typer.Option(help="mimesis locale (en, de, fr, ...)")] = None,
-    batch_size: Annotated[
-        int | None, typer.Option(min=1, help="rows per COPY/INSERT batch")
-    ] = None,
-    workers: Annotated[
-        int | None, typer.Option(min=1, help="sessions open at once (default 4)")
-    ] = None,
-    streams: Annotated[
-        int | None,
-        typer.Option(
-            min=1,
-            help="concurrent sessions per big table (default: one per core when the database "
-            "is on this machine, else 4)",
-        ),
-    ] = None,
-    fast: Annotated[
-        bool,
-        typer.Option(help="drop the loaded tables' FKs during the load, re-add and VALIDATE after"),
-    ] = False,
-    schema: Schemas = None,
-    on_existing: Annotated[
-        str | None, typer.Option(help="append (default), truncate or fail when tables hold rows")
-    ] = None,
-    yes: Annotated[
-        bool, typer.Option("--yes", "-y", help="confirm --on-existing truncate")
-    ] = False,
-    output: Output = "text",
-    allow_remote: Annotated[
-        bool, typer.Option(help="allow a non-local host (also FASTSEED_ALLOW_REMOTE=1)")
-    ] = False,
-    dry_run: Annotated[bool, typer.Option(help="print the plan only")] = False,
-    full_verify: Annotated[
-        bool,
-        typer.Option(
-            help="scan for orphans and duplicates even where the server's checks rule them out"
-        ),
-    ] = False,
-) -> None:
-    """Fill every table, verify, print the summary. Exit 0 only if verification passes."""
-    if dry_run:
-        plan(url, rows, config, seed, output, schema)
-        return
-    request = _guarded(lambda: parse_rows_flag(rows))
-    scenario = _guarded(lambda: read_scenario(config))
-    mode = on_existing or (scenario.on_existing if scenario else None)
-    if mode not in (None, "append", "truncate", "fail"):
-        _guarded(lambda: _raise(UsageError("--on-existing must be append, truncate or fail")))
-    if mode == "truncate" and not yes:
-        _guarded(lambda: _confirm_truncate(url))
-    remote_ok = allow_remote or os.environ.get("FASTSEED_ALLOW_REMOTE") == "1"
-    result = run(
-        lambda: api.seed(
-            url,
-            rows=request,
-            seed=seed,
-            scenario=scenario,
-            locale=locale,
-            batch_size=batch_size,
-            workers=workers,
-            streams=streams,
-            fast=fast,
-            schemas=schema,
-            on_existing=mode,
-            allow_remote=remote_ok,
-            full_verify=full_verify,
-        )
-    )
-    data = summary_data(result.verify, result.load, result.plan, api.realism_stats(result.plan))
-    if output == "json":
-        print(to_json(data))
-    else:
-        print_summary(out, data)
-    if not result.verify.ok:
-        raise typer.Exit(5)
-
-
-def _raise(exc: Exception) -> None:
-    raise exc
-
-
 def _confirm_truncate(url: str) -> None:
     """Truncating needs --yes, or a 'yes' typed at a terminal."""
     if not sys.stdin.isatty():
@@ -313,52 +159,253 @@ def _confirm_truncate(url: str) -> None:
         raise SafetyError("truncate not confirmed; nothing was changed")
 
 
-@app.command()
-def verify(url: Url, output: Output = "text", schema: Schemas = None) -> None:
+def cmd_inspect(a: argparse.Namespace) -> None:
+    """Print the schema as fastseed sees it, with the dependency tiers."""
+    request = _guarded(lambda: parse_rows(a.rows))
+    plan = run(lambda: api.inspect(a.url, rows=request, schemas=a.schema))
+    gens = api.generator_labels(plan) if a.generators else None
+    data = catalog_data(plan.catalog, plan, gens)
+    if a.output == "json":
+        print(to_json(data))
+    else:
+        print_catalog(out, data)
+
+
+def cmd_plan(a: argparse.Namespace) -> None:
+    """Show what `seed` would do, without writing; exit 3 if it cannot be satisfied."""
+    options = _guarded(
+        lambda: api.RunOptions(
+            rows=parse_rows_flag(a.rows),
+            scenario=read_scenario(a.config),
+            seed=a.seed,
+            schemas=tuple(a.schema or ()),
+        )
+    )
+    the_plan = run(lambda: api.plan_url(a.url, options))
+    data = catalog_data(the_plan.catalog, the_plan, api.generator_labels(the_plan))
+    data["realism"] = api.realism_stats(the_plan)
+    if a.output == "json":
+        print(to_json(data))
+    else:
+        print_catalog(out, data)
+        print_plan_extras(out, data)
+    if the_plan.problems:
+        raise Exit(3)
+
+
+def cmd_seed(a: argparse.Namespace) -> None:
+    """Fill every table, verify, print the summary. Exit 0 only if verification passes."""
+    if a.dry_run:
+        cmd_plan(a)
+        return
+    request = _guarded(lambda: parse_rows_flag(a.rows))
+    scenario = _guarded(lambda: read_scenario(a.config))
+    mode = a.on_existing or (scenario.on_existing if scenario else None)
+    if mode == "truncate" and not a.yes:
+        _guarded(lambda: _confirm_truncate(a.url))
+    remote_ok = a.allow_remote or os.environ.get("FASTSEED_ALLOW_REMOTE") == "1"
+    result = run(
+        lambda: api.seed(
+            a.url,
+            rows=request,
+            seed=a.seed,
+            scenario=scenario,
+            locale=a.locale,
+            batch_size=a.batch_size,
+            workers=a.workers,
+            streams=a.streams,
+            fast=a.fast,
+            schemas=a.schema,
+            on_existing=mode,
+            allow_remote=remote_ok,
+            full_verify=a.full_verify,
+        )
+    )
+    data = summary_data(result.verify, result.load, result.plan, api.realism_stats(result.plan))
+    if a.output == "json":
+        print(to_json(data))
+    else:
+        print_summary(out, data)
+    if not result.verify.ok:
+        raise Exit(5)
+
+
+def cmd_verify(a: argparse.Namespace) -> None:
     """Check row counts, orphaned foreign keys and duplicate keys; exit 5 on any violation."""
-    result = run(lambda: api.verify_url(url, schemas=schema))
+    result = run(lambda: api.verify_url(a.url, schemas=a.schema))
     data = summary_data(result)
-    if output == "json":
+    if a.output == "json":
         print(to_json(data))
     else:
         print_summary(out, data)
     if not result.ok:
-        raise typer.Exit(5)
+        raise Exit(5)
 
 
-@app.command()
-def demo(
-    path: Annotated[str, typer.Option(help="SQLite file to create")] = "fastseed-demo.db",
-    rows: Annotated[int, typer.Option(help="users (other tables scale from it)")] = 1000,
-    seed: Annotated[int, typer.Option("--seed", "-s")] = 42,
-    output: Output = "text",
-) -> None:
+def cmd_demo(a: argparse.Namespace) -> None:
     """Create a small shop database in a SQLite file, fill it, verify it."""
     from fastseed.demo import run_demo
 
-    result = run(lambda: run_demo(path, users=rows, seed=seed))
+    result = run(lambda: run_demo(a.path, users=a.rows, seed=a.seed))
     data = summary_data(result.verify, result.load, result.plan)
-    if output == "json":
+    if a.output == "json":
         print(to_json(data))
     else:
-        out.print(f"demo database: [bold]{path}[/] (open it with: sqlite3 {path})")
+        out.print(f"demo database: [bold]{a.path}[/] (open it with: sqlite3 {a.path})")
         print_summary(out, data)
     if not result.verify.ok:
-        raise typer.Exit(5)
+        raise Exit(5)
 
 
-def main() -> None:
-    code: int | str | None = 0
+def _count(text: str) -> int:
+    """A count of at least 1 (--streams, --workers, --batch-size)."""
     try:
-        app()
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
+    return n
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fastseed",
+        description="Fill a database with realistic, constraint-valid test data.",
+        epilog="exit codes: 0 ok, 1 load failed (its rows removed), 2 usage, 3 unsatisfiable, "
+        "4 refused by a safety guard, 5 verification failed, 6 server unreachable",
+    )
+    verbose = argparse.ArgumentParser(add_help=False)
+    verbose.add_argument(
+        "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="tracebacks"
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="tracebacks")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(fn: Callable[[argparse.Namespace], None], name: str) -> argparse.ArgumentParser:
+        doc = (fn.__doc__ or "").strip()
+        sub = commands.add_parser(name, help=doc, description=doc, parents=[verbose])
+        sub.set_defaults(func=fn)
+        return sub
+
+    def url(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("url", help="postgresql://, mysql://, mariadb:// or sqlite:///PATH")
+
+    def common(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("-o", "--output", choices=("text", "json"), default="text")
+        sub.add_argument(
+            "--schema", action="append", metavar="NAME", help="only these schemas (repeatable)"
+        )
+
+    def rows(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "-r",
+            "--rows",
+            action="append",
+            metavar="N|TABLE=N",
+            help="rows per table: N for all, TABLE=N for one (repeatable)",
+        )
+
+    def scenario(sub: argparse.ArgumentParser, seed_help: str | None = None) -> None:
+        rows(sub)
+        sub.add_argument(
+            "-c",
+            "--config",
+            metavar="FILE",
+            help="scenario file (default: $FASTSEED_CONFIG or ./fastseed.toml)",
+        )
+        sub.add_argument("-s", "--seed", type=int, help=seed_help)
+
+    sub = command(cmd_inspect, "inspect")
+    url(sub)
+    common(sub)
+    sub.add_argument(
+        "--generators",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="show each column's generator",
+    )
+    rows(sub)
+
+    sub = command(cmd_plan, "plan")
+    url(sub)
+    scenario(sub)
+    common(sub)
+
+    sub = command(cmd_seed, "seed")
+    url(sub)
+    scenario(sub, "same seed, same data")
+    common(sub)
+    flag = argparse.BooleanOptionalAction
+    sub.add_argument("--locale", help="mimesis locale (en, de, fr, ...)")
+    sub.add_argument("--batch-size", type=_count, metavar="N", help="rows per COPY/INSERT batch")
+    sub.add_argument(
+        "--workers", type=_count, metavar="N", help="sessions open at once (default 4)"
+    )
+    sub.add_argument(
+        "--streams",
+        type=_count,
+        metavar="N",
+        help="concurrent sessions per big table (default: one per core when the database "
+        "is on this machine, else 4)",
+    )
+    sub.add_argument(
+        "--fast",
+        action=flag,
+        default=False,
+        help="empty PostgreSQL targets: FKs out of the way during the load, every row checked "
+        "against them after",
+    )
+    sub.add_argument(
+        "--on-existing",
+        choices=("append", "truncate", "fail"),
+        help="when tables hold rows: append (default), truncate or fail",
+    )
+    sub.add_argument("-y", "--yes", action="store_true", help="confirm --on-existing truncate")
+    sub.add_argument(
+        "--allow-remote",
+        action=flag,
+        default=False,
+        help="allow a non-local host (also FASTSEED_ALLOW_REMOTE=1)",
+    )
+    sub.add_argument("--dry-run", action="store_true", help="print the plan only")
+    sub.add_argument(
+        "--full-verify",
+        action=flag,
+        default=False,
+        help="scan for orphans and duplicates even where the server's checks rule them out",
+    )
+
+    sub = command(cmd_verify, "verify")
+    url(sub)
+    common(sub)
+
+    sub = command(cmd_demo, "demo")
+    sub.add_argument("--path", default="fastseed-demo.db", help="SQLite file to create")
+    sub.add_argument("--rows", type=int, default=1000, help="users (other tables scale from it)")
+    sub.add_argument("-s", "--seed", type=int, default=42)
+    sub.add_argument("-o", "--output", choices=("text", "json"), default="text")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    global _verbose
+    parser = build_parser()
+    code = 0
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            raise Exit(2)
+        _verbose = args.verbose
+        args.func(args)
+    except Exit as exc:
+        code = exc.code
+    except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
+        code = exc.code if isinstance(exc.code, int) else 2
     except BrokenPipeError:  # `fastseed ... | head`
         pass
-    except SystemExit as exc:
-        code = exc.code
-    if isinstance(code, str):
-        sys.stderr.write(code + "\n")
-        code = 1
-    _leave(code or 0)
+    _leave(code)
 
 
 def _leave(code: int) -> NoReturn:

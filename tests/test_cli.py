@@ -96,3 +96,16 @@ def test_fast_says_when_the_dialect_has_no_fast_mode(tmp_path):
     done = fastseed("seed", f"sqlite:///{path}", "--rows", "5", "--fast", "--output", "json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["fast_mode"] == "FKs in place (no fast mode in this dialect)"
+
+
+def test_help_and_usage_exit_codes(tmp_path):
+    assert fastseed().returncode == 2  # no command: usage on stdout, exit 2
+    done = fastseed("seed", "--help")
+    assert done.returncode == 0
+    for flag in ("--rows", "--seed", "--config", "--fast", "--on-existing", "--full-verify"):
+        assert flag in done.stdout
+    assert fastseed("seed", "x", "--on-existing", "maybe").returncode == 2
+    # --verbose before or after the command
+    for args in (("-v", "verify", "nonsense"), ("verify", "nonsense", "--verbose")):
+        done = fastseed(*args)
+        assert done.returncode == 2 and "Traceback" in done.stderr, args

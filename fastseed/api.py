@@ -224,9 +224,13 @@ def generator_labels(plan: Plan, seed: int = 0) -> dict[str, dict[str, str]]:
     return {str(name): gens.table(name).labels() for name in plan.tables}
 
 
-def realism_stats(plan: Plan) -> dict[str, Any]:
-    """Text columns that fell back to generic words, and how each CHECK was handled."""
-    labels = generator_labels(plan)
+def realism_stats(plan: Plan, labels: dict[str, dict[str, str]] | None = None) -> dict[str, Any]:
+    """Text columns that fell back to generic words, and how each CHECK was handled.
+
+    `labels` as `generator_labels` gives them; a run passes its own to spare a second set of
+    generators (and the mimesis pools they build)."""
+    if labels is None:
+        labels = generator_labels(plan)
     text_cols, generic = 0, []
     handled, unhandled = [], []
     for name in plan.tables:
@@ -324,7 +328,12 @@ async def seed(
             }
         keys = set(enforced.unique_keys) if enforced else None
         checked = await verify(
-            adapter, plan.catalog, expected=expected, proven=fks, proven_keys=keys
+            adapter,
+            plan.catalog,
+            expected=expected,
+            proven=fks,
+            proven_keys=keys,
+            counted=result.counted_rows,
         )
     return SeedResult(plan, result, checked)
 

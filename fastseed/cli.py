@@ -182,8 +182,9 @@ def cmd_plan(a: argparse.Namespace) -> None:
         )
     )
     the_plan = run(lambda: api.plan_url(a.url, options))
-    data = catalog_data(the_plan.catalog, the_plan, api.generator_labels(the_plan))
-    data["realism"] = api.realism_stats(the_plan)
+    labels = api.generator_labels(the_plan)
+    data = catalog_data(the_plan.catalog, the_plan, labels)
+    data["realism"] = api.realism_stats(the_plan, labels)
     if a.output == "json":
         print(to_json(data))
     else:
@@ -221,7 +222,9 @@ def cmd_seed(a: argparse.Namespace) -> None:
             full_verify=a.full_verify,
         )
     )
-    data = summary_data(result.verify, result.load, result.plan, api.realism_stats(result.plan))
+    data = summary_data(
+        result.verify, result.load, result.plan, api.realism_stats(result.plan, result.load.labels)
+    )
     if a.output == "json":
         print(to_json(data))
     else:

@@ -43,6 +43,10 @@ class LoadResult:
     """'table.column: kind' -> anomalous values written (anomaly mode only)."""
     fast_method: str | None = None
     """How fast mode took the FKs out of the way (None without fast mode)."""
+    counted_rows: dict[TableName, int] = field(default_factory=dict)
+    """Row counts taken by SQL once the load was committed (fast mode's FK proof)."""
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    """How each column was generated, from the run's own generators (their pools are built)."""
 
     @property
     def total(self) -> int:
@@ -125,6 +129,7 @@ async def load(
         if suspended is not None:
             await adapter.restore_foreign_keys(suspended)
             result.proven_fks = adapter.proven_foreign_keys(suspended)
+            result.counted_rows = adapter.counted_rows(suspended)
             result.fast_method = adapter.fast_method(suspended)
         elif fast:  # the dialect has no fast mode: say so rather than ignore the flag
             result.fast_method = adapter.fast_method(None)
@@ -146,6 +151,7 @@ async def load(
         raise LoadError(f"load failed: {first}") from exc
     result.seconds = time.perf_counter() - started
     result.anomalies = gens.anomaly_counts()
+    result.labels = {str(name): gens.table(name).labels() for name in plan.tables}
     return result
 
 

@@ -61,35 +61,49 @@ async def verify(
     expected: Mapping[TableName, int] | None = None,
     proven: set[tuple[TableName, str]] | None = None,
     proven_keys: set[tuple[TableName, str]] | None = None,
+    counted: Mapping[TableName, int] | None = None,
     concurrency: int = 4,
 ) -> VerifyResult:
     """Run every check; partitions are checked for their own FKs and keys, counted via parent.
 
     `proven` FKs and `proven_keys` are reported as clean without a scan: the caller knows the
-    server checked them (see api.seed), and each is named in `TableCheck.enforced`.
+    server checked them (see api.seed), and each is named in `TableCheck.enforced`. `counted`
+    rows were counted by SQL after the load (by fast mode's orphan count) and are not counted
+    again.
     """
     started = time.perf_counter()
     checks = {
         name: TableCheck(name, expected=(expected or {}).get(name)) for name in catalog.tables
     }
     limit = anyio.CapacityLimiter(concurrency if adapter.capabilities.concurrent_sessions else 1)
+    fks = []
+    for name, table in sorted(catalog.tables.items()):
+        for fk in table.foreign_keys:
+            parent = catalog.tables.get(fk.ref_table)
+            if parent is None:
+                continue
+            if (name, fk.name) in (proven or ()):
+                checks[name].orphans[fk.name] = 0
+                checks[name].enforced.append(fk.name)
+            else:
+                fks.append((table, fk, parent))
+    rows = dict(counted or {})
+    # the orphan scan counts the rows of the tables it reads whole: counted after it
+    scanned = {t.name for check in fks for t in (check[0], check[2])}
 
     async def count(name: TableName) -> None:
-        async with limit:
-            checks[name].rows = await adapter.count_rows(catalog.tables[name])
+        if name not in rows:
+            async with limit:
+                rows[name] = await adapter.count_rows(catalog.tables[name])
 
-    async def orphans(name: TableName, fk_index: int) -> None:
-        table = catalog.tables[name]
-        fk = table.foreign_keys[fk_index]
-        parent = catalog.tables.get(fk.ref_table)
-        if parent is None:
-            return
-        if (name, fk.name) in (proven or ()):
-            checks[name].orphans[fk.name] = 0
-            checks[name].enforced.append(fk.name)
-            return
-        async with limit:
-            checks[name].orphans[fk.name] = await adapter.count_orphans(table, fk, parent)
+    async def orphans() -> None:
+        scan = await adapter.scan_orphans(fks, limit)
+        rows.update(scan.rows)
+        for (name, fk_name), n in scan.orphans.items():
+            checks[name].orphans[fk_name] = n
+        async with anyio.create_task_group() as tg:
+            for name in scanned:
+                tg.start_soon(count, name)
 
     async def duplicates(name: TableName, key_index: int) -> None:
         table = catalog.tables[name]
@@ -102,12 +116,14 @@ async def verify(
             checks[name].duplicates[key.name] = await adapter.count_duplicates(table, key)
 
     async with anyio.create_task_group() as tg:
+        tg.start_soon(orphans)
         for name, table in sorted(catalog.tables.items()):
-            tg.start_soon(count, name)
-            for i in range(len(table.foreign_keys)):
-                tg.start_soon(orphans, name, i)
+            if name not in scanned:
+                tg.start_soon(count, name)
             for i in range(len(table.all_uniques)):
                 tg.start_soon(duplicates, name, i)
+    for name, check in checks.items():
+        check.rows = rows[name]
     shown = [c for n, c in sorted(checks.items()) if catalog.tables[n].partition_of is None]
     # a partition's violations are reported on its parent's line
     for n, c in checks.items():

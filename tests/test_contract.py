@@ -336,14 +336,16 @@ def test_count_orphans_and_duplicates(dialect_url: Target) -> None:
 def test_count_orphans_by_key_range_or_join(
     dialect_url: Target, parent_ids: tuple[int, ...], orphans: int
 ) -> None:
-    """The parent's integer keys without a gap prove children in their range have a parent;
-    with a gap the join decides. NULL keys never count."""
+    """The parent's integer keys without a gap prove children in their range have a parent,
+    and one pass over the child counts its rows and both FKs' orphans; with a gap the join
+    decides. NULL keys never count."""
 
     async def setup(a: Adapter) -> None:
         await script(
             a,
             "CREATE TABLE hub (id INTEGER PRIMARY KEY, name VARCHAR(10))",
-            "CREATE TABLE spoke (id INTEGER PRIMARY KEY, hub_id INTEGER REFERENCES hub (id))",
+            "CREATE TABLE spoke (id INTEGER PRIMARY KEY, hub_id INTEGER REFERENCES hub (id), "
+            "alt_id INTEGER REFERENCES hub (id))",
             "INSERT INTO hub (id, name) VALUES " + ", ".join(f"({i}, 'h{i}')" for i in parent_ids),
         )
 
@@ -351,20 +353,24 @@ def test_count_orphans_by_key_range_or_join(
     insert_unchecked(
         dialect_url,
         [
-            "INSERT INTO spoke (id, hub_id) VALUES (1, 0), (2, 2), (3, 4), (4, 5), (5, 6), "
-            "(6, 99), (7, NULL), (8, 3), (9, 1)"
+            "INSERT INTO spoke (id, hub_id, alt_id) VALUES (1, 0, 1000), (2, 2, NULL), "
+            "(3, 4, NULL), (4, 5, NULL), (5, 6, NULL), (6, 99, NULL), (7, NULL, NULL), "
+            "(8, 3, NULL), (9, 1, NULL)"
         ],
     )
 
-    async def go(a: Adapter) -> tuple[int, tuple[int, int] | None]:
+    async def go(a: Adapter) -> tuple[int, int, int, dict[str, int]]:
         catalog = await a.reflect()
         hub, spoke = by_name(catalog, "hub"), by_name(catalog, "spoke")
-        fk = spoke.foreign_keys[0]
-        return await a.count_orphans(spoke, fk, hub), await a._dense_key_span(fk, hub)
+        by_col = {fk.columns[0]: fk for fk in spoke.foreign_keys}
+        one = await a.count_orphans(spoke, by_col["hub_id"], hub)
+        scan = await a.scan_orphans([(spoke, fk, hub) for fk in by_col.values()])
+        found = {col: scan.orphans[(spoke.name, fk.name)] for col, fk in by_col.items()}
+        return one, found["hub_id"], found["alt_id"], {t.name: n for t, n in scan.rows.items()}
 
     dense = max(parent_ids) - min(parent_ids) + 1 == len(parent_ids)
-    span = (min(parent_ids), max(parent_ids)) if dense else None
-    assert run(dialect_url, go) == (orphans, span)
+    counted = {"hub": len(parent_ids), **({"spoke": 9} if dense else {})}
+    assert run(dialect_url, go) == (orphans, orphans, 1, counted)
 
 
 def test_quoted_identifiers_seed_and_verify(dialect_url: Target) -> None:

@@ -21,6 +21,8 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
+import anyio
+
 from fastseed.generate.batch import Batch
 from fastseed.schema import Catalog, Check, Column, ForeignKey, Kind, Table, TableName, UniqueKey
 from fastseed.url import DatabaseURL
@@ -253,6 +255,12 @@ class Adapter(abc.ABC):
         del token
         return set()
 
+    def counted_rows(self, token: Any) -> dict[TableName, int]:
+        """Row counts that `restore_foreign_keys` took by SQL after the load, on its way to
+        proving the FKs; verification need not count these tables again."""
+        del token
+        return {}
+
     async def enforced_constraints(self, tables: Sequence[Table]) -> Enforced:
         """FKs and unique keys of `tables` that the server checks on every write right now.
 
@@ -274,48 +282,94 @@ class Adapter(abc.ABC):
 
     async def count_orphans(self, table: Table, fk: ForeignKey, parent: Table) -> int:
         """Rows whose FK columns are all non-NULL and match no parent row (MATCH SIMPLE)."""
-        span = await self._dense_key_span(fk, parent)
-        if span is not None:
-            # the parent holds every key from lo to hi, so a child's key has a parent exactly
-            # when it lies in that range: one scan of the child instead of a join
-            lo, hi = span
-            col = self.quote(fk.columns[0])
-            return int(
-                await self.fetch_value(
-                    f"SELECT COUNT(*) FROM {self.from_clause(table)} "
-                    f"WHERE {col} < {lo} OR {col} > {hi}"
-                )
-            )
-        join = " AND ".join(
-            f"p.{self.quote(pc)} = c.{self.quote(cc)}"
-            for cc, pc in zip(fk.columns, fk.ref_columns, strict=True)
-        )
-        not_null = " AND ".join(f"c.{self.quote(cc)} IS NOT NULL" for cc in fk.columns)
-        first = self.quote(fk.ref_columns[0])
-        sql = (
-            f"SELECT COUNT(*) FROM {self.from_clause(table)} c "
-            f"LEFT JOIN {self.from_clause(parent)} p ON {join} "
-            f"WHERE {not_null} AND p.{first} IS NULL"
-        )
-        return int(await self.fetch_value(sql))
+        scan = await self.scan_orphans([(table, fk, parent)])
+        return scan.orphans[(table.name, fk.name)]
 
-    async def _dense_key_span(self, fk: ForeignKey, parent: Table) -> tuple[int, int] | None:
-        """(lo, hi) when `fk` points at the parent's one-column integer primary key and the
-        parent holds every integer from lo to hi (distinct keys, as many as hi - lo + 1),
-        which is how generated parents usually look; None otherwise."""
-        pk = parent.primary_key
-        if len(fk.columns) != 1 or pk is None or tuple(pk.columns) != tuple(fk.ref_columns):
-            return None
-        if parent.column(pk.columns[0]).type.kind != Kind.INTEGER:
-            return None
-        key = self.quote(pk.columns[0])
-        row = await self.fetch_row(
-            f"SELECT COUNT({key}), MIN({key}), MAX({key}) FROM {self.from_clause(parent)}"
-        )
-        count, lo, hi = row
-        if not count or int(hi) - int(lo) + 1 != int(count):
-            return None
-        return int(lo), int(hi)
+    async def scan_orphans(
+        self,
+        checks: Sequence[tuple[Table, ForeignKey, Table]],
+        limit: anyio.CapacityLimiter | None = None,
+    ) -> OrphanScan:
+        """The orphans of each (child, FK, parent), with as few passes over the tables as the
+        keys allow, and the row counts those passes give on the way.
+
+        A parent whose one-column integer primary key holds every integer from lo to hi (how
+        generated parents usually look) is read once for COUNT/MIN/MAX; then a child's key has
+        a parent exactly when it lies in that range, so one pass over each child counts its
+        rows and the orphans of all such FKs together. Other FKs are counted by a join.
+        `limit` bounds the queries at once (the caller's, when it runs others meanwhile).
+        """
+        if limit is None:
+            limit = anyio.CapacityLimiter(4 if self.capabilities.concurrent_sessions else 1)
+        result = OrphanScan()
+        spans: dict[TableName, tuple[int, int] | None] = {}
+
+        async def span(parent: Table, key: str) -> None:
+            k = self.quote(key)
+            async with limit:
+                row = await self.fetch_row(
+                    f"SELECT COUNT(*), COUNT({k}), MIN({k}), MAX({k}) "
+                    f"FROM {self.from_clause(parent)}"
+                )
+            rows, keys, lo, hi = row
+            result.rows[parent.name] = int(rows)
+            dense = keys and int(hi) - int(lo) + 1 == int(keys)
+            spans[parent.name] = (int(lo), int(hi)) if dense else None
+
+        keyed = {p.name: (p, key) for _, fk, p in checks if (key := _range_key(fk, p))}
+        async with anyio.create_task_group() as tg:
+            for parent, key in keyed.values():
+                tg.start_soon(span, parent, key)
+
+        ranged: dict[TableName, tuple[Table, list[tuple[ForeignKey, int, int]]]] = {}
+        joined = []
+        for table, fk, parent in checks:
+            found = spans.get(parent.name)
+            if found is not None:
+                ranged.setdefault(table.name, (table, []))[1].append((fk, *found))
+            else:
+                joined.append((table, fk, parent))
+
+        async def by_range(table: Table, fks: list[tuple[ForeignKey, int, int]]) -> None:
+            outside = [
+                self.count_where(
+                    f"{self.quote(fk.columns[0])} < {lo} OR {self.quote(fk.columns[0])} > {hi}"
+                )
+                for fk, lo, hi in fks
+            ]
+            async with limit:
+                row = await self.fetch_row(
+                    f"SELECT COUNT(*), {', '.join(outside)} FROM {self.from_clause(table)}"
+                )
+            result.rows[table.name] = int(row[0])
+            for (fk, _, _), n in zip(fks, row[1:], strict=True):
+                result.orphans[(table.name, fk.name)] = int(n or 0)
+
+        async def by_join(table: Table, fk: ForeignKey, parent: Table) -> None:
+            join = " AND ".join(
+                f"p.{self.quote(pc)} = c.{self.quote(cc)}"
+                for cc, pc in zip(fk.columns, fk.ref_columns, strict=True)
+            )
+            not_null = " AND ".join(f"c.{self.quote(cc)} IS NOT NULL" for cc in fk.columns)
+            first = self.quote(fk.ref_columns[0])
+            sql = (
+                f"SELECT COUNT(*) FROM {self.from_clause(table)} c "
+                f"LEFT JOIN {self.from_clause(parent)} p ON {join} "
+                f"WHERE {not_null} AND p.{first} IS NULL"
+            )
+            async with limit:
+                result.orphans[(table.name, fk.name)] = int(await self.fetch_value(sql))
+
+        async with anyio.create_task_group() as tg:
+            for table, fks in ranged.values():
+                tg.start_soon(by_range, table, fks)
+            for check in joined:
+                tg.start_soon(by_join, *check)
+        return result
+
+    def count_where(self, condition: str) -> str:
+        """An aggregate counting the rows where `condition` is true (not false, not NULL)."""
+        return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
 
     async def count_duplicates(self, table: Table, key: UniqueKey) -> int:
         """Surplus rows sharing a key value (NULLs never collide, partial predicates apply)."""
@@ -328,6 +382,26 @@ class Adapter(abc.ABC):
             f"{self.from_clause(table)} WHERE {where} GROUP BY {cols} HAVING COUNT(*) > 1) d"
         )
         return int(await self.fetch_value(sql))
+
+
+@dataclass
+class OrphanScan:
+    """What `Adapter.scan_orphans` found."""
+
+    orphans: dict[tuple[TableName, str], int] = field(default_factory=dict)
+    """(child, FK name) -> rows pointing at no parent."""
+    rows: dict[TableName, int] = field(default_factory=dict)
+    """Row counts of the tables the scan read whole (COUNT(*), as `count_rows` gives)."""
+
+
+def _range_key(fk: ForeignKey, parent: Table) -> str | None:
+    """The parent's key column when `fk` is one column pointing at the parent's one-column
+    integer primary key: then the FK can be checked by the key's range, if it has no gap."""
+    pk = parent.primary_key
+    if len(fk.columns) != 1 or pk is None or tuple(pk.columns) != tuple(fk.ref_columns):
+        return None
+    key = pk.columns[0]
+    return key if parent.column(key).type.kind == Kind.INTEGER else None
 
 
 def mentioned_columns(table: Table, checks: Sequence[Check]) -> list[Column]:

@@ -504,6 +504,8 @@ class _UncheckedLoad:
 
     checks: list[tuple[Table, ForeignKey, Table]]
     proven: set[tuple[TableName, str]] = field(default_factory=set)
+    rows: dict[TableName, int] = field(default_factory=dict)
+    """Row counts taken by the orphan count, once the load was committed."""
     done: bool = False
 
 
@@ -931,19 +933,14 @@ class PostgresAdapter(Adapter):
             return
         token.done = True
         found: list[str] = []
-        limit = anyio.CapacityLimiter(2)
-
-        async def count(table: Table, fk: ForeignKey, parent: Table) -> None:
-            async with limit:
-                n = await self.count_orphans(table, fk, parent)
+        scan = await self.scan_orphans(token.checks, anyio.CapacityLimiter(2))
+        for table, fk, parent in token.checks:
+            n = scan.orphans[(table.name, fk.name)]
             if n:
                 found.append(f"{table.name}: {n} rows match no {parent.name} row (FK {fk.name})")
             else:
                 token.proven.add((table.name, fk.name))
-
-        async with anyio.create_task_group() as tg:
-            for check in token.checks:
-                tg.start_soon(count, *check)
+        token.rows = scan.rows
         if found:
             raise LoadError("foreign keys do not hold after the fast load: " + "; ".join(found))
 
@@ -956,6 +953,9 @@ class PostgresAdapter(Adapter):
         if isinstance(token, _UncheckedLoad):
             return set(token.proven)
         return {(TableName(f.schema, f.relname), f.name) for f in token or [] if f.validated}
+
+    def counted_rows(self, token: Any) -> dict[TableName, int]:
+        return dict(token.rows) if isinstance(token, _UncheckedLoad) else {}
 
     async def _in_transaction(self, what: str, statements: Sequence[str]) -> None:
         if not statements:

@@ -17,7 +17,7 @@ from typing import Any
 
 import anyio
 import numpy as np
-from anyio.abc import ObjectReceiveStream
+from anyio.abc import ObjectReceiveStream, TaskGroup
 
 from fastseed.dialects.base import Adapter
 from fastseed.errors import FastseedError, LoadError, first_leaf
@@ -103,12 +103,6 @@ async def load(
     skip = {(d.table, d.fk.name) for tier in plan.tiers for u in tier for d in u.deferred}
     undeferred = skip if suspended else set()
 
-    async def run_unit(unit: Unit, part: tuple[int, int] | None) -> None:
-        async with limit:
-            await _load_unit(
-                adapter, gens, unit, batch_size, result, progress, sessions, part, undeferred
-            )
-
     parallel = streams if adapter.capabilities.concurrent_sessions else 1
     tiers = plan.tiers
     if suspended is not None and await adapter.foreign_keys_unchecked(suspended, loaded):
@@ -117,14 +111,34 @@ async def load(
         units = [unit for tier in plan.tiers for unit in tier]
         units.sort(key=lambda u: -sum(plan.tables[t].rows for t in u.tables))
         tiers = [units]
+    jobs = [
+        [
+            (unit, part)
+            for unit in tier
+            if any(plan.tables[t].rows for t in unit.tables)
+            for part in _parts(adapter, plan, unit, parallel, batch_size)
+        ]
+        for tier in tiers
+    ]
     try:
-        for tier in tiers:
-            async with anyio.create_task_group() as tg:
-                for unit in tier:
-                    if not any(plan.tables[t].rows for t in unit.tables):
-                        continue
-                    for part in _parts(adapter, plan, unit, parallel, batch_size):
+        async with anyio.create_task_group() as ahead:
+            feeds = _Feeds(ahead, adapter, gens, batch_size)
+
+            async def run_unit(unit: Unit, part: tuple[int, int] | None) -> None:
+                async with limit:
+                    await _load_unit(
+                        adapter, feeds, unit, result, progress, sessions, part, undeferred
+                    )
+
+            feeds.prefetch(jobs[0], workers)
+            for i, tier_jobs in enumerate(jobs):
+                # the next tier's first batches are made while this one loads, so that its
+                # sessions do not start by waiting for them (and the pools they build)
+                feeds.prefetch(jobs[i + 1] if i + 1 < len(jobs) else [], workers)
+                async with anyio.create_task_group() as tg:
+                    for unit, part in tier_jobs:
                         tg.start_soon(run_unit, unit, part)
+            ahead.cancel_scope.cancel()  # every feed was taken and ran dry: nothing to stop
         await adapter.reset_sequences([plan.catalog.tables[t] for t in plan.tables])
         if suspended is not None:
             await adapter.restore_foreign_keys(suspended)
@@ -155,6 +169,36 @@ async def load(
     return result
 
 
+class _Feeds:
+    """Each table part's batches, made in a worker thread ahead of the session that writes
+    them, through a stream that holds one batch: memory stays at a couple of batches per
+    feed whatever the row count."""
+
+    def __init__(self, tg: TaskGroup, adapter: Adapter, gens: RunGenerators, batch_size: int):
+        self._tg, self._adapter = tg, adapter
+        self.gens, self.batch_size = gens, batch_size
+        self._open: dict[tuple[TableName, tuple[int, int] | None], Any] = {}
+
+    def start(self, name: TableName, part: tuple[int, int] | None) -> None:
+        if (name, part) in self._open:
+            return
+        gen = self.gens.table(name)
+        first, last = part or (0, self.gens.plan.tables[name].rows)
+        send, receive = anyio.create_memory_object_stream[Any](1)
+        self._tg.start_soon(_batches, self._adapter, gen, first, last, self.batch_size, send)
+        self._open[(name, part)] = receive
+
+    def prefetch(self, jobs: list[tuple[Unit, tuple[int, int] | None]], count: int) -> None:
+        """Start the feeds of the first `count` jobs (the sessions that start first)."""
+        for unit, part in jobs[:count]:
+            for name in unit.tables:
+                self.start(name, part)
+
+    def take(self, name: TableName, part: tuple[int, int] | None) -> ObjectReceiveStream[Any]:
+        self.start(name, part)
+        return self._open.pop((name, part))
+
+
 async def _batches(
     adapter: Adapter, gen: TableGen, first: int, last: int, batch_size: int, send: Any
 ) -> None:
@@ -163,11 +207,14 @@ async def _batches(
             stop = min(last, start + batch_size)
             if n % TRIM_EVERY == 0:
                 trim_heap()
-            if gen.unhandled_checks:
-                rows = await anyio.to_thread.run_sync(gen.rows, start, stop)
-                await send.send(await _pretested(adapter, gen, start, rows))
-            else:
-                await send.send(await anyio.to_thread.run_sync(gen.batch, start, stop))
+            try:
+                if gen.unhandled_checks:
+                    rows = await anyio.to_thread.run_sync(gen.rows, start, stop)
+                    await send.send(await _pretested(adapter, gen, start, rows))
+                else:
+                    await send.send(await anyio.to_thread.run_sync(gen.batch, start, stop))
+            except anyio.BrokenResourceError:
+                return  # the writer stopped: it failed or was cancelled, and says why itself
 
 
 async def _pretested(
@@ -224,16 +271,17 @@ def _parts(
 
 async def _load_unit(
     adapter: Adapter,
-    gens: RunGenerators,
+    feeds: _Feeds,
     unit: Unit,
-    batch_size: int,
     result: LoadResult,
     progress: Progress | None,
     sessions: list[Any],
     part: tuple[int, int] | None = None,
     undeferred: set[tuple[TableName, str]] | None = None,
 ) -> None:
+    gens = feeds.gens
     catalog = gens.catalog
+    batch_size = feeds.batch_size
     async with adapter.session() as session:
         sessions.append(session)
         for d in unit.deferred:
@@ -244,11 +292,9 @@ async def _load_unit(
             table = catalog.tables[name]
             gen = gens.table(name)
             first, last = part or (0, gens.plan.tables[name].rows)
-            send, receive = anyio.create_memory_object_stream[Any](1)
-            async with anyio.create_task_group() as tg:
-                tg.start_soon(_batches, adapter, gen, first, last, batch_size, send)
-                count = -(-(last - first) // batch_size)
-                await _write_all(session, table, gen, receive, result, progress, count)
+            count = -(-(last - first) // batch_size)
+            receive = feeds.take(name, part)
+            await _write_all(session, table, gen, receive, result, progress, count)
         for d in unit.deferred:
             if d.method == NULL_THEN_UPDATE:
                 table = catalog.tables[d.table]
@@ -271,6 +317,16 @@ async def _write_all(
     progress: Progress | None,
     count: int,
 ) -> None:
+    async def received() -> AsyncIterator[Any]:
+        seen = 0
+        async for item in receive:
+            seen += 1
+            yield item
+        if seen < count:
+            # The feed ended early because making a batch failed. Its error is on the way to
+            # cancel this task: wait for it rather than write (and commit) a cut-off table.
+            await anyio.sleep_forever()
+
     def done(n: int) -> None:
         result.rows[table.name] = result.rows.get(table.name, 0) + n
         if progress:
@@ -278,13 +334,13 @@ async def _write_all(
 
     async with receive:
         if gen.unhandled_checks:  # pretested rows, one list per batch
-            async for rows in receive:
+            async for rows in received():
                 await session.write(table, gen.write_columns, rows)
                 done(len(rows))
             return
 
         async def batches() -> AsyncIterator[Batch]:
-            async for batch in receive:
+            async for batch in received():
                 yield batch
                 done(batch.size)  # counted once the writer asks for the next one
 

@@ -1,0 +1,86 @@
+"""The loader against the real PostgreSQL server: batches made ahead of their writers, and a
+generation failure midway that leaves no rows behind."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import asyncpg
+import pytest
+from conftest import pg_execute
+
+import fastseed
+from fastseed.generate.table import TableGen
+from fastseed.plan import RowRequest
+
+pytestmark = pytest.mark.postgres
+
+SCHEMA = """
+CREATE TABLE parent (id bigint PRIMARY KEY, name text NOT NULL);
+CREATE TABLE child (
+    id bigint PRIMARY KEY,
+    parent_id bigint NOT NULL REFERENCES parent (id),
+    note text
+);
+"""
+
+
+def counts(db: str) -> tuple[int, int]:
+    async def go() -> tuple[int, int]:
+        conn = await asyncpg.connect(host="127.0.0.1", user="root", database=db)
+        try:
+            row = await conn.fetchrow(
+                "SELECT (SELECT count(*) FROM parent), (SELECT count(*) FROM child)"
+            )
+            return row[0], row[1]
+        finally:
+            await conn.close()
+
+    return asyncio.run(go())
+
+
+def seed(url: str, **kwargs) -> fastseed.SeedResult:
+    rows = RowRequest(default=0, per_table={"parent": 200, "child": 300})
+    return asyncio.run(fastseed.seed(url, rows=rows, seed=7, batch_size=20, **kwargs))
+
+
+def test_next_tier_batches_are_made_while_this_tier_loads(pg_db, pg_url, monkeypatch):
+    """The child's first batch is generated before the parent's last one: the child's
+    session does not start by waiting for generation (and the pools it builds)."""
+    pg_execute(pg_db, SCHEMA)
+    made: list[tuple[str, int]] = []
+    lock = threading.Lock()
+    real = TableGen.batch
+
+    def batch(self, start, stop):
+        with lock:
+            made.append((self.table.name.name, start))
+        return real(self, start, stop)
+
+    monkeypatch.setattr(TableGen, "batch", batch)
+    result = seed(pg_url, streams=1)
+    assert result.verify.ok
+    assert made.index(("child", 0)) < made.index(("parent", 180))
+    assert sorted(made) == sorted(
+        [("parent", s) for s in range(0, 200, 20)] + [("child", s) for s in range(0, 300, 20)]
+    )
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_generation_failing_midway_leaves_no_rows(pg_db, pg_url, monkeypatch, fast):
+    """A batch that cannot be made ends the run with that error, and every row the run
+    wrote (the parents, committed in an earlier tier, and the child's first batches) is
+    removed: no cut-off table is committed."""
+    pg_execute(pg_db, SCHEMA)
+    real = TableGen.batch
+
+    def batch(self, start, stop):
+        if self.table.name.name == "child" and start == 140:
+            raise RuntimeError("generator broke at row 140")
+        return real(self, start, stop)
+
+    monkeypatch.setattr(TableGen, "batch", batch)
+    with pytest.raises(fastseed.LoadError, match="generator broke at row 140"):
+        seed(pg_url, fast=fast)
+    assert counts(pg_db) == (0, 0)

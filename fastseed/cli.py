@@ -8,15 +8,15 @@ from __future__ import annotations
 import argparse
 import atexit
 import contextlib
+import functools
 import os
 import signal
 import sys
 import traceback
 from collections.abc import Awaitable, Callable
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import anyio
-from rich.console import Console
 
 from fastseed import api
 from fastseed.errors import FastseedError, SafetyError, UsageError, first_leaf
@@ -34,9 +34,20 @@ from fastseed.url import parse_url
 
 T = TypeVar("T")
 
-# rich assumes 80 columns when output is piped; plans and schemas read better wider
-out = Console(width=None if sys.stdout.isatty() else 140)
-err = Console(stderr=True, width=None if sys.stderr.isatty() else 140)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+@functools.cache
+def console(stderr: bool = False) -> Console:
+    """stdout's or stderr's rich console, made on first use (JSON output needs neither)."""
+    from rich.console import Console
+
+    tty = (sys.stderr if stderr else sys.stdout).isatty()
+    # rich assumes 80 columns when output is piped; plans and schemas read better wider
+    return Console(stderr=stderr, width=None if tty else 140)
+
+
 _verbose = False
 
 
@@ -100,11 +111,11 @@ def run(fn: Callable[[], Awaitable[T]]) -> T:
     except FastseedError as exc:
         if _verbose:
             traceback.print_exc()
-        err.print(f"[red]error:[/] {exc}", markup=True, highlight=False)
+        console(stderr=True).print(f"[red]error:[/] {exc}", markup=True, highlight=False)
         raise Exit(exc.exit_code) from None
     except (KeyboardInterrupt, Interrupted) as exc:
         term = isinstance(exc, Interrupted) and exc.signum == signal.SIGTERM
-        err.print(
+        console(stderr=True).print(
             ("terminated" if term else "interrupted") + ": rows written by this run were removed"
         )
         raise Exit(143 if term else 130) from None
@@ -132,7 +143,7 @@ def _guarded(fn: Callable[[], T]) -> T:
     try:
         return fn()
     except FastseedError as exc:
-        err.print(f"[red]error:[/] {exc}", highlight=False)
+        console(stderr=True).print(f"[red]error:[/] {exc}", highlight=False)
         raise Exit(exc.exit_code) from None
 
 
@@ -168,7 +179,7 @@ def cmd_inspect(a: argparse.Namespace) -> None:
     if a.output == "json":
         print(to_json(data))
     else:
-        print_catalog(out, data)
+        print_catalog(console(), data)
 
 
 def cmd_plan(a: argparse.Namespace) -> None:
@@ -188,8 +199,8 @@ def cmd_plan(a: argparse.Namespace) -> None:
     if a.output == "json":
         print(to_json(data))
     else:
-        print_catalog(out, data)
-        print_plan_extras(out, data)
+        print_catalog(console(), data)
+        print_plan_extras(console(), data)
     if the_plan.problems:
         raise Exit(3)
 
@@ -228,7 +239,7 @@ def cmd_seed(a: argparse.Namespace) -> None:
     if a.output == "json":
         print(to_json(data))
     else:
-        print_summary(out, data)
+        print_summary(console(), data)
     if not result.verify.ok:
         raise Exit(5)
 
@@ -240,7 +251,7 @@ def cmd_verify(a: argparse.Namespace) -> None:
     if a.output == "json":
         print(to_json(data))
     else:
-        print_summary(out, data)
+        print_summary(console(), data)
     if not result.ok:
         raise Exit(5)
 
@@ -254,8 +265,8 @@ def cmd_demo(a: argparse.Namespace) -> None:
     if a.output == "json":
         print(to_json(data))
     else:
-        out.print(f"demo database: [bold]{a.path}[/] (open it with: sqlite3 {a.path})")
-        print_summary(out, data)
+        console().print(f"demo database: [bold]{a.path}[/] (open it with: sqlite3 {a.path})")
+        print_summary(console(), data)
     if not result.verify.ok:
         raise Exit(5)
 

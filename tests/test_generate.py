@@ -233,10 +233,12 @@ def test_utf8_array_operations_match_python_strings():
 def test_lower_in_and_contains_any_on_utf8_arrays():
     from fastseed.generate.text import contains_any, from_strings, lower_in
 
-    values = from_strings(["Pending", "SHIPPED", "", "paid", "pendingx", "ship", "delivered"])
+    values = from_strings(
+        ["Pending", "SHIPPED", "", "paid", "pendingx", "ship", "delivered", "paid\0", "pai"]
+    )
     got = lower_in(values, {"pending", "paid", "ship"})
     assert got is not None
-    assert got.tolist() == [True, False, False, True, False, True, False]
+    assert got.tolist() == [True, False, False, True, False, True, False, False, False]
     assert lower_in(from_strings(["Émis"]), {"émis"}) is None  # non-ASCII: not decided here
     assert contains_any(from_strings(["a", "b\tc"]), b"\t\n")
     assert not contains_any(from_strings(["a", "bc"]), b"\t\n")

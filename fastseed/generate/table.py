@@ -189,6 +189,19 @@ class TableGen:
         """The column as a numpy array with a NULL mask, or None when only lists will do."""
         if self.anomalies is not None:
             return None
+        # a batch asks again for a column another one depends on (the status behind
+        # shipped_at's NULLs): made once per batch, as `values` does
+        key = ("raw", column)
+        batch = getattr(self._memo, "local", None) is local
+        if batch and key in self._memo.cache:
+            cached: ColumnData | None = self._memo.cache[key]
+            return cached
+        data = self._raw(column, local)
+        if batch:
+            self._memo.cache[key] = data
+        return data
+
+    def _raw(self, column: str, local: h.I64) -> ColumnData | None:
         fk = self.fk_of.get(column)
         if fk is not None:
             if (self.table.name, fk.name) in self.run.plan.existing_keys:

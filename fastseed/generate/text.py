@@ -197,12 +197,14 @@ def lower_in(text: Utf8Array, words: Collection[str]) -> np.ndarray | None:
         padded[inside] = data[source[inside]]
         upper = (padded >= 0x41) & (padded <= 0x5A)
         padded[upper] += 32
-    # a handful of words: one comparison each (np.isin would sort, and import numpy.ma)
+    # each record as one fixed-width byte string, which numpy compares without its zero
+    # padding (hence the length test): a handful of words, one vectorised comparison each
+    # (np.isin would sort, and import numpy.ma)
+    records = padded.view(f"S{width}").reshape(-1)
+    kept = lengths[rows]
     found = np.zeros(len(rows), dtype=bool)
     for w in words:
-        wanted = np.zeros(width, dtype=np.uint8)
-        wanted[: len(w)] = np.frombuffer(w.encode(), dtype=np.uint8)
-        found |= (padded == wanted).all(axis=1)
+        found |= (records == w.encode()) & (kept == len(w))
     out = np.zeros(len(text), dtype=bool)
     out[rows] = found
     return out

@@ -367,8 +367,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--fast",
         action=flag,
         default=False,
-        help="empty PostgreSQL targets: FKs out of the way during the load, every row checked "
-        "against them after",
+        help="for empty targets: FKs not checked while loading (all tables at once), every "
+        "row checked against them after (PostgreSQL, MySQL/MariaDB)",
     )
     sub.add_argument(
         "--on-existing",

@@ -284,3 +284,59 @@ def test_verify_skips_only_what_innodb_checked_for_this_runs_rows(my_db: str, my
     )
     result = seed(my_url, 10, seed=3)
     assert result.verify.failures() == [f"{my_db}.child: 1 orphaned rows for FK child_parent"]
+
+
+FAST_SCHEMA = [
+    """CREATE TABLE team (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(40) NOT NULL UNIQUE,
+       captain_id INT NULL)""",
+    """CREATE TABLE player (id INT AUTO_INCREMENT PRIMARY KEY, team_id INT NOT NULL,
+       mentor_id INT NULL,
+       CONSTRAINT player_team FOREIGN KEY (team_id) REFERENCES team (id),
+       CONSTRAINT player_mentor FOREIGN KEY (mentor_id) REFERENCES player (id))""",
+    "ALTER TABLE team ADD CONSTRAINT team_captain FOREIGN KEY (captain_id) REFERENCES player (id)",
+    """CREATE TABLE game (id INT AUTO_INCREMENT PRIMARY KEY, home INT NOT NULL,
+       day DATE NOT NULL, UNIQUE KEY game_home_day (home, day),
+       CONSTRAINT game_home FOREIGN KEY (home) REFERENCES team (id))""",
+]
+FAST_CHECKS_OFF = "FK checks off while loading, orphans counted after"
+
+
+def test_fast_mode_loads_with_fk_checks_off_and_proves_every_fk(my_db: str, my_url: str) -> None:
+    run_script(my_db, FAST_SCHEMA)
+    rows = RowRequest(default=0, per_table={"team": 40, "player": 400, "game": 300})
+    result = asyncio.run(fastseed.seed(my_url, rows=rows, seed=3, fast=True))
+    assert result.load.fast_method == FAST_CHECKS_OFF
+    assert result.verify.ok, result.verify.failures()
+    assert {fk for _, fk in result.load.proven_fks} == {
+        "player_team",
+        "player_mentor",
+        "team_captain",
+        "game_home",
+    }
+    # the counts came from the proof; verification agrees with the server
+    assert fetch(my_db, "SELECT COUNT(*) FROM player") == [(400,)]
+    assert {str(t.table.name): t.rows for t in result.verify.tables} == {
+        "team": 40,
+        "player": 400,
+        "game": 300,
+    }
+
+
+def test_fast_mode_fails_and_undoes_when_a_foreign_key_does_not_hold(
+    my_db: str, my_url: str
+) -> None:
+    # a row that slipped in with FK checks off: the count after the load finds it
+    run_script(
+        my_db,
+        [
+            *FAST_SCHEMA,
+            "SET SESSION foreign_key_checks = 0",
+            "INSERT INTO game (id, home, day) VALUES (77, 999, '2020-01-01')",
+        ],
+    )
+    rows = RowRequest(default=0, per_table={"team": 20, "player": 100, "game": 50})
+    with pytest.raises(fastseed.LoadError, match=r"game.*FK game_home"):
+        asyncio.run(fastseed.seed(my_url, rows=rows, seed=3, fast=True))
+    assert fetch(my_db, "SELECT id FROM game") == [(77,)]
+    assert fetch(my_db, "SELECT COUNT(*) FROM team") == [(0,)]
+    assert fetch(my_db, "SELECT COUNT(*) FROM player") == [(0,)]

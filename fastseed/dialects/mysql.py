@@ -27,6 +27,7 @@ from fastseed.dialects.base import (
     Capabilities,
     Enforced,
     Session,
+    UncheckedLoad,
     free_name,
     mentioned_columns,
     with_trigger_writes,
@@ -220,11 +221,15 @@ class MySQLSession(Session):
         # InnoDB has no deferred constraints: turn FK checks off for this session only and
         # check the FK with a query just before COMMIT (`_check_deferred`). Restored before
         # the connection goes back to the pool.
-        if not self._checks_off:
-            await self._run("SET SESSION FOREIGN_KEY_CHECKS = 0", table=table.name)
-            self._checks_off = True
+        await self.defer_all(table.name)
         if fk is not None and (table, fk) not in self._deferred:
             self._deferred.append((table, fk))
+
+    async def defer_all(self, table: TableName | None = None) -> None:
+        """FOREIGN_KEY_CHECKS off for this session, until it ends (`_restore`)."""
+        if not self._checks_off:
+            await self._run("SET SESSION FOREIGN_KEY_CHECKS = 0", table=table)
+            self._checks_off = True
 
     async def _check_deferred(self) -> None:
         """Raise LoadError if a row this session wrote breaks an FK deferred with `defer`.
@@ -883,6 +888,8 @@ class MySQLAdapter(Adapter):
         async with self._connection() as conn:
             sess = MySQLSession(self, conn)
             try:
+                if self.skip_fk_checks:  # fast mode: orphans are counted after the load
+                    await sess.defer_all()
                 await sess._run("START TRANSACTION")
                 try:
                     yield sess
@@ -962,6 +969,20 @@ class MySQLAdapter(Adapter):
                 conds = " AND ".join(f"{c} <=> {v}" for c, v in zip(cols, row, strict=True))
                 out.append(f"DELETE FROM {target} WHERE {conds} LIMIT {copies}")
         return out
+
+    async def suspend_foreign_keys(self, tables: Sequence[Table], catalog: Catalog) -> Any:
+        """Fast mode: the loading sessions run with FOREIGN_KEY_CHECKS = 0 (a session setting
+        anyone may change; the schema is never touched) and each FK's orphans are counted
+        once the load is committed. Triggers still run."""
+        enforced = (await self.enforced_constraints(tables)).foreign_keys
+        checks = [
+            (t, fk, catalog.tables[fk.ref_table])
+            for t in tables
+            for fk in t.foreign_keys
+            if (t.name, fk.name) in enforced and fk.ref_table in catalog.tables
+        ]
+        self.skip_fk_checks = True
+        return UncheckedLoad(checks, "FK checks off while loading, orphans counted after")
 
     def streams_for(self, table: Table, streams: int) -> int:
         # LOAD DATA into a table with an AUTO_INCREMENT column holds the table's AUTO-INC lock

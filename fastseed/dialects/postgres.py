@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ClassVar
 from urllib.parse import quote as url_quote
 from urllib.parse import urlencode
@@ -25,6 +25,7 @@ from fastseed.dialects.base import (
     Capabilities,
     Enforced,
     Session,
+    UncheckedLoad,
     free_name,
     mentioned_columns,
     with_trigger_writes,
@@ -219,7 +220,7 @@ class PostgresSession(Session):
 
     async def begin(self) -> None:
         await self._run("BEGIN", None, "BEGIN")
-        if self._adapter._skip_fk_checks:
+        if self._adapter.skip_fk_checks:
             await self._run(
                 "skipping FK triggers", None, "SET LOCAL session_replication_role = replica"
             )
@@ -498,17 +499,6 @@ SELECT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user),
 """
 
 
-@dataclass
-class _UncheckedLoad:
-    """Fast mode without DDL: sessions skip FK triggers; these FKs are counted afterwards."""
-
-    checks: list[tuple[Table, ForeignKey, Table]]
-    proven: set[tuple[TableName, str]] = field(default_factory=set)
-    rows: dict[TableName, int] = field(default_factory=dict)
-    """Row counts taken by the orphan count, once the load was committed."""
-    done: bool = False
-
-
 @dataclass(frozen=True)
 class _SuspendedFK:
     schema: str
@@ -531,8 +521,6 @@ class PostgresAdapter(Adapter):
         self._pool = pool
         self.timeout = timeout
         self.query_timeout = timeout * _QUERY_TIMEOUT_FACTOR
-        self._skip_fk_checks = False
-        """Fast mode by a superuser: loading sessions run with session_replication_role."""
         self.server_version = server_version
         self.capabilities = Capabilities(
             deferrable_constraints=True,
@@ -852,14 +840,9 @@ class PostgresAdapter(Adapter):
                 for fk in t.foreign_keys
                 if (t.name, fk.name) in enforced and fk.ref_table in catalog.tables
             ]
-            self._skip_fk_checks = True
-            return _UncheckedLoad(checks)
+            self.skip_fk_checks = True
+            return UncheckedLoad(checks, "FK triggers skipped while loading, orphans counted after")
         return await self._drop_foreign_keys(tables)
-
-    async def foreign_keys_unchecked(self, token: Any, tables: Sequence[Table]) -> bool:
-        return isinstance(token, _UncheckedLoad) or await super().foreign_keys_unchecked(
-            token, tables
-        )
 
     async def _may_skip_triggers(self, tables: Sequence[Table]) -> bool:
         schemas = [t.name.schema or "public" for t in tables]
@@ -882,8 +865,8 @@ class PostgresAdapter(Adapter):
         return fks
 
     async def restore_foreign_keys(self, token: Any) -> None:
-        if isinstance(token, _UncheckedLoad):
-            await self._count_unchecked_orphans(token)
+        if isinstance(token, UncheckedLoad):
+            await super().restore_foreign_keys(token)
             return
         fks: list[_SuspendedFK] = token or []
         if not fks:
@@ -925,37 +908,15 @@ class PostgresAdapter(Adapter):
                 if fk.validated:
                     tg.start_soon(validate, fk)
 
-    async def _count_unchecked_orphans(self, token: _UncheckedLoad) -> None:
-        """Once, after the load (or its undo): every FK the sessions skipped must hold, as
-        VALIDATE CONSTRAINT would demand; a plain query may use parallel workers."""
-        self._skip_fk_checks = False
-        if token.done:
-            return
-        token.done = True
-        found: list[str] = []
-        scan = await self.scan_orphans(token.checks, anyio.CapacityLimiter(2))
-        for table, fk, parent in token.checks:
-            n = scan.orphans[(table.name, fk.name)]
-            if n:
-                found.append(f"{table.name}: {n} rows match no {parent.name} row (FK {fk.name})")
-            else:
-                token.proven.add((table.name, fk.name))
-        token.rows = scan.rows
-        if found:
-            raise LoadError("foreign keys do not hold after the fast load: " + "; ".join(found))
-
     def fast_method(self, token: Any) -> str:
-        if isinstance(token, _UncheckedLoad):
-            return "FK triggers skipped while loading, orphans counted after"
+        if isinstance(token, UncheckedLoad):
+            return super().fast_method(token)
         return "FKs dropped while loading, re-added NOT VALID and VALIDATEd after"
 
     def proven_foreign_keys(self, token: Any) -> set[tuple[TableName, str]]:
-        if isinstance(token, _UncheckedLoad):
-            return set(token.proven)
+        if isinstance(token, UncheckedLoad):
+            return super().proven_foreign_keys(token)
         return {(TableName(f.schema, f.relname), f.name) for f in token or [] if f.validated}
-
-    def counted_rows(self, token: Any) -> dict[TableName, int]:
-        return dict(token.rows) if isinstance(token, _UncheckedLoad) else {}
 
     async def _in_transaction(self, what: str, statements: Sequence[str]) -> None:
         if not statements:

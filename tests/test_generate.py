@@ -243,3 +243,20 @@ def test_lower_in_and_contains_any_on_utf8_arrays():
     assert contains_any(from_strings(["a", "b\tc"]), b"\t\n")
     assert not contains_any(from_strings(["a", "bc"]), b"\t\n")
     assert not contains_any(from_strings([]), b"\t")
+
+
+def test_name_pools_sample_the_locales_own_lists():
+    from mimesis import Person
+    from mimesis.locales import Locale
+
+    from fastseed.generate.pools import POOL_SIZE, Pools
+
+    first = Pools(42).get("first_name")
+    assert first == Pools(42).get("first_name") and first != Pools(43).get("first_name")
+    assert len(first) == POOL_SIZE == len(set(first)) and first == sorted(first)
+    person = Person(Locale.EN, seed=1)
+    known = {person.first_name() for _ in range(30000)}  # nearly all of mimesis' names
+    assert len(set(first) - known) < 20
+    # a list shorter than the pool is taken whole
+    last = Pools(42, "de").get("last_name")
+    assert set(last) >= {Person(Locale.DE, seed=s).last_name() for s in range(50)}

@@ -130,10 +130,10 @@ async def load(
                         adapter, feeds, unit, result, progress, sessions, part, undeferred
                     )
 
-            feeds.prefetch(jobs[0], workers)
             for i, tier_jobs in enumerate(jobs):
                 # the next tier's first batches are made while this one loads, so that its
                 # sessions do not start by waiting for them (and the pools they build)
+                feeds.prefetch(tier_jobs, workers)
                 feeds.prefetch(jobs[i + 1] if i + 1 < len(jobs) else [], workers)
                 async with anyio.create_task_group() as tg:
                     for unit, part in tier_jobs:

@@ -84,3 +84,8 @@ def test_generation_failing_midway_leaves_no_rows(pg_db, pg_url, monkeypatch, fa
     with pytest.raises(fastseed.LoadError, match="generator broke at row 140"):
         seed(pg_url, fast=fast)
     assert counts(pg_db) == (0, 0)
+
+
+def test_a_database_without_tables_seeds_nothing_and_passes(pg_url):
+    result = asyncio.run(fastseed.seed(pg_url, rows=RowRequest(10)))
+    assert result.verify.ok and result.load.total == 0

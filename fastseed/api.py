@@ -13,7 +13,7 @@ from fastseed.errors import PlanError
 from fastseed.generate.classify import classify
 from fastseed.generate.rules import table_rules
 from fastseed.generate.table import RunGenerators, deferred_null_columns
-from fastseed.load import LoadResult, Progress, default_streams, load
+from fastseed.load import LoadResult, Progress, load
 from fastseed.plan import Plan, RowRequest, Sample, build_plan
 from fastseed.scenario import Scenario, resolve_fk, validate_against_catalog
 from fastseed.schema import Catalog, ForeignKey, Kind, Table, TableName
@@ -282,7 +282,6 @@ async def seed(
     sc = scenario or Scenario()
     options = RunOptions(request, scenario, seed, tuple(schemas or sc.schemas), on_existing)
     workers = workers or sc.workers or 4
-    streams = streams or default_streams(db)
     async with opened(db, pool_size=workers + 1) as adapter:
         plan = await prepare(adapter, options)
         plan.check()

@@ -361,7 +361,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_count,
         metavar="N",
         help="concurrent sessions per big table (default: one per core when the database "
-        "is on this machine, else 4)",
+        "is on this machine, else 4, shared by the tables that load at the same time)",
     )
     sub.add_argument(
         "--fast",

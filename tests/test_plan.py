@@ -142,3 +142,28 @@ def test_default_streams_follow_this_machines_cores_only_for_a_local_server(monk
         assert default_streams(local) == want
     # a server elsewhere: its cores are not ours to count
     assert default_streams(parse_url("postgresql://u@db.example.com/db")) == 4
+
+
+def test_default_streams_are_shared_by_the_tables_loading_side_by_side():
+    import sqlite3
+
+    from fastseed.dialects.sqlite import SQLiteAdapter
+    from fastseed.load import _tier_jobs
+    from fastseed.url import parse_url
+
+    tables = [table(n, [col("id"), col("note", text(20))]) for n in ("big", "mid", "small")]
+    rows = {"big": 100_000, "mid": 30_000, "small": 10_000}
+    plan = build_plan(catalog(*tables), RowRequest(0, rows), {}, PG_LIKE)
+    adapter = SQLiteAdapter(parse_url("sqlite:///x.db"), sqlite3.connect(":memory:"), 5.0)
+    (tier,) = plan.tiers  # no FKs: all three load at once
+
+    def sessions(streams, shared):
+        jobs = _tier_jobs(adapter, plan, tier, streams, 1000, shared)
+        return {t: sum(1 for u, _ in jobs if u.tables[0].name == t) for t in rows}
+
+    # two cores: three tables already keep them busy, one session each
+    assert sessions(2, shared=True) == {"big": 1, "mid": 1, "small": 1}
+    # eight: split by rows (5.7, 1.7, 0.6 of them)
+    assert sessions(8, shared=True) == {"big": 6, "mid": 2, "small": 1}
+    # --streams given: that many per big table, as it says
+    assert sessions(2, shared=False) == {"big": 2, "mid": 2, "small": 2}

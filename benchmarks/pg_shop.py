@@ -1014,13 +1014,15 @@ def main() -> None:
         notes = {
             "a": "wall clock of the `fastseed seed` process (interpreter start, reflection, plan, "
             "generation, binary COPY, sequence reset, verify), run with the CLI's defaults "
-            f"(no --streams/--workers/--batch-size: {streams} streams per big table, one per core, "
+            f"(no --streams/--workers/--batch-size: {streams} streams, one per core, shared by the "
+            "tables that load at the same time: here one table per tier, so each gets all; "
             "4 sessions, "
             f"5,000-row batches), importing fastseed from {origin} (bytecode compiled "
             "beforehand, as pip does on install) in an empty working directory "
             "without FASTSEED_* variables; `load only` is fastseed's own load phase from the "
             "same runs",
-            "i": "as a with `--fast`; fastseed chose: {fast_mode}; the load phase includes "
+            "i": "as a with `--fast` (all three tables at once, so one stream each); fastseed "
+            "chose: {fast_mode}; the load phase includes "
             "taking the FKs out of the way, the COPY and proving every FK afterwards (two at a "
             "time); after each run the FKs are checked to be there, identical and validated",
             "k": "wall clock of one psql process; the orphan counts are the query of fastseed's "

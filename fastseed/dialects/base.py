@@ -256,6 +256,21 @@ class Adapter(abc.ABC):
             return True
         return not (await self.enforced_constraints(tables)).foreign_keys
 
+    async def _load_unchecked(
+        self, tables: Sequence[Table], catalog: Catalog, method: str
+    ) -> UncheckedLoad:
+        """Fast mode without DDL: from now on new sessions skip FK checks (`method` says how);
+        the FKs the server would have checked are counted after the load."""
+        enforced = (await self.enforced_constraints(tables)).foreign_keys
+        checks = [
+            (t, fk, catalog.tables[fk.ref_table])
+            for t in tables
+            for fk in t.foreign_keys
+            if (t.name, fk.name) in enforced and fk.ref_table in catalog.tables
+        ]
+        self.skip_fk_checks = True
+        return UncheckedLoad(checks, method)
+
     async def restore_foreign_keys(self, token: Any) -> None:
         """Put back exactly what `suspend_foreign_keys` removed, checking the loaded rows.
 

@@ -27,7 +27,6 @@ from fastseed.dialects.base import (
     Capabilities,
     Enforced,
     Session,
-    UncheckedLoad,
     free_name,
     mentioned_columns,
     with_trigger_writes,
@@ -974,15 +973,8 @@ class MySQLAdapter(Adapter):
         """Fast mode: the loading sessions run with FOREIGN_KEY_CHECKS = 0 (a session setting
         anyone may change; the schema is never touched) and each FK's orphans are counted
         once the load is committed. Triggers still run."""
-        enforced = (await self.enforced_constraints(tables)).foreign_keys
-        checks = [
-            (t, fk, catalog.tables[fk.ref_table])
-            for t in tables
-            for fk in t.foreign_keys
-            if (t.name, fk.name) in enforced and fk.ref_table in catalog.tables
-        ]
-        self.skip_fk_checks = True
-        return UncheckedLoad(checks, "FK checks off while loading, orphans counted after")
+        method = "FK checks off while loading, orphans counted after"
+        return await self._load_unchecked(tables, catalog, method)
 
     def streams_for(self, table: Table, streams: int) -> int:
         # LOAD DATA into a table with an AUTO_INCREMENT column holds the table's AUTO-INC lock

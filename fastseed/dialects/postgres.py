@@ -833,15 +833,8 @@ class PostgresAdapter(Adapter):
         each loading session and counts orphans afterwards (the schema is never touched);
         anyone else has the FKs dropped here and re-added afterwards."""
         if await self._may_skip_triggers(tables):
-            enforced = (await self.enforced_constraints(tables)).foreign_keys
-            checks = [
-                (t, fk, catalog.tables[fk.ref_table])
-                for t in tables
-                for fk in t.foreign_keys
-                if (t.name, fk.name) in enforced and fk.ref_table in catalog.tables
-            ]
-            self.skip_fk_checks = True
-            return UncheckedLoad(checks, "FK triggers skipped while loading, orphans counted after")
+            method = "FK triggers skipped while loading, orphans counted after"
+            return await self._load_unchecked(tables, catalog, method)
         return await self._drop_foreign_keys(tables)
 
     async def _may_skip_triggers(self, tables: Sequence[Table]) -> bool:

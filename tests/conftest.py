@@ -47,6 +47,9 @@ def _my_run(sql: str) -> None:
     conn = pymysql.connect(**MY_ADMIN, connect_timeout=5, autocommit=True)
     try:
         with conn.cursor() as cur:
+            # a DROP DATABASE behind a stuck session fails after a minute instead of hanging
+            # the whole run (MariaDB waits a year for a metadata lock by default)
+            cur.execute("SET SESSION lock_wait_timeout = 60")
             cur.execute(sql)
     finally:
         conn.close()

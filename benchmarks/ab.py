@@ -26,7 +26,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -54,21 +53,13 @@ def export(ref: str, into: Path) -> Path:
 
 
 def seed_child(source: str, url: str, counts: str, fast: bool) -> None:
-    """fastseed.seed() from `source`, timed around the call (as mariadb_load.py's case a)."""
+    """mariadb_load.py's case a (fastseed.seed(), timed around the call), from `source`."""
     sys.path.insert(0, source)
     import fastseed
-    from fastseed.plan import RowRequest
 
     assert fastseed.__file__.startswith(source), fastseed.__file__
-    rows = RowRequest(default=0, per_table=json.loads(counts))
-
-    async def go() -> tuple[float, bool]:
-        started = time.perf_counter()
-        result = await fastseed.seed(url, rows=rows, seed=mariadb_load.SEED, fast=fast)
-        return time.perf_counter() - started, result.verify.ok
-
-    seconds, ok = asyncio.run(go())
-    print(json.dumps({"seconds": seconds, "ok": ok}))
+    out = asyncio.run(mariadb_load._seed_child(url, json.loads(counts), fast))
+    print(json.dumps(out))
 
 
 def postgres_cases(args: argparse.Namespace, work: Path) -> tuple[dict[str, list[str]], str]:
@@ -78,13 +69,8 @@ def postgres_cases(args: argparse.Namespace, work: Path) -> tuple[dict[str, list
     pg_shop.psql(db, pg_shop.SCHEMA_SQL)
     plan = asyncio.run(pg_shop.build_plan(db, counts))
     cols = pg_shop.pregenerate(plan, counts, work, 10_000)["columns"]
-    copies = [
-        f"\\copy {t} ({', '.join(cols[t])}) FROM '{work / (t + '.csv')}' "
-        f"WITH (FORMAT csv, NULL '{pg_shop.CSV_NULL}')"
-        for t in pg_shop.TABLES
-    ]
-    base = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", pg_shop.HOST, "-U", pg_shop.USER]
-    base += ["-d", db]
+    copies = pg_shop.copy_commands(work, cols)
+    base = pg_shop.psql_base(db)
     if args.fast:
         baseline = pg_shop.psql_skip_cmd(base, copies, pg_shop.fk_defs(db))
     else:

@@ -354,9 +354,23 @@ def run_child(
     return sample, done.stdout.decode(), done.stderr.decode(), done.returncode
 
 
+def psql_base(db: str) -> list[str]:
+    """psql on `db` of the benchmark server, stopping at the first error; commands follow."""
+    server = ["-h", HOST, "-p", str(PORT), "-U", USER, "-d", db]
+    return ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", *server]
+
+
+def copy_commands(workdir: Path, columns: dict[str, list[str]]) -> list[str]:
+    """psql `\\copy` of each table's pre-generated CSV (written by `pregenerate`)."""
+    return [
+        f"\\copy {t} ({', '.join(columns[t])}) FROM '{workdir / (t + '.csv')}' "
+        f"WITH (FORMAT csv, NULL '{CSV_NULL}')"
+        for t in TABLES
+    ]
+
+
 def psql(db: str, *commands: str) -> list[str]:
-    cmd = ["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-h", HOST, "-p", str(PORT)]
-    cmd += ["-U", USER, "-d", db]
+    cmd = [*psql_base(db), "-At"]
     for c in commands:
         cmd += ["-c", c]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
@@ -937,18 +951,11 @@ def main() -> None:
         fs_env = fastseed_env()
         origin = str(Path(fastseed_origin(fs_cwd)).parent)
         print(f"fastseed children import {origin}", flush=True)
-        copy_cmds = [
-            f"\\copy {t} ({', '.join(cols[t])}) FROM '{workdir / (t + '.csv')}' "
-            f"WITH (FORMAT csv, NULL '{CSV_NULL}')"
-            for t in TABLES
-        ]
-        psql_cmd = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", HOST, "-p", str(PORT)]
-        psql_cmd += ["-U", USER, "-d", db]
-        for c in copy_cmds:
-            psql_cmd += ["-c", c]
+        copy_cmds = copy_commands(workdir, cols)
+        psql_cmd = psql_base(db) + [arg for c in copy_cmds for arg in ("-c", c)]
         defs = fk_defs(db)
-        psql_fast = psql_fast_cmd(psql_cmd[: psql_cmd.index("-c")], copy_cmds, defs)
-        psql_skip = psql_skip_cmd(psql_cmd[: psql_cmd.index("-c")], copy_cmds, defs)
+        psql_fast = psql_fast_cmd(psql_base(db), copy_cmds, defs)
+        psql_skip = psql_skip_cmd(psql_base(db), copy_cmds, defs)
         pickled = str(workdir / "rows.pickle")
         fc = faker_counts
         cases = [

@@ -247,14 +247,13 @@ def _tier_jobs(
     `shared` divides the streams among the tier's units by their rows: units that load side
     by side already keep the cores busy (fast mode, all tables at once on 2 cores: one
     session per table 4.00 s, two per table 4.27 s)."""
-    sizes = {id(u): sum(plan.tables[t].rows for t in u.tables) for u in tier}
-    total = sum(sizes.values())
+    sizes = [sum(plan.tables[t].rows for t in unit.tables) for unit in tier]
+    total = sum(sizes)
     jobs: list[tuple[Unit, tuple[int, int] | None]] = []
-    for unit in tier:
-        if not sizes[id(unit)]:
-            continue
-        n = max(1, round(streams * sizes[id(unit)] / total)) if shared else streams
-        jobs += [(unit, part) for part in _parts(adapter, plan, unit, n, batch_size)]
+    for unit, rows in zip(tier, sizes, strict=True):
+        if rows:
+            n = max(1, round(streams * rows / total)) if shared else streams
+            jobs += [(unit, part) for part in _parts(adapter, plan, unit, n, batch_size)]
     return jobs
 
 

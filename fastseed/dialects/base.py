@@ -384,11 +384,11 @@ class Adapter(abc.ABC):
                 joined.append((table, fk, parent))
 
         async def by_range(table: Table, fks: list[tuple[ForeignKey, int, int]]) -> None:
+            # per FK, the rows whose key lies outside the parent's span (NULL counts 0)
             outside = [
-                self.count_where(
-                    f"{self.quote(fk.columns[0])} < {lo} OR {self.quote(fk.columns[0])} > {hi}"
-                )
+                f"SUM(CASE WHEN {col} < {lo} OR {col} > {hi} THEN 1 ELSE 0 END)"
                 for fk, lo, hi in fks
+                for col in [self.quote(fk.columns[0])]
             ]
             async with limit:
                 row = await self.fetch_row(
@@ -419,10 +419,6 @@ class Adapter(abc.ABC):
             for check in joined:
                 tg.start_soon(by_join, *check)
         return result
-
-    def count_where(self, condition: str) -> str:
-        """An aggregate counting the rows where `condition` is true (not false, not NULL)."""
-        return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
 
     async def count_duplicates(self, table: Table, key: UniqueKey) -> int:
         """Surplus rows sharing a key value (NULLs never collide, partial predicates apply)."""

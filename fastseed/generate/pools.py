@@ -106,22 +106,27 @@ class Pools:
 
     def _build(self, name: str) -> list[str]:
         pool = self._pools.get(name)
-        if pool is None and name in _LISTS:
-            pool = self._pools[name] = sorted(set(_LISTS[name]()))
-        if pool is None and name in _LOCALE_LISTS:
-            pool = self._sample(name)
         if pool is None:
-            recipe = _RECIPES[name]
-            # a generator per pool, seeded by its name: pools do not depend on build order
-            gen = Generic(locale=self._locale, seed=stream_key(self._seed, "pool", name))
-            seen: dict[str, None] = {}
-            for _ in range(POOL_SIZE * 2):
-                seen.setdefault(recipe(gen), None)
-                if len(seen) >= POOL_SIZE:
-                    break
-            pool = sorted(seen)  # sorted: the pool does not depend on dict/set ordering
+            if name in _LISTS:
+                pool = sorted(set(_LISTS[name]()))
+            elif name in _LOCALE_LISTS:
+                pool = self._sample(name)
+            if pool is None:
+                pool = self._drawn(name)
             self._pools[name] = pool
         return pool
+
+    def _drawn(self, name: str) -> list[str]:
+        """Up to POOL_SIZE distinct values of the pool's recipe."""
+        recipe = _RECIPES[name]
+        # a generator per pool, seeded by its name: pools do not depend on build order
+        gen = Generic(locale=self._locale, seed=stream_key(self._seed, "pool", name))
+        seen: dict[str, None] = {}
+        for _ in range(POOL_SIZE * 2):
+            seen.setdefault(recipe(gen), None)
+            if len(seen) >= POOL_SIZE:
+                break
+        return sorted(seen)  # sorted: the pool does not depend on dict/set ordering
 
     def _sample(self, name: str) -> list[str] | None:
         """Up to POOL_SIZE entries of the locale's own list, or None when this mimesis keeps
@@ -137,7 +142,6 @@ class Pools:
             # a seeded shuffle by hash (numpy.random alone would cost 20 ms to import)
             order = np.argsort(mix(stream_key(self._seed, "pool", name), np.arange(len(values))))
             values = [values[i] for i in sorted(order[:POOL_SIZE].tolist())]
-        self._pools[name] = values
         return values
 
     def provider(self, path: str) -> list[str]:

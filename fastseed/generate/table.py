@@ -190,15 +190,10 @@ class TableGen:
         if self.anomalies is not None:
             return None
         # a batch asks again for a column another one depends on (the status behind
-        # shipped_at's NULLs): made once per batch, as `values` does
-        key = ("raw", column)
-        batch = getattr(self._memo, "local", None) is local
-        if batch and key in self._memo.cache:
-            cached: ColumnData | None = self._memo.cache[key]
-            return cached
-        data = self._raw(column, local)
-        if batch:
-            self._memo.cache[key] = data
+        # shipped_at's NULLs): made once per batch
+        data: ColumnData | None = self._memoized(
+            ("raw", column), local, lambda: self._raw(column, local)
+        )
         return data
 
     def _raw(self, column: str, local: h.I64) -> ColumnData | None:
@@ -258,19 +253,24 @@ class TableGen:
 
     def values(self, column: str, local: h.I64, attempt: int = 0) -> Values:
         """The column's values at this run's row positions `local` (0-based)."""
-        memo = getattr(self._memo, "local", None)
-        cacheable = (
-            attempt == 0
-            and memo is not None
-            and (memo is local or (len(memo) == len(local) and np.array_equal(memo, local)))
-        )
-        if cacheable and column in self._memo.cache:
-            cached: Values = self._memo.cache[column]
-            return cached
-        vals = self._values(column, local, attempt)
-        if cacheable:
-            self._memo.cache[column] = vals
+        if attempt:
+            return self._values(column, local, attempt)
+        vals: Values = self._memoized(column, local, lambda: self._values(column, local, 0))
         return vals
+
+    def _memoized(self, key: object, local: h.I64, make: Callable[[], Any]) -> Any:
+        """make(), remembered for the rows `local` of the batch this thread is making:
+        siblings (created_at for updated_at), anchors and NULL rules ask for a column again."""
+        memo = getattr(self._memo, "local", None)
+        cacheable = memo is not None and (
+            memo is local or (len(memo) == len(local) and np.array_equal(memo, local))
+        )
+        if cacheable and key in self._memo.cache:
+            return self._memo.cache[key]
+        out = make()
+        if cacheable:
+            self._memo.cache[key] = out
+        return out
 
     def _values(self, column: str, local: h.I64, attempt: int) -> Values:
         fk = self.fk_of.get(column)

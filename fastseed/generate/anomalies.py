@@ -154,9 +154,9 @@ def _boundaries(builder: Builder) -> list[Any]:
         cands = [Decimal(repr(lo_f)).quantize(q), Decimal(repr(hi_f)).quantize(q), Decimal(0)]
         return [c for c in cands if Decimal(repr(lo_f)) <= c <= Decimal(repr(hi_f))] or cands[:1]
     if t.kind == Kind.FLOAT:
-        lo = float(rule.low) if rule.low is not None else -1e15
-        hi = float(rule.high) if rule.high is not None else 1e15
-        return [v for v in (lo, hi, 0.0) if lo <= v <= hi]
+        lo_x = float(rule.low) if rule.low is not None else -1e15
+        hi_x = float(rule.high) if rule.high is not None else 1e15
+        return [v for v in (lo_x, hi_x, 0.0) if lo_x <= v <= hi_x]
     # dates and times: epoch, a leap day, a far-future day (2037 keeps MySQL TIMESTAMP valid)
     days = [dt.date(1970, 1, 2), dt.date(2024, 2, 29), dt.date(2037, 12, 31)]
     if t.kind == Kind.DATE:

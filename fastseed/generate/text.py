@@ -47,7 +47,8 @@ class Utf8Array:
         """Characters per value (UTF-8 continuation bytes are not counted)."""
         starts = (self.data & 0xC0) != 0x80
         counts = np.concatenate(([0], np.cumsum(starts, dtype=np.int64)))
-        return counts[self.offsets[1:]] - counts[self.offsets[:-1]]
+        lengths: I64 = counts[self.offsets[1:]] - counts[self.offsets[:-1]]
+        return lengths
 
 
 def from_strings(values: Sequence[str]) -> Utf8Array:

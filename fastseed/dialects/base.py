@@ -421,9 +421,12 @@ class Adapter(abc.ABC):
         return result
 
     async def count_duplicates(self, table: Table, key: UniqueKey) -> int:
-        """Surplus rows sharing a key value (NULLs never collide, partial predicates apply)."""
-        cols = ", ".join(self.quote(c) for c in key.columns)
-        where = " AND ".join(f"{self.quote(c)} IS NOT NULL" for c in key.columns)
+        """Surplus rows sharing a key value (NULLs never collide, partial predicates apply).
+
+        An expression key groups by its expressions, as the server printed them."""
+        parts = [f"({e})" for e in key.expressions] or [self.quote(c) for c in key.columns]
+        cols = ", ".join(parts)
+        where = " AND ".join(f"{p} IS NOT NULL" for p in parts)
         if key.predicate:
             where += f" AND ({key.predicate})"
         sql = (

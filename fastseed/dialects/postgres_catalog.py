@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from fastseed.generate.keyexpr import columns_read
 from fastseed.schema import (
     Check,
     Column,
@@ -131,8 +132,8 @@ ORDER BY c.conrelid, c.contype, c.conname
 """
 )
 
-# Unique indexes that back no constraint; expression indexes are skipped (no column list to
-# generate for) and INCLUDE columns are not part of the key.
+# Unique indexes that back no constraint; INCLUDE columns are not part of the key. An
+# expression index (attnum 0 in indkey) also gives every key part as the server prints it.
 UNIQUE_INDEXES_SQL = (
     _USER_TABLES
     + """
@@ -140,13 +141,15 @@ SELECT i.indrelid AS table_oid, ic.relname AS name,
        ARRAY(SELECT a.attname::text FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord)
              JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
              WHERE k.ord <= i.indnkeyatts ORDER BY k.ord) AS columns,
+       CASE WHEN i.indexprs IS NOT NULL THEN
+           ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true)
+                 FROM generate_series(1, i.indnkeyatts::int) k ORDER BY k)
+       END AS expressions,
        pg_get_expr(i.indpred, i.indrelid) AS predicate
 FROM user_tables t
 JOIN pg_index i ON i.indrelid = t.oid AND i.indisunique
 JOIN pg_class ic ON ic.oid = i.indexrelid
-WHERE i.indexprs IS NULL
-  AND NOT (0 = ANY(i.indkey::int2[]))
-  AND NOT EXISTS (
+WHERE NOT EXISTS (
       SELECT 1 FROM pg_constraint c
       WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid
         AND c.contype IN ('p', 'u', 'x'))
@@ -555,9 +558,15 @@ async def read_catalog(
         else:
             checks_of[oid].append(Check(name, check_expression(k["definition"])))
     for ix in indexes:
-        uniques_of[ix["table_oid"]].append(
+        oid, expressions = ix["table_oid"], tuple(ix["expressions"] or ())
+        names_ = [c.name for c in cols_of[oid]]
+        uniques_of[oid].append(
             UniqueKey(
-                ix["name"], tuple(ix["columns"]), predicate=ix["predicate"], is_constraint=False
+                ix["name"],
+                columns_read(expressions, names_) if expressions else tuple(ix["columns"]),
+                predicate=ix["predicate"],
+                is_constraint=False,
+                expressions=expressions,
             )
         )
 

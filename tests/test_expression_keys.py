@@ -21,6 +21,7 @@ from helpers import INT, col, text
 
 import fastseed
 from fastseed.api import opened
+from fastseed.dialects.mysql_reflect import KeyPart, unique_key
 from fastseed.generate.keyexpr import columns_read, key_rules, parse_part, unknown_parts
 from fastseed.generate.keyexpr import effect as part_effect
 from fastseed.generate.rules import table_rules
@@ -172,6 +173,8 @@ CREATE UNIQUE INDEX users_signup_day ON users (date(created_at));
 CREATE UNIQUE INDEX users_slug_prefix ON users ("left"(slug, 12));
 CREATE UNIQUE INDEX users_nickname ON users (coalesce(nickname, ''));
 CREATE UNIQUE INDEX users_odd ON users ((email || slug));
+CREATE TABLE settings (id serial PRIMARY KEY, theme text NOT NULL);
+CREATE UNIQUE INDEX settings_singleton ON settings ((true));
 """
 
 
@@ -222,6 +225,9 @@ def test_postgres_seeds_expression_keys_and_verify_scans_them(pg_db, pg_url):
             await conn.close()
 
     assert asyncio.run(scan()) == (2000, 2000, 2000, 2000)
+    # a unique index on a constant holds one row: the plan says so and loads one
+    assert result.load.rows[TableName("public", "settings")] == 1
+    assert any("settings_singleton" in w for w in result.plan.warnings)
     # every expression key scanned by fastseed verify, grouping by the expressions
     assert asyncio.run(fastseed.verify_url(pg_url)).ok
 
@@ -279,6 +285,29 @@ def test_inspect_and_plan_show_expression_keys(pg_db, pg_url):
 
 
 # -- MariaDB / MySQL -----------------------------------------------------------------------------
+
+
+def test_mysql_functional_and_prefix_key_parts_become_expressions():
+    names = ["id", "tenant_id", "email", "email_lc", "url"]
+    generated = {"email_lc": "lcase(`email`)"}
+    functional = unique_key(
+        "by_email",
+        [KeyPart("tenant_id"), KeyPart(None, expression="lower(`email`)")],
+        names,
+        generated,
+    )
+    assert functional == UniqueKey(
+        "by_email", ("tenant_id", "email"), expressions=("`tenant_id`", "lower(`email`)")
+    )
+    assert unique_key("lc", [KeyPart("EMAIL_LC")], names, generated) == UniqueKey(
+        "lc", ("email",), expressions=("lcase(`email`)",)
+    )
+    assert unique_key("u", [KeyPart("url", sub_part=40)], names, generated) == UniqueKey(
+        "u", ("url",), expressions=("left(`url`, 40)",)
+    )
+    plain = unique_key("PRIMARY", [KeyPart("id")], names, generated)
+    assert plain == UniqueKey("PRIMARY", ("id",), primary=True)
+
 
 MY_SCHEMA = [
     "CREATE TABLE tenant (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(40) NOT NULL)",

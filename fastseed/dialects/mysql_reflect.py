@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastseed.generate.keyexpr import columns_read
+from fastseed.generate.keyexpr import base_columns
 from fastseed.schema import (
     Catalog,
     Check,
@@ -487,17 +487,9 @@ def unique_key(
     plain = [p.column for p in parts if _part_sql(p, generation) == _quote(p.column or "")]
     if len(plain) == len(parts):
         return UniqueKey(index, tuple(c or "" for c in plain), primary=primary)
-    exprs = [_part_sql(p, generation) for p in parts]
-    base = [n for n in names if n.lower() not in generation]
-    read: dict[str, None] = {}
-    pending = list(exprs)
-    for _ in range(len(names) + 1):  # a generated column may read another one
-        found = columns_read(pending, names)
-        pending = [generation[c.lower()] for c in found if c.lower() in generation]
-        read.update((c, None) for c in found if c in base)
-        if not pending:
-            break
-    return UniqueKey(index, tuple(read), primary=primary, expressions=tuple(exprs))
+    exprs = tuple(_part_sql(p, generation) for p in parts)
+    columns = base_columns(exprs, names, generation)
+    return UniqueKey(index, columns, primary=primary, expressions=exprs)
 
 
 def build_catalog(

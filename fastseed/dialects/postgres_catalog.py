@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from fastseed.generate.keyexpr import columns_read
+from fastseed.generate.keyexpr import columns_read, through_generated
 from fastseed.schema import (
     Check,
     Column,
@@ -25,6 +25,11 @@ from fastseed.schema import (
     TableName,
     UniqueKey,
 )
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
 
 # $1 is NULL for "every schema" or a text[] of schema names. RECURSIVE is for TYPES_SQL only.
 _USER_TABLES = r"""
@@ -61,7 +66,7 @@ COLUMNS_SQL = (
 SELECT a.attrelid AS table_oid, a.attname, a.atttypid, a.atttypmod, a.attnotnull,
        a.attidentity::text, a.attgenerated::text,
        format_type(a.atttypid, a.atttypmod) AS sql,
-       CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, ad.adrelid) END AS default_expr,
+       pg_get_expr(ad.adbin, ad.adrelid) AS default_expr,
        seq.name AS sequence
 FROM user_tables t
 JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -519,9 +524,13 @@ async def read_catalog(
 
     names = {r["oid"]: TableName(r["nspname"], r["relname"]) for r in tables}
     cols_of: dict[int, list[Column]] = defaultdict(list)
+    generation: dict[int, dict[str, str]] = defaultdict(dict)  # lower-case name -> expression
     for c in columns:
         col_type, domain_not_null = resolver.column_type(c["atttypid"], c["atttypmod"], c["sql"])
         default = c["default_expr"]
+        if c["attgenerated"] != "":
+            generation[c["table_oid"]][c["attname"].lower()] = default
+            default = None
         cols_of[c["table_oid"]].append(
             Column(
                 name=c["attname"],
@@ -603,11 +612,18 @@ async def read_catalog(
     result: dict[TableName, Table] = {}
     for r in tables:
         oid = r["oid"]
+        # a key on a generated column constrains its expression over the written columns
+        col_names = [c.name for c in cols_of[oid]]
+        pk, uniques = pk_of.get(oid), uniques_of[oid]
+        if generation[oid]:
+            gen = generation[oid]
+            pk = pk and through_generated(pk, col_names, gen, _quote)
+            uniques = [through_generated(k, col_names, gen, _quote) for k in uniques]
         result[names[oid]] = Table(
             name=names[oid],
             columns=tuple(cols_of[oid]),
-            primary_key=pk_of.get(oid),
-            uniques=tuple(uniques_of[oid]),
+            primary_key=pk,
+            uniques=tuple(uniques),
             foreign_keys=tuple(fks_of[oid]),
             checks=tuple(checks_of[oid]),
             partitioning=partitioning_of.get(oid),

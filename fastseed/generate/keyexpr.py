@@ -13,7 +13,7 @@ still made unique (best effort).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from fastseed.generate.rules import ColumnRule
@@ -257,6 +257,41 @@ def columns_read(expressions: Iterable[str], columns: Iterable[str]) -> tuple[st
         for node in parser._columns_in(0, len(parser.toks)):
             found.setdefault(node.name, None)
     return tuple(found)
+
+
+def base_columns(
+    expressions: Iterable[str], columns: Iterable[str], generation: Mapping[str, str]
+) -> tuple[str, ...]:
+    """The written columns the expressions read, through generated columns: a key on
+    ``email_lc AS (lower(email))`` reads ``email``. `generation` maps a generated column's
+    lower-case name to its expression."""
+    names = list(columns)
+    read: dict[str, None] = {}
+    pending = list(expressions)
+    for _ in range(len(names) + 1):  # a generated column may read another one
+        found = columns_read(pending, names)
+        read.update((c, None) for c in found if c.lower() not in generation)
+        pending = [generation[c.lower()] for c in found if c.lower() in generation]
+        if not pending:
+            break
+    return tuple(read)
+
+
+def through_generated(
+    key: UniqueKey,
+    columns: Iterable[str],
+    generation: Mapping[str, str],
+    quote: Callable[[str], str],
+) -> UniqueKey:
+    """`key` with every part on a generated column replaced by its generation expression,
+    and `columns` the written columns read; a key on no generated column is returned as is."""
+    names = list(columns)
+    parts = key.expressions or tuple(quote(c) for c in key.columns)
+    if not any(c.lower() in generation for c in columns_read(parts, names)):
+        return key
+    if not key.expressions:
+        parts = tuple(generation.get(c.lower(), quote(c)) for c in key.columns)
+    return replace(key, columns=base_columns(parts, names, generation), expressions=parts)
 
 
 def _literal(node: _Node) -> str | None:

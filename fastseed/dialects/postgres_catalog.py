@@ -568,11 +568,11 @@ async def read_catalog(
             checks_of[oid].append(Check(name, check_expression(k["definition"])))
     for ix in indexes:
         oid, expressions = ix["table_oid"], tuple(ix["expressions"] or ())
-        names_ = [c.name for c in cols_of[oid]]
+        table_columns = [c.name for c in cols_of[oid]]
         uniques_of[oid].append(
             UniqueKey(
                 ix["name"],
-                columns_read(expressions, names_) if expressions else tuple(ix["columns"]),
+                columns_read(expressions, table_columns) if expressions else tuple(ix["columns"]),
                 predicate=ix["predicate"],
                 is_constraint=False,
                 expressions=expressions,

@@ -117,7 +117,7 @@ def _ident(tok: _Tok) -> str:
 
 class _Parser:
     """A small recursive-descent reader of one key part; anything beyond calls, casts,
-    columns and literals is kept as an opaque node (its columns are still found)."""
+    columns and literals is an opaque node (`columns_read` still finds its columns)."""
 
     def __init__(self, text: str, columns: dict[str, str]) -> None:
         self.toks = _tokens(text)
@@ -148,7 +148,7 @@ class _Parser:
             depth += tok.text == "("
             depth -= tok.text == ")"
             self.take()
-        return _Node("opaque", args=tuple(self._columns_in(start, self.i)))
+        return _Node("opaque")
 
     def _at_end(self, stop: frozenset[str]) -> bool:
         tok = self.peek()

@@ -19,6 +19,7 @@ from typing import Any
 from fastseed.dialects.base import Capabilities, TableState
 from fastseed.errors import PlanError
 from fastseed.generate.fanout import FanoutPlan, plan_fanout
+from fastseed.generate.keyexpr import unknown_parts
 from fastseed.scenario import Scenario, TableSpec
 from fastseed.schema import Catalog, ForeignKey, Kind, Table, TableName
 
@@ -255,6 +256,8 @@ def build_plan(
     edges = _edges(catalog)
     seedable = {t.name: t for t in catalog.seedable()}
     _check_tables(catalog, seedable.values(), problems)
+    for table in seedable.values():
+        warnings.extend(unknown_parts(table))
 
     comps = _components(sorted(seedable), edges)
     comp_of = {t: i for i, comp in enumerate(comps) for t in comp}

@@ -143,7 +143,12 @@ def catalog_data(
             ],
             "primary_key": list(t.primary_key.columns) if t.primary_key else None,
             "unique": [
-                {"name": u.name, "columns": list(u.columns), "where": u.predicate}
+                {
+                    "name": u.name,
+                    "columns": list(u.columns),
+                    "expressions": list(u.expressions),
+                    "where": u.predicate,
+                }
                 for u in t.uniques
             ],
             "foreign_keys": [
@@ -244,6 +249,11 @@ def print_catalog(console: Console, data: dict[str, Any]) -> None:
                 row.append(c.get("generator") or "")
             grid.add_row(*row)
         console.print(grid)
+        for key in t["unique"]:
+            if key["expressions"] or key["where"]:  # plain keys show as UQ in the grid
+                where = f" WHERE {key['where']}" if key["where"] else ""
+                shown = ", ".join(key["expressions"] or key["columns"])
+                console.print(f"  unique {key['name']}: ({shown}){where}", markup=False)
         for chk in t["checks"]:
             console.print(f"  check {chk['name']}: {chk['expression']}")
     if "tiers" in data:

@@ -114,15 +114,30 @@ class ForeignKey:
 
 @dataclass(frozen=True)
 class UniqueKey:
-    """A primary key, unique constraint or unique index."""
+    """A primary key, unique constraint or unique index.
+
+    An expression (functional) unique index, such as ``(lower(email))`` or a MySQL/MariaDB
+    unique key on a generated column, lists its key parts in `expressions` and the table
+    columns those parts read in `columns`: making `columns` unique keeps key construction
+    working, and `fastseed.keyexpr` says what more the expressions need.
+    """
 
     name: str
     columns: tuple[str, ...]
+    """The key's columns; for an expression key, the columns its expressions read."""
     primary: bool = False
     predicate: str | None = None
     """The WHERE clause of a partial unique index; rows outside it are not constrained."""
     is_constraint: bool = True
     """False for a unique index that is not a constraint (matters for DDL, not for values)."""
+    expressions: tuple[str, ...] = ()
+    """Every key part as SQL, as the server prints it (a plain column part as its quoted
+    name), when any part is an expression; empty for a plain column key."""
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        """The key parts for messages: the expressions, or else the column names."""
+        return self.expressions or self.columns
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import pytest
 from fastseed.dialects.base import Session
 from fastseed.dialects.sqlite import SQLiteAdapter, _parse_create_table, column_type, to_sqlite
 from fastseed.errors import LoadError, UsageError
-from fastseed.schema import Catalog, Kind, Table, TableName
+from fastseed.schema import Catalog, Kind, Table, TableName, UniqueKey
 from fastseed.url import DatabaseURL
 
 pytestmark = pytest.mark.anyio
@@ -218,8 +218,10 @@ async def test_reflect_keys_and_quirks(tmp_path: Path) -> None:
     # SQLite defers only DEFERRABLE INITIALLY DEFERRED.
     assert not any(fk.deferrable for fk in child.foreign_keys)
     assert [(u.name, u.columns) for u in child.uniques] == [("pair", ("code", "b"))]
-    # A unique index on an expression has no column to fill: left out.
-    assert catalog.table(TableName(None, "parent")).uniques == ()
+    # A unique index on an expression keeps its parts and names the columns they read.
+    assert catalog.table(TableName(None, "parent")).uniques == (
+        UniqueKey("lower_code", ("code",), is_constraint=False, expressions=("lower(code)",)),
+    )
 
 
 def test_column_types() -> None:

@@ -25,6 +25,7 @@ import anyio
 
 from fastseed.errors import LoadError
 from fastseed.generate.batch import Batch
+from fastseed.generate.keyexpr import columns_read
 from fastseed.schema import Catalog, Check, Column, ForeignKey, Kind, Table, TableName, UniqueKey
 from fastseed.url import DatabaseURL
 
@@ -421,14 +422,20 @@ class Adapter(abc.ABC):
         return result
 
     async def count_duplicates(self, table: Table, key: UniqueKey) -> int:
-        """Surplus rows sharing a key value (NULLs never collide, partial predicates apply)."""
-        cols = ", ".join(self.quote(c) for c in key.columns)
-        where = " AND ".join(f"{self.quote(c)} IS NOT NULL" for c in key.columns)
+        """Surplus rows sharing a key value (NULLs never collide, partial predicates apply).
+
+        An expression key groups by its expressions, as the server printed them; a part that
+        reads no column (a singleton table's ``((true))``) is the same for every row."""
+        names = [c.name for c in table.columns]
+        parts = [f"({e})" for e in key.expressions] or [self.quote(c) for c in key.columns]
+        grouped = [p for p in parts if not key.expressions or columns_read([p], names)]
+        where = " AND ".join(f"{p} IS NOT NULL" for p in parts)
         if key.predicate:
             where += f" AND ({key.predicate})"
+        group = f" GROUP BY {', '.join(grouped)}" if grouped else ""
         sql = (
             f"SELECT COALESCE(SUM(n - 1), 0) FROM (SELECT COUNT(*) AS n FROM "
-            f"{self.from_clause(table)} WHERE {where} GROUP BY {cols} HAVING COUNT(*) > 1) d"
+            f"{self.from_clause(table)} WHERE {where}{group}) d WHERE n > 1"
         )
         return int(await self.fetch_value(sql))
 

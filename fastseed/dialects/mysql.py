@@ -74,6 +74,11 @@ class ServerInfo:
             return self.version_tuple >= (10, 2, 1)
         return self.version_tuple >= (8, 0, 16)
 
+    @property
+    def has_functional_key_parts(self) -> bool:
+        """MySQL 8.0.13+ indexes expressions (STATISTICS.EXPRESSION); MariaDB does not."""
+        return not self.mariadb and self.version_tuple >= (8, 0, 13)
+
 
 _INFO_SQL = (
     "SELECT VERSION(), @@lower_case_table_names, @@max_allowed_packet, @@local_infile, "
@@ -863,7 +868,11 @@ class MySQLAdapter(Adapter):
         rows = rf.CatalogRows(
             tables=await q(rf.TABLES_SQL),
             columns=await q(rf.COLUMNS_SQL),
-            uniques=await q(rf.UNIQUES_SQL),
+            uniques=await q(
+                rf.UNIQUES_FUNCTIONAL_SQL
+                if self.server.has_functional_key_parts
+                else rf.UNIQUES_SQL
+            ),
             foreign_keys=await q(rf.FOREIGN_KEYS_SQL),
             checks=await q(checks_sql) if self.server.has_check_constraints else [],
             partitions=await q(rf.PARTITIONS_SQL),

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from fastseed.generate.keyexpr import base_columns
 from fastseed.schema import (
     Catalog,
     Check,
@@ -45,12 +46,17 @@ ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION
 """
 
 # PRIMARY KEY and UNIQUE constraints are unique indexes in MySQL, so STATISTICS has them all.
-UNIQUES_SQL = """
-SELECT TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, COLUMN_NAME
+# SUB_PART is a prefix key part's length; EXPRESSION a MySQL 8.0.13+ functional key part's
+# text (COLUMN_NAME is NULL then). MariaDB has no EXPRESSION column: it indexes generated
+# columns instead, resolved in `build_catalog`.
+_UNIQUES = """
+SELECT TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, COLUMN_NAME, SUB_PART, {expression}
 FROM information_schema.STATISTICS
-WHERE TABLE_SCHEMA IN ({schemas}) AND NON_UNIQUE = 0
+WHERE TABLE_SCHEMA IN ({{schemas}}) AND NON_UNIQUE = 0
 ORDER BY TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX
 """
+UNIQUES_SQL = _UNIQUES.format(expression="NULL")
+UNIQUES_FUNCTIONAL_SQL = _UNIQUES.format(expression="EXPRESSION")
 
 FOREIGN_KEYS_SQL = """
 SELECT k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME,
@@ -445,6 +451,47 @@ _TEXT_FIELDS = {
 _JSON_CHECK = re.compile(r"^\s*json_valid\(\s*`((?:[^`]|``)+)`\s*\)\s*$", re.I)
 
 
+@dataclass(frozen=True)
+class KeyPart:
+    """One row of STATISTICS for a unique index."""
+
+    column: str | None
+    sub_part: int | None = None
+    """A prefix key part's length in characters (bytes for binary strings)."""
+    expression: str | None = None
+    """A functional key part's expression (MySQL 8.0.13+); `column` is None then."""
+
+
+def _quote(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
+
+
+def _part_sql(part: KeyPart, generation: dict[str, str]) -> str:
+    if part.column is None:
+        return part.expression or ""
+    if part.column.lower() in generation:
+        return generation[part.column.lower()]
+    if part.sub_part is not None:
+        return f"left({_quote(part.column)}, {part.sub_part})"
+    return _quote(part.column)
+
+
+def unique_key(
+    index: str, parts: Sequence[KeyPart], names: Sequence[str], generation: dict[str, str]
+) -> UniqueKey:
+    """A unique index as a `UniqueKey`. A functional part, a prefix part and a part on a
+    generated column become expressions over the base columns they read (a unique key on
+    ``email_lc AS (lcase(email))`` constrains ``lcase(email)``, and ``email`` is what is
+    written)."""
+    primary = index == "PRIMARY"
+    plain = [p.column for p in parts if _part_sql(p, generation) == _quote(p.column or "")]
+    if len(plain) == len(parts):
+        return UniqueKey(index, tuple(c or "" for c in plain), primary=primary)
+    exprs = tuple(_part_sql(p, generation) for p in parts)
+    columns = base_columns(exprs, names, generation)
+    return UniqueKey(index, columns, primary=primary, expressions=exprs)
+
+
 def build_catalog(
     rows: CatalogRows, *, mariadb: bool, case_insensitive: bool, server_version: str
 ) -> Catalog:
@@ -477,6 +524,7 @@ def build_catalog(
         checks[t].append(Check(text(name) or "", clause_text))
 
     columns: dict[TableName, list[Column]] = defaultdict(list)
+    generation: dict[TableName, dict[str, str]] = defaultdict(dict)
     for raw in rows.columns:
         rec = {
             k: (text(v) if k in _TEXT_FIELDS else v)
@@ -493,6 +541,8 @@ def build_catalog(
             w in extra.upper()
             for w in ("VIRTUAL", "STORED GENERATED", "PERSISTENT", "ROW START", "ROW END")
         )
+        if generated and rec["GENERATION_EXPRESSION"]:
+            generation[t][name.lower()] = rec["GENERATION_EXPRESSION"]
         columns[t].append(
             Column(
                 name=name,
@@ -511,9 +561,10 @@ def build_catalog(
         by_lower = {c.name.lower(): c.name for c in columns.get(t, ())}
         return tuple(by_lower.get(n.lower(), n) for n in names)
 
-    keys: dict[TableName, dict[str, list[str | None]]] = defaultdict(dict)
-    for schema, table, index, column in rows.uniques:
-        keys[resolve(schema, table)].setdefault(text(index) or "", []).append(text(column))
+    keys: dict[TableName, dict[str, list[KeyPart]]] = defaultdict(dict)
+    for schema, table, index, column, sub_part, expression in rows.uniques:
+        part = KeyPart(text(column), int(sub_part) if sub_part else None, text(expression))
+        keys[resolve(schema, table)].setdefault(text(index) or "", []).append(part)
 
     fk_cols: dict[TableName, dict[str, tuple[TableName, list[str], list[str]]]] = defaultdict(dict)
     for schema, table, name, column, ref_schema, ref_table, ref_column in rows.foreign_keys:
@@ -536,12 +587,8 @@ def build_catalog(
     for t, comment in known.items():
         primary: UniqueKey | None = None
         uniques: list[UniqueKey] = []
-        for index, cols in keys.get(t, {}).items():
-            if any(c is None for c in cols):
-                continue  # MySQL 8 functional index: no column list to fill
-            key = UniqueKey(
-                index, tuple(c for c in cols if c is not None), primary=index == "PRIMARY"
-            )
+        for index, key_parts in keys.get(t, {}).items():
+            key = unique_key(index, key_parts, [c.name for c in columns[t]], generation[t])
             if key.primary:
                 primary = key
             else:

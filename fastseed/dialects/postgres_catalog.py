@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from fastseed.generate.keyexpr import columns_read, through_generated
 from fastseed.schema import (
     Check,
     Column,
@@ -24,6 +25,11 @@ from fastseed.schema import (
     TableName,
     UniqueKey,
 )
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
 
 # $1 is NULL for "every schema" or a text[] of schema names. RECURSIVE is for TYPES_SQL only.
 _USER_TABLES = r"""
@@ -60,7 +66,7 @@ COLUMNS_SQL = (
 SELECT a.attrelid AS table_oid, a.attname, a.atttypid, a.atttypmod, a.attnotnull,
        a.attidentity::text, a.attgenerated::text,
        format_type(a.atttypid, a.atttypmod) AS sql,
-       CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, ad.adrelid) END AS default_expr,
+       pg_get_expr(ad.adbin, ad.adrelid) AS default_expr,
        seq.name AS sequence
 FROM user_tables t
 JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -131,8 +137,8 @@ ORDER BY c.conrelid, c.contype, c.conname
 """
 )
 
-# Unique indexes that back no constraint; expression indexes are skipped (no column list to
-# generate for) and INCLUDE columns are not part of the key.
+# Unique indexes that back no constraint; INCLUDE columns are not part of the key. An
+# expression index (attnum 0 in indkey) also gives every key part as the server prints it.
 UNIQUE_INDEXES_SQL = (
     _USER_TABLES
     + """
@@ -140,13 +146,15 @@ SELECT i.indrelid AS table_oid, ic.relname AS name,
        ARRAY(SELECT a.attname::text FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord)
              JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
              WHERE k.ord <= i.indnkeyatts ORDER BY k.ord) AS columns,
+       CASE WHEN i.indexprs IS NOT NULL THEN
+           ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true)
+                 FROM generate_series(1, i.indnkeyatts::int) k ORDER BY k)
+       END AS expressions,
        pg_get_expr(i.indpred, i.indrelid) AS predicate
 FROM user_tables t
 JOIN pg_index i ON i.indrelid = t.oid AND i.indisunique
 JOIN pg_class ic ON ic.oid = i.indexrelid
-WHERE i.indexprs IS NULL
-  AND NOT (0 = ANY(i.indkey::int2[]))
-  AND NOT EXISTS (
+WHERE NOT EXISTS (
       SELECT 1 FROM pg_constraint c
       WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid
         AND c.contype IN ('p', 'u', 'x'))
@@ -516,9 +524,13 @@ async def read_catalog(
 
     names = {r["oid"]: TableName(r["nspname"], r["relname"]) for r in tables}
     cols_of: dict[int, list[Column]] = defaultdict(list)
+    generation: dict[int, dict[str, str]] = defaultdict(dict)  # lower-case name -> expression
     for c in columns:
         col_type, domain_not_null = resolver.column_type(c["atttypid"], c["atttypmod"], c["sql"])
         default = c["default_expr"]
+        if c["attgenerated"] != "":
+            generation[c["table_oid"]][c["attname"].lower()] = default
+            default = None
         cols_of[c["table_oid"]].append(
             Column(
                 name=c["attname"],
@@ -555,9 +567,15 @@ async def read_catalog(
         else:
             checks_of[oid].append(Check(name, check_expression(k["definition"])))
     for ix in indexes:
-        uniques_of[ix["table_oid"]].append(
+        oid, expressions = ix["table_oid"], tuple(ix["expressions"] or ())
+        table_columns = [c.name for c in cols_of[oid]]
+        uniques_of[oid].append(
             UniqueKey(
-                ix["name"], tuple(ix["columns"]), predicate=ix["predicate"], is_constraint=False
+                ix["name"],
+                columns_read(expressions, table_columns) if expressions else tuple(ix["columns"]),
+                predicate=ix["predicate"],
+                is_constraint=False,
+                expressions=expressions,
             )
         )
 
@@ -594,11 +612,18 @@ async def read_catalog(
     result: dict[TableName, Table] = {}
     for r in tables:
         oid = r["oid"]
+        # a key on a generated column constrains its expression over the written columns
+        col_names = [c.name for c in cols_of[oid]]
+        pk, uniques = pk_of.get(oid), uniques_of[oid]
+        if generation[oid]:
+            gen = generation[oid]
+            pk = pk and through_generated(pk, col_names, gen, _quote)
+            uniques = [through_generated(k, col_names, gen, _quote) for k in uniques]
         result[names[oid]] = Table(
             name=names[oid],
             columns=tuple(cols_of[oid]),
-            primary_key=pk_of.get(oid),
-            uniques=tuple(uniques_of[oid]),
+            primary_key=pk,
+            uniques=tuple(uniques),
             foreign_keys=tuple(fks_of[oid]),
             checks=tuple(checks_of[oid]),
             partitioning=partitioning_of.get(oid),

@@ -30,6 +30,7 @@ import anyio.to_thread
 
 from fastseed.dialects.base import Adapter, Capabilities, Session, free_name, mentioned_columns
 from fastseed.errors import ConnectError, FastseedError, LoadError, UsageError
+from fastseed.generate.keyexpr import columns_read
 from fastseed.schema import (
     Catalog,
     Check,
@@ -371,6 +372,23 @@ def _index_predicate(sql: str | None) -> str | None:
         elif depth == 0 and tok.word("WHERE"):
             return sql[tok.end :].strip().rstrip(";").strip() or None
     return None
+
+
+def _index_parts(sql: str | None) -> list[str]:
+    """The key parts of a CREATE INDEX text as written, without COLLATE/ASC/DESC."""
+    tokens = _tokens(sql or "")
+    on = next((i for i, tok in enumerate(tokens) if tok.word("ON")), None)
+    start = next((i for i in range(on or 0, len(tokens)) if tokens[i].punct("(")), None)
+    if on is None or start is None or sql is None:
+        return []
+    parts = []
+    for item in _split(tokens[start + 1 : _close(tokens, start)]):
+        while len(item) > 1 and item[-1].word("ASC", "DESC"):
+            item = item[:-1]
+        if len(item) > 2 and item[-2].word("COLLATE"):
+            item = item[:-2]
+        parts.append(sql[item[0].start : item[-1].end])
+    return parts
 
 
 # -- values ------------------------------------------------------------------------------------
@@ -924,8 +942,21 @@ class SQLiteAdapter(Adapter):
         named_uniques = {tuple(c.lower() for c in cols): n for n, cols in ddl.uniques if n}
         uniques = []
         for index, (origin, cols, sql) in index_rows.items():
-            if origin == "pk" or any(c is None for c in cols):
-                continue  # the primary key, or an index on an expression (no column to fill)
+            if origin == "pk":
+                continue
+            if any(c is None for c in cols):  # an expression part (pragma cid -2)
+                exprs = _index_parts(sql)
+                if len(exprs) == len(cols):
+                    uniques.append(
+                        UniqueKey(
+                            index,
+                            columns_read(exprs, [c[0] for c in column_rows]),
+                            predicate=_index_predicate(sql),
+                            is_constraint=False,
+                            expressions=tuple(exprs),
+                        )
+                    )
+                continue
             if origin == "u":
                 key = tuple(c.lower() for c in cols)
                 label = named_uniques.get(key) or f"{name}_{'_'.join(cols)}_key"

@@ -58,6 +58,9 @@ class ColumnRule:
     after_strict: bool = False
     pattern: str | None = None
     """A simple regular expression the value must match (from `~` or LIKE)."""
+    unique_step: int | None = None
+    """Seconds: unique time values lie at least this far apart (a unique index on
+    ``date(created_at)`` needs one value per day); see `keyexpr`."""
 
     def merge(self, other: ColumnRule) -> ColumnRule:
         out = self
@@ -81,6 +84,8 @@ class ColumnRule:
             out = replace(out, after=other.after, after_strict=other.after_strict)
         if other.pattern is not None:
             out = replace(out, pattern=other.pattern)
+        if other.unique_step is not None:
+            out = replace(out, unique_step=max(other.unique_step, out.unique_step or 1))
         return replace(
             out, excluded=out.excluded + other.excluded, not_null=out.not_null or other.not_null
         )
@@ -407,6 +412,10 @@ def table_rules(catalog: Catalog, table: Table) -> TableRules:
     if leaves != [{}]:
         for col in sorted({c for leaf in leaves for c in leaf}):
             rules.add(col, ColumnRule(leaves=tuple(leaf.get(col) for leaf in leaves)))
+    from fastseed.generate.keyexpr import key_rules  # keyexpr builds on ColumnRule
+
+    for col, rule in key_rules(table):
+        rules.add(col, rule)
     return rules
 
 

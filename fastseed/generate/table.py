@@ -55,6 +55,9 @@ def unique_capacity(
         gen = Builder(pools, 0, table, col, rules.columns.get(name), unique=True).build()
         if gen.capacity is not None and (best[0] is None or gen.capacity < best[0]):
             best = (gen.capacity, f"{name} {col.type.sql} has {gen.capacity} distinct values")
+    for key in table.all_uniques:
+        if key.expressions and not key.columns:  # ((1)) or ((true)): a singleton table
+            best = (1, f"unique index {key.name} on ({', '.join(key.expressions)}) holds one row")
     for group in strategy.fk_groups:
         space = 1
         for fk in group:

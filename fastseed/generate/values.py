@@ -1157,7 +1157,8 @@ class Builder:
             secs = np.where(np.isnan(base_s), lo + self._u(idx) * (hi - lo), base_s + gap)
             return np.clip(secs, lo, hi)
         if self.unique:
-            return lo + idx.astype(np.float64) * 60.0
+            # a minute apart, or further when a key keeps only days (date(created_at))
+            return lo + idx.astype(np.float64) * max(60.0, float(r.unique_step or 0))
         if self.anchor is not None and r.low is None and r.high is None:
             # after the parent row's creation: an order comes after its user signed up
             base_s = self.anchor(idx)
@@ -1242,16 +1243,18 @@ class Builder:
         )
 
     def _kind_date(self) -> ColumnGen:
+        days = max(1, (self.rule.unique_step or 0) // 86400)  # a key on date_trunc('month', d)
+
         def raw(idx: h.I64) -> np.ndarray:
             if self.unique:
-                return (self._time_window()[0] // 86400 + idx).astype(np.int64)
+                return (self._time_window()[0] // 86400 + idx * days).astype(np.int64)
             return np.floor(self._seconds(idx) / 86400).astype(np.int64)
 
         def fn(idx: h.I64) -> Values:
             return raw(idx).astype("datetime64[D]").astype(object).tolist()
 
         return ColumnGen(
-            fn, f"date ({self._time_label()})", 40000 if self.unique else None, raw=raw
+            fn, f"date ({self._time_label()})", 40000 // days if self.unique else None, raw=raw
         )
 
     def _kind_time(self) -> ColumnGen:

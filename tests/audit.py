@@ -59,7 +59,7 @@ def pg_ident(name: str) -> str:
 
 
 PG_TABLES = f"""
-SELECT c.oid, n.nspname, c.relname, c.relkind
+SELECT c.oid, n.nspname, c.relname, c.relkind::text
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
   AND n.nspname NOT IN {PG_SYSTEM} AND n.nspname NOT LIKE 'pg\\_%'
@@ -68,8 +68,8 @@ ORDER BY 2, 3"""
 # conparentid <> 0 are the clones PostgreSQL makes on partitions (of either side) of an FK
 # declared on a partitioned table: the declared one covers them.
 PG_FKS = f"""
-SELECT con.conname, cn.nspname, c.relname, c.relkind, pn.nspname AS pschema,
-       p.relname AS pname, p.relkind AS pkind,
+SELECT con.conname, cn.nspname, c.relname, c.relkind::text, pn.nspname AS pschema,
+       p.relname AS pname, p.relkind::text AS pkind,
        ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(num, i)
              JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num
              ORDER BY k.i)::text[] AS cols,
@@ -85,7 +85,7 @@ ORDER BY 2, 3, 1"""
 # Every unique index (primary keys, unique constraints, expression and partial indexes),
 # except a partition's index attached to its parent's: the parent's covers it.
 PG_UNIQUES = f"""
-SELECT i.relname AS iname, n.nspname, c.relname, c.relkind, x.indnkeyatts,
+SELECT i.relname AS iname, n.nspname, c.relname, c.relkind::text, x.indnkeyatts,
        x.indnullsnotdistinct AS nulls_equal,
        ARRAY(SELECT pg_get_indexdef(x.indexrelid, k, true)
              FROM generate_series(1, x.indnkeyatts) k ORDER BY k)::text[] AS parts,

@@ -24,6 +24,9 @@ def test_pg_audit_counts_orphans_duplicates_and_rows(pg_db: str) -> None:
         INSERT INTO "other side"."Parent" VALUES (1, 1);
         INSERT INTO users VALUES (1, 'A@x', 'k', false, 1, 1), (2, 'a@x', 'k', false, 1, 2),
                                  (3, 'b@x', 'k', true, NULL, 9), (4, 'b@x', 'j', true, 2, 2);
+        -- an inheritance child: its rows are neither the parent's count nor under its keys
+        CREATE TABLE users_old () INHERITS (users);
+        INSERT INTO users_old VALUES (1, 'A@x', 'k', false, NULL, NULL);
         SET session_replication_role = replica;
         ALTER TABLE users ADD CONSTRAINT users_pair FOREIGN KEY (pa, pb)
             REFERENCES "other side"."Parent" NOT VALID;
@@ -39,7 +42,12 @@ def test_pg_audit_counts_orphans_duplicates_and_rows(pg_db: str) -> None:
         with pytest.raises(Exception, match="could not create unique index"):
             pg_execute(pg_db, f"CREATE UNIQUE INDEX CONCURRENTLY {index}")
     audit = audit_pg(pg_db)
-    assert audit.rows == {"other side.Parent": 1, "public.users": 4, "public.log": 3}
+    assert audit.rows == {
+        "other side.Parent": 1,
+        "public.users": 4,
+        "public.users_old": 1,
+        "public.log": 3,
+    }
     assert audit.orphans == {"public.log/log_user_id_fkey": 1, "public.users/users_pair": 2}
     assert audit.duplicates == {
         "other side.Parent/Parent_pkey": 0,

@@ -6,7 +6,7 @@ with a clean independent audit (tests/audit.py). tests/schema_matrix.py runs the
 from __future__ import annotations
 
 import pytest
-from schema_matrix import cases, seed_twice
+from schema_matrix import Expected, cases, seed_twice
 
 ROWS = 200
 
@@ -53,3 +53,15 @@ def test_schema_seeds_twice_with_a_clean_audit(
 ) -> None:
     database = request.getfixturevalue("pg_db" if dialect == "postgres" else "my_db")
     assert seed_twice(schema, dialect, database, ROWS) == []
+
+
+def test_expected_rows_follow_the_plans_warnings() -> None:
+    runs = [
+        ["s.roles: 200 rows asked, only 3 possible (enum key); loading 3", "s.other: note"],
+        ["s.roles: 200 rows asked, only 0 possible (enum key); loading 0"],
+    ]
+    expected = Expected(200, runs)
+    assert expected("s.users") == 400  # no warning: the asked count, each run
+    assert expected("s.roles") == 3  # the capacity each run stated
+    assert expected("s.other") is None  # another warning (trigger-filled, skipped): no count
+    assert expected("s.role") == 400  # a warning names its table exactly

@@ -15,7 +15,8 @@ import pytest
 
 PG_ADMIN = dict(host="127.0.0.1", port=5432, user="root", database="postgres")
 MY_ADMIN = dict(host="127.0.0.1", port=3306, user="root", password="")
-SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "schemas"
+# real public schemas (DDL + licences), inside the repository so a fresh clone tests alone
+SCHEMAS = Path(__file__).resolve().parent / "fixtures" / "schemas"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 

@@ -12,12 +12,12 @@ import subprocess
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 import aiomysql
 import pymysql
 import pytest
+from conftest import SCHEMAS
 
 from fastseed.dialects.mysql import MySQLAdapter
 from fastseed.errors import ConnectError, LoadError, UsageError
@@ -27,7 +27,6 @@ from fastseed.url import parse_url
 pytestmark = pytest.mark.mysql
 T = TypeVar("T")
 MY_ADMIN: dict[str, Any] = dict(host="127.0.0.1", port=3306, user="root", password="")
-SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "schemas"
 
 
 def run_script(db: str, statements: list[str]) -> None:

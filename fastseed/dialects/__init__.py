@@ -21,3 +21,9 @@ def adapter_class(dialect: str) -> type[Adapter]:
         raise UsageError(f"unknown dialect {dialect!r}") from None
     cls: type[Adapter] = getattr(importlib.import_module(module_name), class_name)
     return cls
+
+
+def backslash_escapes(dialect: str) -> bool:
+    """Whether the server prints string literals with backslash escapes ('it\\'s') in the
+    CHECK text it reflects (MySQL/MariaDB), rather than doubled quotes only."""
+    return dialect == "mysql"

@@ -21,7 +21,7 @@ from fastseed.generate.batch import Batch, ColumnData
 from fastseed.generate.classify import classify
 from fastseed.generate.keys import KeyStrategy, key_strategy
 from fastseed.generate.pools import Pools
-from fastseed.generate.rules import TableRules, table_rules
+from fastseed.generate.rules import NullPatterns, TableRules, null_patterns, table_rules
 from fastseed.generate.text import Utf8Array
 from fastseed.generate.values import Builder, ColumnGen, Values, seconds_of
 from fastseed.schema import Catalog, Column, ForeignKey, Kind, Table, TableName
@@ -123,6 +123,9 @@ class TableGen:
         )
         self.nulled: set[str] = set(run.deferred_null.get(table.name, set()))
         self.fanout = run.plan.fanouts.get(table.name)
+        self.null_groups: dict[str, NullPatterns] = {
+            col: group for group in null_patterns(table, self.rules) for col in group.columns
+        }
         self.unhandled_checks = tuple(
             c for c in table.checks if c.name in set(self.rules.unhandled)
         )
@@ -400,7 +403,11 @@ class TableGen:
         return text.choose_rows(data.null, text.constant("", len(global_idx)), data.values)
 
     def _null_mask(self, col: Column, local: h.I64, attempt: int = 0) -> np.ndarray | None:
-        """Rows where the column is NULL: the scenario's exact share or rule, else a default."""
+        """Rows where the column is NULL: a NULL check's pattern, the scenario's exact share or
+        rule, else a default."""
+        tied = self._tied_nulls(col.name, local)
+        if tied is not None:
+            return tied  # the check decides (exactly one of plan_id / subscription_id set)
         spec = self.spec.column(col.name) if self.spec else None
         if spec is not None and (spec.null_share is not None or spec.null_when):
             mask = np.zeros(len(local), dtype=bool)
@@ -433,6 +440,17 @@ class TableGen:
             return np.array([str(v).lower() in _NOT_YET for v in got], dtype=bool)
         return h.uniform(key, local + self.plan.index_base) < share
 
+    def _tied_nulls(self, column: str, local: h.I64) -> np.ndarray | None:
+        """Where a NULL check over several columns puts NULL in this one: one pattern per row
+        and group, drawn from those the checks allow, so the columns agree."""
+        group = self.null_groups.get(column)
+        if group is None:
+            return None
+        key = h.stream_key(self.run.seed, self.table.name.name, "null-pattern", *group.columns)
+        pick = h.choose(key, local + self.plan.index_base, len(group.allowed))
+        mask: np.ndarray = group.allowed[pick, group.columns.index(column)]
+        return mask
+
     def _status_column(self) -> str | None:
         for col in self.write_columns:
             textual = col.type.kind in {Kind.TEXT, Kind.ENUM} and col.name not in self.fk_of
@@ -450,6 +468,15 @@ class TableGen:
 
     def _parent_index(self, fk: ForeignKey, local: h.I64) -> tuple[h.I64, np.ndarray]:
         """Parent positions for each row, and a mask of rows whose FK is NULL."""
+        idx, null = self._parent_pick(fk, local)
+        tied = next((m for c in fk.columns if (m := self._tied_nulls(c, local)) is not None), None)
+        if tied is None:
+            return idx, null
+        if self._is_self(fk):
+            return idx, tied | (local == 0)  # the first row has no earlier row to point at
+        return idx, tied
+
+    def _parent_pick(self, fk: ForeignKey, local: h.I64) -> tuple[h.I64, np.ndarray]:
         key = h.stream_key(self.run.seed, self.table.name.name, fk.name)
         gidx = local + self.plan.index_base
         nullable = all(self.table.column(c).nullable for c in fk.columns)

@@ -23,7 +23,7 @@ from fastseed.generate import hashing as h
 from fastseed.generate import text
 from fastseed.generate.classify import classify
 from fastseed.generate.overrides import override_gen, range_rule
-from fastseed.generate.pattern import PatternGen
+from fastseed.generate.pattern import PatternGen, UniquePattern
 from fastseed.generate.pools import Pools
 from fastseed.generate.rules import ColumnRule, leaf_index
 from fastseed.generate.text import Utf8Array
@@ -781,6 +781,8 @@ class Builder:
             return ColumnGen(lambda idx: [""] * len(idx), "empty string", 1)
         if self.rule.pattern is not None:
             return self._pattern(self.rule.pattern, n)
+        if self.rule.json is not None:
+            return self._kind_json()  # json_valid(col) on a text column (MariaDB's JSON)
         if self.unique:
             return self._unique_text(n)
         base, label = self._text_base()
@@ -808,6 +810,13 @@ class Builder:
         return ColumnGen(fn, label + (f", max {n} chars" if n else ""), raw=raw)
 
     def _pattern(self, regex: str, n: int | None) -> ColumnGen:
+        if self.unique:
+            layout = UniquePattern(regex, n)
+            return ColumnGen(
+                lambda idx: layout.make(self.key, idx),
+                f"matches /{regex}/, row index encoded (unique)",
+                layout.capacity,
+            )
         gen = PatternGen(regex)
 
         def fn(idx: h.I64) -> Values:
@@ -996,6 +1005,9 @@ class Builder:
         return ColumnGen(fn, "small XML document")
 
     def _kind_json(self) -> ColumnGen:
+        if self.rule.json == "array":
+            return self._json_array()
+
         def fn(idx: h.I64) -> Values:
             words = self.pick(self.pools.get("word"), idx)
             tags = self.pick(self.pools.get("word"), idx, 1)
@@ -1007,6 +1019,16 @@ class Builder:
             ]
 
         return ColumnGen(fn, "JSON object", None)
+
+    def _json_array(self) -> ColumnGen:
+        """CHECK (jsonb_typeof(col) = 'array'): a short list of words."""
+
+        def fn(idx: h.I64) -> Values:
+            counts = (self._u(idx, 4) * 4).astype(int).tolist()
+            picks = [self.pick(self.pools.get("word"), idx, salt) for salt in range(3)]
+            return [json.dumps([p[j] for p in picks[:k]]) for j, k in enumerate(counts)]
+
+        return ColumnGen(fn, "JSON array")
 
     def _kind_enum(self) -> ColumnGen:
         return (

@@ -126,6 +126,7 @@ class TableGen:
         self.null_groups: dict[str, NullPatterns] = {
             col: group for group in null_patterns(table, self.rules) for col in group.columns
         }
+        self.later = self._later_columns()
         self.unhandled_checks = tuple(
             c for c in table.checks if c.name in set(self.rules.unhandled)
         )
@@ -157,6 +158,31 @@ class TableGen:
         self._gens: dict[tuple[str, int], ColumnGen] = {}
         self._lock = threading.RLock()
         self._memo = threading.local()
+
+    def _later_columns(self) -> dict[str, frozenset[str]]:
+        """For each time column, the columns that already come after it, by a CHECK or by
+        their own name-based chronology: it must not follow one of them by its name
+        (CHECK (created_at >= deleted_at) with deleted following updated following created
+        would recurse without end)."""
+        base = {c: r.after for c, r in self.rules.columns.items() if r.after}
+        out: dict[str, frozenset[str]] = {}
+        for col in self.table.columns:
+            if col.type.kind not in {Kind.TIMESTAMP, Kind.DATE} or col.name in base:
+                continue
+            out[col.name] = frozenset(c for c in base if _reaches(base, c, col.name))
+            builder = Builder(
+                self.run.pools,
+                0,
+                self.table,
+                col,
+                self.rules.columns.get(col.name),
+                unique=False,
+                followers=out[col.name],
+            )
+            follows = builder._chronology_base()
+            if follows is not None:
+                base[col.name] = follows[0]
+        return out
 
     def _left_to_server(self, col: Column) -> bool:
         """Columns fastseed cannot produce but the server fills (a default) are not written."""
@@ -333,6 +359,7 @@ class TableGen:
             sampled=self.run.plan.samples.get(self.table.name, {}).get(name),
             anchor=self._creation_anchor(col),
             override=self.spec.column(name) if self.spec else None,
+            followers=self.later.get(name, frozenset()),
         )
 
     def _column_gen(self, name: str, attempt: int = 0) -> ColumnGen:
@@ -532,6 +559,18 @@ def _per_parent_permutation(key: int, parent: h.I64, rank: h.I64, size: int) -> 
     """Position rank r of parent p maps to a distinct partner in [0, size) for each p."""
     offset = (h.mix(key, parent) % np.uint64(size)).astype(np.int64)
     return (rank + offset) % size
+
+
+def _reaches(base: Mapping[str, str], start: str, target: str) -> bool:
+    """Whether following `base` (column -> the column it follows) from start meets target."""
+    seen: set[str] = set()
+    node: str | None = start
+    while node is not None and node not in seen:
+        if node == target:
+            return True
+        seen.add(node)
+        node = base.get(node)
+    return False
 
 
 def _mentions(expression: str, column: str) -> bool:

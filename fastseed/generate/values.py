@@ -245,6 +245,7 @@ class Builder:
         sampled: tuple[tuple[Any, ...], tuple[int, ...]] | None = None,
         anchor: Callable[[h.I64], h.F64] | None = None,
         override: ColumnSpec | None = None,
+        followers: frozenset[str] = frozenset(),
     ) -> None:
         self.pools = pools
         self.table = table
@@ -258,6 +259,8 @@ class Builder:
         self.sibling_seconds = sibling_seconds
         self.sampled = sampled
         self.anchor = anchor
+        self.followers = followers
+        """Columns a CHECK orders after this one: never followed back (that would recurse)."""
         self.override = override
         if override is not None:
             extra = range_rule(override)
@@ -1219,6 +1222,8 @@ class Builder:
         }
         for want in order:
             for name, tag in tags.items():
+                if name in self.followers:
+                    continue
                 if tag == want:
                     share = 0.05 if self.tag in {"shipped", "delivered"} else 1.0
                     return name, 60.0 if self.type.kind == Kind.TIMESTAMP else 86400.0, share

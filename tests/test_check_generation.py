@@ -1,0 +1,122 @@
+"""Rows made from CHECK rules, without a server: NULL patterns across columns (FKs too),
+unique values matching a pattern, and column orders that must not recurse."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from helpers import INT, catalog, col, fk, name, table, text
+
+from fastseed.dialects.base import Capabilities
+from fastseed.generate.table import RunGenerators
+from fastseed.plan import RowRequest, build_plan
+from fastseed.schema import Check, ColumnType, Kind
+
+CAPS = Capabilities(deferrable_constraints=True)
+TS = ColumnType(Kind.TIMESTAMP, "timestamp with time zone", timezone=True)
+
+
+def rows_of(*tables, of: str, rows: int = 3000) -> list[dict]:
+    plan = build_plan(catalog(*tables), RowRequest(rows), {}, CAPS)
+    plan.check()
+    gen = RunGenerators(plan, seed=9).table(name(of))
+    names = [c.name for c in gen.write_columns]
+    return [dict(zip(names, r, strict=True)) for r in gen.rows(0, plan.tables[name(of)].rows)]
+
+
+def with_checks(t, *exprs: str):
+    return replace(t, checks=tuple(Check(f"{t.name.name}_c{i}", e) for i, e in enumerate(exprs)))
+
+
+def test_exactly_one_of_two_fks_and_other_null_patterns():
+    plans = table("plans", [col("id")])
+    subs = table("subs", [col("id")])
+    charges = with_checks(
+        table(
+            "charges",
+            [
+                col("id"),
+                col("plan_id", INT, True),
+                col("sub_id", INT, True),
+                col("card", INT, True),
+                col("bank", INT, True),
+                col("street", text(), True),
+                col("city", text(), True),
+            ],
+            fks=(fk("c_plan", ("plan_id",), "plans"), fk("c_sub", ("sub_id",), "subs")),
+        ),
+        "((plan_id IS NOT NULL) <> (sub_id IS NOT NULL))",
+        "(num_nonnulls(card, bank) = 1)",
+        "((street IS NULL) = (city IS NULL))",
+    )
+    rows = rows_of(plans, subs, charges, of="charges")
+    assert all((r["plan_id"] is None) != (r["sub_id"] is None) for r in rows)
+    assert all((r["card"] is None) != (r["bank"] is None) for r in rows)
+    assert all((r["street"] is None) == (r["city"] is None) for r in rows)
+    assert 0 < sum(r["plan_id"] is None for r in rows) < len(rows)
+    assert 0 < sum(r["street"] is None for r in rows) < len(rows)
+
+
+def test_fast_batches_follow_the_null_pattern_too():
+    plans = table("plans", [col("id")])
+    t = with_checks(
+        table(
+            "t",
+            [col("id"), col("plan_id", INT, True), col("other", INT, True)],
+            fks=(fk("t_plan", ("plan_id",), "plans"),),
+        ),
+        "((plan_id IS NULL) OR (other IS NULL))",
+        "(NOT ((plan_id IS NULL) AND (other IS NULL)))",
+    )
+    plan = build_plan(catalog(plans, t), RowRequest(2000), {}, CAPS)
+    batch = RunGenerators(plan, seed=1).table(name("t")).batch(0, 2000)
+    cols = {c.name: i for i, c in enumerate(batch.columns)}
+    plan_null = batch.data[cols["plan_id"]].null
+    other_null = batch.data[cols["other"]].null
+    assert plan_null is not None and other_null is not None
+    assert (plan_null ^ other_null).all()
+
+
+def test_unique_pattern_column_is_unique_at_any_count():
+    t = with_checks(
+        table("t", [col("id"), col("slug", text(60))], uniques=(("slug",),)),
+        "((slug)::text ~ '^[a-z0-9-]+$'::text)",
+    )
+    rows = rows_of(t, of="t", rows=20_000)
+    slugs = [r["slug"] for r in rows]
+    assert len(set(slugs)) == 20_000
+    assert all(re.fullmatch(r"[a-z0-9-]+", s) and len(s) <= 60 for s in slugs)
+
+
+def test_small_unique_pattern_is_capped_at_its_capacity():
+    t = with_checks(
+        table("t", [col("id"), col("code", text(2))], uniques=(("code",),)),
+        "(code ~ '^[A-Z]{2}$'::text)",
+    )
+    plan = build_plan(catalog(t), RowRequest(1000), {}, CAPS)
+    assert plan.tables[name("t")].rows == 676
+    assert any("676" in w for w in plan.warnings)
+
+
+def test_a_check_against_the_name_based_chronology_does_not_recurse():
+    # created_at follows deleted_at by CHECK; deleted follows updated follows created by name
+    t = with_checks(
+        table(
+            "ev",
+            [col("id"), col("created_at", TS), col("updated_at", TS), col("deleted_at", TS)],
+        ),
+        "(created_at >= deleted_at)",
+    )
+    rows = rows_of(t, of="ev", rows=500)
+    assert all(r["created_at"] >= r["deleted_at"] for r in rows)
+
+
+def test_contradictory_checks_refuse_the_plan():
+    t = with_checks(
+        table("t", [col("id"), col("a", INT, True), col("b", INT, True)]),
+        "(a > b)",
+        "(b > a)",
+    )
+    plan = build_plan(catalog(t), RowRequest(10), {}, CAPS)
+    assert any("t_c0, t_c1 contradict each other on columns a, b" in p for p in plan.problems)

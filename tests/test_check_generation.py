@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+import numpy as np
 from helpers import INT, catalog, col, fk, name, table, text
 
 from fastseed.dialects.base import Capabilities
@@ -120,3 +121,22 @@ def test_contradictory_checks_refuse_the_plan():
     )
     plan = build_plan(catalog(t), RowRequest(10), {}, CAPS)
     assert any("t_c0, t_c1 contradict each other on columns a, b" in p for p in plan.problems)
+
+
+def test_excluded_values_are_never_drawn():
+    t = with_checks(
+        table(
+            "t",
+            [col("id"), col("score", INT), col("level", INT), col("name", text(20))],
+        ),
+        "((score >= 0) AND (score <= 3) AND (score <> 1))",
+        "((level <> ALL (ARRAY[0, 2])) AND (level BETWEEN 0 AND 3))",
+        "((name)::text <> ''::text)",
+    )
+    rows = rows_of(t, of="t", rows=2000)
+    assert {r["score"] for r in rows} == {2, 3}  # a score is 1-5 unless told: 1 is excluded
+    assert {r["level"] for r in rows} == {1, 3}
+    plan = build_plan(catalog(t), RowRequest(2000), {}, CAPS)
+    batch = RunGenerators(plan, seed=9).table(name("t")).batch(0, 2000)
+    score = batch.data[[c.name for c in batch.columns].index("score")]
+    assert set(np.asarray(score.values).tolist()) == {2, 3}

@@ -288,3 +288,16 @@ def one_escaped(expr: str):
     parsed = parse_check(expr, {"kind", "code"}, escapes=True)
     assert parsed is not None, expr
     return dict(parsed)
+
+
+def test_not_in_as_postgres_prints_it():
+    r = one("((name <> ALL (ARRAY['format'::text, 'trred'::text])))", {"name"})["name"]
+    assert r.excluded == ("format", "trred")
+    assert parse_check("((n > ALL (ARRAY[1, 2])))", {"n"}) is None
+
+
+def test_a_range_whose_every_value_is_excluded_is_a_problem():
+    rules = _rules_of("((x >= 1) AND (x <= 2))", "(x <> ALL (ARRAY[1, 2]))")
+    assert rules.problems and "no whole number" in rules.problems[0]
+    assert _rules_of("((x > 1) AND (x < 2))").problems  # integers
+    assert not _rules_of("((x >= 1) AND (x <= 3))", "(x NOT IN (1, 2))").problems

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -484,7 +485,8 @@ class _Parser:
             return self._pattern(left, self.operand(), val)
         if kind == "op" and val in {"=", "<>", "!=", ">=", "<=", "<", ">"}:
             self.take()
-            if self.peek()[1].upper() in {"ANY", "SOME"}:
+            quantifier = self.peek()[1].upper()
+            if quantifier in {"ANY", "SOME", "ALL"}:
                 self.take()
                 self.expect("(")
                 depth = 1
@@ -497,9 +499,11 @@ class _Parser:
                 self.expect("]")
                 for _ in range(depth):
                     self.expect(")")
-                if val != "=":
-                    raise _Unparsed("non-equality ANY")
-                return self._set(left, items, False)
+                if quantifier != "ALL" and val == "=":
+                    return self._set(left, items, False)
+                if quantifier == "ALL" and val in {"<>", "!="}:  # NOT IN, as PostgreSQL prints it
+                    return self._set(left, items, True)
+                raise _Unparsed("quantified comparison")
             right = self.operand()
             if left[0] == "lit" and right[0] != "lit":
                 left, right = right, left
@@ -824,7 +828,7 @@ def _settle(table: Table, rules: TableRules) -> None:
     """Narrow each column's list to what its other rules allow, break cycles of column
     orders, and record what no row can satisfy as problems naming the checks."""
     for name, rule in list(rules.columns.items()):
-        why = _contradiction(rule)
+        why = _contradiction(rule, table.column(name).type.kind == Kind.INTEGER)
         if rule.choices is not None and why is None:
             keep = tuple(v for v in rule.choices if _admits(rule, v))
             rules.columns[name] = rule = replace(rule, choices=keep)
@@ -853,7 +857,8 @@ def _settle(table: Table, rules: TableRules) -> None:
             )
 
 
-def _contradiction(rule: ColumnRule) -> str | None:
+def _contradiction(rule: ColumnRule, whole: bool) -> str | None:
+    """Why no value passes the rule, or None; `whole`: the column holds integers."""
     if rule.choices is not None and not rule.choices:
         return "its value lists have no value in common"
     if rule.low is not None and rule.high is not None:
@@ -862,6 +867,15 @@ def _contradiction(rule: ColumnRule) -> str | None:
             low = (">= " if rule.low_inclusive else "> ") + rule.low
             high = ("<= " if rule.high_inclusive else "< ") + rule.high
             return f"no value is {low} and {high}"
+    low, high = _number(rule.low or ""), _number(rule.high or "")
+    if whole and low is not None and high is not None and high - low <= len(rule.excluded) + 1:
+        # a few whole numbers, all excluded (x BETWEEN 1 AND 2 AND x NOT IN (1, 2))
+        first = math.floor(low) + 1 if not rule.low_inclusive and low.is_integer() else low
+        last = math.ceil(high) - 1 if not rule.high_inclusive and high.is_integer() else high
+        left = range(math.ceil(first), math.floor(last) + 1)
+        excluded = {_number(v) for v in rule.excluded}
+        if all(v in excluded for v in left):
+            return "no whole number of its range is allowed"
     if (rule.min_length or 0) > (rule.max_length if rule.max_length is not None else 1 << 62):
         return f"no text is at least {rule.min_length} and at most {rule.max_length} long"
     return None

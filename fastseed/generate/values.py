@@ -296,7 +296,57 @@ class Builder:
         gen: ColumnGen = method()
         if self.rule.after and self.sibling is not None and self.type.kind in _ORDERED_NUMBERS:
             gen = self._not_below(gen, self.rule.after, self.rule.after_strict)
-        return gen
+        return self._avoiding(gen)
+
+    def _avoiding(self, gen: ColumnGen) -> ColumnGen:
+        """Enforce CHECK (x <> 'v') / NOT IN: rows that drew an excluded value take the value
+        of another row position (a few tries: excluded values are rare draws), then, for
+        integers, the nearest allowed value. Generated text is never empty, so `<> ''` alone
+        needs nothing; unique generators are left as they are (a shifted position could
+        repeat a key)."""
+        banned = {self.typed(v) for v in self.rule.excluded}
+        if self.type.kind == Kind.TEXT:
+            banned.discard("")
+        if not banned or self.unique:
+            return gen
+        base = gen.fn
+        lo, hi = self.int_range() if self.type.kind == Kind.INTEGER else (0, -1)
+
+        def fn(idx: h.I64) -> Values:
+            vals = base(idx)
+            for attempt in range(1, 9):
+                bad = [i for i, v in enumerate(vals) if v in banned]
+                if not bad:
+                    break
+                shifted = base(idx[bad] + np.int64(attempt) * np.int64(1 << 40))
+                for i, v in zip(bad, shifted, strict=True):
+                    vals[i] = v
+            if lo <= hi:
+                vals = [_nearest_allowed(v, banned, lo, hi) if v in banned else v for v in vals]
+            return vals
+
+        raw = gen.raw
+        if raw is not None and self.type.kind in {Kind.INTEGER, Kind.FLOAT, Kind.BOOLEAN}:
+            plain = raw
+            banned_raw = np.array(sorted(banned, key=float), dtype=np.float64)
+
+            def avoid_raw(idx: h.I64) -> Any:
+                out = plain(idx)
+                for attempt in range(1, 9):
+                    bad = np.flatnonzero(np.isin(out, banned_raw))
+                    if not len(bad):
+                        break
+                    out[bad] = plain(idx[bad] + np.int64(attempt) * np.int64(1 << 40))
+                bad = np.flatnonzero(np.isin(out, banned_raw))
+                if lo <= hi and len(bad):
+                    out[bad] = [_nearest_allowed(v, banned, lo, hi) for v in out[bad].tolist()]
+                return out
+
+            raw = avoid_raw
+        else:
+            raw = None  # the list path checks each value against the excluded ones
+        label = f"{gen.label}, not {', '.join(map(str, sorted(banned, key=str)))}"
+        return ColumnGen(fn, label, gen.capacity, gen.seconds, raw, gen.raw_scale)
 
     def _not_below(self, gen: ColumnGen, other: str, strict: bool) -> ColumnGen:
         """Enforce CHECK (other <= this) on numbers: raise values below the other column."""
@@ -1348,6 +1398,15 @@ class Builder:
             return out
 
         return ColumnGen(fn, f"array of {inner.label}")
+
+
+def _nearest_allowed(value: int, banned: set[Any], lo: int, hi: int) -> int:
+    """The integer of [lo, hi] nearest to `value` that is not banned (value if none is)."""
+    for step in range(1, len(banned) + 2):
+        for v in (value + step, value - step):
+            if lo <= v <= hi and v not in banned:
+                return v
+    return value
 
 
 def _within(value: Any, lo: Any, hi: Any, u: float) -> Any:

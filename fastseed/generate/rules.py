@@ -802,8 +802,9 @@ def table_rules(catalog: Catalog, table: Table) -> TableRules:
                 rules.add(name, rule, label)
     leaves = partition_leaves(catalog, table)
     if leaves != [{}]:
-        for col in sorted({c for leaf in leaves for c in leaf}):
-            rules.add(col, ColumnRule(leaves=tuple(leaf.get(col) for leaf in leaves)))
+        for part_col in sorted({c for leaf in leaves for c in leaf}):
+            bounds = tuple(leaf.get(part_col) for leaf in leaves)
+            rules.add(part_col, ColumnRule(leaves=bounds))
     _settle(table, rules)
     return rules
 
@@ -867,14 +868,13 @@ def _contradiction(rule: ColumnRule, whole: bool) -> str | None:
             low = (">= " if rule.low_inclusive else "> ") + rule.low
             high = ("<= " if rule.high_inclusive else "< ") + rule.high
             return f"no value is {low} and {high}"
-    low, high = _number(rule.low or ""), _number(rule.high or "")
-    if whole and low is not None and high is not None and high - low <= len(rule.excluded) + 1:
+    bottom, top = _number(rule.low or ""), _number(rule.high or "")
+    if whole and bottom is not None and top is not None and top - bottom <= len(rule.excluded) + 1:
         # a few whole numbers, all excluded (x BETWEEN 1 AND 2 AND x NOT IN (1, 2))
-        first = math.floor(low) + 1 if not rule.low_inclusive and low.is_integer() else low
-        last = math.ceil(high) - 1 if not rule.high_inclusive and high.is_integer() else high
-        left = range(math.ceil(first), math.floor(last) + 1)
+        first = math.ceil(bottom) + (not rule.low_inclusive and bottom.is_integer())
+        last = math.floor(top) - (not rule.high_inclusive and top.is_integer())
         excluded = {_number(v) for v in rule.excluded}
-        if all(v in excluded for v in left):
+        if all(v in excluded for v in range(first, last + 1)):
             return "no whole number of its range is allowed"
     if (rule.min_length or 0) > (rule.max_length if rule.max_length is not None else 1 << 62):
         return f"no text is at least {rule.min_length} and at most {rule.max_length} long"

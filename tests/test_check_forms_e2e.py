@@ -66,6 +66,16 @@ CREATE TABLE charges (
     CHECK (num_nulls(card_id, coupon) >= 1)
 );
 CREATE TABLE countries (code char(2) PRIMARY KEY CHECK (code ~ '^[A-Z]{2}$'), name text);
+CREATE TABLE teams (id serial PRIMARY KEY);
+CREATE TABLE matches (
+    id serial PRIMARY KEY,
+    home_id int NOT NULL REFERENCES teams (id),
+    away_id int NOT NULL REFERENCES teams (id),
+    home_score int NOT NULL CHECK (home_score BETWEEN 0 AND 2),
+    away_score int NOT NULL CHECK (away_score BETWEEN 0 AND 2),
+    CHECK (home_id <> away_id),
+    CHECK (away_score <> home_score)
+);
 """
 
 MY_SCHEMA = r"""
@@ -110,6 +120,18 @@ CREATE TABLE charges (
     CHECK ((card_id IS NULL) <> (bank_id IS NULL))
 );
 CREATE TABLE countries (code char(2) PRIMARY KEY CHECK (code RLIKE '^[A-Z]{2}$'), name text);
+CREATE TABLE teams (id int AUTO_INCREMENT PRIMARY KEY);
+CREATE TABLE matches (
+    id int AUTO_INCREMENT PRIMARY KEY,
+    home_id int NOT NULL,
+    away_id int NOT NULL,
+    home_score int NOT NULL CHECK (home_score BETWEEN 0 AND 2),
+    away_score int NOT NULL CHECK (away_score BETWEEN 0 AND 2),
+    FOREIGN KEY (home_id) REFERENCES teams (id),
+    FOREIGN KEY (away_id) REFERENCES teams (id),
+    CHECK (home_id <> away_id),
+    CHECK (away_score <> home_score)
+);
 """
 
 CONTRADICTIONS = r"""
@@ -127,7 +149,9 @@ CREATE TABLE odd (
 
 
 def seed(url: str, rows: int) -> fastseed.SeedResult:
-    return asyncio.run(fastseed.seed(url, rows=RowRequest(rows), seed=3))
+    # three teams play 2000 matches: a team meets itself unless CHECK (home_id <> away_id) holds
+    request = RowRequest(rows, {"teams": 3})
+    return asyncio.run(fastseed.seed(url, rows=request, seed=3))
 
 
 def my_execute(db: str, script: str) -> None:
@@ -169,6 +193,7 @@ def assert_every_check_generated(result: fastseed.SeedResult) -> None:
     assert result.verify.ok, result.verify.failures()
     counts = {c.table.name: c.rows for c in result.verify.tables}
     assert counts["articles"] == ROWS and counts["charges"] == ROWS
+    assert counts["matches"] == ROWS
     assert counts["countries"] == 26 * 26  # the pattern's capacity, as the plan says
     assert any("676" in w for w in result.plan.warnings)
     stats = fastseed.api.realism_stats(result.plan)

@@ -140,3 +140,22 @@ def test_excluded_values_are_never_drawn():
     batch = RunGenerators(plan, seed=9).table(name("t")).batch(0, 2000)
     score = batch.data[[c.name for c in batch.columns].index("score")]
     assert set(np.asarray(score.values).tolist()) == {2, 3}
+
+
+def test_two_columns_that_must_differ():
+    users = table("users", [col("id")])
+    follows = with_checks(
+        table(
+            "follows",
+            [col("id"), col("follower", INT), col("followed", INT), col("a", INT), col("b", INT)],
+            fks=(fk("f1", ("follower",), "users"), fk("f2", ("followed",), "users")),
+        ),
+        "((follower <> followed))",
+        "((a >= 0) AND (a <= 2) AND (b >= 0) AND (b <= 2))",
+        "`b` <> `a`",
+    )
+    plan = build_plan(catalog(users, follows), RowRequest(3), {}, CAPS)
+    rows = RunGenerators(plan, seed=2).table(name("follows")).rows(0, 3)
+    assert rows and all(r[1] != r[2] and r[3] != r[4] for r in rows)
+    many = rows_of(users, follows, of="follows", rows=3000)
+    assert all(r["follower"] != r["followed"] and r["a"] != r["b"] for r in many)

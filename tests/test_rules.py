@@ -301,3 +301,10 @@ def test_a_range_whose_every_value_is_excluded_is_a_problem():
     assert rules.problems and "no whole number" in rules.problems[0]
     assert _rules_of("((x > 1) AND (x < 2))").problems  # integers
     assert not _rules_of("((x >= 1) AND (x <= 3))", "(x NOT IN (1, 2))").problems
+
+
+def test_columns_that_must_differ_are_ruled_on_the_later_column():
+    rules = _rules_of("((a <> b))", "(`b` != `x`)")  # columns in order: id, x, a, b
+    assert rules.columns["b"].differs == ("a", "x")
+    assert "a" not in rules.columns and "x" not in rules.columns
+    assert rules.handled == ["c0", "c1"]

@@ -82,6 +82,8 @@ class ColumnRule:
     """A simple regular expression the value must match (from `~`, LIKE or REGEXP)."""
     json: str | None = None
     """'valid' (json_valid), or the JSON type the value must have ('object', 'array')."""
+    differs: tuple[str, ...] = ()
+    """Earlier columns of the row this one must differ from (CHECK (a <> b))."""
 
     def merge(self, other: ColumnRule) -> ColumnRule:
         out = self
@@ -116,7 +118,10 @@ class ColumnRule:
         if other.json is not None and out.json in {None, "valid"}:
             out = replace(out, json=other.json)
         return replace(
-            out, excluded=out.excluded + other.excluded, not_null=out.not_null or other.not_null
+            out,
+            excluded=out.excluded + other.excluded,
+            not_null=out.not_null or other.not_null,
+            differs=tuple(dict.fromkeys(out.differs + other.differs)),
         )
 
 
@@ -512,6 +517,9 @@ class _Parser:
                 # a row-internal order (created_at <= updated_at): the later column follows
                 early, late = (left[1], right[1]) if val in {"<", "<="} else (right[1], left[1])
                 return [(late, ColumnRule(after=early, after_strict=val in {"<", ">"}))]
+            if left[0] == "col" and right[0] == "col" and val in {"<>", "!="}:
+                # (a <> b): the column made second differs (see `_oriented`)
+                return [(right[1], ColumnRule(differs=(left[1],)))]
             if right[0] != "lit":
                 raise _Unparsed("comparison between columns")
             return self._bound(left, val, right[1])
@@ -779,6 +787,8 @@ def table_rules(catalog: Catalog, table: Table) -> TableRules:
     escapes = backslash_escapes(catalog.dialect)
     for check in table.checks:
         parsed = parse_check(check.expression, names, escapes=escapes)
+        if parsed is not None:
+            parsed = _oriented(table, parsed)
         if parsed is not None and _generable(table, parsed):
             rules.handled.append(check.name)
             for name, rule in parsed:
@@ -809,9 +819,40 @@ def table_rules(catalog: Catalog, table: Table) -> TableRules:
     return rules
 
 
+def _oriented(table: Table, parsed: list[tuple[str, ColumnRule]]) -> list[tuple[str, ColumnRule]]:
+    """`a <> b` rules on the later column of the table, so no two columns wait on each other."""
+    order = {c.name: i for i, c in enumerate(table.columns)}
+    out = []
+    for name, rule in parsed:
+        if rule.differs and order[rule.differs[0]] > order[name]:
+            name, rule = rule.differs[0], replace(rule, differs=(name,))
+        out.append((name, rule))
+    return out
+
+
+def _apart_generable(table: Table, name: str, other: str) -> bool:
+    """`name <> other` is kept by generation when neither is an FK column (the later one is
+    re-drawn where they meet) or both are one-column FKs to the same parent key (the later
+    one moves to the next parent row); never on a unique column (moving it could repeat)."""
+    if any(name in key.columns for key in table.all_uniques):
+        return False
+    fks = {fk.columns[0]: fk for fk in table.foreign_keys if len(fk.columns) == 1}
+    a, b = fks.get(name), fks.get(other)
+    if a is None and b is None:
+        return not any(name in fk.columns or other in fk.columns for fk in table.foreign_keys)
+    return (
+        a is not None
+        and b is not None
+        and (a.ref_table, a.ref_columns) == (b.ref_table, b.ref_columns)
+        and a.ref_table != table.name
+    )
+
+
 def _generable(table: Table, parsed: list[tuple[str, ColumnRule]]) -> bool:
     """Whether the generators can follow these rules; if not, the check is pre-tested."""
     for name, rule in parsed:
+        if any(not _apart_generable(table, name, other) for other in rule.differs):
+            return False
         kind = table.column(name).type.kind
         if rule.pattern is not None:
             if kind != Kind.TEXT:

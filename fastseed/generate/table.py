@@ -497,11 +497,26 @@ class TableGen:
         """Parent positions for each row, and a mask of rows whose FK is NULL."""
         idx, null = self._parent_pick(fk, local)
         tied = next((m for c in fk.columns if (m := self._tied_nulls(c, local)) is not None), None)
-        if tied is None:
-            return idx, null
-        if self._is_self(fk):
-            return idx, tied | (local == 0)  # the first row has no earlier row to point at
-        return idx, tied
+        if tied is not None:
+            # the first row has no earlier row to point at
+            null = tied | (local == 0) if self._is_self(fk) else tied
+        rule = self.rules.columns.get(fk.columns[0])
+        for other in rule.differs if rule is not None else ():
+            idx = self._apart(fk, idx, null, self.fk_of[other], local)
+        return idx, null
+
+    def _apart(
+        self, fk: ForeignKey, idx: h.I64, null: np.ndarray, other: ForeignKey, local: h.I64
+    ) -> h.I64:
+        """CHECK (a <> b) on two FKs to the same parent key: where this row picked the same
+        parent for both, this FK takes the next parent row."""
+        size = self.run.plan.parent_rows(self.table.name, fk)
+        if size < 2:
+            return idx
+        theirs, their_null = self._parent_index(other, local)
+        meet = (idx == theirs) & ~null & ~their_null
+        moved: h.I64 = np.where(meet, (idx + 1) % size, idx)
+        return moved
 
     def _parent_pick(self, fk: ForeignKey, local: h.I64) -> tuple[h.I64, np.ndarray]:
         key = h.stream_key(self.run.seed, self.table.name.name, fk.name)

@@ -296,7 +296,41 @@ class Builder:
         gen: ColumnGen = method()
         if self.rule.after and self.sibling is not None and self.type.kind in _ORDERED_NUMBERS:
             gen = self._not_below(gen, self.rule.after, self.rule.after_strict)
-        return self._avoiding(gen)
+        gen = self._avoiding(gen)
+        if self.rule.differs and self.sibling is not None and not self.unique:
+            gen = self._apart(gen, self.rule.differs)
+        return gen
+
+    def _apart(self, gen: ColumnGen, others: tuple[str, ...]) -> ColumnGen:
+        """Enforce CHECK (other <> this): rows that drew the other column's value take the
+        value of another row position, then (integers) the nearest value that differs."""
+        sibling = self.sibling
+        assert sibling is not None
+        base = gen.fn
+        lo, hi = self.int_range() if self.type.kind == Kind.INTEGER else (0, -1)
+
+        def fn(idx: h.I64) -> Values:
+            vals = base(idx)
+            theirs = [sibling(other, idx) for other in others]
+            for attempt in range(9):
+                bad = [
+                    i
+                    for i, v in enumerate(vals)
+                    if v is not None and any(t[i] == v for t in theirs)
+                ]
+                if not bad:
+                    break
+                if attempt == 8 and lo <= hi:
+                    for i in bad:
+                        vals[i] = _nearest_allowed(vals[i], {t[i] for t in theirs}, lo, hi)
+                    break
+                shifted = base(idx[bad] + np.int64(attempt + 1) * np.int64(1 << 40))
+                for i, v in zip(bad, shifted, strict=True):
+                    vals[i] = v
+            return vals
+
+        label = f"{gen.label}, not equal to {', '.join(others)}"
+        return ColumnGen(fn, label, gen.capacity)  # seconds would be the unmoved values
 
     def _avoiding(self, gen: ColumnGen) -> ColumnGen:
         """Enforce CHECK (x <> 'v') / NOT IN: rows that drew an excluded value take the value

@@ -159,3 +159,23 @@ def test_two_columns_that_must_differ():
     assert rows and all(r[1] != r[2] and r[3] != r[4] for r in rows)
     many = rows_of(users, follows, of="follows", rows=3000)
     assert all(r["follower"] != r["followed"] and r["a"] != r["b"] for r in many)
+
+
+def test_time_bounds_narrow_the_usual_window_instead_of_replacing_it():
+    import datetime as dt
+
+    from fastseed.generate.values import REFERENCE_TIME
+
+    date = ColumnType(Kind.DATE, "date")
+    t = with_checks(
+        table("people", [col("id"), col("birth_date", date), col("created_at", TS), col("at", TS)]),
+        "((birth_date <= CURRENT_DATE))",
+        "((created_at < '2030-01-01 00:00:00+00'::timestamp with time zone))",
+        "((at >= '2007-01-01'::date) AND (at < '2007-02-01'::date))",
+    )
+    rows = rows_of(t, of="people", rows=2000)
+    adults = REFERENCE_TIME.date() - dt.timedelta(days=365 * 18 - 5)
+    assert all(r["birth_date"] <= adults for r in rows)
+    assert all(r["created_at"] <= REFERENCE_TIME for r in rows)
+    january = (dt.datetime(2007, 1, 1, tzinfo=dt.UTC), dt.datetime(2007, 2, 1, tzinfo=dt.UTC))
+    assert all(january[0] <= r["at"] < january[1] for r in rows)

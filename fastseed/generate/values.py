@@ -1249,15 +1249,7 @@ class Builder:
             lows = np.array([s[0] for s in spans])[pick]
             highs = np.array([s[1] for s in spans])[pick]
             return lows + self._u(idx) * (highs - lows - 1)
-        lo, hi = self._time_window()
-        if r.low is not None:
-            lo = _parse_time(r.low).timestamp() + (0 if r.low_inclusive else 1)
-            if r.high is None:
-                hi = max(hi, lo + _YEAR_S)
-        if r.high is not None:
-            hi = _parse_time(r.high).timestamp() - (0 if r.high_inclusive else 1)
-            if r.low is None:
-                lo = min(lo, hi - _YEAR_S)
+        lo, hi = self._checked_window()
         sibling = self._chronology_base()
         if sibling is not None and self.sibling is not None:
             base_col, min_gap, share = sibling
@@ -1275,6 +1267,25 @@ class Builder:
             return np.minimum(secs, hi)
         skew = 0.6 if self.tag in {"created", "ordered"} else 1.0
         return hi - (self._u(idx) ** skew) * (hi - lo)
+
+    def _checked_window(self) -> tuple[float, float]:
+        """The default window narrowed to the CHECK bounds (a birth date <= CURRENT_DATE stays
+        18-80 years back, created_at < '2030-01-01' stays in the past); a year at the bound
+        when they leave none of it."""
+        r = self.rule
+        lo, hi = self._time_window()
+        low = None if r.low is None else _parse_time(r.low).timestamp() + (not r.low_inclusive)
+        high = None if r.high is None else _parse_time(r.high).timestamp() - (not r.high_inclusive)
+        a = lo if low is None else max(lo, low)
+        b = hi if high is None else min(hi, high)
+        if a < b:
+            return a, b
+        if low is not None and high is not None:
+            return low, high
+        if low is not None:
+            return low, low + _YEAR_S
+        assert high is not None
+        return high - _YEAR_S, high
 
     def _sibling_seconds(self, column: str, idx: h.I64) -> h.F64:
         """Another time column of the row as epoch seconds (NaN where NULL)."""

@@ -308,3 +308,26 @@ def test_columns_that_must_differ_are_ruled_on_the_later_column():
     assert rules.columns["b"].differs == ("a", "x")
     assert "a" not in rules.columns and "x" not in rules.columns
     assert rules.handled == ["c0", "c1"]
+
+
+@pytest.mark.parametrize(
+    "regex",
+    [
+        "^[[:alpha:]][[:alnum:]_]{2,}$",
+        "^[[:upper:]]{3}-[[:digit:]]{4}$",
+        "^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$",
+        "^[a-z0-9]+(?:-[a-z0-9]+)*$",
+    ],
+)
+def test_patterns_of_real_schemas_generate_matching_values(regex):
+    import re
+
+    import numpy as np
+
+    from fastseed.generate.pattern import PatternGen, UniquePattern, python_regex
+
+    check = re.compile(python_regex(regex))
+    gen = PatternGen(regex)
+    assert all(check.search(gen.make(s)) for s in range(1, 500))
+    unique = UniquePattern(regex, 60).make(3, np.arange(5000, dtype=np.int64))
+    assert len(set(unique)) == 5000 and all(check.search(v) for v in unique)

@@ -22,10 +22,31 @@ _CLASSES = {
     "s": " ",
 }
 _DOT = string.ascii_lowercase + string.digits
+_POSIX = {
+    "alpha": string.ascii_letters,
+    "digit": string.digits,
+    "alnum": string.ascii_letters + string.digits,
+    "upper": string.ascii_uppercase,
+    "lower": string.ascii_lowercase,
+    "xdigit": string.hexdigits,
+    "space": " ",
+    "blank": " ",
+    "punct": "-_.,:;!?",
+}
+"""[[:alpha:]] and friends, as PostgreSQL and MySQL regular expressions spell classes."""
 
 
 class PatternError(ValueError):
     pass
+
+
+def python_regex(regex: str) -> str:
+    """The pattern in Python's `re` syntax: POSIX classes spelt out."""
+    return re.sub(
+        r"\[:(\w+):\]",
+        lambda m: "".join(re.escape(c) for c in _POSIX.get(m.group(1), m.group(0))),
+        regex,
+    )
 
 
 @dataclass
@@ -98,7 +119,13 @@ class _Parser:
         chars: list[str] = []
         while self.i < len(self.text) and self.text[self.i] != "]":
             ch = self.text[self.i]
-            if ch == "\\":
+            posix = re.match(r"\[:(\w+):\]", self.text[self.i :])
+            if posix:
+                if posix.group(1) not in _POSIX:
+                    raise PatternError(f"class [:{posix.group(1)}:]")
+                chars.extend(_POSIX[posix.group(1)])
+                self.i += posix.end()
+            elif ch == "\\":
                 self.i += 1
                 chars.extend(_CLASSES.get(self.text[self.i], self.text[self.i]))
                 self.i += 1
@@ -146,7 +173,7 @@ class PatternGen:
     def __init__(self, regex: str) -> None:
         self.regex = regex
         self.tree = _Parser(regex).parse()
-        self.check = re.compile(regex)
+        self.check = re.compile(python_regex(regex))
 
     def make(self, seed: int) -> str:
         state = [seed & 0xFFFFFFFFFFFFFFFF or 1]

@@ -25,7 +25,7 @@ import numpy.typing as npt
 
 from fastseed.dialects import backslash_escapes
 from fastseed.generate import hashing as h
-from fastseed.generate.pattern import PatternError, PatternGen
+from fastseed.generate.pattern import PatternError, PatternGen, python_regex
 from fastseed.schema import Catalog, Kind, Table
 
 _TOKEN = re.compile(
@@ -938,7 +938,7 @@ def _admits(rule: ColumnRule, value: str) -> bool:
         return False
     if rule.max_length is not None and len(value) > rule.max_length:
         return False
-    return rule.pattern is None or re.search(rule.pattern, value) is not None
+    return rule.pattern is None or re.search(python_regex(rule.pattern), value) is not None
 
 
 def _after_cycles(rules: TableRules) -> list[list[str]]:

@@ -179,3 +179,12 @@ def test_time_bounds_narrow_the_usual_window_instead_of_replacing_it():
     assert all(r["created_at"] <= REFERENCE_TIME for r in rows)
     january = (dt.datetime(2007, 1, 1, tzinfo=dt.UTC), dt.datetime(2007, 2, 1, tzinfo=dt.UTC))
     assert all(january[0] <= r["at"] < january[1] for r in rows)
+
+
+def test_pattern_values_fit_the_column_without_losing_the_tail():
+    t = with_checks(
+        table("t", [col("id"), col("ref", text(6))]),
+        "((ref)::text ~ '^[a-z]+-[0-9]+$'::text)",
+    )
+    rows = rows_of(t, of="t", rows=2000)
+    assert all(re.fullmatch(r"[a-z]+-[0-9]+", r["ref"]) and len(r["ref"]) <= 6 for r in rows)

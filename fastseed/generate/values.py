@@ -905,10 +905,23 @@ class Builder:
                 layout.capacity,
             )
         gen = PatternGen(regex)
+        fitted = UniquePattern(regex, n) if n is not None else None
 
         def fn(idx: h.I64) -> Values:
             words = h.mix(self.key, idx).tolist()
-            return [gen.make(w)[:n] if n else gen.make(w) for w in words]
+            out = [gen.make(w) for w in words]
+            if fitted is not None and fitted.capacity:
+                # a draw longer than the column: a laid-out value that fits (cutting it short
+                # could lose the pattern's tail)
+                long = [i for i, v in enumerate(out) if len(v) > (n or 0)]
+                if long:
+                    room = np.uint64(min(fitted.capacity, 1 << 62))
+                    spread = h.mix(self.key + 1, idx[long]) % room
+                    for i, v in zip(
+                        long, fitted.make(self.key, spread.astype(np.int64)), strict=True
+                    ):
+                        out[i] = v
+            return out
 
         return ColumnGen(fn, f"matches /{regex}/")
 

@@ -317,6 +317,7 @@ def test_columns_that_must_differ_are_ruled_on_the_later_column():
         "^[[:upper:]]{3}-[[:digit:]]{4}$",
         "^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$",
         "^[a-z0-9]+(?:-[a-z0-9]+)*$",
+        "^\\S+\\W\\D$",
     ],
 )
 def test_patterns_of_real_schemas_generate_matching_values(regex):

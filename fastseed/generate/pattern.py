@@ -1,8 +1,9 @@
 """Strings that match a simple regular expression (CHECK (code ~ '^[A-Z]{3}-\\d{4}$')).
 
-Supported: anchors, literals and escapes, `.`, `\\d \\w \\s`, classes with ranges, groups with
-alternation, and the quantifiers ? * + {n} {n,m}. Anything else raises `PatternError`, and
-the check is reported as not handled.
+Supported: anchors, literals and escapes, `.`, `\\d \\w \\s \\D \\W \\S`, classes with ranges and
+POSIX classes ([[:alpha:]]), groups with alternation, and the quantifiers ? * + {n} {n,} {n,m}.
+Anything else raises `PatternError`, and the check is reported as not handled.
+`UniquePattern` gives distinct matching values, one per row index, for UNIQUE columns.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ _CLASSES = {
     "d": string.digits,
     "w": string.ascii_letters + string.digits + "_",
     "s": " ",
+    "D": string.ascii_letters,
+    "W": "-.",
+    "S": string.ascii_letters + string.digits,
 }
 _DOT = string.ascii_lowercase + string.digits
 _POSIX = {

@@ -306,7 +306,10 @@ def build_plan(
 
 
 def _check_tables(catalog: Catalog, tables: object, problems: list[str]) -> None:
+    from fastseed.generate.rules import table_rules
+
     for table in catalog.seedable():
+        problems.extend(table_rules(catalog, table).problems)  # contradictory CHECKs
         if table.partitioning and not table.partitioning.bounds:
             problems.append(
                 f"{table.name}: partitioned table without any partition: no row can be inserted"

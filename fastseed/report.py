@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from rich.markup import escape
+
 from fastseed.load import LoadResult
 from fastseed.plan import Plan
 from fastseed.schema import Catalog
@@ -246,7 +248,7 @@ def print_catalog(console: Console, data: dict[str, Any]) -> None:
             extra = " identity" if c["identity"] else (" generated" if c["generated"] else "")
             row = [c["name"], c["type"] + extra, "yes" if c["nullable"] else "no", key]
             if with_gen:
-                row.append(c.get("generator") or "")
+                row.append(escape(c.get("generator") or ""))  # /^[a-z]+$/ is no style
             grid.add_row(*row)
         console.print(grid)
         for key in t["unique"]:
@@ -255,7 +257,7 @@ def print_catalog(console: Console, data: dict[str, Any]) -> None:
                 shown = ", ".join(key["expressions"] or key["columns"])
                 console.print(f"  unique {key['name']}: ({shown}){where}", markup=False)
         for chk in t["checks"]:
-            console.print(f"  check {chk['name']}: {chk['expression']}")
+            console.print(f"  check {chk['name']}: {escape(chk['expression'])}")
     if "tiers" in data:
         console.print("[bold]dependency tiers[/] (each tier loads concurrently):")
         for i, tier in enumerate(data["tiers"]):

@@ -215,6 +215,9 @@ class Catalog:
     dialect: str
     tables: dict[TableName, Table] = field(default_factory=dict)
     server_version: str = ""
+    backslash_escapes: bool = False
+    """The server prints string literals in reflected expressions with backslash escapes
+    (MySQL/MariaDB print 'it\\'s'), not with doubled quotes only."""
 
     def table(self, name: TableName) -> Table:
         return self.tables[name]

@@ -71,7 +71,264 @@ def test_regex_and_like_patterns():
 
 
 @pytest.mark.parametrize(
-    "expr", ["(a < b + 1)", "json_valid(`x`)", "(a > 1) OR (b > 2)", "(a !~ 'x')"]
+    "expr", ["(a < b + 1)", "json_length(`x`) > 2", "(a > 1) OR (b > 2)", "(a !~ 'x')"]
 )
 def test_unparsed_forms_are_reported_not_guessed(expr):
     assert parse_check(expr, {"a", "b", "x"}) is None
+
+
+# -- CHECK forms of real schemas, verbatim as each server prints them ----------------------------
+# PostgreSQL: pg_get_constraintdef() without "CHECK "; MariaDB 10.11: CHECK_CONSTRAINTS.CHECK_CLAUSE
+
+COLS = {"persontype", "x", "y", "z", "w", "m", "j", "born", "at", "k", "doc", "o", "e", "slug"}
+
+
+@pytest.mark.parametrize(
+    ("expr", "column", "field", "value"),
+    [
+        # a function around the column in a list or comparison
+        (
+            "((upper((persontype)::text) = ANY (ARRAY['SC'::text, 'VC'::text, 'IN'::text])))",
+            "persontype",
+            "choices",
+            ("SC", "VC", "IN"),
+        ),
+        ("ucase(`persontype`) in ('SC','VC','IN')", "persontype", "choices", ("SC", "VC", "IN")),
+        ("((lower(x) = ANY (ARRAY['red'::text, 'Blue'::text])))", "x", "choices", ("red",)),
+        ("lcase(`x`) in ('red','blue')", "x", "choices", ("red", "blue")),
+        ("(upper(x) = 'AB'::text)", "x", "choices", ("AB",)),
+        ("((btrim(y) <> ''::text))", "y", "min_length", 1),
+        ("trim(`y`) <> ''", "y", "min_length", 1),
+        ("((length(TRIM(BOTH FROM w)) > 0))", "w", "min_length", 1),
+        ("(((char_length(z) >= 2) AND (char_length(z) <= 10)))", "z", "max_length", 10),
+        ("char_length(`z`) between 2 and 10", "z", "min_length", 2),
+        ("octet_length(`o`) >= 4", "o", "min_length", 4),
+        # casts
+        ("((m > (0)::numeric))", "m", "low", "0"),
+        ("(((slug)::text ~ '^[a-z0-9-]+$'::text))", "slug", "pattern", "^[a-z0-9-]+$"),
+        ("cast(`slug` as char charset utf8mb3) regexp '^[a-z]+$'", "slug", "pattern", "^[a-z]+$"),
+        # JSON
+        ("((jsonb_typeof(j) = 'object'::text))", "j", "json", "object"),
+        ("((jsonb_typeof(j) = 'array'::text))", "j", "json", "array"),
+        ("json_valid(`doc`)", "doc", "json", "valid"),
+        ("`doc` is null or json_valid(`doc`)", "doc", "json", "valid"),
+        # MySQL/MariaDB spellings
+        ("`slug` regexp '^[a-z0-9-]+$'", "slug", "pattern", "^[a-z0-9-]+$"),
+        ("`slug` rlike '^[a-z]{2}$'", "slug", "pattern", "^[a-z]{2}$"),
+        ("regexp_like(`slug`,'^[a-z]+$')", "slug", "pattern", "^[a-z]+$"),
+        ("`e` <> ''", "e", "excluded", ("",)),
+        ("`k` in (_utf8mb4'p',_utf8mb4'it''s')", "k", "choices", ("p", "it's")),
+        # the current time: upper bounds sit at the reference time, lower ones far ahead
+        ("((born <= CURRENT_DATE))", "born", "high", "2026-07-01 00:00:00+00:00"),
+        ("((at < now()))", "at", "high", "2026-07-01 00:00:00+00:00"),
+        ("((at <= LOCALTIMESTAMP))", "at", "high", "2026-07-01 00:00:00+00:00"),
+        ("((at <= CURRENT_TIMESTAMP))", "at", "high", "2026-07-01 00:00:00+00:00"),
+        ("((at > now()))", "at", "low", "2100-01-01 00:00:00+00:00"),
+        ("(slug IS NULL OR slug ~ '^[a-z]+$')", "slug", "pattern", "^[a-z]+$"),
+    ],
+)
+def test_real_schema_check_forms(expr, column, field, value):
+    assert getattr(one(expr, COLS)[column], field) == value
+
+
+def test_now_matches_the_reference_time():
+    from fastseed.generate.rules import PAST_NOW
+    from fastseed.generate.values import REFERENCE_TIME, _parse_time
+
+    assert _parse_time(PAST_NOW) == REFERENCE_TIME
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "octet_length(`o`) <= 8",  # a byte limit is not a character limit
+        "(a IS NULL)",  # a NULL test alone is a NULL pattern, not a value rule
+        "((at = now()))",
+        "(upper(x) <> 'AB'::text)",
+    ],
+)
+def test_forms_left_to_the_server(expr):
+    assert parse_check(expr, {"a", "o", "at", "x"}) is None
+
+
+NN, NV = True, False  # NULL, value
+
+
+@pytest.mark.parametrize(
+    ("expr", "allowed"),
+    [
+        ("(((a IS NOT NULL) <> (b IS NOT NULL)))", {(NN, NV), (NV, NN)}),
+        ("`a` is not null <> (`b` is not null)", {(NN, NV), (NV, NN)}),
+        ("((num_nonnulls(a, b) = 1))", {(NN, NV), (NV, NN)}),
+        ("((num_nulls(a, b) >= 1))", {(NN, NV), (NV, NN), (NN, NN)}),
+        ("(((a IS NULL) OR (b IS NULL)))", {(NN, NV), (NV, NN), (NN, NN)}),
+        ("`a` is null or `b` is null", {(NN, NV), (NV, NN), (NN, NN)}),
+        ("(((a IS NULL) = (b IS NULL)))", {(NN, NN), (NV, NV)}),
+        ("((NOT ((a IS NULL) AND (b IS NULL))))", {(NN, NV), (NV, NN), (NV, NV)}),
+        ("`a` is not null or `b` is not null", {(NN, NV), (NV, NN), (NV, NV)}),
+    ],
+)
+def test_null_patterns_across_columns(expr, allowed):
+    from fastseed.generate.rules import parse_null_check
+
+    rule = parse_null_check(expr, {"a", "b"})
+    assert rule is not None and rule.columns == ("a", "b")
+    assert set(rule.allowed) == allowed
+
+
+def _rules_of(*checks: str, columns=None):
+    from helpers import INT, catalog, col, table
+
+    from fastseed.generate.rules import table_rules
+    from fastseed.schema import Check
+
+    cols = columns or [col("id"), col("x", INT, True), col("a", INT, True), col("b", INT, True)]
+    t = table("t", cols)
+    t = type(t)(**{**t.__dict__, "checks": tuple(Check(f"c{i}", e) for i, e in enumerate(checks))})
+    return table_rules(catalog(t), t)
+
+
+@pytest.mark.parametrize(
+    ("checks", "named"),
+    [
+        (["((x > 10) AND (x < 5))"], "check c0 on column x"),
+        (["(x > 10)", "(x < 5)"], "checks c0, c1 contradict each other on column x"),
+        (["(x = ANY (ARRAY[1, 2, 3]))", "(x > 5)"], "checks c0, c1 contradict each other"),
+        (["(x IN (1, 2))", "(x IN (3, 4))"], "on column x"),
+        (["(a > b)", "(b > a)"], "checks c0, c1 contradict each other on columns a, b"),
+    ],
+)
+def test_contradictory_checks_are_problems_naming_them(checks, named):
+    rules = _rules_of(*checks)
+    assert len(rules.problems) == 1 and named in rules.problems[0], rules.problems
+    # no column is left ordered after another in a cycle (that recursed without end)
+    assert all(r.after is None for r in rules.columns.values())
+
+
+def test_exactly_one_of_two_not_null_columns_is_a_problem():
+    from helpers import INT, col
+
+    rules = _rules_of("(num_nonnulls(a, b) = 1)", columns=[col("id"), col("a"), col("b", INT)])
+    assert rules.problems and "c0" in rules.problems[0]
+
+
+def test_bounds_keep_the_tightest_and_lists_follow_them():
+    rules = _rules_of("(x > 10)", "(x > 5)", "(x <= 50)", "(x < 99)", "(x IN (3, 20, 60))")
+    r = rules.columns["x"]
+    assert (r.low, r.low_inclusive, r.high, r.choices) == ("10", False, "50", ("20",))
+    assert not rules.problems
+
+
+def test_pattern_on_a_number_is_left_to_the_server():
+    rules = _rules_of("(((x)::text ~ '^[0-9]+$'::text))")
+    assert rules.unhandled == ["c0"] and "x" not in rules.columns
+
+
+# -- UNIQUE plus a pattern: the row index written into the pattern's free parts ----------------
+
+
+@pytest.mark.parametrize(
+    ("regex", "length", "capacity"),
+    [
+        ("^[A-Z]{2}$", 2, 676),
+        ("^[a-z0-9-]+$", 60, None),
+        ("^[a-z0-9]+(-[a-z0-9]+)*$", 60, None),
+        ("^(jpg|png|gif)-[0-9]{3}$", None, 3000),
+        ("^SKU-\\d{4}$", 20, 10_000),
+        ("^[A-Za-z]{3}$", None, 26**3),  # case counts once: distinct under _ci collations
+        ("^[a-z]{2,}$", 4, 26**4),
+    ],
+)
+def test_unique_pattern_values(regex, length, capacity):
+    import re
+
+    import numpy as np
+
+    from fastseed.generate.pattern import UniquePattern
+
+    layout = UniquePattern(regex, length)
+    if capacity is not None:
+        assert layout.capacity == capacity
+    else:
+        assert layout.capacity > 10**12
+    rows = min(layout.capacity, 30_000)
+    values = layout.make(7, np.arange(rows, dtype=np.int64))
+    assert len({v.lower() for v in values}) == rows
+    assert all(re.search(regex, v) for v in values)
+    assert all(len(v) <= length for v in values) if length else True
+
+
+def test_unique_pattern_too_long_for_the_column_holds_nothing():
+    from fastseed.generate.pattern import UniquePattern
+
+    assert UniquePattern("^[a-z]{5}$", 3).capacity == 0
+
+
+def test_capacity_of_a_unique_pattern_column():
+    from helpers import catalog, col, table, text
+
+    from fastseed.generate.table import unique_capacity
+    from fastseed.schema import Check
+
+    t = table("t", [col("id"), col("code", text(2))], uniques=(("code",),))
+    t = type(t)(**{**t.__dict__, "checks": (Check("c", "((code)::text ~ '^[A-Z]{2}$'::text)"),)})
+    cap, why = unique_capacity(catalog(t), t, (), lambda fk: 0)
+    assert cap == 676 and "code" in why
+
+
+def test_mysql_string_escapes():
+    """MariaDB prints 'it''s' as 'it\\'s' and a backslash doubled; PostgreSQL keeps both."""
+    my = r"`kind` in ('a','it\'s','b\\c',_utf8mb4'x''y')"
+    assert one_escaped(my)["kind"].choices == ("a", "it's", "b\\c", "x'y")
+    assert one_escaped(r"`code` regexp '^\\d{3}$'")["code"].pattern == r"^\d{3}$"
+    assert one(r"((code)::text ~ '^\d{3}\'::text)", {"code"})["code"].pattern == "^\\d{3}\\"
+
+
+def one_escaped(expr: str):
+    parsed = parse_check(expr, {"kind", "code"}, escapes=True)
+    assert parsed is not None, expr
+    return dict(parsed)
+
+
+def test_not_in_as_postgres_prints_it():
+    r = one("((name <> ALL (ARRAY['format'::text, 'trred'::text])))", {"name"})["name"]
+    assert r.excluded == ("format", "trred")
+    assert parse_check("((n > ALL (ARRAY[1, 2])))", {"n"}) is None
+
+
+def test_a_range_whose_every_value_is_excluded_is_a_problem():
+    rules = _rules_of("((x >= 1) AND (x <= 2))", "(x <> ALL (ARRAY[1, 2]))")
+    assert rules.problems and "no whole number" in rules.problems[0]
+    assert _rules_of("((x > 1) AND (x < 2))").problems  # integers
+    assert not _rules_of("((x >= 1) AND (x <= 3))", "(x NOT IN (1, 2))").problems
+
+
+def test_columns_that_must_differ_are_ruled_on_the_later_column():
+    rules = _rules_of("((a <> b))", "(`b` != `x`)")  # columns in order: id, x, a, b
+    assert rules.columns["b"].differs == ("a", "x")
+    assert "a" not in rules.columns and "x" not in rules.columns
+    assert rules.handled == ["c0", "c1"]
+
+
+@pytest.mark.parametrize(
+    "regex",
+    [
+        "^[[:alpha:]][[:alnum:]_]{2,}$",
+        "^[[:upper:]]{3}-[[:digit:]]{4}$",
+        "^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$",
+        "^[a-z0-9]+(?:-[a-z0-9]+)*$",
+        "^\\S+\\W\\D$",
+    ],
+)
+def test_patterns_of_real_schemas_generate_matching_values(regex):
+    import re
+
+    import numpy as np
+
+    from fastseed.generate.pattern import PatternGen, UniquePattern, python_regex
+
+    check = re.compile(python_regex(regex))
+    gen = PatternGen(regex)
+    assert all(check.search(gen.make(s)) for s in range(1, 500))
+    unique = UniquePattern(regex, 60).make(3, np.arange(5000, dtype=np.int64))
+    assert len(set(unique)) == 5000 and all(check.search(v) for v in unique)

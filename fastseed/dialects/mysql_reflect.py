@@ -607,4 +607,6 @@ def build_catalog(
             partitioning=partitioning(t, parts[t]) if t in parts else None,
             comment=comment,
         )
-    return Catalog(dialect="mysql", tables=tables, server_version=server_version)
+    return Catalog(
+        dialect="mysql", tables=tables, server_version=server_version, backslash_escapes=True
+    )

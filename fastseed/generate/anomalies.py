@@ -47,7 +47,12 @@ class TableAnomalies:
         self.kinds: dict[str, list[str]] = {}
         for col in table.writable_columns:
             rule = rules.columns.get(col.name, ColumnRule())
-            if col.name in excluded or rule.choices is not None or rule.pattern is not None:
+            if (
+                col.name in excluded
+                or rule.choices is not None
+                or rule.pattern is not None
+                or rule.json
+            ):
                 continue
             kinds = [k for k in spec.kinds if _applies(k, col, rule, col.name in involved)]
             if kinds:

@@ -1,26 +1,56 @@
 """Strings that match a simple regular expression (CHECK (code ~ '^[A-Z]{3}-\\d{4}$')).
 
-Supported: anchors, literals and escapes, `.`, `\\d \\w \\s`, classes with ranges, groups with
-alternation, and the quantifiers ? * + {n} {n,m}. Anything else raises `PatternError`, and
-the check is reported as not handled.
+Supported: anchors, literals and escapes, `.`, `\\d \\w \\s \\D \\W \\S`, classes with ranges and
+POSIX classes ([[:alpha:]]), groups with alternation, and the quantifiers ? * + {n} {n,} {n,m}.
+Anything else raises `PatternError`, and the check is reported as not handled.
+`UniquePattern` gives distinct matching values, one per row index, for UNIQUE columns.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 from dataclasses import dataclass
+
+import numpy as np
+
+from fastseed.generate import hashing as h
 
 _CLASSES = {
     "d": string.digits,
     "w": string.ascii_letters + string.digits + "_",
     "s": " ",
+    "D": string.ascii_letters,
+    "W": "-.",
+    "S": string.ascii_letters + string.digits,
 }
 _DOT = string.ascii_lowercase + string.digits
+_POSIX = {
+    "alpha": string.ascii_letters,
+    "digit": string.digits,
+    "alnum": string.ascii_letters + string.digits,
+    "upper": string.ascii_uppercase,
+    "lower": string.ascii_lowercase,
+    "xdigit": string.hexdigits,
+    "space": " ",
+    "blank": " ",
+    "punct": "-_.,:;!?",
+}
+"""[[:alpha:]] and friends, as PostgreSQL and MySQL regular expressions spell classes."""
 
 
 class PatternError(ValueError):
     pass
+
+
+def python_regex(regex: str) -> str:
+    """The pattern in Python's `re` syntax: POSIX classes spelt out."""
+    return re.sub(
+        r"\[:(\w+):\]",
+        lambda m: "".join(re.escape(c) for c in _POSIX.get(m.group(1), m.group(0))),
+        regex,
+    )
 
 
 @dataclass
@@ -30,6 +60,8 @@ class _Node:
     options: list[list[_Node]] | None = None
     low: int = 1
     high: int = 1
+    open: bool = False
+    """`*`, `+` or `{n,}`: any count from `low` up (`high` is only the count drawn at most)."""
 
 
 class _Parser:
@@ -91,7 +123,13 @@ class _Parser:
         chars: list[str] = []
         while self.i < len(self.text) and self.text[self.i] != "]":
             ch = self.text[self.i]
-            if ch == "\\":
+            posix = re.match(r"\[:(\w+):\]", self.text[self.i :])
+            if posix:
+                if posix.group(1) not in _POSIX:
+                    raise PatternError(f"class [:{posix.group(1)}:]")
+                chars.extend(_POSIX[posix.group(1)])
+                self.i += posix.end()
+            elif ch == "\\":
                 self.i += 1
                 chars.extend(_CLASSES.get(self.text[self.i], self.text[self.i]))
                 self.i += 1
@@ -119,6 +157,7 @@ class _Parser:
         ch = self.text[self.i]
         if ch in "?*+":
             node.low, node.high = {"?": (0, 1), "*": (0, 8), "+": (1, 8)}[ch]
+            node.open = ch != "?"
             self.i += 1
         elif ch == "{":
             m = re.match(r"\{(\d+)(,(\d*))?\}", self.text[self.i :])
@@ -128,6 +167,7 @@ class _Parser:
             node.high = (
                 int(m.group(3)) if m.group(3) else (node.low if not m.group(2) else node.low + 8)
             )
+            node.open = bool(m.group(2)) and not m.group(3)
             self.i += m.end()
 
 
@@ -137,7 +177,7 @@ class PatternGen:
     def __init__(self, regex: str) -> None:
         self.regex = regex
         self.tree = _Parser(regex).parse()
-        self.check = re.compile(regex)
+        self.check = re.compile(python_regex(regex))
 
     def make(self, seed: int) -> str:
         state = [seed & 0xFFFFFFFFFFFFFFFF or 1]
@@ -163,3 +203,129 @@ class PatternGen:
             return "".join(out)
 
         return seq(self.tree[draw(len(self.tree))])
+
+
+_ENOUGH = 1 << 64
+"""Distinct values past which a unique layout need not grow: more than any row count."""
+_WORD = 1 << 64
+
+
+@dataclass
+class _Unit:
+    options: tuple[str, ...]
+    """The strings one position can hold (single characters, or equal-length alternatives)."""
+    count: int
+    high: int | None
+    """The most repetitions the pattern allows; None when unbounded."""
+
+
+class UniquePattern:
+    """Distinct strings matching a regular expression, one per row index, vectorised.
+
+    The pattern is laid out as a fixed sequence of positions (each repeat count chosen once,
+    grown until the values are plenty or the column is full); the row index is written into
+    those positions as a mixed-radix number, each digit shifted by a hash of the digits above
+    it, which keeps the map one-to-one while neighbouring rows look unrelated. Letters that
+    differ only in case count once, so values stay distinct under case-insensitive collations.
+    """
+
+    def __init__(self, regex: str, max_len: int | None) -> None:
+        tree = _Parser(regex).parse()
+        limit = max_len if max_len is not None else 64
+        layouts = [_layout(alt, limit) for alt in tree]
+        fitting = [lay for lay in layouts if lay is not None]
+        self.slots: list[tuple[str, ...]] = max(fitting, key=lambda lay: _capacity(lay), default=[])
+        self.capacity = _capacity(self.slots) if fitting else 0
+
+    def make(self, key: int, idx: h.I64) -> list[str]:
+        """The values of rows `idx` (each below `capacity`): distinct for distinct rows."""
+        if not self.slots:
+            return [""] * len(idx)
+        value = self._scrambled(key, idx)
+        parts = []
+        weight = 1
+        for pos in range(len(self.slots) - 1, -1, -1):
+            options = np.array(self.slots[pos])
+            r = len(options)
+            zero = np.zeros(len(idx), dtype=np.uint64)
+            digit = zero if weight >= _WORD else (value // np.uint64(weight)) % np.uint64(r)
+            above = zero if weight * r >= _WORD else value // np.uint64(weight * r)
+            shift = h.mix(key + pos, above) % np.uint64(r)
+            parts.append(options[((digit + shift) % np.uint64(r)).astype(np.int64)])
+            weight *= r
+        joined = functools.reduce(np.char.add, reversed(parts))
+        return [str(v) for v in joined.tolist()]
+
+    def _scrambled(self, key: int, idx: h.I64) -> h.U64:
+        """A one-to-one map of row indexes into [0, capacity), so neighbours differ early."""
+        if self.capacity >= _WORD:
+            return h.mix(key, idx)  # a bijection of 64-bit words
+        if self.capacity < 1 << 31:
+            return h.permute(key, idx, self.capacity).astype(np.uint64)
+        return idx.astype(np.uint64)
+
+
+def _capacity(slots: list[tuple[str, ...]]) -> int:
+    out = 1
+    for options in slots:
+        out *= len(options)
+    return out
+
+
+def _layout(seq: list[_Node], limit: int) -> list[tuple[str, ...]] | None:
+    """Positions for one alternative within `limit` characters, or None if it cannot fit."""
+    units = _units(seq)
+    size = sum(len(u.options[0]) * u.count for u in units)
+    if size > limit:
+        return None
+    space = _capacity([u.options for u in units for _ in range(u.count)])
+    growable = sorted(
+        (u for u in units if len(u.options) > 1), key=lambda u: len(u.options), reverse=True
+    )
+    while space < _ENOUGH:
+        unit = next(
+            (
+                u
+                for u in growable
+                if (u.high is None or u.count < u.high) and size + len(u.options[0]) <= limit
+            ),
+            None,
+        )
+        if unit is None:
+            break
+        unit.count += 1
+        size += len(unit.options[0])
+        space *= len(unit.options)
+    return [u.options for u in units for _ in range(u.count)]
+
+
+def _units(seq: list[_Node]) -> list[_Unit]:
+    out = []
+    for node in seq:
+        high = None if node.open else node.high
+        if node.kind == "chars":
+            out.append(_Unit(_case_once(tuple(node.chars)), node.low, high))
+            continue
+        options = node.options or [[]]
+        words = [_literal(opt) for opt in options]
+        if all(w is not None for w in words) and len({len(w or "") for w in words}) == 1:
+            out.append(_Unit(_case_once(tuple(w or "" for w in words)), node.low, high))
+            continue
+        # a group of varied alternatives: its first one, repeated the fewest times allowed
+        for _ in range(node.low):
+            out.extend(_units(options[0]))
+    return out
+
+
+def _literal(seq: list[_Node]) -> str | None:
+    """The one string a sequence matches, or None when it matches several."""
+    if all(n.kind == "chars" and len(n.chars) == 1 and n.low == n.high for n in seq):
+        return "".join(n.chars * n.low for n in seq)
+    return None
+
+
+def _case_once(options: tuple[str, ...]) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for opt in options:
+        seen.setdefault(opt.lower(), opt)
+    return tuple(seen.values())

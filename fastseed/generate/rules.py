@@ -1,14 +1,22 @@
 """CHECK constraints, domain checks and partition bounds turned into per-column value rules.
 
-The common forms are parsed (comparisons with constants, BETWEEN, IN lists, `= ANY (ARRAY[..])`,
-`length(col)` bounds, IS NOT NULL, AND of these, OR of equalities on one column) whether the
-server prints them PostgreSQL-style (casts with ::) or MySQL-style (backticks). A check that
-is not understood is reported by name so the plan can say so.
+The common forms are parsed (comparisons with constants or now(), BETWEEN, IN lists,
+`= ANY (ARRAY[..])`, `length(col)` bounds, upper/lower/trim/casts around the column, `~`,
+LIKE, REGEXP, json_valid / jsonb_typeof, IS NOT NULL, AND of these, OR of equalities on one
+column, `col IS NULL OR <rule on col>`) whether the server prints them PostgreSQL-style (casts
+with ::) or MySQL-style (backticks, charset introducers). Checks made only of NULL tests
+(exactly one of several columns set, both or neither...) become NULL patterns across columns.
+A check that is not understood is reported by name so the plan can say so; checks that
+contradict each other are reported as problems naming them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
+import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -16,11 +24,12 @@ import numpy as np
 import numpy.typing as npt
 
 from fastseed.generate import hashing as h
-from fastseed.schema import Catalog, Table
+from fastseed.generate.pattern import PatternError, PatternGen, python_regex
+from fastseed.schema import Catalog, Kind, Table
 
 _TOKEN = re.compile(
     r"""\s*(?:
-      (?P<str>[Ee]?'(?:[^']|'')*')
+      (?P<str>(?:[Ee]|_[A-Za-z0-9]+)?'(?:[^']|'')*')
     | (?P<num>-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)
     | (?P<qid>"(?:[^"]|"")+"|`(?:[^`]|``)+`)
     | (?P<cast>::\s*(?:"[^"]+"|[A-Za-z_][\w.]*)
@@ -31,9 +40,21 @@ _TOKEN = re.compile(
     )""",
     re.VERBOSE,
 )
+_MYSQL_STRING = re.compile(r"\s*(?:_[A-Za-z0-9]+)?'(?:[^'\\]|''|\\.)*'")
+"""A string literal where backslash escapes ('it\\'s'), as MySQL/MariaDB print CHECKs."""
+_MYSQL_ESCAPES = {"0": "\0", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a", "%": "\\%", "_": "\\_"}
 
 
 LeafBound = tuple[str, Any, Any] | tuple[str, tuple[str, ...]]
+
+NOW = "\x00now"
+"""The literal a CHECK's now() / CURRENT_DATE / CURRENT_TIMESTAMP / localtimestamp stands for."""
+PAST_NOW = "2026-07-01 00:00:00+00:00"
+"""now() as an upper bound: the reference time values are drawn before (values.REFERENCE_TIME),
+which is in the past whenever the check runs, so `at <= now()` holds on any day."""
+FUTURE_NOW = "2100-01-01 00:00:00+00:00"
+"""now() as a lower bound: a fixed point far ahead, so `expires_at > now()` holds for decades
+and the same seed still gives the same data."""
 
 
 @dataclass(frozen=True)
@@ -57,16 +78,28 @@ class ColumnRule:
     """Another column of the row this one must not be smaller than (CHECK (a <= b))."""
     after_strict: bool = False
     pattern: str | None = None
-    """A simple regular expression the value must match (from `~` or LIKE)."""
+    """A simple regular expression the value must match (from `~`, LIKE or REGEXP)."""
+    json: str | None = None
+    """'valid' (json_valid), or the JSON type the value must have ('object', 'array')."""
+    differs: tuple[str, ...] = ()
+    """Earlier columns of the row this one must differ from (CHECK (a <> b))."""
     unique_step: int | None = None
     """Seconds: unique time values lie at least this far apart (a unique index on
     ``date(created_at)`` needs one value per day); see `keyexpr`."""
 
     def merge(self, other: ColumnRule) -> ColumnRule:
         out = self
-        if other.low is not None:
+        if other.low is not None and (
+            out.low is None
+            or _order(other.low, out.low) > 0
+            or (_order(other.low, out.low) == 0 and not other.low_inclusive)
+        ):
             out = replace(out, low=other.low, low_inclusive=other.low_inclusive)
-        if other.high is not None:
+        if other.high is not None and (
+            out.high is None
+            or _order(other.high, out.high) < 0
+            or (_order(other.high, out.high) == 0 and not other.high_inclusive)
+        ):
             out = replace(out, high=other.high, high_inclusive=other.high_inclusive)
         if other.choices is not None:
             keep = other.choices
@@ -86,9 +119,28 @@ class ColumnRule:
             out = replace(out, pattern=other.pattern)
         if other.unique_step is not None:
             out = replace(out, unique_step=max(other.unique_step, out.unique_step or 1))
+        if other.json is not None and out.json in {None, "valid"}:
+            out = replace(out, json=other.json)
         return replace(
-            out, excluded=out.excluded + other.excluded, not_null=out.not_null or other.not_null
+            out,
+            excluded=out.excluded + other.excluded,
+            not_null=out.not_null or other.not_null,
+            differs=tuple(dict.fromkeys(out.differs + other.differs)),
         )
+
+
+_NULL_OK = ColumnRule()
+"""Marks `col IS NULL` inside the rule parser: meaningful only as one side of an OR."""
+
+
+@dataclass(frozen=True)
+class NullRule:
+    """A CHECK made only of NULL tests over several columns: the NULL patterns it allows."""
+
+    name: str
+    columns: tuple[str, ...]
+    allowed: frozenset[tuple[bool, ...]]
+    """Each allowed pattern: True where the column (in `columns` order) is NULL."""
 
 
 @dataclass
@@ -98,20 +150,63 @@ class TableRules:
     """Names of checks turned into rules."""
     unhandled: list[str] = field(default_factory=list)
     """Names of checks fastseed could not parse (values may violate them)."""
+    nulls: list[NullRule] = field(default_factory=list)
+    """Checks over which of several columns are NULL, decided per row (see `null_patterns`)."""
+    sources: dict[str, list[str]] = field(default_factory=dict)
+    """For each column, the checks its rule comes from (to name them in problems)."""
+    problems: list[str] = field(default_factory=list)
+    """Checks no row can satisfy, each naming the checks and the column."""
 
-    def add(self, column: str, rule: ColumnRule) -> None:
+    def add(self, column: str, rule: ColumnRule, source: str | None = None) -> None:
         self.columns[column] = self.columns.get(column, ColumnRule()).merge(rule)
+        if source is not None and source not in self.sources.setdefault(column, []):
+            self.sources[column].append(source)
 
 
 class _Unparsed(Exception):
     pass
 
 
-def _tokens(text: str) -> list[tuple[str, str]]:
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _moment(text: str) -> dt.datetime | None:
+    try:
+        value = dt.datetime.fromisoformat(text.strip().replace(" ", "T", 1))
+    except ValueError:
+        try:
+            value = dt.datetime.fromisoformat(text.strip() + ":00")  # '...+02'
+        except ValueError:
+            return None
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _order(a: str, b: str) -> int:
+    """-1, 0 or 1 comparing two CHECK literals: as numbers, as moments, else as text."""
+    x: Any
+    y: Any
+    x, y = _number(a), _number(b)
+    if x is None or y is None:
+        x, y = _moment(a), _moment(b)
+    if x is None or y is None:
+        x, y = a, b
+    return int(x > y) - int(x < y)
+
+
+def _tokens(text: str, escapes: bool = False) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     pos = 0
     text = text.strip()
     while pos < len(text):
+        quoted = _MYSQL_STRING.match(text, pos) if escapes else None
+        if quoted:
+            pos = quoted.end()
+            out.append(("str", _unescape(quoted.group().strip())))
+            continue
         m = _TOKEN.match(text, pos)
         if not m or m.end() == pos:
             if text[pos:].strip() == "":
@@ -125,9 +220,17 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     return out
 
 
+def _unescape(tok: str) -> str:
+    """A backslash-escaped literal rewritten with doubled quotes only."""
+    start = tok.index("'")
+    body = re.sub(
+        r"\\(.)", lambda m: _MYSQL_ESCAPES.get(m.group(1), m.group(1)), tok[start + 1 : -1]
+    )
+    return "'" + body.replace("''", "'").replace("'", "''") + "'"
+
+
 def _unquote_string(tok: str) -> str:
-    if tok[0] in "Ee":
-        tok = tok[1:]
+    tok = tok[tok.index("'") :]  # E'..' and MySQL charset introducers (_utf8mb4'..')
     return tok[1:-1].replace("''", "'")
 
 
@@ -137,11 +240,29 @@ def _unquote_ident(tok: str) -> str:
     return tok
 
 
+_NOW_WORDS = {
+    "NOW", "CURRENT_DATE", "CURRENT_TIMESTAMP", "LOCALTIMESTAMP", "LOCALTIME", "CURDATE",
+    "SYSDATE", "STATEMENT_TIMESTAMP", "TRANSACTION_TIMESTAMP", "CLOCK_TIMESTAMP", "UTC_TIMESTAMP",
+}  # fmt: skip
+_LENGTHS = {"LENGTH", "CHAR_LENGTH", "CHARACTER_LENGTH"}
+_TRIMS = {"TRIM", "BTRIM", "LTRIM", "RTRIM"}
+_CASES = {"UPPER": "upper", "UCASE": "upper", "LOWER": "lower", "LCASE": "lower"}
+_JSON_TYPES = {"JSONB_TYPEOF", "JSON_TYPEOF", "JSON_TYPE"}
+_FIXED_POINT: dict[str, Callable[[str], str]] = {
+    "col:upper": str.upper,
+    "col:lower": str.lower,
+    "col:trim": str.strip,
+}
+"""f(col) IN list holds for a value v of the list exactly when f(v) == v."""
+
+
 class _Parser:
     """Recursive descent over a boolean expression; yields (column, rule) conjunctions."""
 
-    def __init__(self, text: str, columns: set[str], value_name: str | None) -> None:
-        self.toks = _tokens(text)
+    def __init__(
+        self, text: str, columns: set[str], value_name: str | None, escapes: bool = False
+    ) -> None:
+        self.toks = _tokens(text, escapes)
         self.i = 0
         self.columns = {c.lower(): c for c in columns}
         self.value_name = value_name
@@ -160,10 +281,15 @@ class _Parser:
         if val.upper() != value.upper():
             raise _Unparsed(f"expected {value}, got {val}")
 
+    def at_end_of_term(self) -> bool:
+        return self.peek()[0] == "eof" or self.peek()[1].upper() in {"AND", "OR", ")"}
+
     def parse(self) -> list[tuple[str, ColumnRule]]:
         out = self.disjunction()
         if self.peek()[0] != "eof":
             raise _Unparsed("trailing tokens")
+        if any(rule is _NULL_OK for _, rule in out):
+            raise _Unparsed("a NULL test: a NULL pattern, not a value rule")
         return out
 
     def disjunction(self) -> list[tuple[str, ColumnRule]]:
@@ -173,8 +299,14 @@ class _Parser:
             parts.append(self.conjunction())
         if len(parts) == 1:
             return parts[0]
-        # OR is understood only as a choice between values of one column
+        # `col IS NULL OR <rule on col>`: a NULL passes anyway, values follow the rule
         cols = {c for part in parts for c, _ in part}
+        if len(cols) == 1:
+            values = [p for p in parts if not (len(p) == 1 and p[0][1] is _NULL_OK)]
+            if len(values) == 1 and len(values) < len(parts):
+                return values[0]
+            parts = values
+        # otherwise OR is understood only as a choice between values of one column
         if len(cols) != 1 or any(len(p) != 1 or p[0][1].choices is None for p in parts):
             raise _Unparsed("OR across columns")
         choices = tuple(v for p in parts for v in p[0][1].choices or ())
@@ -195,15 +327,73 @@ class _Parser:
             try:
                 inner = self.disjunction()
                 self.expect(")")
-                if self.peek()[1].upper() in {"AND", "OR", ")", ""} or self.peek()[0] == "eof":
+                if self.at_end_of_term():
                     return inner
             except _Unparsed:
                 pass
             self.i = save
         return self.comparison()
 
+    def call_argument(self) -> tuple[str, str]:
+        """The operand inside f( ... ), the closing parenthesis taken."""
+        self.take()
+        self.take()
+        if self.peek()[1].upper() in {"BOTH", "LEADING", "TRAILING"}:
+            self.take()  # TRIM(BOTH FROM x), as PostgreSQL prints trim(x)
+        if self.peek()[1].upper() == "FROM":
+            self.take()
+        inner = self.operand()
+        if self.peek()[1].upper() == "AS":  # CAST(x AS type ...): the type restates the column
+            depth = 0
+            while depth or self.peek()[1] != ")":
+                kind, val = self.take()
+                if kind == "eof":
+                    raise _Unparsed("unclosed CAST")
+                depth += {"(": 1, ")": -1}.get(val, 0)
+        self.expect(")")
+        return inner
+
+    def function(self, upper: str) -> tuple[str, str] | None:
+        """A function call around a column, as an operand kind; None if not one we know."""
+        if upper in _NOW_WORDS and (self.peek(1)[1] == "(" or upper.lower() not in self.columns):
+            self.take()
+            if self.peek()[1] == "(":
+                self.take()
+                while self.peek()[1] != ")":  # now(3), precision only
+                    self.take()
+                self.take()
+            return "lit", NOW
+        if self.peek(1)[1] != "(":
+            return None
+        if upper == "CAST":
+            return self.call_argument()
+        kind = {"OCTET_LENGTH": "bytes", **dict.fromkeys(_LENGTHS, "len")}.get(upper)
+        if kind is not None:
+            inner = self.call_argument()
+            if inner[0] not in {"col", "col:trim"}:
+                raise _Unparsed("length of non-column")
+            return kind, inner[1]  # generated text has no surrounding blanks: trim is a no-op
+        if upper in _TRIMS or upper in _CASES:
+            inner = self.call_argument()
+            if inner[0] != "col":
+                raise _Unparsed("function of non-column")
+            return ("col:trim" if upper in _TRIMS else "col:" + _CASES[upper]), inner[1]
+        if upper in _JSON_TYPES:
+            inner = self.call_argument()
+            if inner[0] != "col":
+                raise _Unparsed("JSON type of non-column")
+            return "json", inner[1]
+        if upper == "JSON_VALID":
+            inner = self.call_argument()
+            if inner[0] != "col":
+                raise _Unparsed("json_valid of non-column")
+            return "valid", inner[1]
+        return None
+
     def operand(self) -> tuple[str, str]:
-        """('col', name) | ('len', name) | ('lit', text) | ('null', '')."""
+        """(kind, text): kind is 'col', 'col:upper|lower|trim' (a function around a column),
+        'len' / 'bytes' (its length in characters / bytes), 'json' (its JSON type), 'valid'
+        (json_valid of it), 'lit' (NOW for the current time) or 'null'."""
         kind, val = self.peek()
         if val == "(":
             self.take()
@@ -219,14 +409,9 @@ class _Parser:
         if kind in {"word", "qid"}:
             name = _unquote_ident(val)
             upper = name.upper() if kind == "word" else ""
-            if upper in {"LENGTH", "CHAR_LENGTH", "CHARACTER_LENGTH"} and self.peek(1)[1] == "(":
-                self.take()
-                self.take()
-                inner = self.operand()
-                self.expect(")")
-                if inner[0] != "col":
-                    raise _Unparsed("length of non-column")
-                return "len", inner[1]
+            called = self.function(upper) if upper else None
+            if called is not None:
+                return called
             if upper == "NULL":
                 self.take()
                 return "null", ""
@@ -249,7 +434,7 @@ class _Parser:
         items: list[str] = []
         while True:
             kind, val = self.operand()
-            if kind != "lit":
+            if kind != "lit" or val == NOW:
                 raise _Unparsed("non-literal in list")
             items.append(val)
             if self.peek()[1] == ",":
@@ -258,9 +443,19 @@ class _Parser:
             return tuple(items)
 
     def comparison(self) -> list[tuple[str, ColumnRule]]:
+        if self.peek()[1].upper() == "REGEXP_LIKE" and self.peek(1)[1] == "(":
+            self.take()
+            self.take()
+            target = self.operand()
+            self.expect(",")
+            regex = self.operand()
+            self.expect(")")
+            return self._pattern(target, regex, "~")
         left = self.operand()
         kind, val = self.peek()
         word = val.upper()
+        if left[0] == "valid" and self.at_end_of_term():
+            return [(left[1], ColumnRule(json="valid"))]
         negate = False
         if word == "NOT" and self.peek(1)[1].upper() in {"IN", "BETWEEN"}:
             self.take()
@@ -274,7 +469,7 @@ class _Parser:
             self.expect("NULL")
             if left[0] != "col":
                 raise _Unparsed("IS on non-column")
-            return [(left[1], ColumnRule(not_null=True))] if not_ else []
+            return [(left[1], ColumnRule(not_null=True) if not_ else _NULL_OK)]
         if word == "IN":
             self.take()
             self.expect("(")
@@ -289,16 +484,18 @@ class _Parser:
             if negate or left[0] == "lit" or low[0] != "lit" or high[0] != "lit":
                 raise _Unparsed("BETWEEN form")
             return self._bound(left, ">=", low[1]) + self._bound(left, "<=", high[1])
-        if (kind == "op" and val in {"~", "~*", "~~", "~~*"}) or word in {"LIKE", "ILIKE"}:
+        if (kind == "op" and val in {"~", "~*", "~~", "~~*"}) or word in {
+            "LIKE",
+            "ILIKE",
+            "REGEXP",
+            "RLIKE",
+        }:
             self.take()
-            right = self.operand()
-            if left[0] != "col" or right[0] != "lit":
-                raise _Unparsed("pattern form")
-            regex = right[1] if val in {"~", "~*"} else like_to_regex(right[1])
-            return [(left[1], ColumnRule(pattern=regex))]
+            return self._pattern(left, self.operand(), val)
         if kind == "op" and val in {"=", "<>", "!=", ">=", "<=", "<", ">"}:
             self.take()
-            if self.peek()[1].upper() in {"ANY", "SOME"}:
+            quantifier = self.peek()[1].upper()
+            if quantifier in {"ANY", "SOME", "ALL"}:
                 self.take()
                 self.expect("(")
                 depth = 1
@@ -311,9 +508,11 @@ class _Parser:
                 self.expect("]")
                 for _ in range(depth):
                     self.expect(")")
-                if val != "=":
-                    raise _Unparsed("non-equality ANY")
-                return self._set(left, items, False)
+                if quantifier != "ALL" and val == "=":
+                    return self._set(left, items, False)
+                if quantifier == "ALL" and val in {"<>", "!="}:  # NOT IN, as PostgreSQL prints it
+                    return self._set(left, items, True)
+                raise _Unparsed("quantified comparison")
             right = self.operand()
             if left[0] == "lit" and right[0] != "lit":
                 left, right = right, left
@@ -322,24 +521,46 @@ class _Parser:
                 # a row-internal order (created_at <= updated_at): the later column follows
                 early, late = (left[1], right[1]) if val in {"<", "<="} else (right[1], left[1])
                 return [(late, ColumnRule(after=early, after_strict=val in {"<", ">"}))]
+            if left[0] == "col" and right[0] == "col" and val in {"<>", "!="}:
+                # (a <> b): the column made second differs (see `_oriented`)
+                return [(right[1], ColumnRule(differs=(left[1],)))]
             if right[0] != "lit":
                 raise _Unparsed("comparison between columns")
             return self._bound(left, val, right[1])
         raise _Unparsed(f"operator {val}")
 
+    def _pattern(
+        self, left: tuple[str, str], right: tuple[str, str], op: str
+    ) -> list[tuple[str, ColumnRule]]:
+        if left[0] != "col" or right[0] != "lit" or right[1] == NOW:
+            raise _Unparsed("pattern form")
+        like = op in {"~~", "~~*"} or op.upper() in {"LIKE", "ILIKE"}
+        regex = like_to_regex(right[1]) if like else right[1]
+        return [(left[1], ColumnRule(pattern=regex))]
+
     def _set(
         self, left: tuple[str, str], items: tuple[str, ...], negate: bool
     ) -> list[tuple[str, ColumnRule]]:
-        if left[0] != "col":
+        kind, name = left
+        if kind == "json" and not negate:
+            return [(name, _json_rule(items))]
+        if kind in _FIXED_POINT and not negate:
+            # upper(x) IN ('SC', 'VC'): a value is one of the items its function leaves as is
+            fixed = _FIXED_POINT[kind]
+            return [(name, ColumnRule(choices=tuple(v for v in items if fixed(v) == v)))]
+        if kind != "col":
             raise _Unparsed("IN on non-column")
         if negate:
-            return [(left[1], ColumnRule(excluded=items))]
-        return [(left[1], ColumnRule(choices=items))]
+            return [(name, ColumnRule(excluded=items))]
+        return [(name, ColumnRule(choices=items))]
 
     def _bound(self, left: tuple[str, str], op: str, lit: str) -> list[tuple[str, ColumnRule]]:
         target, name = left
-        if target == "len":
+        if target in {"len", "bytes"}:
             n = int(float(lit))
+            if target == "bytes" and op in {"<", "<=", "="}:
+                # a byte limit is not a character limit once text leaves ASCII
+                raise _Unparsed("upper bound on bytes")
             rules = {
                 ">": ColumnRule(min_length=n + 1),
                 ">=": ColumnRule(min_length=n),
@@ -350,8 +571,20 @@ class _Parser:
                 "!=": ColumnRule(min_length=1) if n == 0 else ColumnRule(),
             }
             return [(name, rules[op])]
+        if target == "json" and op == "=":
+            return [(name, _json_rule((lit,)))]
+        if target == "col:trim" and op in {"<>", "!="} and lit == "":
+            return [(name, ColumnRule(min_length=1))]  # generated text is never blank
+        if target in _FIXED_POINT and op == "=":
+            return self._set(left, (lit,), False)
         if target != "col":
             raise _Unparsed("bound on non-column")
+        if lit == NOW:
+            if op in {">", ">="}:
+                return [(name, ColumnRule(low=FUTURE_NOW, low_inclusive=op == ">="))]
+            if op in {"<", "<="}:
+                return [(name, ColumnRule(high=PAST_NOW, high_inclusive=op == "<="))]
+            raise _Unparsed("equality with now()")
         if op in {"<>", "!="}:
             return [(name, ColumnRule(excluded=(lit,)))]
         if op == "=":
@@ -359,6 +592,169 @@ class _Parser:
         if op in {">", ">="}:
             return [(name, ColumnRule(low=lit, low_inclusive=op == ">="))]
         return [(name, ColumnRule(high=lit, high_inclusive=op == "<="))]
+
+
+def _json_rule(types: tuple[str, ...]) -> ColumnRule:
+    """jsonb_typeof(x) = 'object' / IN (...): the first type fastseed can make."""
+    for want in ("object", "array"):
+        if want in {t.lower() for t in types}:
+            return ColumnRule(json=want)
+    raise _Unparsed("JSON type fastseed does not make")
+
+
+class _NullLogic:
+    """A boolean expression whose atoms are NULL tests (`a IS NULL`, `num_nonnulls(a, b)`)
+    as a predicate over which columns are NULL; anything else is not one of these."""
+
+    def __init__(self, text: str, columns: set[str], escapes: bool) -> None:
+        self.p = _Parser(text, columns, None, escapes)
+        self.used: list[str] = []
+
+    def parse(self) -> tuple[tuple[str, ...], Callable[[dict[str, bool]], bool]]:
+        fn = self.disjunction()
+        if self.p.peek()[0] != "eof" or not self.used:
+            raise _Unparsed("not a NULL pattern")
+        return tuple(self.used), fn
+
+    def disjunction(self) -> Callable[[dict[str, bool]], bool]:
+        parts = [self.conjunction()]
+        while self.p.peek()[1].upper() == "OR":
+            self.p.take()
+            parts.append(self.conjunction())
+        return lambda row: any(f(row) for f in parts)
+
+    def conjunction(self) -> Callable[[dict[str, bool]], bool]:
+        parts = [self.negation()]
+        while self.p.peek()[1].upper() == "AND":
+            self.p.take()
+            parts.append(self.negation())
+        return lambda row: all(f(row) for f in parts)
+
+    def negation(self) -> Callable[[dict[str, bool]], bool]:
+        if self.p.peek()[1].upper() == "NOT":
+            self.p.take()
+            inner = self.negation()
+            return lambda row: not inner(row)
+        left = self.atom()
+        op = self.p.peek()[1]
+        if op in {"=", "<>", "!="}:  # (a IS NULL) = (b IS NULL): both or neither
+            self.p.take()
+            right = self.atom()
+            if op == "=":
+                return lambda row: left(row) == right(row)
+            return lambda row: left(row) != right(row)
+        return left
+
+    def atom(self) -> Callable[[dict[str, bool]], bool]:
+        p = self.p
+        if p.peek()[1] == "(":
+            p.take()
+            inner = self.disjunction()
+            p.expect(")")
+            return inner
+        word = p.peek()[1].upper()
+        if word in {"NUM_NULLS", "NUM_NONNULLS"} and p.peek(1)[1] == "(":
+            return self.count(word == "NUM_NULLS")
+        kind, col = p.operand()
+        if kind != "col":
+            raise _Unparsed("not a NULL test")
+        p.expect("IS")
+        is_not = p.peek()[1].upper() == "NOT"
+        if is_not:
+            p.take()
+        p.expect("NULL")
+        self._use(col)
+        return lambda row: row[col] != is_not
+
+    def count(self, of_nulls: bool) -> Callable[[dict[str, bool]], bool]:
+        p = self.p
+        p.take()
+        p.expect("(")
+        cols = []
+        while True:
+            kind, col = p.operand()
+            if kind != "col":
+                raise _Unparsed("num_nulls of non-column")
+            cols.append(col)
+            self._use(col)
+            if p.peek()[1] != ",":
+                break
+            p.take()
+        p.expect(")")
+        op = p.take()[1]
+        kind, lit = p.operand()
+        if kind != "lit" or _number(lit) is None:
+            raise _Unparsed("num_nulls compared with non-number")
+        n = int(float(lit))
+        test = _COMPARE.get(op)
+        if test is None:
+            raise _Unparsed("num_nulls operator")
+        return lambda row: test(sum(row[c] == of_nulls for c in cols), n)
+
+    def _use(self, col: str) -> None:
+        if col not in self.used:
+            self.used.append(col)
+
+
+_COMPARE: dict[str, Callable[[int, int], bool]] = {
+    "=": lambda a, b: a == b,
+    "<>": lambda a, b: a != b,
+    "!=": lambda a, b: a != b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+}
+
+
+def parse_null_check(expression: str, columns: set[str], escapes: bool = False) -> NullRule | None:
+    """The NULL patterns a CHECK made only of NULL tests allows, or None for other checks."""
+    try:
+        cols, fn = _NullLogic(expression, columns, escapes).parse()
+    except (_Unparsed, ValueError, IndexError):
+        return None
+    if len(cols) > 12:
+        return None
+    allowed = frozenset(
+        combo
+        for combo in itertools.product((False, True), repeat=len(cols))
+        if fn(dict(zip(cols, combo, strict=True)))
+    )
+    return NullRule("", cols, allowed)
+
+
+@dataclass(frozen=True)
+class NullPatterns:
+    """Columns whose NULLs one or more NULL checks tie together, and the patterns allowed."""
+
+    columns: tuple[str, ...]
+    allowed: npt.NDArray[np.bool_]
+    """One row per allowed pattern, one column per entry of `columns`: True where NULL."""
+
+
+def null_patterns(table: Table, rules: TableRules) -> list[NullPatterns]:
+    """The NULL checks of a table grouped by shared columns, each group's allowed patterns
+    (NOT NULL columns never NULL); a row picks one pattern per group."""
+    groups: list[list[NullRule]] = []
+    for rule in rules.nulls:
+        joined = [g for g in groups if any(set(r.columns) & set(rule.columns) for r in g)]
+        merged = [rule] + [r for g in joined for r in g]
+        groups = [g for g in groups if g not in joined] + [merged]
+    out = []
+    for group in groups:
+        cols = tuple(dict.fromkeys(c for r in group for c in r.columns))
+        if len(cols) > 12:
+            continue
+        required = {c for c in cols if not table.column(c).nullable}
+        patterns = [
+            combo
+            for combo in itertools.product((False, True), repeat=len(cols))
+            if not any(n and c in required for n, c in zip(combo, cols, strict=True))
+            and all(tuple(combo[cols.index(c)] for c in r.columns) in r.allowed for r in group)
+        ]
+        if patterns:
+            out.append(NullPatterns(cols, np.array(patterns, dtype=bool)))
+    return out
 
 
 def like_to_regex(pattern: str) -> str:
@@ -377,11 +773,13 @@ def like_to_regex(pattern: str) -> str:
 
 
 def parse_check(
-    expression: str, columns: set[str], value_name: str | None = None
+    expression: str, columns: set[str], value_name: str | None = None, escapes: bool = False
 ) -> list[tuple[str, ColumnRule]] | None:
-    """The rules a CHECK expression implies, or None when fastseed cannot parse it."""
+    """The rules a CHECK expression implies, or None when fastseed cannot parse it.
+
+    `escapes`: string literals use backslash escapes (see `Catalog.backslash_escapes`)."""
     try:
-        return _Parser(expression, columns, value_name).parse()
+        return _Parser(expression, columns, value_name, escapes).parse()
     except (_Unparsed, ValueError, IndexError):
         return None
 
@@ -390,33 +788,191 @@ def table_rules(catalog: Catalog, table: Table) -> TableRules:
     """Rules for every column of a table: its CHECKs, its domains' CHECKs, its partitions."""
     rules = TableRules()
     names = {c.name for c in table.columns}
+    escapes = catalog.backslash_escapes
     for check in table.checks:
-        parsed = parse_check(check.expression, names)
-        if parsed is None:
-            rules.unhandled.append(check.name)
+        parsed = parse_check(check.expression, names, escapes=escapes)
+        if parsed is not None:
+            parsed = _oriented(table, parsed)
+        if parsed is not None and _generable(table, parsed):
+            rules.handled.append(check.name)
+            for name, rule in parsed:
+                rules.add(name, rule, check.name)
             continue
-        rules.handled.append(check.name)
-        for col, rule in parsed:
-            rules.add(col, rule)
+        null_rule = parse_null_check(check.expression, names, escapes)
+        if null_rule is not None:
+            rules.handled.append(check.name)
+            rules.nulls.append(replace(null_rule, name=check.name))
+            continue
+        rules.unhandled.append(check.name)
     for col in table.columns:
         for i, expr in enumerate(col.type.checks):
-            parsed = parse_check(expr, set(), value_name=col.name)
+            parsed = parse_check(expr, set(), value_name=col.name, escapes=escapes)
             label = f"{col.type.sql} check {i + 1} on {col.name}"
-            if parsed is None:
+            if parsed is None or not _generable(table, parsed):
                 rules.unhandled.append(label)
                 continue
             rules.handled.append(label)
             for name, rule in parsed:
-                rules.add(name, rule)
+                rules.add(name, rule, label)
     leaves = partition_leaves(catalog, table)
     if leaves != [{}]:
-        for col in sorted({c for leaf in leaves for c in leaf}):
-            rules.add(col, ColumnRule(leaves=tuple(leaf.get(col) for leaf in leaves)))
+        for part_col in sorted({c for leaf in leaves for c in leaf}):
+            bounds = tuple(leaf.get(part_col) for leaf in leaves)
+            rules.add(part_col, ColumnRule(leaves=bounds))
     from fastseed.generate.keyexpr import key_rules  # keyexpr builds on ColumnRule
 
-    for col, rule in key_rules(table):
-        rules.add(col, rule)
+    for key_col, rule in key_rules(table):
+        rules.add(key_col, rule)
+    _settle(table, rules)
     return rules
+
+
+def _oriented(table: Table, parsed: list[tuple[str, ColumnRule]]) -> list[tuple[str, ColumnRule]]:
+    """`a <> b` rules on the later column of the table, so no two columns wait on each other."""
+    order = {c.name: i for i, c in enumerate(table.columns)}
+    out = []
+    for name, rule in parsed:
+        if rule.differs and order[rule.differs[0]] > order[name]:
+            name, rule = rule.differs[0], replace(rule, differs=(name,))
+        out.append((name, rule))
+    return out
+
+
+def _apart_generable(table: Table, name: str, other: str) -> bool:
+    """`name <> other` is kept by generation when neither is an FK column (the later one is
+    re-drawn where they meet) or both are one-column FKs to the same parent key (the later
+    one moves to the next parent row); never on a unique column (moving it could repeat)."""
+    if any(name in key.columns for key in table.all_uniques):
+        return False
+    fks = {fk.columns[0]: fk for fk in table.foreign_keys if len(fk.columns) == 1}
+    a, b = fks.get(name), fks.get(other)
+    if a is None and b is None:
+        return not any(name in fk.columns or other in fk.columns for fk in table.foreign_keys)
+    return (
+        a is not None
+        and b is not None
+        and (a.ref_table, a.ref_columns) == (b.ref_table, b.ref_columns)
+        and a.ref_table != table.name
+    )
+
+
+def _generable(table: Table, parsed: list[tuple[str, ColumnRule]]) -> bool:
+    """Whether the generators can follow these rules; if not, the check is pre-tested."""
+    for name, rule in parsed:
+        if any(not _apart_generable(table, name, other) for other in rule.differs):
+            return False
+        kind = table.column(name).type.kind
+        if rule.pattern is not None:
+            if kind != Kind.TEXT:
+                return False  # `n::text ~ '^[0-9]+$'` on a number: the server tests it
+            try:
+                PatternGen(rule.pattern)
+            except (PatternError, re.error):
+                return False
+        if rule.json is not None and kind not in {Kind.JSON, Kind.TEXT}:
+            return False
+    return True
+
+
+def _settle(table: Table, rules: TableRules) -> None:
+    """Narrow each column's list to what its other rules allow, break cycles of column
+    orders, and record what no row can satisfy as problems naming the checks."""
+    for name, rule in list(rules.columns.items()):
+        why = _contradiction(rule, table.column(name).type.kind == Kind.INTEGER)
+        if rule.choices is not None and why is None:
+            keep = tuple(v for v in rule.choices if _admits(rule, v))
+            rules.columns[name] = rule = replace(rule, choices=keep)
+            if not keep:
+                why = "no value of its list passes its other checks"
+        if why is not None:
+            rules.problems.append(_problem(table, rules, [name], why))
+    for cycle in _after_cycles(rules):
+        # a > b with b > a: following each column's order would recurse without end
+        for name in cycle:
+            rules.columns[name] = replace(rules.columns[name], after=None, after_strict=False)
+        orders = " > ".join([*cycle, cycle[0]])
+        rules.problems.append(
+            _problem(table, rules, cycle, f"each must be greater than the next ({orders})")
+        )
+    not_null = {c.name for c in table.columns if not c.nullable}
+    for null_rule in rules.nulls:
+        if not any(
+            not any(p and c in not_null for p, c in zip(pattern, null_rule.columns, strict=True))
+            for pattern in null_rule.allowed
+        ):
+            cols = ", ".join(null_rule.columns)
+            rules.problems.append(
+                f"{table.name}: check {null_rule.name} on {cols}: no row can pass it "
+                "(with the columns' NOT NULL)"
+            )
+
+
+def _contradiction(rule: ColumnRule, whole: bool) -> str | None:
+    """Why no value passes the rule, or None; `whole`: the column holds integers."""
+    if rule.choices is not None and not rule.choices:
+        return "its value lists have no value in common"
+    if rule.low is not None and rule.high is not None:
+        order = _order(rule.low, rule.high)
+        if order > 0 or (order == 0 and not (rule.low_inclusive and rule.high_inclusive)):
+            low = (">= " if rule.low_inclusive else "> ") + rule.low
+            high = ("<= " if rule.high_inclusive else "< ") + rule.high
+            return f"no value is {low} and {high}"
+    bottom, top = _number(rule.low or ""), _number(rule.high or "")
+    if whole and bottom is not None and top is not None and top - bottom <= len(rule.excluded) + 1:
+        # a few whole numbers, all excluded (x BETWEEN 1 AND 2 AND x NOT IN (1, 2))
+        first = math.ceil(bottom) + (not rule.low_inclusive and bottom.is_integer())
+        last = math.floor(top) - (not rule.high_inclusive and top.is_integer())
+        excluded = {_number(v) for v in rule.excluded}
+        if all(v in excluded for v in range(first, last + 1)):
+            return "no whole number of its range is allowed"
+    if (rule.min_length or 0) > (rule.max_length if rule.max_length is not None else 1 << 62):
+        return f"no text is at least {rule.min_length} and at most {rule.max_length} long"
+    return None
+
+
+def _admits(rule: ColumnRule, value: str) -> bool:
+    """Whether one literal of a CHECK list passes the column's other rules."""
+    if value in rule.excluded:
+        return False
+    if rule.low is not None:
+        order = _order(value, rule.low)
+        if order < 0 or (order == 0 and not rule.low_inclusive):
+            return False
+    if rule.high is not None:
+        order = _order(value, rule.high)
+        if order > 0 or (order == 0 and not rule.high_inclusive):
+            return False
+    if rule.min_length is not None and len(value) < rule.min_length:
+        return False
+    if rule.max_length is not None and len(value) > rule.max_length:
+        return False
+    return rule.pattern is None or re.search(python_regex(rule.pattern), value) is not None
+
+
+def _after_cycles(rules: TableRules) -> list[list[str]]:
+    """Cycles of `after` (each column has at most one), each listed once."""
+    seen: set[str] = set()
+    out = []
+    for start in rules.columns:
+        path: list[str] = []
+        node: str | None = start
+        while node is not None and node not in seen and node not in path:
+            path.append(node)
+            rule = rules.columns.get(node)
+            node = rule.after if rule is not None else None
+        if node is not None and node in path:
+            out.append(path[path.index(node) :])
+        seen.update(path)
+    return out
+
+
+def _problem(table: Table, rules: TableRules, columns: list[str], why: str) -> str:
+    checks = sorted({c for col in columns for c in rules.sources.get(col, [])})
+    what = "column " + columns[0] if len(columns) == 1 else "columns " + ", ".join(columns)
+    if len(checks) == 1:
+        return f"{table.name}: check {checks[0]} on {what} can never hold: {why}"
+    named = ", ".join(checks) if checks else "its checks"
+    return f"{table.name}: checks {named} contradict each other on {what}: {why}"
 
 
 def partition_leaves(catalog: Catalog, table: Table) -> list[dict[str, LeafBound]]:

@@ -21,7 +21,7 @@ from fastseed.generate.batch import Batch, ColumnData
 from fastseed.generate.classify import classify
 from fastseed.generate.keys import KeyStrategy, key_strategy
 from fastseed.generate.pools import Pools
-from fastseed.generate.rules import TableRules, table_rules
+from fastseed.generate.rules import NullPatterns, TableRules, null_patterns, table_rules
 from fastseed.generate.text import Utf8Array
 from fastseed.generate.values import Builder, ColumnGen, Values, seconds_of
 from fastseed.schema import Catalog, Column, ForeignKey, Kind, Table, TableName
@@ -126,6 +126,10 @@ class TableGen:
         )
         self.nulled: set[str] = set(run.deferred_null.get(table.name, set()))
         self.fanout = run.plan.fanouts.get(table.name)
+        self.null_groups: dict[str, NullPatterns] = {
+            col: group for group in null_patterns(table, self.rules) for col in group.columns
+        }
+        self.later = self._later_columns()
         self.unhandled_checks = tuple(
             c for c in table.checks if c.name in set(self.rules.unhandled)
         )
@@ -157,6 +161,31 @@ class TableGen:
         self._gens: dict[tuple[str, int], ColumnGen] = {}
         self._lock = threading.RLock()
         self._memo = threading.local()
+
+    def _later_columns(self) -> dict[str, frozenset[str]]:
+        """For each time column, the columns that already come after it, by a CHECK or by
+        their own name-based chronology: it must not follow one of them by its name
+        (CHECK (created_at >= deleted_at) with deleted following updated following created
+        would recurse without end)."""
+        base = {c: r.after for c, r in self.rules.columns.items() if r.after}
+        out: dict[str, frozenset[str]] = {}
+        for col in self.table.columns:
+            if col.type.kind not in {Kind.TIMESTAMP, Kind.DATE} or col.name in base:
+                continue
+            out[col.name] = frozenset(c for c in base if _reaches(base, c, col.name))
+            builder = Builder(
+                self.run.pools,
+                0,
+                self.table,
+                col,
+                self.rules.columns.get(col.name),
+                unique=False,
+                followers=out[col.name],
+            )
+            follows = builder._chronology_base()
+            if follows is not None:
+                base[col.name] = follows[0]
+        return out
 
     def _left_to_server(self, col: Column) -> bool:
         """Columns fastseed cannot produce but the server fills (a default) are not written."""
@@ -333,6 +362,7 @@ class TableGen:
             sampled=self.run.plan.samples.get(self.table.name, {}).get(name),
             anchor=self._creation_anchor(col),
             override=self.spec.column(name) if self.spec else None,
+            followers=self.later.get(name, frozenset()),
         )
 
     def _column_gen(self, name: str, attempt: int = 0) -> ColumnGen:
@@ -403,7 +433,11 @@ class TableGen:
         return text.choose_rows(data.null, text.constant("", len(global_idx)), data.values)
 
     def _null_mask(self, col: Column, local: h.I64, attempt: int = 0) -> np.ndarray | None:
-        """Rows where the column is NULL: the scenario's exact share or rule, else a default."""
+        """Rows where the column is NULL: a NULL check's pattern, the scenario's exact share or
+        rule, else a default."""
+        tied = self._tied_nulls(col.name, local)
+        if tied is not None:
+            return tied  # the check decides (exactly one of plan_id / subscription_id set)
         spec = self.spec.column(col.name) if self.spec else None
         if spec is not None and (spec.null_share is not None or spec.null_when):
             mask = np.zeros(len(local), dtype=bool)
@@ -436,6 +470,17 @@ class TableGen:
             return np.array([str(v).lower() in _NOT_YET for v in got], dtype=bool)
         return h.uniform(key, local + self.plan.index_base) < share
 
+    def _tied_nulls(self, column: str, local: h.I64) -> np.ndarray | None:
+        """Where a NULL check over several columns puts NULL in this one: one pattern per row
+        and group, drawn from those the checks allow, so the columns agree."""
+        group = self.null_groups.get(column)
+        if group is None:
+            return None
+        key = h.stream_key(self.run.seed, self.table.name.name, "null-pattern", *group.columns)
+        pick = h.choose(key, local + self.plan.index_base, len(group.allowed))
+        mask: np.ndarray = group.allowed[pick, group.columns.index(column)]
+        return mask
+
     def _status_column(self) -> str | None:
         for col in self.write_columns:
             textual = col.type.kind in {Kind.TEXT, Kind.ENUM} and col.name not in self.fk_of
@@ -453,6 +498,30 @@ class TableGen:
 
     def _parent_index(self, fk: ForeignKey, local: h.I64) -> tuple[h.I64, np.ndarray]:
         """Parent positions for each row, and a mask of rows whose FK is NULL."""
+        idx, null = self._parent_pick(fk, local)
+        tied = next((m for c in fk.columns if (m := self._tied_nulls(c, local)) is not None), None)
+        if tied is not None:
+            # the first row has no earlier row to point at
+            null = tied | (local == 0) if self._is_self(fk) else tied
+        rule = self.rules.columns.get(fk.columns[0])
+        for other in rule.differs if rule is not None else ():
+            idx = self._apart(fk, idx, null, self.fk_of[other], local)
+        return idx, null
+
+    def _apart(
+        self, fk: ForeignKey, idx: h.I64, null: np.ndarray, other: ForeignKey, local: h.I64
+    ) -> h.I64:
+        """CHECK (a <> b) on two FKs to the same parent key: where this row picked the same
+        parent for both, this FK takes the next parent row."""
+        size = self.run.plan.parent_rows(self.table.name, fk)
+        if size < 2:
+            return idx
+        theirs, their_null = self._parent_index(other, local)
+        meet = (idx == theirs) & ~null & ~their_null
+        moved: h.I64 = np.where(meet, (idx + 1) % size, idx)
+        return moved
+
+    def _parent_pick(self, fk: ForeignKey, local: h.I64) -> tuple[h.I64, np.ndarray]:
         key = h.stream_key(self.run.seed, self.table.name.name, fk.name)
         gidx = local + self.plan.index_base
         nullable = all(self.table.column(c).nullable for c in fk.columns)
@@ -508,6 +577,18 @@ def _per_parent_permutation(key: int, parent: h.I64, rank: h.I64, size: int) -> 
     """Position rank r of parent p maps to a distinct partner in [0, size) for each p."""
     offset = (h.mix(key, parent) % np.uint64(size)).astype(np.int64)
     return (rank + offset) % size
+
+
+def _reaches(base: Mapping[str, str], start: str, target: str) -> bool:
+    """Whether following `base` (column -> the column it follows) from start meets target."""
+    seen: set[str] = set()
+    node: str | None = start
+    while node is not None and node not in seen:
+        if node == target:
+            return True
+        seen.add(node)
+        node = base.get(node)
+    return False
 
 
 def _mentions(expression: str, column: str) -> bool:

@@ -23,7 +23,7 @@ from fastseed.generate import hashing as h
 from fastseed.generate import text
 from fastseed.generate.classify import classify
 from fastseed.generate.overrides import override_gen, range_rule
-from fastseed.generate.pattern import PatternGen
+from fastseed.generate.pattern import PatternGen, UniquePattern
 from fastseed.generate.pools import Pools
 from fastseed.generate.rules import ColumnRule, leaf_index
 from fastseed.generate.text import Utf8Array
@@ -245,6 +245,7 @@ class Builder:
         sampled: tuple[tuple[Any, ...], tuple[int, ...]] | None = None,
         anchor: Callable[[h.I64], h.F64] | None = None,
         override: ColumnSpec | None = None,
+        followers: frozenset[str] = frozenset(),
     ) -> None:
         self.pools = pools
         self.table = table
@@ -258,6 +259,8 @@ class Builder:
         self.sibling_seconds = sibling_seconds
         self.sampled = sampled
         self.anchor = anchor
+        self.followers = followers
+        """Columns a CHECK orders after this one: never followed back (that would recurse)."""
         self.override = override
         if override is not None:
             extra = range_rule(override)
@@ -293,7 +296,91 @@ class Builder:
         gen: ColumnGen = method()
         if self.rule.after and self.sibling is not None and self.type.kind in _ORDERED_NUMBERS:
             gen = self._not_below(gen, self.rule.after, self.rule.after_strict)
+        gen = self._avoiding(gen)
+        if self.rule.differs and self.sibling is not None and not self.unique:
+            gen = self._apart(gen, self.rule.differs)
         return gen
+
+    def _apart(self, gen: ColumnGen, others: tuple[str, ...]) -> ColumnGen:
+        """Enforce CHECK (other <> this): rows that drew the other column's value take the
+        value of another row position, then (integers) the nearest value that differs."""
+        sibling = self.sibling
+        assert sibling is not None
+        base = gen.fn
+        lo, hi = self.int_range() if self.type.kind == Kind.INTEGER else (0, -1)
+
+        def fn(idx: h.I64) -> Values:
+            vals = base(idx)
+            theirs = [sibling(other, idx) for other in others]
+            for attempt in range(9):
+                bad = [
+                    i
+                    for i, v in enumerate(vals)
+                    if v is not None and any(t[i] == v for t in theirs)
+                ]
+                if not bad:
+                    break
+                if attempt == 8 and lo <= hi:
+                    for i in bad:
+                        vals[i] = _nearest_allowed(vals[i], {t[i] for t in theirs}, lo, hi)
+                    break
+                shifted = base(idx[bad] + np.int64(attempt + 1) * np.int64(1 << 40))
+                for i, v in zip(bad, shifted, strict=True):
+                    vals[i] = v
+            return vals
+
+        label = f"{gen.label}, not equal to {', '.join(others)}"
+        return ColumnGen(fn, label, gen.capacity)  # seconds would be the unmoved values
+
+    def _avoiding(self, gen: ColumnGen) -> ColumnGen:
+        """Enforce CHECK (x <> 'v') / NOT IN: rows that drew an excluded value take the value
+        of another row position (a few tries: excluded values are rare draws), then, for
+        integers, the nearest allowed value. Generated text is never empty, so `<> ''` alone
+        needs nothing; unique generators are left as they are (a shifted position could
+        repeat a key)."""
+        banned = {self.typed(v) for v in self.rule.excluded}
+        if self.type.kind == Kind.TEXT:
+            banned.discard("")
+        if not banned or self.unique:
+            return gen
+        base = gen.fn
+        lo, hi = self.int_range() if self.type.kind == Kind.INTEGER else (0, -1)
+
+        def fn(idx: h.I64) -> Values:
+            vals = base(idx)
+            for attempt in range(1, 9):
+                bad = [i for i, v in enumerate(vals) if v in banned]
+                if not bad:
+                    break
+                shifted = base(idx[bad] + np.int64(attempt) * np.int64(1 << 40))
+                for i, v in zip(bad, shifted, strict=True):
+                    vals[i] = v
+            if lo <= hi:
+                vals = [_nearest_allowed(v, banned, lo, hi) if v in banned else v for v in vals]
+            return vals
+
+        raw = gen.raw
+        if raw is not None and self.type.kind in {Kind.INTEGER, Kind.FLOAT, Kind.BOOLEAN}:
+            plain = raw
+            banned_raw = np.array(sorted(banned, key=float), dtype=np.float64)
+
+            def avoid_raw(idx: h.I64) -> Any:
+                out = plain(idx)
+                for attempt in range(1, 9):
+                    bad = np.flatnonzero(np.isin(out, banned_raw))
+                    if not len(bad):
+                        break
+                    out[bad] = plain(idx[bad] + np.int64(attempt) * np.int64(1 << 40))
+                bad = np.flatnonzero(np.isin(out, banned_raw))
+                if lo <= hi and len(bad):
+                    out[bad] = [_nearest_allowed(v, banned, lo, hi) for v in out[bad].tolist()]
+                return out
+
+            raw = avoid_raw
+        else:
+            raw = None  # the list path checks each value against the excluded ones
+        label = f"{gen.label}, not {', '.join(map(str, sorted(banned, key=str)))}"
+        return ColumnGen(fn, label, gen.capacity, gen.seconds, raw, gen.raw_scale)
 
     def _not_below(self, gen: ColumnGen, other: str, strict: bool) -> ColumnGen:
         """Enforce CHECK (other <= this) on numbers: raise values below the other column."""
@@ -781,6 +868,8 @@ class Builder:
             return ColumnGen(lambda idx: [""] * len(idx), "empty string", 1)
         if self.rule.pattern is not None:
             return self._pattern(self.rule.pattern, n)
+        if self.rule.json is not None:
+            return self._kind_json()  # json_valid(col) on a text column (MariaDB's JSON)
         if self.unique:
             return self._unique_text(n)
         base, label = self._text_base()
@@ -808,11 +897,31 @@ class Builder:
         return ColumnGen(fn, label + (f", max {n} chars" if n else ""), raw=raw)
 
     def _pattern(self, regex: str, n: int | None) -> ColumnGen:
+        if self.unique:
+            layout = UniquePattern(regex, n)
+            return ColumnGen(
+                lambda idx: layout.make(self.key, idx),
+                f"matches /{regex}/, row index encoded (unique)",
+                layout.capacity,
+            )
         gen = PatternGen(regex)
+        fitted = UniquePattern(regex, n) if n is not None else None
 
         def fn(idx: h.I64) -> Values:
             words = h.mix(self.key, idx).tolist()
-            return [gen.make(w)[:n] if n else gen.make(w) for w in words]
+            out = [gen.make(w) for w in words]
+            if fitted is not None and fitted.capacity:
+                # a draw longer than the column: a laid-out value that fits (cutting it short
+                # could lose the pattern's tail)
+                long = [i for i, v in enumerate(out) if len(v) > (n or 0)]
+                if long:
+                    room = np.uint64(min(fitted.capacity, 1 << 62))
+                    spread = h.mix(self.key + 1, idx[long]) % room
+                    for i, v in zip(
+                        long, fitted.make(self.key, spread.astype(np.int64)), strict=True
+                    ):
+                        out[i] = v
+            return out
 
         return ColumnGen(fn, f"matches /{regex}/")
 
@@ -996,6 +1105,9 @@ class Builder:
         return ColumnGen(fn, "small XML document")
 
     def _kind_json(self) -> ColumnGen:
+        if self.rule.json == "array":
+            return self._json_array()
+
         def fn(idx: h.I64) -> Values:
             words = self.pick(self.pools.get("word"), idx)
             tags = self.pick(self.pools.get("word"), idx, 1)
@@ -1007,6 +1119,16 @@ class Builder:
             ]
 
         return ColumnGen(fn, "JSON object", None)
+
+    def _json_array(self) -> ColumnGen:
+        """CHECK (jsonb_typeof(col) = 'array'): a short list of words."""
+
+        def fn(idx: h.I64) -> Values:
+            counts = (self._u(idx, 4) * 4).astype(int).tolist()
+            picks = [self.pick(self.pools.get("word"), idx, salt) for salt in range(3)]
+            return [json.dumps([p[j] for p in picks[:k]]) for j, k in enumerate(counts)]
+
+        return ColumnGen(fn, "JSON array")
 
     def _kind_enum(self) -> ColumnGen:
         return (
@@ -1140,15 +1262,7 @@ class Builder:
             lows = np.array([s[0] for s in spans])[pick]
             highs = np.array([s[1] for s in spans])[pick]
             return lows + self._u(idx) * (highs - lows - 1)
-        lo, hi = self._time_window()
-        if r.low is not None:
-            lo = _parse_time(r.low).timestamp() + (0 if r.low_inclusive else 1)
-            if r.high is None:
-                hi = max(hi, lo + _YEAR_S)
-        if r.high is not None:
-            hi = _parse_time(r.high).timestamp() - (0 if r.high_inclusive else 1)
-            if r.low is None:
-                lo = min(lo, hi - _YEAR_S)
+        lo, hi = self._checked_window()
         sibling = self._chronology_base()
         if sibling is not None and self.sibling is not None:
             base_col, min_gap, share = sibling
@@ -1167,6 +1281,25 @@ class Builder:
             return np.minimum(secs, hi)
         skew = 0.6 if self.tag in {"created", "ordered"} else 1.0
         return hi - (self._u(idx) ** skew) * (hi - lo)
+
+    def _checked_window(self) -> tuple[float, float]:
+        """The default window narrowed to the CHECK bounds (a birth date <= CURRENT_DATE stays
+        18-80 years back, created_at < '2030-01-01' stays in the past); a year at the bound
+        when they leave none of it."""
+        r = self.rule
+        lo, hi = self._time_window()
+        low = None if r.low is None else _parse_time(r.low).timestamp() + (not r.low_inclusive)
+        high = None if r.high is None else _parse_time(r.high).timestamp() - (not r.high_inclusive)
+        a = lo if low is None else max(lo, low)
+        b = hi if high is None else min(hi, high)
+        if a < b:
+            return a, b
+        if low is not None and high is not None:
+            return low, high
+        if low is not None:
+            return low, low + _YEAR_S
+        assert high is not None
+        return high - _YEAR_S, high
 
     def _sibling_seconds(self, column: str, idx: h.I64) -> h.F64:
         """Another time column of the row as epoch seconds (NaN where NULL)."""
@@ -1198,6 +1331,8 @@ class Builder:
         }
         for want in order:
             for name, tag in tags.items():
+                if name in self.followers:
+                    continue
                 if tag == want:
                     share = 0.05 if self.tag in {"shipped", "delivered"} else 1.0
                     return name, 60.0 if self.type.kind == Kind.TIMESTAMP else 86400.0, share
@@ -1324,6 +1459,15 @@ class Builder:
             return out
 
         return ColumnGen(fn, f"array of {inner.label}")
+
+
+def _nearest_allowed(value: int, banned: set[Any], lo: int, hi: int) -> int:
+    """The integer of [lo, hi] nearest to `value` that is not banned (value if none is)."""
+    for step in range(1, len(banned) + 2):
+        for v in (value + step, value - step):
+            if lo <= v <= hi and v not in banned:
+                return v
+    return value
 
 
 def _within(value: Any, lo: Any, hi: Any, u: float) -> Any:

@@ -135,6 +135,15 @@ def _connect_error(url: DatabaseURL, exc: BaseException, timeout: float) -> Fast
     return error
 
 
+def _sequence_value(quoted: str, col: Column) -> str:
+    """The column as the bigint a sequence behind it would have handed out. A text column whose
+    default is nextval() (shenyu's varchar ids) also holds other values: only the ones that
+    look like a bigint count, so moving the sequence past them never fails on a cast."""
+    if col.type.kind is Kind.INTEGER:
+        return quoted
+    return f"CASE WHEN {quoted}::text ~ '^-?[0-9]{{1,18}}$' THEN {quoted}::text::bigint END"
+
+
 def _needs_conversion(col_type: ColumnType) -> bool:
     if col_type.kind is Kind.ARRAY:
         return col_type.element is not None and _needs_conversion(col_type.element)
@@ -931,7 +940,9 @@ class PostgresAdapter(Adapter):
         for sequence, cols in users.items():
             # No ONLY: inheritance children (sakila's payment_p2007_*) draw on the same sequence.
             maxes = ", ".join(
-                f"(SELECT max({self.quote(c.name)}) FROM {self.qualify(t.name)})" for t, c in cols
+                f"(SELECT max({_sequence_value(self.quote(c.name), c)}) "
+                f"FROM {self.qualify(t.name)})"
+                for t, c in cols
             )
             top = await self.fetch_value(f"SELECT GREATEST({maxes})::bigint")
             if top is None:

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from fastseed.plan import Plan, TablePlan
 
 NULLABLE_FK_NULL_SHARE = 0.1
+_SELF_TRIES = 4
+"""Earlier rows tried as the parent of a self-reference that must agree on shared columns."""
 _NULL_SHARES = {"deleted": 0.9, "shipped": 0.1, "delivered": 0.2, "address_line2": 0.7, "end": 0.3}
 DEFAULT_NULL_SHARE = 0.05
 _NOT_YET = {  # statuses of an order that has not shipped
@@ -113,10 +115,7 @@ class TableGen:
         self.fks = run.catalog.foreign_keys_of(table)
         self.strategy: KeyStrategy = key_strategy(table, self.fks)
         self.rules: TableRules = table_rules(run.catalog, table)
-        self.fk_of: dict[str, ForeignKey] = {}
-        for fk in self.fks:
-            for col in fk.columns:
-                self.fk_of.setdefault(col, fk)
+        self.fk_of = self._fk_of_columns()
         self.key_columns = {c for k in table.all_uniques for c in k.columns}
         self.write_columns: tuple[Column, ...] = tuple(
             c for c in table.columns if not c.generated and not self._left_to_server(c)
@@ -154,6 +153,19 @@ class TableGen:
         self._gens: dict[tuple[str, int], ColumnGen] = {}
         self._lock = threading.RLock()
         self._memo = threading.local()
+
+    def _fk_of_columns(self) -> dict[str, ForeignKey]:
+        """The FK each FK column takes its values from. A column shared with a self-reference
+        (the tenant id of `(tenant_id, parent_id) REFERENCES same (tenant_id, id)`) follows the
+        other FK, or its own generator when the self-reference maps it onto itself: a row's
+        value cannot come from its parent row when the first row is its own parent."""
+        out: dict[str, ForeignKey] = {}
+        selfs = [fk for fk in self.fks if self._is_self(fk)]
+        for fk in [fk for fk in self.fks if fk not in selfs] + selfs:
+            for col, ref in zip(fk.columns, fk.ref_columns, strict=True):
+                if not (fk in selfs and col == ref):
+                    out.setdefault(col, fk)
+        return out
 
     def _left_to_server(self, col: Column) -> bool:
         """Columns fastseed cannot produce but the server fills (a default) are not written."""
@@ -303,10 +315,12 @@ class TableGen:
                 elif self.fanout is not None and self.fanout.fk == fk:
                     spec = self.fanout.spec
                     mode = f"{spec.low}-{spec.high} per parent, {spec.distribution}"
+                elif self._is_self(fk):
+                    mode = "earlier row or itself"
                 elif self.strategy.group_of(fk):
                     mode = "joint permutation"
                 else:
-                    mode = "earlier row" if self._is_self(fk) else "skewed pick"
+                    mode = "skewed pick"
                 out[col.name] = f"FK {fk.name} -> {fk.ref_table} ({mode})"
             else:
                 out[col.name] = self._column_gen(col.name, 0).label
@@ -455,11 +469,7 @@ class TableGen:
         nullable = all(self.table.column(c).nullable for c in fk.columns)
         null = np.zeros(len(local), dtype=bool)
         if self._is_self(fk):
-            # an earlier row of this run, so the parent exists whenever the row is checked
-            idx = np.floor(h.uniform(key, gidx) * local).astype(np.int64)
-            if nullable:
-                null = (local == 0) | (h.uniform(key + 1, gidx) < NULLABLE_FK_NULL_SHARE)
-            return idx, null
+            return self._self_index(fk, key, local, nullable)
         parent_rows = self.run.plan.parent_rows(self.table.name, fk)
         if parent_rows == 0:
             return np.zeros(len(local), dtype=np.int64), np.ones(len(local), dtype=bool)
@@ -487,6 +497,41 @@ class TableGen:
             null = h.uniform(key + 1, gidx) < NULLABLE_FK_NULL_SHARE
         return idx, null
 
+    def _self_index(
+        self, fk: ForeignKey, key: int, local: h.I64, nullable: bool
+    ) -> tuple[h.I64, np.ndarray]:
+        """Parent positions for a self-reference: an earlier row of this run or the row itself,
+        so the parent exists whenever the server checks the row (row by row on InnoDB). The
+        first row is a root: NULL when the FK allows it, else its own parent."""
+        gidx = local + self.plan.index_base
+        if any(set(k.columns) <= set(fk.columns) for k in self.table.all_uniques):
+            # one child per parent (prev_id UNIQUE): a chain when NULL may start it, else
+            # every row is its own parent, the only one-to-one choice among earlier rows
+            if nullable:
+                return np.maximum(local - 1, 0), local == 0
+            return local.copy(), np.zeros(len(local), dtype=bool)
+        null = np.zeros(len(local), dtype=bool)
+        if nullable:
+            null = (local == 0) | (h.uniform(key + 1, gidx) < NULLABLE_FK_NULL_SHARE)
+        shared = [c for c in fk.columns if self.fk_of.get(c) is not fk]
+        if not shared:
+            return np.floor(h.uniform(key, gidx) * local).astype(np.int64), null
+        # the parent must agree on the shared columns (same tenant): a few earlier rows are
+        # tried, and a row none of them fits is its own parent
+        mine = [self.values(c, local) for c in shared]
+        idx = local.copy()
+        todo = np.ones(len(local), dtype=bool)
+        for attempt in range(_SELF_TRIES):
+            cand = np.floor(h.uniform(key + 2 + attempt, gidx) * local).astype(np.int64)
+            theirs = [self.values(c, cand) for c in shared]
+            agree = np.logical_and.reduce(
+                [_as_objects(m) == _as_objects(t) for m, t in zip(mine, theirs, strict=True)]
+            )
+            hit = todo & agree
+            idx[hit] = cand[hit]
+            todo &= ~agree
+        return idx, null
+
     def _fk_values(self, fk: ForeignKey, column: str, local: h.I64) -> Values:
         idx, null = self._parent_index(fk, local)
         pos = fk.columns.index(column)
@@ -499,6 +544,12 @@ class TableGen:
         if null.any():
             vals = [None if n else v for v, n in zip(vals, null.tolist(), strict=True)]
         return vals
+
+
+def _as_objects(values: Values) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
 
 
 def _per_parent_permutation(key: int, parent: h.I64, rank: h.I64, size: int) -> h.I64:

@@ -149,6 +149,38 @@ def money_codec(frac_digits: int) -> tuple[Any, Any]:
     return encode, decode
 
 
+_CATALOG_REFERENCES = (
+    "regclass", "regtype", "regproc", "regprocedure", "regoper", "regoperator",
+    "regnamespace", "regrole", "regconfig", "regdictionary", "regcollation",
+)  # fmt: skip
+
+
+def encode_oid(value: int) -> bytes:
+    """A reg* value as the OID it is on the wire."""
+    return struct.pack("!I", int(value))
+
+
+def decode_oid(data: bytes) -> int:
+    return int(struct.unpack("!I", data)[0])
+
+
+_QI_VAL, _QI_OPR, _OP_AND = 1, 2, 2
+
+
+def encode_tsquery(value: str) -> bytes:
+    """tsquery's binary form for a conjunction of quoted words ("'a' & 'b'"), the only form
+    fastseed generates: the items in prefix order, each right operand before the left one,
+    as tsqueryrecv reads them."""
+    words = [w.strip()[1:-1].replace("''", "'") for w in value.split(" & ")]
+    out = [struct.pack("!i", 2 * len(words) - 1)]
+    operand = [struct.pack("!bbb", _QI_VAL, 0, 0) + w.encode() + b"\0" for w in reversed(words)]
+    for item in operand[:-1]:
+        out.append(struct.pack("!bb", _QI_OPR, _OP_AND))
+        out.append(item)
+    out.append(operand[-1])
+    return b"".join(out)
+
+
 def encode_text(value: str) -> bytes:
     return value.encode()
 
@@ -176,6 +208,11 @@ async def register_codecs(conn: Any) -> None:
         ("macaddr8", "pg_catalog", encode_macaddr8, decode_mac),
     ]
     codecs += [("citext", schema, encode_text, decode_text) for schema in setup["citext_schemas"]]
+    # asyncpg sends these as text only, which a binary COPY cannot carry
+    codecs += [
+        ("tsquery", "pg_catalog", encode_tsquery, decode_text),
+    ]
+    codecs += [(name, "pg_catalog", encode_oid, decode_oid) for name in _CATALOG_REFERENCES]
     for name, schema, encoder, decoder in codecs:
         await conn.set_type_codec(
             name, schema=schema, encoder=encoder, decoder=decoder, format="binary"

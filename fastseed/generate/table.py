@@ -30,8 +30,8 @@ if TYPE_CHECKING:
     from fastseed.plan import Plan, TablePlan
 
 NULLABLE_FK_NULL_SHARE = 0.1
-_SELF_TRIES = 4
-"""Earlier rows tried as the parent of a self-reference that must agree on shared columns."""
+_ROOT_SHARE = 0.1
+"""Rows that start a tree of their own in a self-reference sharing columns (a tenant's tree)."""
 _NULL_SHARES = {"deleted": 0.9, "shipped": 0.1, "delivered": 0.2, "address_line2": 0.7, "end": 0.3}
 DEFAULT_NULL_SHARE = 0.05
 _NOT_YET = {  # statuses of an order that has not shipped
@@ -116,6 +116,14 @@ class TableGen:
         self.strategy: KeyStrategy = key_strategy(table, self.fks)
         self.rules: TableRules = table_rules(run.catalog, table)
         self.fk_of = self._fk_of_columns()
+        # columns a self-reference shares with the rest of the row (the tenant of a tree): a
+        # row takes them from the root of its tree, so that its parent always agrees
+        self.tree_columns: dict[str, ForeignKey] = {}
+        for fk in self.fks:
+            if self._is_self(fk):
+                for c in fk.columns:
+                    if self.fk_of.get(c) is not fk:
+                        self.tree_columns.setdefault(c, fk)
         self.key_columns = {c for k in table.all_uniques for c in k.columns}
         self.write_columns: tuple[Column, ...] = tuple(
             c for c in table.columns if not c.generated and not self._left_to_server(c)
@@ -136,6 +144,7 @@ class TableGen:
             }
             - self.key_columns
             - set(self.fk_of)
+            - set(self.tree_columns)
         )
         anomaly = run.plan.scenario.anomalies
         self.anomalies = (
@@ -144,7 +153,11 @@ class TableGen:
                 run.seed,
                 table,
                 self.rules,
-                self.key_columns | set(self.fk_of) | self.retry_columns | self._overridden(),
+                self.key_columns
+                | set(self.fk_of)
+                | set(self.tree_columns)
+                | self.retry_columns
+                | self._overridden(),
             )
             if anomaly.enabled
             else None
@@ -209,6 +222,9 @@ class TableGen:
         return data
 
     def _raw(self, column: str, local: h.I64) -> ColumnData | None:
+        tree = self.tree_columns.get(column)
+        if tree is not None:
+            local = self._roots(tree, local)
         fk = self.fk_of.get(column)
         if fk is not None:
             if (self.table.name, fk.name) in self.run.plan.existing_keys:
@@ -285,6 +301,9 @@ class TableGen:
         return out
 
     def _values(self, column: str, local: h.I64, attempt: int) -> Values:
+        tree = self.tree_columns.get(column)
+        if tree is not None:
+            local = self._roots(tree, local)
         fk = self.fk_of.get(column)
         if fk is not None:
             return self._fk_values(fk, column, local)
@@ -510,27 +529,32 @@ class TableGen:
             if nullable:
                 return np.maximum(local - 1, 0), local == 0
             return local.copy(), np.zeros(len(local), dtype=bool)
+        if any(self.tree_columns.get(c) is fk for c in fk.columns):
+            idx = self._tree_parent(fk, local)
+            return idx, (idx == local) if nullable else np.zeros(len(local), dtype=bool)
         null = np.zeros(len(local), dtype=bool)
         if nullable:
             null = (local == 0) | (h.uniform(key + 1, gidx) < NULLABLE_FK_NULL_SHARE)
-        shared = [c for c in fk.columns if self.fk_of.get(c) is not fk]
-        if not shared:
-            return np.floor(h.uniform(key, gidx) * local).astype(np.int64), null
-        # the parent must agree on the shared columns (same tenant): a few earlier rows are
-        # tried, and a row none of them fits is its own parent
-        mine = [self.values(c, local) for c in shared]
-        idx = local.copy()
-        todo = np.ones(len(local), dtype=bool)
-        for attempt in range(_SELF_TRIES):
-            cand = np.floor(h.uniform(key + 2 + attempt, gidx) * local).astype(np.int64)
-            theirs = [self.values(c, cand) for c in shared]
-            agree = np.logical_and.reduce(
-                [_as_objects(m) == _as_objects(t) for m, t in zip(mine, theirs, strict=True)]
-            )
-            hit = todo & agree
-            idx[hit] = cand[hit]
-            todo &= ~agree
-        return idx, null
+        return np.floor(h.uniform(key, gidx) * local).astype(np.int64), null
+
+    def _tree_parent(self, fk: ForeignKey, local: h.I64) -> h.I64:
+        """Parents in a forest: a share of rows (and the first) are roots, their own parent
+        (NULL where the FK allows it); the others point at an earlier row."""
+        key = h.stream_key(self.run.seed, self.table.name.name, fk.name, "tree")
+        gidx = local + self.plan.index_base
+        root = (local == 0) | (h.uniform(key, gidx) < _ROOT_SHARE)
+        earlier = np.floor(h.uniform(key + 1, gidx) * local).astype(np.int64)
+        return np.where(root, local, earlier)
+
+    def _roots(self, fk: ForeignKey, local: h.I64) -> h.I64:
+        """The root of each row's tree: parents are followed until a row is its own, each
+        step to a strictly earlier row (a handful of vectorised steps: trees are shallow)."""
+        at = local
+        while True:
+            up = self._tree_parent(fk, at)
+            if np.array_equal(up, at):
+                return at
+            at = up
 
     def _fk_values(self, fk: ForeignKey, column: str, local: h.I64) -> Values:
         idx, null = self._parent_index(fk, local)
@@ -544,12 +568,6 @@ class TableGen:
         if null.any():
             vals = [None if n else v for v, n in zip(vals, null.tolist(), strict=True)]
         return vals
-
-
-def _as_objects(values: Values) -> np.ndarray:
-    out = np.empty(len(values), dtype=object)
-    out[:] = values
-    return out
 
 
 def _per_parent_permutation(key: int, parent: h.I64, rank: h.I64, size: int) -> h.I64:

@@ -343,6 +343,10 @@ class TableGen:
                 out[col.name] = f"FK {fk.name} -> {fk.ref_table} ({mode})"
             else:
                 out[col.name] = self._column_gen(col.name, 0).label
+            if col.name in self.tree_columns:
+                out[col.name] += (
+                    f", the root's value down each tree of {self.tree_columns[col.name].name}"
+                )
         return out
 
     # -- internals -------------------------------------------------------------------------------

@@ -360,7 +360,31 @@ class _RowCounter:
             for unit in tier:
                 for name in unit.tables:
                     self.out[name] = self.one(name, writers.get(name))
+        self.settle()
         return self.out, self.fanouts
+
+    def settle(self) -> None:
+        """Skip what a later skip made unfillable: in a cycle, a member counted before the
+        one it needs saw that one's requested rows, not that it was skipped."""
+        refused = {p.split(":")[0] for p in self.problems}
+        changed = True
+        while changed:
+            changed = False
+            for name, tp in self.out.items():
+                if not tp.rows or str(name) in refused:
+                    continue
+                table = self.catalog.tables[name]
+                why_not = self.unfillable(name, table, self.catalog.foreign_keys_of(table))
+                if why_not is None:
+                    continue
+                if self.request.is_named(name):
+                    self.problems.append(f"{name}: {why_not}")
+                    refused.add(str(name))
+                else:
+                    self.warnings.append(f"{name}: skipped, {why_not}")
+                    self.out[name] = replace(tp, rows=0, notes=(), skipped=why_not)
+                    self.fanouts.pop(name, None)
+                    changed = True
 
     def parent_rows(self, name: TableName, fk: ForeignKey, fallback: int) -> int:
         keys = self.plan.existing_keys.get((name, fk.name))

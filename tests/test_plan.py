@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from helpers import BOOL, catalog, col, fk, name, table, text
 
@@ -152,6 +154,16 @@ def test_partitioned_table_without_partitions_is_skipped_unless_named():
     assert "public.events, which is skipped" in (plan.tables[name("event_tags")].skipped or "")
     named = build_plan(catalog(t), RowRequest(10, {"events": 10}), {}, PG_LIKE)
     assert any("without any partition" in p for p in named.problems)
+
+
+def test_a_cycle_member_that_needs_a_skipped_member_is_skipped_too():
+    cyc = _cycle(False, False)
+    b = replace(cyc.tables[name("b")], partitioning=Partitioning("range", ("id",), ()))
+    # a is loaded first: it was counted while b still looked fillable
+    plan = build_plan(catalog(cyc.tables[name("a")], b), RowRequest(10), {}, PG_LIKE)
+    assert plan.tiers[0][0].tables == (name("a"), name("b"))
+    assert plan.tables[name("b")].skipped and plan.tables[name("a")].skipped
+    assert plan.tables[name("a")].rows == 0 and not plan.problems
 
 
 def test_existing_rows_move_the_index_base():

@@ -209,3 +209,15 @@ def test_default_streams_are_shared_by_the_tables_loading_side_by_side():
     assert sessions(8, shared=True) == {"big": 6, "mid": 2, "small": 1}
     # --streams given: that many per big table, as it says
     assert sessions(2, shared=False) == {"big": 2, "mid": 2, "small": 2}
+
+
+def test_tables_named_by_flags_or_the_scenario_are_the_ones_never_skipped():
+    from fastseed.api import RunOptions, resolve_rows
+    from fastseed.scenario import Scenario, TableSpec
+
+    scenario = Scenario(rows=50, tables=(("orders", TableSpec(rows=5)), ("items", TableSpec())))
+    request = resolve_rows(shop(), RunOptions(RowRequest(10, {"users": 0}), scenario))
+    assert request.is_named(name("users")) and request.is_named(name("orders"))
+    assert not request.is_named(name("items")) and not request.is_named(name("products"))
+    plan = build_plan(shop(), request, {}, PG_LIKE)
+    assert [p for p in plan.problems if p.startswith("public.orders")]

@@ -148,7 +148,10 @@ def test_pg_sequence_behind_a_text_column_moves_past_integer_looking_values_only
         """CREATE SEQUENCE plugin_seq;
         CREATE TABLE plugin (id varchar(128) PRIMARY KEY DEFAULT nextval('plugin_seq'),
                              name varchar(62) NOT NULL);
-        INSERT INTO plugin (id, name) VALUES ('41', 'x'), ('not-a-number', 'y');""",
+        INSERT INTO plugin (id, name) VALUES ('41', 'x'), ('not-a-number', 'y');
+        CREATE SEQUENCE ledger_seq;
+        CREATE TABLE ledger (id numeric(12, 2) PRIMARY KEY DEFAULT nextval('ledger_seq'),
+                             note text);""",
     )
     for _run in (1, 2):
         _assert_clean(_seed(pg_url, 30))
@@ -156,6 +159,8 @@ def test_pg_sequence_behind_a_text_column_moves_past_integer_looking_values_only
     # the sequence was moved past the integer-looking id, so the app's next insert works
     _pg_fetch(pg_db, "INSERT INTO plugin (name) VALUES ('z')")
     assert int(_pg_fetch(pg_db, "SELECT max(id::int) FROM plugin WHERE id ~ '^[0-9]+$'")[0][0]) > 41
+    # numeric keys ('7.00') count too: the next one the application inserts is new
+    _pg_fetch(pg_db, "INSERT INTO ledger (note) VALUES ('z')")
 
 
 UNFILLABLE_PG = """

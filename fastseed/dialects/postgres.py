@@ -141,7 +141,12 @@ def _sequence_value(quoted: str, col: Column) -> str:
     look like a bigint count, so moving the sequence past them never fails on a cast."""
     if col.type.kind is Kind.INTEGER:
         return quoted
-    return f"CASE WHEN {quoted}::text ~ '^-?[0-9]{{1,18}}$' THEN {quoted}::text::bigint END"
+    text = f"{quoted}::text"
+    # '42' and numeric's '42.00' count; '4.5', 'fd92-27' and 19-digit values do not
+    return (
+        f"CASE WHEN {text} ~ '^-?[0-9]{{1,18}}(\\.0*)?$' "
+        f"THEN split_part({text}, '.', 1)::bigint END"
+    )
 
 
 def _needs_conversion(col_type: ColumnType) -> bool:

@@ -52,6 +52,8 @@ class Kind(StrEnum):
     SHAPE = "shape"  # PostgreSQL geometric types (point, line, lseg, box, path, polygon, circle)
     TSQUERY = "tsquery"
     COMPOSITE = "composite"  # PostgreSQL composite type: `fields` hold its attributes
+    HSTORE = "hstore"  # PostgreSQL extension: a flat text -> text map
+    LTREE = "ltree"  # PostgreSQL extension: a dotted label path
     OTHER = "other"  # a type fastseed cannot produce; a NOT NULL column of it blocks the table
 
 

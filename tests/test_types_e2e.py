@@ -48,6 +48,12 @@ CREATE TABLE fast_types (id serial PRIMARY KEY, c "char" NOT NULL, nm name NOT N
                          rc regclass NOT NULL, o oid NOT NULL, lsn pg_lsn NOT NULL);
 """
 
+EXTENSION_TABLES = {
+    "citext": "CREATE TABLE ci (id ext.citext PRIMARY KEY)",
+    "hstore": "CREATE TABLE hs (id serial PRIMARY KEY, attrs ext.hstore NOT NULL)",
+    "ltree": "CREATE TABLE lt (id serial PRIMARY KEY, path ext.ltree NOT NULL)",
+}
+
 MY_TYPES = """
 CREATE TABLE every_type (
     id int PRIMARY KEY, b bit(5) NOT NULL, b1 bit NOT NULL, b64 bit(64) NOT NULL,
@@ -93,11 +99,18 @@ def _my(db: str, sql: str) -> list[Any]:
 @pytest.mark.postgres
 def test_pg_every_type_gets_values(pg_db: str, pg_url: str) -> None:
     pg_execute(pg_db, PG_TYPES)
-    has_citext = _pg_fetch(
-        pg_db, "SELECT count(*) FROM pg_available_extensions WHERE name = 'citext'"
-    )[0][0]
-    if has_citext:
-        pg_execute(pg_db, "CREATE EXTENSION citext; CREATE TABLE ci (id citext PRIMARY KEY)")
+    available = {
+        r[0]
+        for r in _pg_fetch(
+            pg_db,
+            "SELECT name FROM pg_available_extensions WHERE name IN ('citext', 'hstore', 'ltree')",
+        )
+    }
+    # extension types, in a schema of their own as careful installs do
+    pg_execute(pg_db, "CREATE SCHEMA ext")
+    for ext, ddl in EXTENSION_TABLES.items():
+        if ext in available:
+            pg_execute(pg_db, f"CREATE EXTENSION {ext} SCHEMA ext; {ddl}")
     for _run in (1, 2):
         result = _seed(pg_url)
         assert result.verify.ok, result.verify.failures()
@@ -111,6 +124,14 @@ def test_pg_every_type_gets_values(pg_db: str, pg_url: str) -> None:
     )[0]
     assert row[0].startswith("pg_") and row[1] and " & " in row[2] and row[3] is not None
     assert row[4] == '"char"'
+    if "hstore" in available:
+        assert (
+            _pg_fetch(pg_db, "SELECT count(*) FROM hs WHERE attrs OPERATOR(ext.?) 'source'")[0][0]
+            == 2 * ROWS
+        )
+    if "ltree" in available:
+        top = "SELECT count(*) FROM lt WHERE path OPERATOR(ext.<@) 'Top'::ext.ltree"
+        assert _pg_fetch(pg_db, top)[0][0] == 2 * ROWS
 
 
 @pytest.mark.postgres

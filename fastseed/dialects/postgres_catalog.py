@@ -403,6 +403,9 @@ _RANGE_SUBTYPES = {
     "tstzrange": "timestamptz",
 }
 
+# Types of common extensions, in whichever schema the extension was installed.
+_EXTENSION_KINDS = {"citext": Kind.TEXT, "hstore": Kind.HSTORE, "ltree": Kind.LTREE}
+
 # A multirange is generated as a list of ranges of its range type.
 _MULTIRANGES = {
     "int4multirange": "int4range",
@@ -535,8 +538,9 @@ class _TypeResolver:
             )
             return ColumnType(Kind.COMPOSITE, sql, fields=fields, checks=checks), not_null
         name = ty.name
-        if ty.schema != "pg_catalog" and name != "citext":
-            return ColumnType(Kind.OTHER, sql, checks=checks), not_null
+        if ty.schema != "pg_catalog":
+            kind = _EXTENSION_KINDS.get(name) if ty.typtype == "b" else None
+            return ColumnType(kind or Kind.OTHER, sql, checks=checks), not_null
         if name in _MULTIRANGES:
             inner, _ = self.column_type_by_name(_MULTIRANGES[name])
             return ColumnType(Kind.ARRAY, sql, element=inner, checks=checks), not_null
@@ -549,8 +553,6 @@ class _TypeResolver:
         if name in _RANGE_SUBTYPES:
             return _range_type(name, sql, checks), not_null
         kind, bits = _BUILTIN_KINDS.get(name, (Kind.OTHER, None))
-        if name == "citext":
-            kind = Kind.TEXT
         facts = _typmod_facts(name, typmod)
         return ColumnType(kind, sql, bits=bits, checks=checks, **facts), not_null
 

@@ -1154,6 +1154,26 @@ class Builder:
 
         return ColumnGen(fn, "two words, both required")
 
+    def _kind_hstore(self) -> ColumnGen:
+        def fn(idx: h.I64) -> Values:
+            words = self.pick(self.pools.get("word"), idx)
+            scores = (self._u(idx, 2) * 100).astype(int).tolist()
+            return [{"source": w, "score": str(n)} for w, n in zip(words, scores, strict=True)]
+
+        return ColumnGen(fn, "hstore of two keys")
+
+    def _kind_ltree(self) -> ColumnGen:
+        def fn(idx: h.I64) -> Values:
+            pool = self.pools.get("word")
+            parts = [self.pick(pool, idx, s) for s in range(3)]
+            depth = (self._u(idx, 3) * 3).astype(int).tolist()
+            return [
+                ".".join(["Top", *(_label(p) for p in path[:d])])
+                for d, *path in zip(depth, *parts, strict=True)
+            ]
+
+        return ColumnGen(fn, "label path under Top")
+
     def _kind_composite(self) -> ColumnGen:
         """A tuple of one generated value per attribute (NULL where an attribute cannot be)."""
         inner = [
@@ -1415,6 +1435,11 @@ _SHAPES: dict[str, Callable[[Point, Point, Point], Any]] = {
     "polygon": lambda a, b, c: (a, b, c),
     "circle": lambda a, b, c: (a, abs(b[1]) / 10 + 0.5),
 }
+
+
+def _label(word: str) -> str:
+    """A word as an ltree label: letters, digits and underscores only."""
+    return re.sub(r"[^A-Za-z0-9_]", "_", word) or "x"
 
 
 def _lexeme(word: str) -> str:

@@ -97,7 +97,12 @@ def resolve_rows(catalog: Catalog, options: RunOptions) -> RowRequest:
         if not _selected(name, scenario):
             rows = 0
         per[str(name)] = round(rows * scenario.scale)
-    return RowRequest(default=round(default * scenario.scale), per_table=per)
+    named = set(flags.per_table) | {
+        key for key, spec in scenario.tables if spec.rows is not None or spec.per_parent
+    }
+    return RowRequest(
+        default=round(default * scenario.scale), per_table=per, named=frozenset(named)
+    )
 
 
 def _selected(name: TableName, scenario: Scenario) -> bool:

@@ -58,6 +58,8 @@ class TablePlan:
     notes: tuple[str, ...] = ()
     filled_by_trigger: TableName | None = None
     """Rows come from an INSERT trigger on this table, so fastseed writes none itself."""
+    skipped: str | None = None
+    """Why no insert can fill this table in this run (it gets no rows); None when it is filled."""
 
 
 @dataclass(frozen=True)
@@ -65,12 +67,19 @@ class RowRequest:
     default: int = 1000
     per_table: Mapping[str, int] = field(default_factory=dict)
     """Keys are table names, bare or schema-qualified."""
+    named: frozenset[str] | None = None
+    """Tables the user asked for by name (bare or qualified); None: every key of `per_table`."""
 
     def for_table(self, name: TableName) -> int:
         for key in (str(name), name.name):
             if key in self.per_table:
                 return self.per_table[key]
         return self.default
+
+    def is_named(self, name: TableName) -> bool:
+        """True when the user asked for this table by name, so skipping it would be a surprise."""
+        named = self.per_table.keys() if self.named is None else self.named
+        return str(name) in named or name.name in named
 
 
 @dataclass(frozen=True)
@@ -310,10 +319,6 @@ def _check_tables(catalog: Catalog, tables: object, problems: list[str]) -> None
 
     for table in catalog.seedable():
         problems.extend(table_rules(catalog, table).problems)  # contradictory CHECKs
-        if table.partitioning and not table.partitioning.bounds:
-            problems.append(
-                f"{table.name}: partitioned table without any partition: no row can be inserted"
-            )
         for col in table.columns:
             if (
                 col.type.kind == Kind.OTHER
@@ -361,7 +366,31 @@ class _RowCounter:
             for unit in tier:
                 for name in unit.tables:
                     self.out[name] = self.one(name, writers.get(name))
+        self.settle()
         return self.out, self.fanouts
+
+    def settle(self) -> None:
+        """Skip what a later skip made unfillable: in a cycle, a member counted before the
+        one it needs saw that one's requested rows, not that it was skipped."""
+        refused = {p.split(":")[0] for p in self.problems}
+        changed = True
+        while changed:
+            changed = False
+            for name, tp in self.out.items():
+                if not tp.rows or str(name) in refused:
+                    continue
+                table = self.catalog.tables[name]
+                why_not = self.unfillable(name, table, self.catalog.foreign_keys_of(table))
+                if why_not is None:
+                    continue
+                if self.request.is_named(name):
+                    self.problems.append(f"{name}: {why_not}")
+                    refused.add(str(name))
+                else:
+                    self.warnings.append(f"{name}: skipped, {why_not}")
+                    self.out[name] = replace(tp, rows=0, notes=(), skipped=why_not)
+                    self.fanouts.pop(name, None)
+                    changed = True
 
     def parent_rows(self, name: TableName, fk: ForeignKey, fallback: int) -> int:
         keys = self.plan.existing_keys.get((name, fk.name))
@@ -389,17 +418,16 @@ class _RowCounter:
         if spec is not None and spec.per_parent:
             rows = self.fan_out(name, table, spec, notes)
             requested = rows
-        for fk in fks:
-            parent = self.catalog.tables.get(fk.ref_table)
-            pname = (parent.partition_of or parent.name) if parent else fk.ref_table
-            if pname == name:
-                continue
-            required = not all(table.column(c).nullable for c in fk.columns)
-            if self.parent_rows(name, fk, rows) == 0 and rows > 0 and required:
-                self.problems.append(
-                    f"{name}: FK {fk.name} needs rows in {pname}, which has none and which "
-                    "this run does not fill"
-                )
+        base = max(state.rows, max(state.key_max.values(), default=0))
+        why_not = self.unfillable(name, table, fks) if rows > 0 else None
+        if why_not is not None:
+            if self.request.is_named(name):
+                self.problems.append(f"{name}: {why_not}")
+            else:
+                # an app's table that only fills at run time (partitions made on demand, a
+                # parent nobody seeds) must not cost the user every other table
+                self.warnings.append(f"{name}: skipped, {why_not}")
+                return TablePlan(name, 0, requested, state.rows, base, (), skipped=why_not)
         cap, why = unique_capacity(
             self.catalog, table, fks, lambda fk: self.parent_rows(name, fk, requested)
         )
@@ -415,8 +443,26 @@ class _RowCounter:
                 )
                 notes.append(f"capped at {cap}: {why}")
                 rows = cap
-        base = max(state.rows, max(state.key_max.values(), default=0))
         return TablePlan(name, rows, requested, state.rows, base, tuple(notes))
+
+    def unfillable(self, name: TableName, table: Table, fks: tuple[ForeignKey, ...]) -> str | None:
+        """Why no INSERT into the table can succeed in this run, or None when one can."""
+        if table.partitioning and not table.partitioning.bounds:
+            return "partitioned table without any partition: no row can be inserted"
+        for fk in fks:
+            parent = self.catalog.tables.get(fk.ref_table)
+            pname = (parent.partition_of or parent.name) if parent else fk.ref_table
+            required = not all(table.column(c).nullable for c in fk.columns)
+            if pname == name or not required or self.parent_rows(name, fk, 1) > 0:
+                continue
+            skipped = self.out[pname].skipped if pname in self.out else None
+            if skipped is not None:
+                return f"its NOT NULL FK {fk.name} needs rows in {pname}, which is skipped"
+            return (
+                f"its NOT NULL FK {fk.name} needs rows in {pname}, which has none and which "
+                "this run does not fill"
+            )
+        return None
 
     def fan_out(self, name: TableName, table: Table, spec: TableSpec, notes: list[str]) -> int:
         from fastseed.scenario import resolve_fk

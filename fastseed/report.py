@@ -55,9 +55,15 @@ def summary_data(
     if plan is not None:
         out["warnings"] = list(plan.warnings)
         out["load_method"] = plan.load_method
+        out["skipped"] = skipped_tables(plan)
     if realism is not None:
         out["realism"] = realism
     return out
+
+
+def skipped_tables(plan: Plan) -> dict[str, str]:
+    """Table -> why no insert can fill it in this run (it was left out, with a warning)."""
+    return {str(n): tp.skipped for n, tp in plan.tables.items() if tp.skipped is not None}
 
 
 def print_summary(console: Console, data: dict[str, Any]) -> None:
@@ -72,15 +78,19 @@ def print_summary(console: Console, data: dict[str, Any]) -> None:
     table.add_column("orphans", justify="right")
     table.add_column("duplicates", justify="right")
     table.add_column("status")
+    skipped = data.get("skipped", {})
     for t in data["tables"]:
         cells = [t["table"]]
+        status = "[green]ok[/]" if t["ok"] else "[red]FAIL[/]"
+        if t["table"] in skipped and t["ok"]:
+            status = "[yellow]skipped[/]"
         if show_inserted:
             cells.append(f"{t['inserted']:,}")
         cells += [
             f"{t['rows']:,}",
             str(t["orphans"]),
             str(t["duplicates"]),
-            "[green]ok[/]" if t["ok"] else "[red]FAIL[/]",
+            status,
         ]
         table.add_row(*cells)
     console.print(table)
@@ -195,6 +205,7 @@ def catalog_data(
         ]
         out["rows"] = {str(n): tp.rows for n, tp in plan.tables.items()}
         out["notes"] = {str(n): list(tp.notes) for n, tp in plan.tables.items() if tp.notes}
+        out["skipped"] = skipped_tables(plan)
         out["load_method"] = plan.load_method
         fk_checks = sum(len(t.foreign_keys) for t in catalog.tables.values())
         key_checks = sum(len(t.all_uniques) for t in catalog.tables.values())
@@ -292,8 +303,11 @@ def print_plan_extras(console: Console, data: dict[str, Any]) -> None:
         f"[bold]rows to write[/] ({sum(rows.values()):,} in all, "
         f"by {data.get('load_method', '?')}):"
     )
+    skipped = data.get("skipped", {})
     for name, n in rows.items():
         extra = f"  ({'; '.join(notes[name])})" if name in notes else ""
+        if name in skipped:
+            extra = f"  [yellow]skipped[/]: {skipped[name]}"
         console.print(f"  {name}: {n:,}{extra}")
     checks = data.get("verify_checks")
     if checks:

@@ -49,6 +49,11 @@ class Kind(StrEnum):
     GEOMETRY = "geometry"
     XML = "xml"
     MONEY = "money"
+    SHAPE = "shape"  # PostgreSQL geometric types (point, line, lseg, box, path, polygon, circle)
+    TSQUERY = "tsquery"
+    COMPOSITE = "composite"  # PostgreSQL composite type: `fields` hold its attributes
+    HSTORE = "hstore"  # PostgreSQL extension: a flat text -> text map
+    LTREE = "ltree"  # PostgreSQL extension: a dotted label path
     OTHER = "other"  # a type fastseed cannot produce; a NOT NULL column of it blocks the table
 
 
@@ -71,9 +76,12 @@ class ColumnType:
     unsigned: bool = False
     timezone: bool = False
     labels: tuple[str, ...] = ()
-    """Enum or SET labels in declaration order."""
+    """Enum or SET labels in declaration order; for an integer, the only values it may take
+    (PostgreSQL's regclass & co. hold OIDs of objects that must exist)."""
     element: ColumnType | None = None
-    """Element type of an array."""
+    """Element type of an array (of a multirange: its range type)."""
+    fields: tuple[tuple[str, ColumnType], ...] = ()
+    """Attributes of a composite type, in order."""
     checks: tuple[str, ...] = ()
     """Domain CHECK expressions over ``VALUE``, as the server prints them."""
     max_bytes_per_char: int | None = None

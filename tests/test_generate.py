@@ -84,6 +84,57 @@ def test_fk_values_are_parent_keys_and_self_refs_point_back():
         assert cid == i + 1
 
 
+def _self_plan(rows=400):
+    tree = table("tree", [col("id"), col("root_id")], fks=(fk("t_r", ("root_id",), "tree"),))
+    chain = table(
+        "chain",
+        [col("id"), col("head_id"), col("prev_id", nullable=True)],
+        fks=(fk("c_h", ("head_id",), "chain"), fk("c_p", ("prev_id",), "chain")),
+        uniques=(("head_id",), ("prev_id",)),
+    )
+    tenants = table("tenants", [col("id")])
+    pages = table(
+        "pages",
+        [col("tenant_id"), col("id"), col("parent_id")],
+        pk=("tenant_id", "id"),
+        fks=(
+            fk("p_p", ("tenant_id", "parent_id"), "pages", ("tenant_id", "id")),
+            fk("p_t", ("tenant_id",), "tenants"),
+        ),
+    )
+    docs = table(
+        "docs",
+        [col("space"), col("id"), col("parent_id")],
+        pk=("space", "id"),
+        fks=(fk("d_p", ("space", "parent_id"), "docs", ("space", "id")),),
+    )
+    cat = catalog(tree, chain, tenants, pages, docs)
+    return build_plan(cat, RowRequest(rows, {"tenants": 5}), {}, CAPS)
+
+
+def test_not_null_self_reference_starts_at_a_row_pointing_at_itself():
+    tree = rows(_self_plan(), "tree")
+    assert tree[0][1] == tree[0][0]
+    assert all(parent <= rid for rid, parent in tree)
+    assert sum(parent < rid for rid, parent in tree) > len(tree) // 2
+
+
+def test_unique_self_references_are_one_to_one():
+    chain = rows(_self_plan(), "chain")
+    heads = [r[1] for r in chain]
+    prevs = [r[2] for r in chain if r[2] is not None]
+    assert len(set(heads)) == len(heads) and len(set(prevs)) == len(prevs)
+    assert chain[0][2] is None and len(prevs) == len(chain) - 1
+
+
+@pytest.mark.parametrize("table_name", ["pages", "docs"])
+def test_self_reference_sharing_a_column_stays_within_it(table_name):
+    got = rows(_self_plan(), table_name)
+    keys = {(t, i) for t, i, _ in got}
+    assert all((t, p) in keys for t, _, p in got)
+    assert sum(p != i for _, i, p in got) > len(got) // 2  # mostly real parents, not itself
+
+
 def test_unique_keys_hold_by_construction():
     plan = shop_plan(rows=2000)
     users = rows(plan, "users")

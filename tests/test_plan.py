@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from helpers import BOOL, catalog, col, fk, name, table, text
 
@@ -92,9 +94,33 @@ def test_hard_cycle_is_refused_where_the_server_cannot():
         plan.check()
 
 
-def test_required_parent_without_rows_is_refused():
+def test_child_of_an_empty_unfilled_parent_is_skipped_with_its_children():
     plan = build_plan(shop(), RowRequest(10, {"users": 0}), {}, PG_LIKE)
-    assert any("orders" in p and "users" in p for p in plan.problems)
+    assert not plan.problems
+    orders, items = plan.tables[name("orders")], plan.tables[name("items")]
+    assert orders.rows == 0 and "public.users" in (orders.skipped or "")
+    assert items.rows == 0 and "public.orders, which is skipped" in (items.skipped or "")
+    assert (
+        plan.tables[name("products")].rows == 10 and plan.tables[name("products")].skipped is None
+    )
+    assert any(w.startswith("public.orders: skipped") for w in plan.warnings)
+
+
+def test_a_table_the_user_named_is_never_skipped_silently():
+    request = RowRequest(10, {"users": 0, "items": 5}, named=frozenset({"users", "items"}))
+    plan = build_plan(shop(), request, {}, PG_LIKE)
+    assert plan.tables[name("orders")].skipped is not None
+    assert [p for p in plan.problems if p.startswith("public.items")], plan.problems
+    with pytest.raises(PlanError, match=r"public\.orders, which is skipped"):
+        plan.check()
+
+
+def test_a_nullable_fk_to_an_empty_parent_does_not_skip_the_child():
+    child = table("notes", [col("id"), col("user_id", nullable=True)],
+                  fks=(fk("n_u", ("user_id",), "users"),))  # fmt: skip
+    users = table("users", [col("id")])
+    plan = build_plan(catalog(users, child), RowRequest(10, {"users": 0}), {}, PG_LIKE)
+    assert plan.tables[name("notes")].rows == 10 and not plan.problems
 
 
 def test_junction_table_is_capped_by_parent_pairs():
@@ -117,11 +143,27 @@ def test_short_code_key_capacity():
     assert plan.tables[name("codes")].rows == 26 * 26
 
 
-def test_partitioned_table_without_partitions_is_refused():
+def test_partitioned_table_without_partitions_is_skipped_unless_named():
     t = table("events", [col("id")])
     t = type(t)(t.name, t.columns, t.primary_key, partitioning=Partitioning("range", ("id",), ()))
-    plan = build_plan(catalog(t), RowRequest(10), {}, PG_LIKE)
-    assert any("without any partition" in p for p in plan.problems)
+    child = table("event_tags", [col("id"), col("event_id")],
+                  fks=(fk("t_e", ("event_id",), "events"),))  # fmt: skip
+    plan = build_plan(catalog(t, child), RowRequest(10), {}, PG_LIKE)
+    assert not plan.problems
+    assert "without any partition" in (plan.tables[name("events")].skipped or "")
+    assert "public.events, which is skipped" in (plan.tables[name("event_tags")].skipped or "")
+    named = build_plan(catalog(t), RowRequest(10, {"events": 10}), {}, PG_LIKE)
+    assert any("without any partition" in p for p in named.problems)
+
+
+def test_a_cycle_member_that_needs_a_skipped_member_is_skipped_too():
+    cyc = _cycle(False, False)
+    b = replace(cyc.tables[name("b")], partitioning=Partitioning("range", ("id",), ()))
+    # a is loaded first: it was counted while b still looked fillable
+    plan = build_plan(catalog(cyc.tables[name("a")], b), RowRequest(10), {}, PG_LIKE)
+    assert plan.tiers[0][0].tables == (name("a"), name("b"))
+    assert plan.tables[name("b")].skipped and plan.tables[name("a")].skipped
+    assert plan.tables[name("a")].rows == 0 and not plan.problems
 
 
 def test_existing_rows_move_the_index_base():
@@ -167,3 +209,15 @@ def test_default_streams_are_shared_by_the_tables_loading_side_by_side():
     assert sessions(8, shared=True) == {"big": 6, "mid": 2, "small": 1}
     # --streams given: that many per big table, as it says
     assert sessions(2, shared=False) == {"big": 2, "mid": 2, "small": 2}
+
+
+def test_tables_named_by_flags_or_the_scenario_are_the_ones_never_skipped():
+    from fastseed.api import RunOptions, resolve_rows
+    from fastseed.scenario import Scenario, TableSpec
+
+    scenario = Scenario(rows=50, tables=(("orders", TableSpec(rows=5)), ("items", TableSpec())))
+    request = resolve_rows(shop(), RunOptions(RowRequest(10, {"users": 0}), scenario))
+    assert request.is_named(name("users")) and request.is_named(name("orders"))
+    assert not request.is_named(name("items")) and not request.is_named(name("products"))
+    plan = build_plan(shop(), request, {}, PG_LIKE)
+    assert [p for p in plan.problems if p.startswith("public.orders")]

@@ -135,10 +135,42 @@ def _connect_error(url: DatabaseURL, exc: BaseException, timeout: float) -> Fast
     return error
 
 
+def _sequence_value(quoted: str, col: Column) -> str:
+    """The column as the bigint a sequence behind it would have handed out. A text column whose
+    default is nextval() (shenyu's varchar ids) also holds other values: only the ones that
+    look like a bigint count, so moving the sequence past them never fails on a cast."""
+    if col.type.kind is Kind.INTEGER:
+        return quoted
+    text = f"{quoted}::text"
+    # '42' and numeric's '42.00' count; '4.5', 'fd92-27' and 19-digit values do not
+    return (
+        f"CASE WHEN {text} ~ '^-?[0-9]{{1,18}}(\\.0*)?$' "
+        f"THEN split_part({text}, '.', 1)::bigint END"
+    )
+
+
 def _needs_conversion(col_type: ColumnType) -> bool:
     if col_type.kind is Kind.ARRAY:
         return col_type.element is not None and _needs_conversion(col_type.element)
-    return col_type.kind in (Kind.BIT, Kind.RANGE)
+    return col_type.kind in (Kind.BIT, Kind.RANGE, Kind.SHAPE, Kind.COMPOSITE) or (
+        col_type.sql == _CHAR
+    )
+
+
+_CHAR = '"char"'
+"""PostgreSQL's one-byte type, which asyncpg encodes from bytes only."""
+
+
+# PostgreSQL's geometric types: the generator's tuples -> asyncpg's objects.
+_SHAPES: dict[str, Any] = {
+    "point": lambda v: asyncpg.Point(*v),
+    "line": lambda v: asyncpg.Line(*v),
+    "lseg": lambda v: asyncpg.LineSegment(*v),
+    "box": lambda v: asyncpg.Box(*v),
+    "path": lambda v: asyncpg.Path(*v, is_closed=False),
+    "polygon": lambda v: asyncpg.Polygon(*v),
+    "circle": lambda v: asyncpg.Circle(*v),
+}
 
 
 def _converter(col_type: ColumnType) -> Any:
@@ -151,6 +183,16 @@ def _converter(col_type: ColumnType) -> Any:
         )
     if col_type.kind is Kind.RANGE:
         return lambda v: v if v is None or isinstance(v, asyncpg.Range) else asyncpg.Range(*v)
+    if col_type.sql == _CHAR:
+        return lambda v: v.encode()[:1] if isinstance(v, str) else v
+    if col_type.kind is Kind.SHAPE:
+        make = _SHAPES[col_type.sql.lower()]
+        return lambda v: v if v is None or not isinstance(v, tuple) else make(v)
+    if col_type.kind is Kind.COMPOSITE:
+        fields = [_converter(t) for _, t in col_type.fields]
+        return lambda v: (
+            v if v is None else tuple(f(x) if f else x for f, x in zip(fields, v, strict=True))
+        )
     assert col_type.element is not None
     inner = _converter(col_type.element)
     return lambda v: v if v is None else [inner(x) for x in v]
@@ -931,14 +973,17 @@ class PostgresAdapter(Adapter):
         for sequence, cols in users.items():
             # No ONLY: inheritance children (sakila's payment_p2007_*) draw on the same sequence.
             maxes = ", ".join(
-                f"(SELECT max({self.quote(c.name)}) FROM {self.qualify(t.name)})" for t, c in cols
+                f"(SELECT max({_sequence_value(self.quote(c.name), c)}) "
+                f"FROM {self.qualify(t.name)})"
+                for t, c in cols
             )
             top = await self.fetch_value(f"SELECT GREATEST({maxes})::bigint")
             if top is None:
                 continue
             await self.fetch_value(
-                "SELECT setval($1::regclass, "
-                "GREATEST($2::bigint, coalesce(pg_sequence_last_value($1::regclass), $2::bigint)))",
+                # text, not regclass, parameters: reg* values are OIDs on these connections
+                "SELECT setval($1::text::regclass, GREATEST($2::bigint, "
+                "coalesce(pg_sequence_last_value($1::text::regclass), $2::bigint)))",
                 sequence,
                 top,
             )

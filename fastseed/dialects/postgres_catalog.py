@@ -7,6 +7,7 @@ the number of tables.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -100,12 +101,20 @@ TYPES_SQL = (
     JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped
     UNION
     SELECT x.oid FROM used u JOIN pg_type ty ON ty.oid = u.oid,
-        LATERAL (VALUES (ty.typbasetype), (CASE WHEN ty.typcategory = 'A' THEN ty.typelem END))
-        AS x(oid)
+        LATERAL (SELECT ty.typbasetype
+                 UNION ALL SELECT CASE WHEN ty.typcategory = 'A' THEN ty.typelem END
+                 UNION ALL SELECT a.atttypid FROM pg_attribute a
+                           WHERE ty.typtype = 'c' AND a.attrelid = ty.typrelid
+                             AND a.attnum > 0 AND NOT a.attisdropped) AS x(oid)
     WHERE x.oid IS NOT NULL AND x.oid <> 0
 )
 SELECT ty.oid, n.nspname, ty.typname, ty.typtype::text, ty.typcategory = 'A' AS is_array,
        ty.typelem, ty.typbasetype, ty.typtypmod, ty.typnotnull,
+       ARRAY(SELECT jsonb_build_array(a.attname, a.atttypid::int8, a.atttypmod,
+                                      format_type(a.atttypid, a.atttypmod))::text
+             FROM pg_attribute a
+             WHERE ty.typtype = 'c' AND a.attrelid = ty.typrelid AND a.attnum > 0
+               AND NOT a.attisdropped ORDER BY a.attnum) AS fields,
        ARRAY(SELECT pg_get_constraintdef(c.oid) FROM pg_constraint c
              WHERE c.contypid = ty.oid AND c.contype = 'c' ORDER BY c.conname) AS checks,
        ARRAY(SELECT e.enumlabel::text FROM pg_enum e
@@ -356,6 +365,7 @@ _BUILTIN_KINDS: dict[str, tuple[Kind, int | None]] = {
     "varchar": (Kind.TEXT, None),
     "bpchar": (Kind.TEXT, None),
     "name": (Kind.TEXT, None),
+    "char": (Kind.TEXT, None),  # "char": one byte
     "bytea": (Kind.BINARY, None),
     "date": (Kind.DATE, None),
     "time": (Kind.TIME, None),
@@ -375,7 +385,21 @@ _BUILTIN_KINDS: dict[str, tuple[Kind, int | None]] = {
     "varbit": (Kind.BIT, None),
     "money": (Kind.MONEY, None),
     "xml": (Kind.XML, None),
+    "tsquery": (Kind.TSQUERY, None),
+    "point": (Kind.SHAPE, None),
+    "line": (Kind.SHAPE, None),
+    "lseg": (Kind.SHAPE, None),
+    "box": (Kind.SHAPE, None),
+    "path": (Kind.SHAPE, None),
+    "polygon": (Kind.SHAPE, None),
+    "circle": (Kind.SHAPE, None),
+    "oid": (Kind.INTEGER, 32),  # unsigned: see _UNSIGNED
+    "xid": (Kind.INTEGER, 32),
+    "cid": (Kind.INTEGER, 32),
+    "xid8": (Kind.INTEGER, 64),
+    "pg_lsn": (Kind.INTEGER, 64),
 }
+_UNSIGNED = {"oid", "xid", "cid", "xid8", "pg_lsn"}
 
 # Built-in range types and their subtypes (multiranges stay OTHER).
 _RANGE_SUBTYPES = {
@@ -387,9 +411,48 @@ _RANGE_SUBTYPES = {
     "tstzrange": "timestamptz",
 }
 
+# Types of common extensions, in whichever schema the extension was installed.
+_EXTENSION_KINDS = {"citext": Kind.TEXT, "hstore": Kind.HSTORE, "ltree": Kind.LTREE}
+
+# A multirange is generated as a list of ranges of its range type.
+_MULTIRANGES = {
+    "int4multirange": "int4range",
+    "int8multirange": "int8range",
+    "nummultirange": "numrange",
+    "datemultirange": "daterange",
+    "tsmultirange": "tsrange",
+    "tstzmultirange": "tstzrange",
+}
+
+# reg* types hold the OID of a catalog object that must exist: built-in objects whose OIDs
+# are fixed in every PostgreSQL release (pg_class, int4, now(), the "simple" text search
+# configuration, ...), so any value drawn from them is accepted.
+_CATALOG_REFERENCES: dict[str, tuple[int, ...]] = {
+    "regclass": (1259, 1247, 1255, 1249),
+    "regtype": (16, 20, 23, 25, 1043, 1082, 1114, 1184, 2950, 3802),
+    "regproc": (1299, 870, 871, 1317),
+    "regprocedure": (1299, 870, 871, 1317),
+    "regoper": (96, 98, 97),
+    "regoperator": (96, 98, 97),
+    "regnamespace": (11, 99),
+    "regrole": (10,),
+    "regconfig": (3748,),
+    "regdictionary": (3765,),
+    "regcollation": (100, 950, 951),
+}
+
 _VARHDRSZ = 4
 _NAMEDATALEN = 64
 _DEFAULT_FRACTIONAL_DIGITS = 6
+
+
+def _range_type(name: str, sql: str, checks: tuple[str, ...]) -> ColumnType:
+    """A built-in range type: its subtype is the element."""
+    sub_kind, sub_bits = _BUILTIN_KINDS[_RANGE_SUBTYPES[name]]
+    element = ColumnType(
+        sub_kind, _RANGE_SUBTYPES[name], bits=sub_bits, timezone=name == "tstzrange"
+    )
+    return ColumnType(Kind.RANGE, sql, element=element, checks=checks)
 
 
 @dataclass(frozen=True)
@@ -405,6 +468,8 @@ class _PgType:
     not_null: bool
     checks: tuple[str, ...]
     labels: tuple[str, ...]
+    fields: tuple[tuple[str, int, int, str], ...] = ()
+    """A composite's attributes: (name, type oid, typmod, printed type)."""
 
 
 def _typmod_facts(name: str, typmod: int) -> dict[str, Any]:
@@ -414,6 +479,10 @@ def _typmod_facts(name: str, typmod: int) -> dict[str, Any]:
         return {"length": length, "fixed_length": name == "bpchar" and length is not None}
     if name == "name":
         return {"length": _NAMEDATALEN - 1}
+    if name == "char":
+        return {"length": 1, "fixed_length": True, "max_bytes_per_char": 1}
+    if name in _UNSIGNED:
+        return {"unsigned": True}
     if name in ("bit", "varbit"):
         return {"length": typmod if typmod >= 0 else None, "fixed_length": name == "bit"}
     if name == "numeric" and typmod >= _VARHDRSZ:
@@ -457,6 +526,10 @@ class _TypeResolver:
             ty = self.types[ty.base]
         return ty, typmod, not_null, tuple(checks)
 
+    def column_type_by_name(self, name: str) -> tuple[ColumnType, bool]:
+        """A built-in range type by name (a multirange's element)."""
+        return _range_type(name, name, ()), False
+
     def column_type(self, oid: int, typmod: int, sql: str) -> tuple[ColumnType, bool]:
         """The column's type and whether a domain forbids NULL."""
         ty, typmod, not_null, checks = self._resolve_domain(oid, typmod)
@@ -466,18 +539,28 @@ class _TypeResolver:
             return ColumnType(Kind.ARRAY, sql, element=element, checks=checks), not_null
         if ty.typtype == "e":
             return ColumnType(Kind.ENUM, sql, labels=ty.labels, checks=checks), not_null
-        name = ty.name
-        if ty.schema != "pg_catalog" and name != "citext":
-            return ColumnType(Kind.OTHER, sql, checks=checks), not_null
-        if name in _RANGE_SUBTYPES:
-            sub_kind, sub_bits = _BUILTIN_KINDS[_RANGE_SUBTYPES[name]]
-            element = ColumnType(
-                sub_kind, _RANGE_SUBTYPES[name], bits=sub_bits, timezone=name == "tstzrange"
+        if ty.typtype == "c":
+            fields = tuple(
+                (fname, self.column_type(foid, fmod, fsql)[0])
+                for fname, foid, fmod, fsql in ty.fields
             )
-            return ColumnType(Kind.RANGE, sql, element=element, checks=checks), not_null
+            return ColumnType(Kind.COMPOSITE, sql, fields=fields, checks=checks), not_null
+        name = ty.name
+        if ty.schema != "pg_catalog":
+            kind = _EXTENSION_KINDS.get(name) if ty.typtype == "b" else None
+            return ColumnType(kind or Kind.OTHER, sql, checks=checks), not_null
+        if name in _MULTIRANGES:
+            inner, _ = self.column_type_by_name(_MULTIRANGES[name])
+            return ColumnType(Kind.ARRAY, sql, element=inner, checks=checks), not_null
+        if name in _CATALOG_REFERENCES:
+            labels = tuple(map(str, _CATALOG_REFERENCES[name]))
+            return (
+                ColumnType(Kind.INTEGER, sql, bits=32, unsigned=True, labels=labels, checks=checks),
+                not_null,
+            )
+        if name in _RANGE_SUBTYPES:
+            return _range_type(name, sql, checks), not_null
         kind, bits = _BUILTIN_KINDS.get(name, (Kind.OTHER, None))
-        if name == "citext":
-            kind = Kind.TEXT
         facts = _typmod_facts(name, typmod)
         return ColumnType(kind, sql, bits=bits, checks=checks, **facts), not_null
 
@@ -511,6 +594,7 @@ async def read_catalog(
             r["typnotnull"],
             tuple(r["checks"]),
             tuple(r["labels"]),
+            tuple(tuple(json.loads(f)) for f in r["fields"]),
         )
         for r in type_rows
     }

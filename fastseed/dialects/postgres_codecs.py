@@ -149,6 +149,77 @@ def money_codec(frac_digits: int) -> tuple[Any, Any]:
     return encode, decode
 
 
+_CATALOG_REFERENCES = (
+    "regclass", "regtype", "regproc", "regprocedure", "regoper", "regoperator",
+    "regnamespace", "regrole", "regconfig", "regdictionary", "regcollation",
+)  # fmt: skip
+
+
+def encode_oid(value: int) -> bytes:
+    """A reg* value as the OID it is on the wire."""
+    return struct.pack("!I", int(value))
+
+
+def decode_oid(data: bytes) -> int:
+    return int(struct.unpack("!I", data)[0])
+
+
+_QI_VAL, _QI_OPR, _OP_AND = 1, 2, 2
+
+
+def encode_tsquery(value: str) -> bytes:
+    """tsquery's binary form for a conjunction of quoted words ("'a' & 'b'"), the only form
+    fastseed generates: the items in prefix order, each right operand before the left one,
+    as tsqueryrecv reads them."""
+    words = [w.strip()[1:-1].replace("''", "'") for w in value.split(" & ")]
+    out = [struct.pack("!i", 2 * len(words) - 1)]
+    operand = [struct.pack("!bbb", _QI_VAL, 0, 0) + w.encode() + b"\0" for w in reversed(words)]
+    for item in operand[:-1]:
+        out.append(struct.pack("!bb", _QI_OPR, _OP_AND))
+        out.append(item)
+    out.append(operand[-1])
+    return b"".join(out)
+
+
+def encode_hstore(value: dict[str, str | None]) -> bytes:
+    """hstore_send's form: the pair count, then each key and value length-prefixed (-1: NULL)."""
+    out = [struct.pack("!i", len(value))]
+    for key, val in value.items():
+        k = key.encode()
+        out.append(struct.pack("!i", len(k)) + k)
+        if val is None:
+            out.append(struct.pack("!i", -1))
+        else:
+            v = str(val).encode()
+            out.append(struct.pack("!i", len(v)) + v)
+    return b"".join(out)
+
+
+def decode_hstore(data: bytes) -> dict[str, str | None]:
+    (count,) = struct.unpack_from("!i", data)
+    at, out = 4, {}
+    for _ in range(count):
+        (n,) = struct.unpack_from("!i", data, at)
+        key = data[at + 4 : at + 4 + n].decode()
+        at += 4 + n
+        (n,) = struct.unpack_from("!i", data, at)
+        at += 4
+        out[key] = None if n < 0 else data[at : at + n].decode()
+        at += max(n, 0)
+    return out
+
+
+_LTREE_VERSION = b"\x01"
+
+
+def encode_ltree(value: str) -> bytes:
+    return _LTREE_VERSION + value.encode()
+
+
+def decode_ltree(data: bytes) -> str:
+    return data[1:].decode()
+
+
 def encode_text(value: str) -> bytes:
     return value.encode()
 
@@ -161,7 +232,11 @@ def decode_text(data: bytes) -> str:
 SETUP_SQL = """
 SELECT length(split_part((1::numeric::money)::numeric::text, '.', 2)) AS money_digits,
        ARRAY(SELECT n.nspname::text FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
-             WHERE t.typname = 'citext' AND t.typtype = 'b') AS citext_schemas
+             WHERE t.typname = 'citext' AND t.typtype = 'b') AS citext_schemas,
+       ARRAY(SELECT n.nspname::text FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+             WHERE t.typname = 'hstore' AND t.typtype = 'b') AS hstore_schemas,
+       ARRAY(SELECT n.nspname::text FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+             WHERE t.typname = 'ltree' AND t.typtype = 'b') AS ltree_schemas
 """
 
 
@@ -176,6 +251,15 @@ async def register_codecs(conn: Any) -> None:
         ("macaddr8", "pg_catalog", encode_macaddr8, decode_mac),
     ]
     codecs += [("citext", schema, encode_text, decode_text) for schema in setup["citext_schemas"]]
+    codecs += [
+        ("hstore", schema, encode_hstore, decode_hstore) for schema in setup["hstore_schemas"]
+    ]
+    codecs += [("ltree", schema, encode_ltree, decode_ltree) for schema in setup["ltree_schemas"]]
+    # asyncpg sends these as text only, which a binary COPY cannot carry
+    codecs += [
+        ("tsquery", "pg_catalog", encode_tsquery, decode_text),
+    ]
+    codecs += [(name, "pg_catalog", encode_oid, decode_oid) for name in _CATALOG_REFERENCES]
     for name, schema, encoder, decoder in codecs:
         await conn.set_type_codec(
             name, schema=schema, encoder=encoder, decoder=decoder, format="binary"

@@ -48,6 +48,8 @@ def supported(columns: Sequence[Column]) -> bool:
             return False
         if t.kind == Kind.JSON and t.sql not in {"json", "jsonb"}:
             return False  # a domain over json: which of the two formats is unknown here
+        if t.max_bytes_per_char == 1 and t.kind == Kind.TEXT:
+            return False  # PostgreSQL's one-byte "char": asyncpg's path cuts it to a byte
     return True
 
 

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from fastseed.plan import Plan, TablePlan
 
 NULLABLE_FK_NULL_SHARE = 0.1
+_ROOT_SHARE = 0.1
+"""Rows that start a tree of their own in a self-reference sharing columns (a tenant's tree)."""
 _NULL_SHARES = {"deleted": 0.9, "shipped": 0.1, "delivered": 0.2, "address_line2": 0.7, "end": 0.3}
 DEFAULT_NULL_SHARE = 0.05
 _NOT_YET = {  # statuses of an order that has not shipped
@@ -116,10 +118,15 @@ class TableGen:
         self.fks = run.catalog.foreign_keys_of(table)
         self.strategy: KeyStrategy = key_strategy(table, self.fks)
         self.rules: TableRules = table_rules(run.catalog, table)
-        self.fk_of: dict[str, ForeignKey] = {}
+        self.fk_of = self._fk_of_columns()
+        # columns a self-reference shares with the rest of the row (the tenant of a tree): a
+        # row takes them from the root of its tree, so that its parent always agrees
+        self.tree_columns: dict[str, ForeignKey] = {}
         for fk in self.fks:
-            for col in fk.columns:
-                self.fk_of.setdefault(col, fk)
+            if self._is_self(fk):
+                for c in fk.columns:
+                    if self.fk_of.get(c) is not fk:
+                        self.tree_columns.setdefault(c, fk)
         self.key_columns = {c for k in table.all_uniques for c in k.columns}
         self.write_columns: tuple[Column, ...] = tuple(
             c for c in table.columns if not c.generated and not self._left_to_server(c)
@@ -144,6 +151,7 @@ class TableGen:
             }
             - self.key_columns
             - set(self.fk_of)
+            - set(self.tree_columns)
         )
         anomaly = run.plan.scenario.anomalies
         self.anomalies = (
@@ -152,7 +160,11 @@ class TableGen:
                 run.seed,
                 table,
                 self.rules,
-                self.key_columns | set(self.fk_of) | self.retry_columns | self._overridden(),
+                self.key_columns
+                | set(self.fk_of)
+                | set(self.tree_columns)
+                | self.retry_columns
+                | self._overridden(),
             )
             if anomaly.enabled
             else None
@@ -185,6 +197,19 @@ class TableGen:
             follows = builder._chronology_base()
             if follows is not None:
                 base[col.name] = follows[0]
+        return out
+
+    def _fk_of_columns(self) -> dict[str, ForeignKey]:
+        """The FK each FK column takes its values from. A column shared with a self-reference
+        (the tenant id of `(tenant_id, parent_id) REFERENCES same (tenant_id, id)`) follows the
+        other FK, or its own generator when the self-reference maps it onto itself: a row's
+        value cannot come from its parent row when the first row is its own parent."""
+        out: dict[str, ForeignKey] = {}
+        selfs = [fk for fk in self.fks if self._is_self(fk)]
+        for fk in [fk for fk in self.fks if fk not in selfs] + selfs:
+            for col, ref in zip(fk.columns, fk.ref_columns, strict=True):
+                if not (fk in selfs and col == ref):
+                    out.setdefault(col, fk)
         return out
 
     def _left_to_server(self, col: Column) -> bool:
@@ -229,6 +254,9 @@ class TableGen:
         return data
 
     def _raw(self, column: str, local: h.I64) -> ColumnData | None:
+        tree = self.tree_columns.get(column)
+        if tree is not None:
+            local = self._roots(tree, local)
         fk = self.fk_of.get(column)
         if fk is not None:
             if (self.table.name, fk.name) in self.run.plan.existing_keys:
@@ -305,6 +333,9 @@ class TableGen:
         return out
 
     def _values(self, column: str, local: h.I64, attempt: int) -> Values:
+        tree = self.tree_columns.get(column)
+        if tree is not None:
+            local = self._roots(tree, local)
         fk = self.fk_of.get(column)
         if fk is not None:
             return self._fk_values(fk, column, local)
@@ -335,13 +366,19 @@ class TableGen:
                 elif self.fanout is not None and self.fanout.fk == fk:
                     spec = self.fanout.spec
                     mode = f"{spec.low}-{spec.high} per parent, {spec.distribution}"
+                elif self._is_self(fk):
+                    mode = "earlier row or itself"
                 elif self.strategy.group_of(fk):
                     mode = "joint permutation"
                 else:
-                    mode = "earlier row" if self._is_self(fk) else "skewed pick"
+                    mode = "skewed pick"
                 out[col.name] = f"FK {fk.name} -> {fk.ref_table} ({mode})"
             else:
                 out[col.name] = self._column_gen(col.name, 0).label
+            if col.name in self.tree_columns:
+                out[col.name] += (
+                    f", the root's value down each tree of {self.tree_columns[col.name].name}"
+                )
         return out
 
     # -- internals -------------------------------------------------------------------------------
@@ -527,11 +564,7 @@ class TableGen:
         nullable = all(self.table.column(c).nullable for c in fk.columns)
         null = np.zeros(len(local), dtype=bool)
         if self._is_self(fk):
-            # an earlier row of this run, so the parent exists whenever the row is checked
-            idx = np.floor(h.uniform(key, gidx) * local).astype(np.int64)
-            if nullable:
-                null = (local == 0) | (h.uniform(key + 1, gidx) < NULLABLE_FK_NULL_SHARE)
-            return idx, null
+            return self._self_index(fk, key, local, nullable)
         parent_rows = self.run.plan.parent_rows(self.table.name, fk)
         if parent_rows == 0:
             return np.zeros(len(local), dtype=np.int64), np.ones(len(local), dtype=bool)
@@ -558,6 +591,46 @@ class TableGen:
         if nullable and not any(c in self.key_columns for c in fk.columns):
             null = h.uniform(key + 1, gidx) < NULLABLE_FK_NULL_SHARE
         return idx, null
+
+    def _self_index(
+        self, fk: ForeignKey, key: int, local: h.I64, nullable: bool
+    ) -> tuple[h.I64, np.ndarray]:
+        """Parent positions for a self-reference: an earlier row of this run or the row itself,
+        so the parent exists whenever the server checks the row (row by row on InnoDB). The
+        first row is a root: NULL when the FK allows it, else its own parent."""
+        gidx = local + self.plan.index_base
+        if any(set(k.columns) <= set(fk.columns) for k in self.table.all_uniques):
+            # one child per parent (prev_id UNIQUE): a chain when NULL may start it, else
+            # every row is its own parent, the only one-to-one choice among earlier rows
+            if nullable:
+                return np.maximum(local - 1, 0), local == 0
+            return local.copy(), np.zeros(len(local), dtype=bool)
+        if any(self.tree_columns.get(c) is fk for c in fk.columns):
+            idx = self._tree_parent(fk, local)
+            return idx, (idx == local) if nullable else np.zeros(len(local), dtype=bool)
+        null = np.zeros(len(local), dtype=bool)
+        if nullable:
+            null = (local == 0) | (h.uniform(key + 1, gidx) < NULLABLE_FK_NULL_SHARE)
+        return np.floor(h.uniform(key, gidx) * local).astype(np.int64), null
+
+    def _tree_parent(self, fk: ForeignKey, local: h.I64) -> h.I64:
+        """Parents in a forest: a share of rows (and the first) are roots, their own parent
+        (NULL where the FK allows it); the others point at an earlier row."""
+        key = h.stream_key(self.run.seed, self.table.name.name, fk.name, "tree")
+        gidx = local + self.plan.index_base
+        root = (local == 0) | (h.uniform(key, gidx) < _ROOT_SHARE)
+        earlier = np.floor(h.uniform(key + 1, gidx) * local).astype(np.int64)
+        return np.where(root, local, earlier)
+
+    def _roots(self, fk: ForeignKey, local: h.I64) -> h.I64:
+        """The root of each row's tree: parents are followed until a row is its own, each
+        step to a strictly earlier row (a handful of vectorised steps: trees are shallow)."""
+        at = local
+        while True:
+            up = self._tree_parent(fk, at)
+            if np.array_equal(up, at):
+                return at
+            at = up
 
     def _fk_values(self, fk: ForeignKey, column: str, local: h.I64) -> Values:
         idx, null = self._parent_index(fk, local)

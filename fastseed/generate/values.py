@@ -283,6 +283,8 @@ class Builder:
             return self._range(self.type.element)
         if self.rule.choices is not None:
             return self._choices(list(self.rule.choices))
+        if self.type.kind == Kind.INTEGER and self.type.labels:
+            return self._choices(list(self.type.labels))
         if self.sampled is not None and not self.unique:
             return self._sampled(*self.sampled)
         if self.rule.leaves and (
@@ -1199,6 +1201,9 @@ class Builder:
         return ColumnGen(fn, f"{size} bytes", 256 ** min(size, 7))
 
     def _kind_inet(self) -> ColumnGen:
+        if self.type.sql.lower().startswith("inet6"):
+            return self._ipv6()
+
         def fn(idx: h.I64) -> Values:
             if self.unique:
                 return [ipaddress.IPv4Address(0x0A000000 + int(i)) for i in idx.tolist()]
@@ -1208,6 +1213,15 @@ class Builder:
             ]
 
         return ColumnGen(fn, "IPv4 address", 1 << 24)
+
+    def _ipv6(self) -> ColumnGen:
+        """Addresses in the documentation prefix 2001:db8::/32 (MariaDB's INET6 refuses IPv4)."""
+
+        def fn(idx: h.I64) -> Values:
+            src = idx.tolist() if self.unique else h.mix(self.key, idx).tolist()
+            return [ipaddress.IPv6Address((0x20010DB8 << 96) | (int(v) & (2**64 - 1))) for v in src]
+
+        return ColumnGen(fn, "IPv6 address", 1 << 62)
 
     def _kind_cidr(self) -> ColumnGen:
         def fn(idx: h.I64) -> Values:
@@ -1225,15 +1239,79 @@ class Builder:
 
         return ColumnGen(fn, "MAC address", 1 << 48)
 
+    def _lon_lat(self, idx: h.I64, salt: int = 0) -> list[tuple[float, float]]:
+        lon = self._u(idx, 1 + 2 * salt) * 360 - 180
+        lat = self._u(idx, 2 + 2 * salt) * 180 - 90
+        return list(zip(np.round(lon, 6).tolist(), np.round(lat, 6).tolist(), strict=True))
+
     def _kind_geometry(self) -> ColumnGen:
+        """WKT of the column's geometry type (MySQL/MariaDB spatial types, SQLite text)."""
+        shape = self.type.sql.split("(")[0].strip().lower()
+        make = _WKT.get(shape, _wkt_point)
+
         def fn(idx: h.I64) -> Values:
-            lon = self._u(idx, 1) * 360 - 180
-            lat = self._u(idx, 2) * 180 - 90
+            points = [self._lon_lat(idx, k) for k in range(3)]
+            return [make(*corner) for corner in zip(*points, strict=True)]
+
+        return ColumnGen(fn, f"WKT {shape if shape in _WKT else 'point'}")
+
+    def _kind_shape(self) -> ColumnGen:
+        """PostgreSQL's own geometric types, as the tuples asyncpg's encoders take."""
+        shape = self.type.sql.lower()
+        make = _SHAPES.get(shape)
+        if make is None:
+            return ColumnGen(lambda idx: [None] * len(idx), f"unsupported type {shape}", 0)
+
+        def fn(idx: h.I64) -> Values:
+            points = [self._lon_lat(idx, k) for k in range(3)]
+            return [make(*corner) for corner in zip(*points, strict=True)]
+
+        return ColumnGen(fn, shape)
+
+    def _kind_tsquery(self) -> ColumnGen:
+        def fn(idx: h.I64) -> Values:
+            pool = self.pools.get("word")
+            a, b = (self.pick(pool, idx, s) for s in range(2))
+            return [_lexeme(x) + " & " + _lexeme(y) for x, y in zip(a, b, strict=True)]
+
+        return ColumnGen(fn, "two words, both required")
+
+    def _kind_hstore(self) -> ColumnGen:
+        def fn(idx: h.I64) -> Values:
+            words = self.pick(self.pools.get("word"), idx)
+            scores = (self._u(idx, 2) * 100).astype(int).tolist()
+            return [{"source": w, "score": str(n)} for w, n in zip(words, scores, strict=True)]
+
+        return ColumnGen(fn, "hstore of two keys")
+
+    def _kind_ltree(self) -> ColumnGen:
+        def fn(idx: h.I64) -> Values:
+            pool = self.pools.get("word")
+            parts = [self.pick(pool, idx, s) for s in range(3)]
+            depth = (self._u(idx, 3) * 3).astype(int).tolist()
             return [
-                f"POINT({a:.6f} {b:.6f})" for a, b in zip(lon.tolist(), lat.tolist(), strict=True)
+                ".".join(["Top", *(_label(p) for p in path[:d])])
+                for d, *path in zip(depth, *parts, strict=True)
             ]
 
-        return ColumnGen(fn, "WKT point")
+        return ColumnGen(fn, "label path under Top")
+
+    def _kind_composite(self) -> ColumnGen:
+        """A tuple of one generated value per attribute (NULL where an attribute cannot be)."""
+        inner = [
+            Builder(
+                self.pools, 0, self.table, Column(f"{self.column.name}.{name}", t, True), None,
+                unique=False,
+            ).build()
+            for name, t in self.type.fields
+        ]  # fmt: skip
+        key = np.int64(self.key % 1013)
+
+        def fn(idx: h.I64) -> Values:
+            columns = [gen(idx + key) for gen in inner]
+            return [tuple(row) for row in zip(*columns, strict=True)] if columns else []
+
+        return ColumnGen(fn, f"({', '.join(g.label for g in inner)})")
 
     # -- time ----------------------------------------------------------------------------------
 
@@ -1468,6 +1546,52 @@ def _nearest_allowed(value: int, banned: set[Any], lo: int, hi: int) -> int:
             if lo <= v <= hi and v not in banned:
                 return v
     return value
+
+
+Point = tuple[float, float]
+
+
+def _wkt_point(a: Point, b: Point, c: Point) -> str:
+    return f"POINT({a[0]} {a[1]})"
+
+
+def _ring(a: Point, b: Point, c: Point) -> str:
+    """A closed triangle; a degenerate (collinear) one is still a valid polygon for MySQL."""
+    return ", ".join(f"{x} {y}" for x, y in (a, b, c, a))
+
+
+_WKT: dict[str, Callable[[Point, Point, Point], str]] = {
+    "point": _wkt_point,
+    "geometry": _wkt_point,
+    "linestring": lambda a, b, c: f"LINESTRING({a[0]} {a[1]}, {b[0]} {b[1]})",
+    "polygon": lambda a, b, c: f"POLYGON(({_ring(a, b, c)}))",
+    "multipoint": lambda a, b, c: f"MULTIPOINT({a[0]} {a[1]}, {b[0]} {b[1]})",
+    "multilinestring": lambda a, b, c: f"MULTILINESTRING(({a[0]} {a[1]}, {b[0]} {b[1]}))",
+    "multipolygon": lambda a, b, c: f"MULTIPOLYGON((({_ring(a, b, c)})))",
+    "geometrycollection": lambda a, b, c: f"GEOMETRYCOLLECTION(POINT({a[0]} {a[1]}))",
+    "geomcollection": lambda a, b, c: f"GEOMETRYCOLLECTION(POINT({a[0]} {a[1]}))",
+}
+
+_SHAPES: dict[str, Callable[[Point, Point, Point], Any]] = {
+    "point": lambda a, b, c: a,
+    # a x + b y + c = 0 through two points; a vertical offset keeps it from being degenerate
+    "line": lambda a, b, c: (b[1] - a[1], a[0] - b[0] - 1.0, a[1] * (b[0] + 1.0) - a[0] * b[1]),
+    "lseg": lambda a, b, c: (a, b),
+    "box": lambda a, b, c: (a, b),
+    "path": lambda a, b, c: (a, b, c),
+    "polygon": lambda a, b, c: (a, b, c),
+    "circle": lambda a, b, c: (a, abs(b[1]) / 10 + 0.5),
+}
+
+
+def _label(word: str) -> str:
+    """A word as an ltree label: letters, digits and underscores only."""
+    return re.sub(r"[^A-Za-z0-9_]", "_", word) or "x"
+
+
+def _lexeme(word: str) -> str:
+    """A word as a quoted tsquery operand."""
+    return "'" + word.lower().replace("'", "''").replace("\\", "\\\\") + "'"
 
 
 def _within(value: Any, lo: Any, hi: Any, u: float) -> Any:

@@ -6,7 +6,6 @@ referenced key values at chosen parent indexes, so parents are never read back.
 
 from __future__ import annotations
 
-import math
 import re
 import threading
 from collections.abc import Callable, Mapping
@@ -19,7 +18,7 @@ from fastseed.generate import text
 from fastseed.generate.anomalies import TableAnomalies
 from fastseed.generate.batch import Batch, ColumnData
 from fastseed.generate.classify import classify
-from fastseed.generate.keys import KeyStrategy, key_strategy
+from fastseed.generate.keys import KeyGroup, KeyStrategy, Part, key_strategy
 from fastseed.generate.pools import Pools
 from fastseed.generate.rules import TableRules, table_rules
 from fastseed.generate.text import Utf8Array
@@ -44,25 +43,54 @@ def unique_capacity(
     table: Table,
     fks: tuple[ForeignKey, ...],
     parent_rows: Callable[[ForeignKey], int],
+    needed: int = 0,
+    lead: ForeignKey | None = None,
 ) -> tuple[int | None, str]:
-    """The most rows the table's unique keys allow, and why (None: no practical limit)."""
-    strategy = key_strategy(table, fks)
+    """The most rows the table's unique keys allow together, and why (None: no practical
+    limit). `needed` and `lead` are what `key_strategy` takes, as the run will use them."""
     rules = table_rules(catalog, table)
-    best: tuple[int | None, str] = (None, "")
     pools = Pools(0)
-    for name in strategy.unique_columns:
+
+    def capacity(name: str) -> int | None:
         col = table.column(name)
-        gen = Builder(pools, 0, table, col, rules.columns.get(name), unique=True).build()
-        if gen.capacity is not None and (best[0] is None or gen.capacity < best[0]):
-            best = (gen.capacity, f"{name} {col.type.sql} has {gen.capacity} distinct values")
-    for group in strategy.fk_groups:
-        space = 1
-        for fk in group:
-            space *= parent_rows(fk)
+        return Builder(pools, 0, table, col, rules.columns.get(name), unique=True).build().capacity
+
+    strategy = key_strategy(table, fks, capacity, needed, lead)
+    best: tuple[int | None, str] = (None, "")
+    for name in strategy.unique_columns:
+        cap = capacity(name)
+        if cap is not None and (best[0] is None or cap < best[0]):
+            col = table.column(name)
+            best = (cap, f"{name} {col.type.sql} has {cap} distinct values")
+
+    def size(part: Part) -> int:
+        if isinstance(part, str):
+            return capacity(part) or _UNBOUNDED
+        return parent_rows(part)
+
+    for group in strategy.groups:
+        space = group.capacity(group.sizes(size))
         if best[0] is None or space < best[0]:
-            names = " x ".join(str(fk.ref_table) for fk in group)
-            best = (space, f"unique over FKs to {names}: {space} distinct parent choices")
+            best = (space, f"unique over {_describe(table, group)}: {space} combinations")
+    for a, b in strategy.apart:
+        if parent_rows(a) < 2 and (best[0] is None or best[0] > 0):
+            best = (0, f"CHECK ({a.columns[0]} <> {b.columns[0]}) needs 2 rows in {a.ref_table}")
     return best
+
+
+_UNBOUNDED = 1 << 62
+
+
+def _describe(table: Table, group: KeyGroup) -> str:
+    """The group's parts for a message: FKs by parent, columns by name and type."""
+    names = []
+    for part in group.parts:
+        if isinstance(part, str):
+            names.append(f"{part} {table.column(part).type.sql}")
+        else:
+            minus = " (minus the other)" if any(b == part for _, b in group.distinct) else ""
+            names.append(f"{'/'.join(part.columns)} -> {part.ref_table}{minus}")
+    return " x ".join(names)
 
 
 class RunGenerators:
@@ -111,8 +139,19 @@ class TableGen:
         self.plan = tplan
         self.spec = run.plan.table_spec(table.name)
         self.fks = run.catalog.foreign_keys_of(table)
-        self.strategy: KeyStrategy = key_strategy(table, self.fks)
         self.rules: TableRules = table_rules(run.catalog, table)
+        self.fanout = run.plan.fanouts.get(table.name)
+        self._lock = threading.RLock()
+        self._gens: dict[tuple[str, int], ColumnGen] = {}
+        self._capacities: dict[str, int | None] = {}
+        # the same inputs as the plan's capacity, so both choose the same construction
+        self.strategy: KeyStrategy = key_strategy(
+            table,
+            self.fks,
+            self._injective_capacity,
+            tplan.requested + tplan.index_base,
+            self.fanout.fk if self.fanout else None,
+        )
         self.fk_of: dict[str, ForeignKey] = {}
         for fk in self.fks:
             for col in fk.columns:
@@ -122,7 +161,6 @@ class TableGen:
             c for c in table.columns if not c.generated and not self._left_to_server(c)
         )
         self.nulled: set[str] = set(run.deferred_null.get(table.name, set()))
-        self.fanout = run.plan.fanouts.get(table.name)
         self.unhandled_checks = tuple(
             c for c in table.checks if c.name in set(self.rules.unhandled)
         )
@@ -151,9 +189,16 @@ class TableGen:
             else None
         )
         self.anomaly_counts: dict[tuple[str, str], int] = {}
-        self._gens: dict[tuple[str, int], ColumnGen] = {}
-        self._lock = threading.RLock()
         self._memo = threading.local()
+
+    def _injective_capacity(self, name: str) -> int | None:
+        """Distinct values of the column when generated injectively (for key choices)."""
+        if name not in self._capacities:
+            col = self.table.column(name)
+            rule = self.rules.columns.get(name)
+            gen = Builder(self.run.pools, 0, self.table, col, rule, unique=True).build()
+            self._capacities[name] = gen.capacity
+        return self._capacities[name]
 
     def _left_to_server(self, col: Column) -> bool:
         """Columns fastseed cannot produce but the server fills (a default) are not written."""
@@ -211,7 +256,7 @@ class TableGen:
         gen = self._column_gen(column, 0)
         if gen.raw is None:
             return None
-        values = gen.raw(local + self.plan.index_base)
+        values = gen.raw(self._column_index(column, local))
         null = self._null_mask(self.table.column(column), local)
         return ColumnData(values, null if null is not None and null.any() else None, gen.raw_scale)
 
@@ -277,7 +322,7 @@ class TableGen:
         if fk is not None:
             return self._fk_values(fk, column, local)
         gen = self._column_gen(column, attempt)
-        gidx = local + self.plan.index_base
+        gidx = self._column_index(column, local)
         vals = gen(gidx)
         if self.anomalies is not None:
             vals = self.anomalies.apply(
@@ -305,6 +350,8 @@ class TableGen:
                     mode = f"{spec.low}-{spec.high} per parent, {spec.distribution}"
                 elif self.strategy.group_of(fk):
                     mode = "joint permutation"
+                elif any(b == fk for _, b in self.strategy.apart):
+                    mode = "skewed pick, not the other FK's row"
                 else:
                     mode = "earlier row" if self._is_self(fk) else "skewed pick"
                 out[col.name] = f"FK {fk.name} -> {fk.ref_table} ({mode})"
@@ -323,7 +370,7 @@ class TableGen:
             self.table,
             col,
             self.rules.columns.get(name),
-            unique=name in self.strategy.unique_columns,
+            unique=name in self.strategy.injective_columns,
             sibling=self._sibling,
             sibling_text=self._sibling_text,
             sibling_seconds=self._sibling_seconds,
@@ -344,7 +391,7 @@ class TableGen:
 
     def seconds(self, column: str, local: h.I64) -> h.F64 | None:
         """A time column as epoch seconds (NaN where NULL), when it is generated as time."""
-        if column in self.fk_of or self.anomalies is not None:
+        if column in self.fk_of or self.anomalies is not None or self.strategy.group_of(column):
             return None
         gen = self._column_gen(column, 0)
         if gen.seconds is None:
@@ -464,28 +511,59 @@ class TableGen:
         if parent_rows == 0:
             return np.zeros(len(local), dtype=np.int64), np.ones(len(local), dtype=bool)
         group = self.strategy.group_of(fk)
-        if self.fanout is not None:
-            parent, rank = self.fanout.parent_of(local)
-            if self.fanout.fk == fk:
-                return parent, null
-            if group is not None and self.fanout.fk in group:
-                # siblings of one parent take distinct partners: a permutation per parent
-                return _per_parent_permutation(key, parent, rank, parent_rows), null
         if group is not None:
-            sizes = [self.run.plan.parent_rows(self.table.name, g) for g in group]
-            space = math.prod(sizes)
-            gkey = h.stream_key(
-                self.run.seed, self.table.name.name, "group", *(g.name for g in group)
-            )
-            combo = h.permute(gkey, local % max(space, 1), space)
-            pos = group.index(fk)
-            for size in sizes[pos + 1 :]:
-                combo = combo // size
-            return combo % sizes[pos], null
+            return self._group_digits(group, local)[fk], null
+        if self.fanout is not None and self.fanout.fk == fk:
+            return self.fanout.parent_of(local)[0], null
+        for a, b in self.strategy.apart:
+            if b == fk and parent_rows > 1:
+                # CHECK (a <> b): one of the parent's other rows
+                other, _ = self._parent_index(a, local)
+                step = 1 + h.skewed(key, gidx, parent_rows - 1, power=1.6)
+                return (other + step) % parent_rows, null
         idx = h.skewed(key, gidx, parent_rows, power=1.6)
         if nullable and not any(c in self.key_columns for c in fk.columns):
             null = h.uniform(key + 1, gidx) < NULLABLE_FK_NULL_SHARE
         return idx, null
+
+    def _column_index(self, column: str, local: h.I64) -> h.I64:
+        """The index a free column's generator gets: its digit when it is part of a key
+        group, else the row's global index."""
+        group = self.strategy.group_of(column)
+        if group is None:
+            return local + self.plan.index_base
+        return self._group_digits(group, local)[column]
+
+    def _group_digits(self, group: KeyGroup, local: h.I64) -> dict[Part, h.I64]:
+        """Every part's position for the rows `local` (once per batch)."""
+        digits: dict[Part, h.I64] = self._memoized(
+            ("group", id(group)), local, lambda: self._make_digits(group, local)
+        )
+        return digits
+
+    def _make_digits(self, group: KeyGroup, local: h.I64) -> dict[Part, h.I64]:
+        sizes = group.sizes(self._part_size)
+        rank = max(group.layout(sizes)[1], 1)
+        space = max(group.capacity(sizes), 1)
+        names = (p if isinstance(p, str) else p.name for p in group.parts)
+        gkey = h.stream_key(self.run.seed, self.table.name.name, "group", *names)
+        lead = self.fanout.fk if self.fanout is not None else None
+        if lead is not None and group.shared[:1] == (lead,):
+            # per-parent rows: the parent is the leading digit, each child a distinct rank
+            parent, sibling = self.fanout.parent_of(local)  # type: ignore[union-attr]
+            low = max(space // max(sizes[lead], 1), 1)
+            off = (h.mix(gkey, parent) % np.uint64(low)).astype(np.int64)
+            code = parent * low + (sibling + off) % low
+        else:
+            # the global index: an append continues the permutation past the rows before
+            code = h.permute(gkey, (local + self.plan.index_base) % space, space)
+        return group.digits(gkey, sizes, code // rank, code % rank, self._part_size)
+
+    def _part_size(self, part: Part) -> int:
+        if isinstance(part, str):
+            cap = self._injective_capacity(part)
+            return cap if cap is not None else 1 << 62
+        return self.run.plan.parent_rows(self.table.name, part)
 
     def _fk_values(self, fk: ForeignKey, column: str, local: h.I64) -> Values:
         idx, null = self._parent_index(fk, local)
@@ -499,12 +577,6 @@ class TableGen:
         if null.any():
             vals = [None if n else v for v, n in zip(vals, null.tolist(), strict=True)]
         return vals
-
-
-def _per_parent_permutation(key: int, parent: h.I64, rank: h.I64, size: int) -> h.I64:
-    """Position rank r of parent p maps to a distinct partner in [0, size) for each p."""
-    offset = (h.mix(key, parent) % np.uint64(size)).astype(np.int64)
-    return (rank + offset) % size
 
 
 def _mentions(expression: str, column: str) -> bool:

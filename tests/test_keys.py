@@ -1,0 +1,114 @@
+"""Unit tests of key construction: every unique key of a table holds, at the reported capacity."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from helpers import BOOL, catalog, col, fk, name, table, text
+
+from fastseed.dialects.base import Capabilities
+from fastseed.generate.table import RunGenerators
+from fastseed.plan import RowRequest, build_plan
+from fastseed.schema import Check, ColumnType, Kind
+
+CAPS = Capabilities(deferrable_constraints=True, force_defer_any_fk=True)
+ROLE = ColumnType(Kind.ENUM, "role", labels=("admin", "member", "viewer"))
+TINY = ColumnType(Kind.INTEGER, "tinyint", bits=8)
+
+
+def _users(n: str = "users"):
+    return table(n, [col("id")])
+
+
+def _seeded(tables, rows, default=0):
+    plan = build_plan(catalog(*tables), RowRequest(default, rows), {}, CAPS)
+    gens = RunGenerators(plan, seed=3)
+    out = {}
+    for t in tables:
+        tplan = plan.tables[t.name]
+        gen = gens.table(t.name)
+        names = [c.name for c in gen.write_columns]
+        out[t.name.name] = [dict(zip(names, r, strict=True)) for r in gen.rows(0, tplan.rows)]
+    return plan, out
+
+
+def _distinct(rows, *cols):
+    return len({tuple(r[c] for c in cols) for r in rows}) == len(rows)
+
+
+def test_fk_times_enum_capacity_and_values():
+    roles = table(
+        "user_roles",
+        [col("id"), col("user_id"), col("role", ROLE)],
+        fks=(fk("ur_u", ("user_id",), "users"),),
+        uniques=(("user_id", "role"),),
+    )
+    plan, data = _seeded([_users(), roles], {"users": 50, "user_roles": 1000})
+    assert plan.tables[name("user_roles")].rows == 150
+    assert any("only 150 possible" in w for w in plan.warnings), plan.warnings
+    assert _distinct(data["user_roles"], "user_id", "role")
+
+
+def test_two_booleans_and_an_fk_combine():
+    prefs = table(
+        "prefs",
+        [col("user_id"), col("a", BOOL), col("b", BOOL)],
+        pk=("user_id", "a", "b"),
+        fks=(fk("p_u", ("user_id",), "users"),),
+    )
+    plan, data = _seeded([_users(), prefs], {"users": 10, "prefs": 100})
+    assert plan.tables[name("prefs")].rows == 40
+    assert _distinct(data["prefs"], "user_id", "a", "b")
+
+
+def test_overlapping_fk_keys_hold_together_with_joint_capacity():
+    subs = table(
+        "subs",
+        [col("uid"), col("cid"), col("uri_id")],
+        pk=("uid", "cid"),
+        fks=(
+            fk("s_u", ("uid",), "users"),
+            fk("s_c", ("cid",), "chans"),
+            fk("s_r", ("uri_id",), "uris"),
+        ),
+        uniques=(("uri_id", "uid"),),
+    )
+    tables = [_users(), _users("chans"), _users("uris"), subs]
+    plan, data = _seeded(tables, {"users": 30, "chans": 12, "uris": 5, "subs": 10_000})
+    assert plan.tables[name("subs")].rows == 30 * 5
+    assert _distinct(data["subs"], "uid", "cid")
+    assert _distinct(data["subs"], "uri_id", "uid")
+
+
+def test_not_equal_fks_in_a_key():
+    edges = table(
+        "edges",
+        [col("a"), col("b")],
+        pk=("a", "b"),
+        fks=(fk("e_a", ("a",), "users"), fk("e_b", ("b",), "users")),
+    )
+    edges = replace(edges, checks=(Check("no_loop", "(a <> b)"),))
+    plan, data = _seeded([_users(), edges], {"users": 9, "edges": 1000})
+    assert plan.tables[name("edges")].rows == 9 * 8
+    assert _distinct(data["edges"], "a", "b")
+    assert all(r["a"] != r["b"] for r in data["edges"])
+
+
+def test_free_column_with_room_is_preferred_over_a_tinyint():
+    members = table(
+        "members",
+        [col("group_name", text(50)), col("username", text(100)), col("admin", TINY)],
+        pk=("group_name", "username", "admin"),
+    )
+    plan, data = _seeded([members], {"members": 400})
+    assert plan.tables[name("members")].rows == 400
+    assert _distinct(data["members"], "group_name", "username", "admin")
+
+
+def test_short_codes_are_distinct_case_folded_and_trimmed():
+    codes = table("codes", [col("code", replace(text(2), fixed_length=True))], pk=("code",))
+    _, data = _seeded([codes], {"codes": 3000})
+    values = [r["code"] for r in data["codes"]]
+    assert len(values) == 3000
+    assert len({v.casefold().rstrip() for v in values}) == 3000
+    assert all(len(v) == 2 for v in values)

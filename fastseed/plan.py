@@ -403,6 +403,8 @@ class _RowCounter:
             lambda fk: self.parent_rows(name, fk, requested),
             requested + base,
             fanout.fk if fanout else None,
+            base,
+            lambda fk: (name, fk.name) in self.plan.existing_keys,
         )
         if cap is not None and cap < rows:
             if name in self.fanouts:

@@ -200,3 +200,22 @@ def test_one_character_key_holds_what_its_type_allows(target: tuple[str, str, st
     assert _rows(result, "job_seq") == 300
     folded = _fetch(dialect, db, "SELECT COUNT(DISTINCT upper(unique_key)) FROM job_seq")
     assert folded == [(300,)]
+
+
+def test_append_continues_a_key_group_over_existing_parents(target: tuple[str, str, str]) -> None:
+    """A second run that adds only role rows draws from the users already there, takes the
+    combinations the first run left, and is capped at what is left."""
+    dialect, db, url = target
+    ddl = _parents(dialect, "users")
+    ddl.append(
+        "CREATE TABLE grants (user_id int NOT NULL REFERENCES users (id), "
+        "admin boolean NOT NULL, PRIMARY KEY (user_id, admin))"
+    )
+    _setup(dialect, db, ddl)
+    _seed(url, {"users": 100, "grants": 120})
+    result = _seed(url, {"users": 0, "grants": 150})
+    assert _rows(result, "grants") == 80
+    assert any("80 possible" in w for w in result.plan.warnings), result.plan.warnings
+    assert _fetch(dialect, db, "SELECT COUNT(*) FROM grants") == [(200,)]
+    again = _seed(url, {"users": 50, "grants": 70})
+    assert _rows(again, "grants") == 70

@@ -45,9 +45,14 @@ def unique_capacity(
     parent_rows: Callable[[ForeignKey], int],
     needed: int = 0,
     lead: ForeignKey | None = None,
+    base: int = 0,
+    reused: Callable[[ForeignKey], bool] = lambda _: False,
 ) -> tuple[int | None, str]:
-    """The most rows the table's unique keys allow together, and why (None: no practical
-    limit). `needed` and `lead` are what `key_strategy` takes, as the run will use them."""
+    """The most rows this run can add under the table's unique keys together, and why (None:
+    no practical limit). `needed` and `lead` are what `key_strategy` takes, as the run will
+    use them. Values continue past row index `base`, so a key whose parts are all drawn again
+    from the same space (free columns, FKs to `reused` existing parent rows) has `base` fewer
+    left; a key with an FK to parent rows new in this run starts afresh."""
     rules = table_rules(catalog, table)
     pools = Pools(0)
 
@@ -59,9 +64,10 @@ def unique_capacity(
     best: tuple[int | None, str] = (None, "")
     for name in strategy.unique_columns:
         cap = capacity(name)
-        if cap is not None and (best[0] is None or cap < best[0]):
+        if cap is not None and (best[0] is None or cap - base < best[0]):
             col = table.column(name)
-            best = (cap, f"{name} {col.type.sql} has {cap} distinct values")
+            left = f", {base} taken" if base else ""
+            best = (max(cap - base, 0), f"{name} {col.type.sql} has {cap} distinct values{left}")
 
     def size(part: Part) -> int:
         if isinstance(part, str):
@@ -70,8 +76,11 @@ def unique_capacity(
 
     for group in strategy.groups:
         space = group.capacity(group.sizes(size))
-        if best[0] is None or space < best[0]:
-            best = (space, f"unique over {_describe(table, group)}: {space} combinations")
+        fresh = any(not isinstance(p, str) and not reused(p) for p in group.parts)
+        left = space if fresh else max(space - base, 0)
+        if best[0] is None or left < best[0]:
+            taken = "" if left == space else f", {space - left} taken"
+            best = (left, f"unique over {_describe(table, group)}: {space} combinations{taken}")
     for a, b in strategy.apart:
         if parent_rows(a) < 2 and (best[0] is None or best[0] > 0):
             best = (0, f"CHECK ({a.columns[0]} <> {b.columns[0]}) needs 2 rows in {a.ref_table}")

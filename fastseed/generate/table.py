@@ -66,8 +66,8 @@ def unique_capacity(
         cap = capacity(name)
         if cap is not None and (best[0] is None or cap - base < best[0]):
             col = table.column(name)
-            left = f", {base} taken" if base else ""
-            best = (max(cap - base, 0), f"{name} {col.type.sql} has {cap} distinct values{left}")
+            note = f", {base} taken" if base else ""
+            best = (max(cap - base, 0), f"{name} {col.type.sql} has {cap} distinct values{note}")
 
     def size(part: Part) -> int:
         if isinstance(part, str):

@@ -16,6 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
+
 from fastseed.dialects.base import Capabilities, TableState
 from fastseed.errors import PlanError
 from fastseed.generate.fanout import FanoutPlan, plan_fanout
@@ -378,6 +380,7 @@ class _RowCounter:
             return TablePlan(name, 0, requested, state.rows, state.rows, (note,), writer)
         rows = requested
         notes: list[str] = []
+        known = len(self.problems)  # fan_out's own problems say it more precisely
         fks = self.catalog.foreign_keys_of(table)
         spec = self.plan.table_spec(name)
         if spec is not None and spec.per_parent:
@@ -396,7 +399,7 @@ class _RowCounter:
                 )
         base = max(state.rows, max(state.key_max.values(), default=0))
         fanout = self.fanouts.get(name)
-        cap, why = unique_capacity(
+        keys = unique_capacity(
             self.catalog,
             table,
             fks,
@@ -406,6 +409,19 @@ class _RowCounter:
             base,
             lambda fk: (name, fk.name) in self.plan.existing_keys,
         )
+        cap, why = keys.rows, keys.why
+        if keys.loose:
+            self.warnings.append(
+                f"{name}: unique keys {', '.join(keys.loose)} overlap the others in a way "
+                "fastseed cannot build jointly; their values may collide"
+            )
+        if fanout is not None and keys.per_parent is not None and len(self.problems) == known:
+            most = int(np.diff(fanout.ends, prepend=0).max(initial=0))
+            if most > keys.per_parent:
+                self.problems.append(
+                    f"{name}: the per-parent rule gives a parent {most} rows, but its unique "
+                    f"keys allow at most {keys.per_parent} per parent"
+                )
         if cap is not None and cap < rows:
             if name in self.fanouts:
                 self.problems.append(

@@ -9,6 +9,7 @@ from helpers import BOOL, catalog, col, fk, name, table, text
 from fastseed.dialects.base import Capabilities
 from fastseed.generate.table import RunGenerators
 from fastseed.plan import RowRequest, build_plan
+from fastseed.scenario import FanOut, Scenario, TableSpec
 from fastseed.schema import Check, ColumnType, Kind
 
 CAPS = Capabilities(deferrable_constraints=True, force_defer_any_fk=True)
@@ -112,3 +113,36 @@ def test_short_codes_are_distinct_case_folded_and_trimmed():
     assert len(values) == 3000
     assert len({v.casefold().rstrip() for v in values}) == 3000
     assert all(len(v) == 2 for v in values)
+
+
+def test_per_parent_rule_beyond_the_partners_a_key_allows_is_a_problem():
+    likes = table(
+        "likes",
+        [col("user_id"), col("post_id")],
+        pk=("user_id", "post_id"),
+        fks=(fk("l_u", ("user_id",), "users"), fk("l_p", ("post_id",), "posts")),
+    )
+    fan = Scenario(tables=(("likes", TableSpec(per_parent=(("user_id", FanOut(2, 6)),))),))
+    tables = [_users(), _users("posts"), likes]
+    rows = RowRequest(0, {"users": 20, "posts": 4})
+    plan = build_plan(catalog(*tables), rows, {}, CAPS, scenario=fan)
+    assert any("at most 4 per parent" in p for p in plan.problems), plan.problems
+    fine = Scenario(tables=(("likes", TableSpec(per_parent=(("user_id", FanOut(1, 4)),))),))
+    plan = build_plan(catalog(*tables), rows, {}, CAPS, scenario=fine)
+    assert not plan.problems
+    gen = RunGenerators(plan, seed=5).table(name("likes"))
+    got = gen.rows(0, plan.tables[name("likes")].rows)
+    assert len(set(got)) == len(got)
+
+
+def test_keys_no_group_can_express_are_reported():
+    # a triangle of keys over three FKs: two fit one group, the third cannot join it
+    tri = table(
+        "tri",
+        [col("a"), col("b"), col("c")],
+        pk=("a", "b"),
+        fks=(fk("t_a", ("a",), "users"), fk("t_b", ("b",), "users"), fk("t_c", ("c",), "users")),
+        uniques=(("b", "c"), ("c", "a")),
+    )
+    plan = build_plan(catalog(_users(), tri), RowRequest(10), {}, CAPS)
+    assert any("tri_c_a_key" in w and "may collide" in w for w in plan.warnings), plan.warnings

@@ -191,28 +191,42 @@ def _groups(
     """One group per cluster of keys sharing parts; keys a group cannot express are loose."""
     groups: list[KeyGroup] = []
     loose: set[tuple[Part, ...]] = set()
-    for cluster in _clusters(keys):
-        shared = set.intersection(*(set(k) for k in cluster))
-        if len(cluster) > 1:
-            rests = [tuple(p for p in k if p not in shared) for k in cluster]
-            if not _disjoint(rests) or not all(rests):
-                # keep the first key; the others are not guaranteed (reported as loose)
-                loose.update(cluster[1:])
-                cluster, shared, rests = cluster[:1], set(cluster[0]), []
-        first = cluster[0]
-        order = [p for p in first if p in shared]
-        if lead is not None and lead in shared:
-            order.remove(lead)
-            order.insert(0, lead)
-        if len(cluster) == 1:
-            if lead is not None and lead in first and len(first) > 1:
-                # per-parent rows: the parent leads, its children take distinct partners
-                groups.append(KeyGroup((lead,), (tuple(p for p in first if p != lead),)))
-            else:
-                groups.append(KeyGroup(tuple(order)))
-            continue
-        groups.append(KeyGroup(tuple(order), tuple(rests)))
+    while keys:
+        left = []
+        for cluster in _clusters(keys):
+            taken = [cluster[0]]
+            for key in cluster[1:]:
+                # keep each key that still leaves one shared core and disjoint other parts
+                if _expressible([*taken, key]):
+                    taken.append(key)
+                else:
+                    left.append(key)
+            groups.append(_group(taken, lead))
+        used = {p for g in groups for p in g.parts}
+        loose.update(k for k in left if set(k) & used)
+        keys = [k for k in left if not set(k) & used]  # another round for the untouched ones
     return groups, loose
+
+
+def _expressible(keys: list[tuple[Part, ...]]) -> bool:
+    shared = set.intersection(*(set(k) for k in keys))
+    rests = [tuple(p for p in k if p not in shared) for k in keys]
+    return bool(shared) and all(rests) and _disjoint(rests)
+
+
+def _group(keys: list[tuple[Part, ...]], lead: ForeignKey | None) -> KeyGroup:
+    first = keys[0]
+    shared = set.intersection(*(set(k) for k in keys))
+    order = [p for p in first if p in shared]
+    if lead is not None and lead in shared:
+        order.remove(lead)
+        order.insert(0, lead)
+    if len(keys) > 1:
+        return KeyGroup(tuple(order), tuple(tuple(p for p in k if p not in shared) for k in keys))
+    if lead is not None and lead in first and len(first) > 1:
+        # per-parent rows: the parent leads, its children take distinct partners
+        return KeyGroup((lead,), (tuple(p for p in first if p != lead),))
+    return KeyGroup(tuple(order))
 
 
 def _clusters(keys: list[tuple[Part, ...]]) -> list[list[tuple[Part, ...]]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -38,6 +39,19 @@ _NOT_YET = {  # statuses of an order that has not shipped
 }  # fmt: skip
 
 
+@dataclass(frozen=True)
+class KeyCapacity:
+    """What a table's unique keys allow this run, together."""
+
+    rows: int | None
+    """The most rows this run can add (None: no practical limit)."""
+    why: str
+    per_parent: int | None = None
+    """With a per-parent rule: the most children one parent can take under the keys."""
+    loose: tuple[str, ...] = ()
+    """Names of keys no construction covers: their uniqueness is not guaranteed."""
+
+
 def unique_capacity(
     catalog: Catalog,
     table: Table,
@@ -47,12 +61,13 @@ def unique_capacity(
     lead: ForeignKey | None = None,
     base: int = 0,
     reused: Callable[[ForeignKey], bool] = lambda _: False,
-) -> tuple[int | None, str]:
-    """The most rows this run can add under the table's unique keys together, and why (None:
-    no practical limit). `needed` and `lead` are what `key_strategy` takes, as the run will
-    use them. Values continue past row index `base`, so a key whose parts are all drawn again
-    from the same space (free columns, FKs to `reused` existing parent rows) has `base` fewer
-    left; a key with an FK to parent rows new in this run starts afresh."""
+) -> KeyCapacity:
+    """The most rows this run can add under the table's unique keys together, and why.
+
+    `needed` and `lead` are what `key_strategy` takes, as the run will use them. Values
+    continue past row index `base`, so a key whose parts are all drawn again from the same
+    space (free columns, FKs to `reused` existing parent rows) has `base` fewer left; a key
+    with an FK to parent rows new in this run starts afresh."""
     rules = table_rules(catalog, table)
     pools = Pools(0)
 
@@ -74,17 +89,21 @@ def unique_capacity(
             return capacity(part) or _UNBOUNDED
         return parent_rows(part)
 
+    per_parent: int | None = None
     for group in strategy.groups:
-        space = group.capacity(group.sizes(size))
+        sizes = group.sizes(size)
+        space = group.capacity(sizes)
         fresh = any(not isinstance(p, str) and not reused(p) for p in group.parts)
         left = space if fresh else max(space - base, 0)
         if best[0] is None or left < best[0]:
             taken = "" if left == space else f", {space - left} taken"
             best = (left, f"unique over {_describe(table, group)}: {space} combinations{taken}")
+        if lead is not None and group.shared[:1] == (lead,):
+            per_parent = space // max(sizes[lead], 1)
     for a, b in strategy.apart:
         if parent_rows(a) < 2 and (best[0] is None or best[0] > 0):
             best = (0, f"CHECK ({a.columns[0]} <> {b.columns[0]}) needs 2 rows in {a.ref_table}")
-    return best
+    return KeyCapacity(*best, per_parent, tuple(k.name for k in strategy.loose))
 
 
 _UNBOUNDED = 1 << 62

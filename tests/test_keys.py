@@ -146,3 +146,15 @@ def test_keys_no_group_can_express_are_reported():
     )
     plan = build_plan(catalog(_users(), tri), RowRequest(10), {}, CAPS)
     assert any("tri_c_a_key" in w and "may collide" in w for w in plan.warnings), plan.warnings
+
+
+def test_unique_text_padded_to_a_minimum_length_stays_distinct():
+    # a status-like column draws from six words: padding after the suffix would turn
+    # "active-1" into "active-1xxx…", which is also "active-" + the suffix "1x"
+    rule = Check("min_len", "(char_length(status) >= 20)")
+    codes = table("codes", [col("id"), col("status", text(40))], uniques=(("status",),))
+    codes = replace(codes, checks=(rule,))
+    _, data = _seeded([codes], {"codes": 3000})
+    values = [r["status"] for r in data["codes"]]
+    assert all(len(v) >= 20 for v in values)
+    assert len({v.casefold() for v in values}) == len(values)

@@ -847,7 +847,11 @@ class Builder:
                 full = f"{v}-{suffix}"
                 if n is not None and len(full) > n:
                     full = v[: max(0, n - len(suffix) - 1)] + "-" + suffix
-                out.append(full.ljust(min_len, "x"))
+                if len(full) < min_len:
+                    # pad before the suffix: padding after it could forge another suffix
+                    full = full[: -len(suffix) - 1].ljust(min_len - len(suffix) - 1, "x")
+                    full += "-" + suffix
+                out.append(full)
             return out
 
         fast = self._text_base_utf8()

@@ -384,7 +384,9 @@ class TableGen:
                     mode = "earlier row" if self._is_self(fk) else "skewed pick"
                 out[col.name] = f"FK {fk.name} -> {fk.ref_table} ({mode})"
             else:
-                out[col.name] = self._column_gen(col.name, 0).label
+                label = self._column_gen(col.name, 0).label
+                joint = self.strategy.group_of(col.name) is not None
+                out[col.name] = f"{label}, digit of a joint key" if joint else label
         return out
 
     # -- internals -------------------------------------------------------------------------------

@@ -158,3 +158,15 @@ def test_unique_text_padded_to_a_minimum_length_stays_distinct():
     values = [r["status"] for r in data["codes"]]
     assert all(len(v) >= 20 for v in values)
     assert len({v.casefold() for v in values}) == len(values)
+
+
+def test_key_over_a_nullable_fk_to_an_empty_parent_is_not_capped():
+    tags = table(
+        "tags",
+        [col("id"), col("owner_id", nullable=True), col("kind", ROLE)],
+        fks=(fk("t_o", ("owner_id",), "users"),),
+        uniques=(("owner_id", "kind"),),
+    )
+    plan, data = _seeded([_users(), tags], {"users": 0, "tags": 50})
+    assert plan.tables[name("tags")].rows == 50
+    assert all(r["owner_id"] is None for r in data["tags"])

@@ -89,8 +89,15 @@ def unique_capacity(
             return capacity(part) or _UNBOUNDED
         return parent_rows(part)
 
+    def all_null(part: Part) -> bool:
+        # a nullable FK to a parent without rows is NULL in every row: NULLs never collide
+        nullable = all(table.column(c).nullable for c in getattr(part, "columns", ()))
+        return not isinstance(part, str) and nullable and parent_rows(part) == 0
+
     per_parent: int | None = None
     for group in strategy.groups:
+        if any(all_null(p) for p in group.parts):
+            continue
         sizes = group.sizes(size)
         space = group.capacity(sizes)
         fresh = any(not isinstance(p, str) and not reused(p) for p in group.parts)

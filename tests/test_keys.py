@@ -170,3 +170,15 @@ def test_key_over_a_nullable_fk_to_an_empty_parent_is_not_capped():
     plan, data = _seeded([_users(), tags], {"users": 0, "tags": 50})
     assert plan.tables[name("tags")].rows == 50
     assert all(r["owner_id"] is None for r in data["tags"])
+
+
+def test_not_equal_check_kept_by_construction_is_not_tested_in_the_database():
+    follows = table(
+        "follows",
+        [col("id"), col("a"), col("b")],
+        fks=(fk("f_a", ("a",), "users"), fk("f_b", ("b",), "users")),
+    )
+    follows = replace(follows, checks=(Check("no_self", "(a <> b)"),))
+    plan, data = _seeded([_users(), follows], {"users": 3, "follows": 300})
+    assert all(r["a"] != r["b"] for r in data["follows"])
+    assert RunGenerators(plan, seed=3).table(name("follows")).unhandled_checks == ()

@@ -122,6 +122,8 @@ class KeyStrategy:
     """(a, b) FK pairs outside a common group that a CHECK (a <> b) keeps apart."""
     loose: tuple[UniqueKey, ...] = ()
     """Keys no construction covers (overlapping in a way the groups cannot express)."""
+    kept_checks: frozenset[str] = frozenset()
+    """Names of CHECKs (a <> b) the construction keeps: no need to test them in the database."""
 
     def group_of(self, part: Part) -> KeyGroup | None:
         for group in self.groups:
@@ -178,11 +180,11 @@ def key_strategy(
     joint = _minimal([p for p in joint if not {c for c in p if isinstance(c, str)} & unique])
     groups, loose_parts = _groups(joint, lead)
     pairs = _not_equal_pairs(table, fk_of)
-    groups, apart = _place_pairs(groups, pairs)
+    groups, apart, kept = _place_pairs(groups, pairs)
     loose = tuple(
         k for k in table.all_uniques if tuple(fk_of.get(c, c) for c in k.columns) in loose_parts
     )
-    return KeyStrategy(frozenset(unique), tuple(groups), tuple(apart), loose)
+    return KeyStrategy(frozenset(unique), tuple(groups), tuple(apart), loose, frozenset(kept))
 
 
 def _groups(
@@ -258,8 +260,9 @@ def _disjoint(rests: list[tuple[Part, ...]]) -> bool:
 
 def _not_equal_pairs(
     table: Table, fk_of: dict[str, ForeignKey]
-) -> list[tuple[ForeignKey, ForeignKey]]:
-    """CHECK (a <> b) between two single-column FKs to the same parent column."""
+) -> list[tuple[ForeignKey, ForeignKey, str]]:
+    """CHECK (a <> b) between two single-column FKs to the same parent column, with the
+    CHECK's name."""
     out = []
     for check in table.checks:
         m = _NOT_EQUAL.match(re.sub(r'[()`"]', " ", check.expression))
@@ -273,22 +276,25 @@ def _not_equal_pairs(
             and len(a.columns) == len(b.columns) == 1
             and (a.ref_table, a.ref_columns) == (b.ref_table, b.ref_columns)
         ):
-            out.append((a, b))
+            out.append((a, b, check.name))
     return out
 
 
 def _place_pairs(
-    groups: list[KeyGroup], pairs: list[tuple[ForeignKey, ForeignKey]]
-) -> tuple[list[KeyGroup], list[tuple[ForeignKey, ForeignKey]]]:
-    """Put each a <> b pair into the group holding both FKs, or draw b apart from a."""
+    groups: list[KeyGroup], pairs: list[tuple[ForeignKey, ForeignKey, str]]
+) -> tuple[list[KeyGroup], list[tuple[ForeignKey, ForeignKey]], set[str]]:
+    """Put each a <> b pair into the group holding both FKs, or draw b apart from a; also
+    the names of the CHECKs so kept."""
     apart = []
-    for a, b in pairs:
+    kept: set[str] = set()
+    for a, b, check in pairs:
         home = next((g for g in groups if a in g.parts and b in g.parts), None)
         if home is None:
             if any(b in g.parts for g in groups):
                 a, b = b, a
             if not any(b in g.parts for g in groups):
                 apart.append((a, b))
+                kept.add(check)
             continue
         if b in home.shared and a not in home.shared:
             a, b = b, a
@@ -296,7 +302,8 @@ def _place_pairs(
         if a in home.shared or same_rest or not home.rests:
             placed = KeyGroup(home.shared, home.rests, (*home.distinct, (a, b)))
             groups = [placed if g is home else g for g in groups]
-    return groups, apart
+            kept.add(check)
+    return groups, apart, kept
 
 
 def _decode(code: h.I64, parts: tuple[Part, ...], sizes: Sizes) -> dict[Part, h.I64]:

@@ -197,7 +197,9 @@ class TableGen:
         )
         self.nulled: set[str] = set(run.deferred_null.get(table.name, set()))
         self.unhandled_checks = tuple(
-            c for c in table.checks if c.name in set(self.rules.unhandled)
+            c
+            for c in table.checks
+            if c.name in set(self.rules.unhandled) and c.name not in self.strategy.kept_checks
         )
         # columns a CHECK fastseed cannot parse may name: they are re-drawn when the server
         # says a row violates it; keys and FKs never are

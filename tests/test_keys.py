@@ -182,3 +182,17 @@ def test_not_equal_check_kept_by_construction_is_not_tested_in_the_database():
     plan, data = _seeded([_users(), follows], {"users": 3, "follows": 300})
     assert all(r["a"] != r["b"] for r in data["follows"])
     assert RunGenerators(plan, seed=3).table(name("follows")).unhandled_checks == ()
+
+
+def test_fk_times_an_integer_check_range():
+    hours = table(
+        "opening_hours",
+        [col("id"), col("shop_id"), col("weekday", TINY)],
+        fks=(fk("o_s", ("shop_id",), "users"),),
+        uniques=(("shop_id", "weekday"),),
+    )
+    hours = replace(hours, checks=(Check("wd", "((weekday >= 0) AND (weekday <= 6))"),))
+    plan, data = _seeded([_users(), hours], {"users": 12, "opening_hours": 500})
+    assert plan.tables[name("opening_hours")].rows == 12 * 7
+    assert all(0 <= r["weekday"] <= 6 for r in data["opening_hours"])
+    assert _distinct(data["opening_hours"], "shop_id", "weekday")

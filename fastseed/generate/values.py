@@ -429,7 +429,10 @@ class Builder:
     def _kind_integer(self) -> ColumnGen:
         lo, hi = self.int_range()
         if self.unique:
-            start = max(lo, 1) if hi >= 1 else lo
+            # keys count from 1, unless a CHECK's lower bound says where the values start
+            # (a weekday 0-6 keeps its 0); never 0 in an auto-increment column
+            bounded = self.rule.low is not None and not self.column.identity
+            start = lo if bounded or hi < 1 else max(lo, 1)
             return array_gen(lambda idx: idx + start, "sequential key", hi - start + 1)
         tag = self.tag
         if tag == "flag":

@@ -412,8 +412,9 @@ class _RowCounter:
         cap, why = keys.rows, keys.why
         if keys.loose:
             self.warnings.append(
-                f"{name}: unique keys {', '.join(keys.loose)} overlap the others in a way "
-                "fastseed cannot build jointly; their values may collide"
+                f"{name}: fastseed cannot build unique keys {', '.join(keys.loose)} by "
+                "construction (keys overlapping in a cycle, or a self-reference with few "
+                "other values); their values may collide"
             )
         if fanout is not None and keys.per_parent is not None and len(self.problems) == known:
             most = int(np.diff(fanout.ends, prepend=0).max(initial=0))

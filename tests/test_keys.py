@@ -196,3 +196,36 @@ def test_fk_times_an_integer_check_range():
     assert plan.tables[name("opening_hours")].rows == 12 * 7
     assert all(0 <= r["weekday"] <= 6 for r in data["opening_hours"])
     assert _distinct(data["opening_hours"], "shop_id", "weekday")
+
+
+def test_key_over_a_self_reference_holds_through_its_other_parts():
+    # (parent_id, slot): the parent is an earlier row, so slot alone is made unique (3 rows)
+    nodes = table(
+        "nodes",
+        [col("id"), col("parent_id", nullable=True), col("slot", ROLE)],
+        fks=(fk("n_p", ("parent_id",), "nodes"),),
+        uniques=(("parent_id", "slot"),),
+    )
+    plan, data = _seeded([nodes], {"nodes": 10})
+    assert plan.tables[name("nodes")].rows == 3
+    assert _distinct(data["nodes"], "parent_id", "slot")
+    # a unique nullable self-reference is a chain: each row after the first points at the
+    # row before it
+    links = table(
+        "links",
+        [col("id"), col("prev_id", nullable=True)],
+        fks=(fk("l_p", ("prev_id",), "links"),),
+        uniques=(("prev_id",),),
+    )
+    plan, data = _seeded([links], {"links": 50})
+    prev = [r["prev_id"] for r in data["links"]]
+    assert prev[0] is None and prev[1:] == [r["id"] for r in data["links"][:-1]]
+    # NOT NULL, it cannot be promised: the plan says so
+    links = table(
+        "links",
+        [col("id"), col("prev_id")],
+        fks=(fk("l_p", ("prev_id",), "links"),),
+        uniques=(("prev_id",),),
+    )
+    plan = build_plan(catalog(links), RowRequest(10), {}, CAPS)
+    assert any("links_prev_id_key" in w for w in plan.warnings), plan.warnings

@@ -219,3 +219,21 @@ def test_append_continues_a_key_group_over_existing_parents(target: tuple[str, s
     assert _fetch(dialect, db, "SELECT COUNT(*) FROM grants") == [(200,)]
     again = _seed(url, {"users": 50, "grants": 70})
     assert _rows(again, "grants") == 70
+
+
+def test_unique_self_reference_is_a_chain(target: tuple[str, str, str]) -> None:
+    """replaced_by_id UNIQUE REFERENCES same table: each row points at a distinct row."""
+    dialect, db, url = target
+    ident = "serial" if dialect == "PG" else "int AUTO_INCREMENT"
+    _setup(
+        dialect,
+        db,
+        [
+            f"CREATE TABLE versions (id {ident} PRIMARY KEY, "
+            "replaced_by_id int NULL UNIQUE REFERENCES versions (id), label varchar(20))"
+        ],
+    )
+    result = _seed(url, {"versions": 300})
+    assert _rows(result, "versions") == 300
+    got = _fetch(dialect, db, "SELECT COUNT(DISTINCT replaced_by_id) FROM versions")
+    assert got == [(299,)]

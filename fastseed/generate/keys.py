@@ -121,9 +121,13 @@ class KeyStrategy:
     apart: tuple[tuple[ForeignKey, ForeignKey], ...] = ()
     """(a, b) FK pairs outside a common group that a CHECK (a <> b) keeps apart."""
     loose: tuple[UniqueKey, ...] = ()
-    """Keys no construction covers (overlapping in a way the groups cannot express)."""
+    """Keys no construction covers: overlapping in a way the groups cannot express, or
+    built on a self-reference (which must point at an earlier row)."""
     kept_checks: frozenset[str] = frozenset()
     """Names of CHECKs (a <> b) the construction keeps: no need to test them in the database."""
+    chained: frozenset[ForeignKey] = frozenset()
+    """Nullable self-references that are unique alone: each row points at the row before
+    it (the first at none), a chain (previous_version_id, replaced_by_id)."""
 
     def group_of(self, part: Part) -> KeyGroup | None:
         for group in self.groups:
@@ -166,6 +170,9 @@ def key_strategy(
 
     unique: set[str] = set()
     joint: list[tuple[Part, ...]] = []
+    names: dict[tuple[Part, ...], UniqueKey] = {}
+    selfish: set[tuple[Part, ...]] = set()
+    chained: set[ForeignKey] = set()
     for key in sorted(table.all_uniques, key=lambda k: (len(k.columns), not k.primary)):
         cols = key.columns
         if set(cols) & unique:
@@ -173,18 +180,34 @@ def key_strategy(
         free = [c for c in cols if c not in fk_of and _writable(table, c)]
         best = min(free, key=pref, default=None)
         parts = tuple(dict.fromkeys(fk_of.get(c, c) for c in cols if c in fk_of or c in free))
-        if best is not None and (pref(best)[0] == 0 or len(parts) == 1):
+        # a self-reference points at an earlier row, which no permutation can promise: the
+        # key's other parts alone are made unique (a stronger key), if it has any
+        others = tuple(p for p in parts if not _is_self(table, p))
+        names.setdefault(others or parts, key)
+        if best is not None and (pref(best)[0] == 0 or len(others) == 1):
             unique.add(best)
-        elif parts:
-            joint.append(parts)
+        elif not others:
+            only = parts[0]
+            if len(parts) == 1 and isinstance(only, ForeignKey) and _nullable(table, only):
+                chained.add(only)
+            else:
+                selfish.add(parts)
+        else:
+            joint.append(others)
     joint = _minimal([p for p in joint if not {c for c in p if isinstance(c, str)} & unique])
     groups, loose_parts = _groups(joint, lead)
     pairs = _not_equal_pairs(table, fk_of)
     groups, apart, kept = _place_pairs(groups, pairs)
-    loose = tuple(
-        k for k in table.all_uniques if tuple(fk_of.get(c, c) for c in k.columns) in loose_parts
+    selfish = {
+        p
+        for p in selfish
+        if not any(set(j) <= set(p) for j in joint)
+        and not {c for c in p if isinstance(c, str)} & unique
+    }
+    loose = tuple(names[p] for p in [*loose_parts, *selfish])
+    return KeyStrategy(
+        frozenset(unique), tuple(groups), tuple(apart), loose, frozenset(kept), frozenset(chained)
     )
-    return KeyStrategy(frozenset(unique), tuple(groups), tuple(apart), loose, frozenset(kept))
 
 
 def _groups(
@@ -318,6 +341,14 @@ def _decode(code: h.I64, parts: tuple[Part, ...], sizes: Sizes) -> dict[Part, h.
 
 def _prod(values: Iterable[int]) -> int:
     return min(math.prod(values), _SPACE_LIMIT)
+
+
+def _nullable(table: Table, fk: ForeignKey) -> bool:
+    return all(table.column(c).nullable for c in fk.columns)
+
+
+def _is_self(table: Table, part: Part) -> bool:
+    return not isinstance(part, str) and part.ref_table in {table.name, table.partition_of}
 
 
 def _writable(table: Table, name: str) -> bool:

@@ -540,6 +540,8 @@ class TableGen:
         gidx = local + self.plan.index_base
         nullable = all(self.table.column(c).nullable for c in fk.columns)
         null = np.zeros(len(local), dtype=bool)
+        if fk in self.strategy.chained:
+            return np.maximum(local - 1, 0), local == 0
         if self._is_self(fk):
             # an earlier row of this run, so the parent exists whenever the row is checked
             idx = np.floor(h.uniform(key, gidx) * local).astype(np.int64)

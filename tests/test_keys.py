@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 from helpers import BOOL, catalog, col, fk, name, table, text
 
 from fastseed.dialects.base import Capabilities
+from fastseed.generate import hashing as h
 from fastseed.generate.table import RunGenerators
 from fastseed.plan import RowRequest, build_plan
 from fastseed.scenario import FanOut, Scenario, TableSpec
@@ -229,3 +231,13 @@ def test_key_over_a_self_reference_holds_through_its_other_parts():
     )
     plan = build_plan(catalog(links), RowRequest(10), {}, CAPS)
     assert any("links_prev_id_key" in w for w in plan.warnings), plan.warnings
+
+
+def test_permutation_of_a_big_key_space_is_exact():
+    # junction tables of two large parents permute a space past 2**31: the vectorised
+    # modular product must equal exact integer arithmetic
+    idx = np.array([0, 1, 2**31, 10**9 + 7, 2**40 + 3, 2**61 - 2], dtype=np.int64)
+    for n in (2**31 + 11, 10**10, 2**61 - 1, 2**62 - 3):
+        a = h.coprime_multiplier(5 * 2654435761 + 12345, n)
+        want = [(int(i % n) * a + 5 % n) % n for i in idx]
+        assert h.permute(5, idx % n, n).tolist() == want

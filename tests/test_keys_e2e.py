@@ -237,3 +237,22 @@ def test_unique_self_reference_is_a_chain(target: tuple[str, str, str]) -> None:
     assert _rows(result, "versions") == 300
     got = _fetch(dialect, db, "SELECT COUNT(DISTINCT replaced_by_id) FROM versions")
     assert got == [(299,)]
+
+
+def test_composite_fk_times_a_boolean_and_a_second_key(target: tuple[str, str, str]) -> None:
+    """A two-column FK is one digit; a second key shares it with a small integer."""
+    dialect, db, url = target
+    ddl = [
+        "CREATE TABLE shops (region char(2) NOT NULL, no int NOT NULL, PRIMARY KEY (region, no))",
+        "CREATE TABLE slots (region char(2) NOT NULL, no int NOT NULL, "
+        "open boolean NOT NULL, pos smallint NOT NULL CHECK (pos BETWEEN 1 AND 4), "
+        "PRIMARY KEY (region, no, open), UNIQUE (region, no, pos), "
+        "FOREIGN KEY (region, no) REFERENCES shops (region, no))",
+    ]
+    _setup(dialect, db, ddl)
+    result = _seed(url, {"shops": 40, "slots": 1000})
+    # 40 shops x min(2 open values, 4 positions)
+    assert _rows(result, "slots") == 80
+    dup = "SELECT COUNT(*) FROM (SELECT 1 FROM slots GROUP BY {} HAVING COUNT(*) > 1) d"
+    assert _fetch(dialect, db, dup.format("region, no, open")) == [(0,)]
+    assert _fetch(dialect, db, dup.format("region, no, pos")) == [(0,)]

@@ -16,6 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
+
 from fastseed.dialects.base import Capabilities, TableState
 from fastseed.errors import PlanError
 from fastseed.generate.fanout import FanoutPlan, plan_fanout
@@ -413,6 +415,7 @@ class _RowCounter:
             return TablePlan(name, 0, requested, state.rows, state.rows, (note,), writer)
         rows = requested
         notes: list[str] = []
+        known = len(self.problems)  # fan_out's own problems say it more precisely
         fks = self.catalog.foreign_keys_of(table)
         spec = self.plan.table_spec(name)
         if spec is not None and spec.per_parent:
@@ -428,9 +431,31 @@ class _RowCounter:
                 # parent nobody seeds) must not cost the user every other table
                 self.warnings.append(f"{name}: skipped, {why_not}")
                 return TablePlan(name, 0, requested, state.rows, base, (), skipped=why_not)
-        cap, why = unique_capacity(
-            self.catalog, table, fks, lambda fk: self.parent_rows(name, fk, requested)
+        fanout = self.fanouts.get(name)
+        keys = unique_capacity(
+            self.catalog,
+            table,
+            fks,
+            lambda fk: self.parent_rows(name, fk, requested),
+            requested + base,
+            fanout.fk if fanout else None,
+            base,
+            lambda fk: (name, fk.name) in self.plan.existing_keys,
         )
+        cap, why = keys.rows, keys.why
+        if keys.loose:
+            self.warnings.append(
+                f"{name}: fastseed cannot build unique keys {', '.join(keys.loose)} by "
+                "construction (keys overlapping in a cycle, or a self-reference with few "
+                "other values); their values may collide"
+            )
+        if fanout is not None and keys.per_parent is not None and len(self.problems) == known:
+            most = int(np.diff(fanout.ends, prepend=0).max(initial=0))
+            if most > keys.per_parent:
+                self.problems.append(
+                    f"{name}: the per-parent rule gives a parent {most} rows, but its unique "
+                    f"keys allow at most {keys.per_parent} per parent"
+                )
         if cap is not None and cap < rows:
             if name in self.fanouts:
                 self.problems.append(

@@ -137,10 +137,16 @@ def test_boolean_primary_key_is_capped_at_two_rows():
     assert plan.tables[name("flags")].rows == 2
 
 
-def test_short_code_key_capacity():
-    codes = table("codes", [col("code", text(2))], pk=("code",))
-    plan = build_plan(catalog(codes), RowRequest(1000), {}, PG_LIKE)
-    assert plan.tables[name("codes")].rows == 26 * 26
+def test_short_code_key_capacity_follows_the_charset():
+    # latin1: digits and capitals only (case-insensitive collations fold the rest)
+    latin1 = replace(text(2), max_bytes_per_char=1)
+    codes = table("codes", [col("code", latin1)], pk=("code",))
+    plan = build_plan(catalog(codes), RowRequest(5000), {}, PG_LIKE)
+    assert plan.tables[name("codes")].rows == 36 * 36
+    # UTF-8: CJK ideographs too, far beyond 26 letters even for char(1)
+    wide = table("codes", [col("code", text(1))], pk=("code",))
+    plan = build_plan(catalog(wide), RowRequest(50_000), {}, PG_LIKE)
+    assert plan.tables[name("codes")].rows == 36 + 20992
 
 
 def test_partitioned_table_without_partitions_is_skipped_unless_named():

@@ -91,5 +91,27 @@ def permute(key: int, idx: npt.NDArray[np.integer], n: int) -> I64:
     c = key % n
     if n < (1 << 31) and a < (1 << 31):
         return ((idx.astype(np.int64) * np.int64(a) + np.int64(c)) % np.int64(n)).astype(np.int64)
-    # big products need exact Python ints
+    if n < (1 << 62):
+        # a big key space (a junction table of two large parents): exact, still vectorised
+        return _add_mod(_mul_mod(idx.astype(np.uint64) % np.uint64(n), a, n), c % n, n)
     return np.array([(int(i) * a + c) % n for i in idx], dtype=np.int64)
+
+
+def _mul_mod(x: U64, a: int, n: int) -> U64:
+    """(x * a) mod n for x < n < 2**62 by doubling: no intermediate leaves 64 bits."""
+    out = np.zeros_like(x)
+    nn = np.uint64(n)
+    while a:
+        if a & 1:
+            out += x
+            out[out >= nn] -= nn
+        x = x + x
+        x[x >= nn] -= nn
+        a >>= 1
+    return out
+
+
+def _add_mod(x: U64, c: int, n: int) -> I64:
+    out = x + np.uint64(c)
+    out[out >= np.uint64(n)] -= np.uint64(n)
+    return out.astype(np.int64)

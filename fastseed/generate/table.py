@@ -6,10 +6,10 @@ referenced key values at chosen parent indexes, so parents are never read back.
 
 from __future__ import annotations
 
-import math
 import re
 import threading
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -19,7 +19,7 @@ from fastseed.generate import text
 from fastseed.generate.anomalies import TableAnomalies
 from fastseed.generate.batch import Batch, ColumnData
 from fastseed.generate.classify import classify
-from fastseed.generate.keys import KeyStrategy, key_strategy
+from fastseed.generate.keys import KeyGroup, KeyStrategy, Part, key_strategy
 from fastseed.generate.pools import Pools
 from fastseed.generate.rules import NullPatterns, TableRules, null_patterns, table_rules
 from fastseed.generate.text import Utf8Array
@@ -41,33 +41,102 @@ _NOT_YET = {  # statuses of an order that has not shipped
 }  # fmt: skip
 
 
+@dataclass(frozen=True)
+class KeyCapacity:
+    """What a table's unique keys allow this run, together."""
+
+    rows: int | None
+    """The most rows this run can add (None: no practical limit)."""
+    why: str
+    per_parent: int | None = None
+    """With a per-parent rule: the most children one parent can take under the keys."""
+    loose: tuple[str, ...] = ()
+    """Names of keys no construction covers: their uniqueness is not guaranteed."""
+
+
 def unique_capacity(
     catalog: Catalog,
     table: Table,
     fks: tuple[ForeignKey, ...],
     parent_rows: Callable[[ForeignKey], int],
-) -> tuple[int | None, str]:
-    """The most rows the table's unique keys allow, and why (None: no practical limit)."""
-    strategy = key_strategy(table, fks)
+    needed: int = 0,
+    lead: ForeignKey | None = None,
+    base: int = 0,
+    reused: Callable[[ForeignKey], bool] = lambda _: False,
+) -> KeyCapacity:
+    """The most rows this run can add under the table's unique keys together, and why.
+
+    `needed` and `lead` are what `key_strategy` takes, as the run will use them. Values
+    continue past row index `base`, so a key whose parts are all drawn again from the same
+    space (free columns, FKs to `reused` existing parent rows) has `base` fewer left; a key
+    with an FK to parent rows new in this run starts afresh."""
     rules = table_rules(catalog, table)
-    best: tuple[int | None, str] = (None, "")
     pools = Pools(0)
-    for name in strategy.unique_columns:
+
+    def capacity(name: str) -> int | None:
         col = table.column(name)
-        gen = Builder(pools, 0, table, col, rules.columns.get(name), unique=True).build()
-        if gen.capacity is not None and (best[0] is None or gen.capacity < best[0]):
-            best = (gen.capacity, f"{name} {col.type.sql} has {gen.capacity} distinct values")
+        return Builder(pools, 0, table, col, rules.columns.get(name), unique=True).build().capacity
+
+    strategy = key_strategy(table, fks, capacity, needed, lead)
+    best: tuple[int | None, str] = (None, "")
+    for name in strategy.unique_columns:
+        cap = capacity(name)
+        if cap is not None and (best[0] is None or cap - base < best[0]):
+            col = table.column(name)
+            note = f", {base} taken" if base else ""
+            best = (max(cap - base, 0), f"{name} {col.type.sql} has {cap} distinct values{note}")
+
     for key in table.all_uniques:
         if key.expressions and not key.columns:  # ((1)) or ((true)): a singleton table
-            best = (1, f"unique index {key.name} on ({', '.join(key.expressions)}) holds one row")
-    for group in strategy.fk_groups:
-        space = 1
-        for fk in group:
-            space *= parent_rows(fk)
-        if best[0] is None or space < best[0]:
-            names = " x ".join(str(fk.ref_table) for fk in group)
-            best = (space, f"unique over FKs to {names}: {space} distinct parent choices")
-    return best
+            left = max(1 - base, 0)
+            if best[0] is None or left < best[0]:
+                best = (
+                    left,
+                    f"unique index {key.name} on ({', '.join(key.expressions)}) holds one row",
+                )
+
+    def size(part: Part) -> int:
+        if isinstance(part, str):
+            return capacity(part) or _UNBOUNDED
+        return parent_rows(part)
+
+    def all_null(part: Part) -> bool:
+        # a nullable FK to a parent without rows is NULL in every row: NULLs never collide
+        nullable = all(table.column(c).nullable for c in getattr(part, "columns", ()))
+        return not isinstance(part, str) and nullable and parent_rows(part) == 0
+
+    per_parent: int | None = None
+    for group in strategy.groups:
+        if any(all_null(p) for p in group.parts):
+            continue
+        sizes = group.sizes(size)
+        space = group.capacity(sizes)
+        fresh = any(not isinstance(p, str) and not reused(p) for p in group.parts)
+        left = space if fresh else max(space - base, 0)
+        if best[0] is None or left < best[0]:
+            taken = "" if left == space else f", {space - left} taken"
+            best = (left, f"unique over {_describe(table, group)}: {space} combinations{taken}")
+        if lead is not None and group.shared[:1] == (lead,):
+            per_parent = space // max(sizes[lead], 1)
+    for a, b in strategy.apart:
+        if parent_rows(a) < 2 and (best[0] is None or best[0] > 0):
+            best = (0, f"CHECK ({a.columns[0]} <> {b.columns[0]}) needs 2 rows in {a.ref_table}")
+    return KeyCapacity(*best, per_parent, tuple(k.name for k in strategy.loose))
+
+
+_UNBOUNDED = 1 << 62
+
+
+def _describe(table: Table, group: KeyGroup) -> str:
+    """The group's parts for a message: FKs by parent, columns by name and type."""
+    names = []
+    for part in group.parts:
+        if isinstance(part, str):
+            names.append(f"{part} {table.column(part).type.sql}")
+        else:
+            minus = " (minus the other)" if any(b == part for _, b in group.distinct) else ""
+            names.append(f"{'/'.join(part.columns)} -> {part.ref_table}{minus}")
+    return " x ".join(names)
 
 
 class RunGenerators:
@@ -116,8 +185,19 @@ class TableGen:
         self.plan = tplan
         self.spec = run.plan.table_spec(table.name)
         self.fks = run.catalog.foreign_keys_of(table)
-        self.strategy: KeyStrategy = key_strategy(table, self.fks)
         self.rules: TableRules = table_rules(run.catalog, table)
+        self.fanout = run.plan.fanouts.get(table.name)
+        self._lock = threading.RLock()
+        self._gens: dict[tuple[str, int], ColumnGen] = {}
+        self._capacities: dict[str, int | None] = {}
+        # the same inputs as the plan's capacity, so both choose the same construction
+        self.strategy: KeyStrategy = key_strategy(
+            table,
+            self.fks,
+            self._injective_capacity,
+            tplan.requested + tplan.index_base,
+            self.fanout.fk if self.fanout else None,
+        )
         self.fk_of = self._fk_of_columns()
         # columns a self-reference shares with the rest of the row (the tenant of a tree): a
         # row takes them from the root of its tree, so that its parent always agrees
@@ -132,13 +212,14 @@ class TableGen:
             c for c in table.columns if not c.generated and not self._left_to_server(c)
         )
         self.nulled: set[str] = set(run.deferred_null.get(table.name, set()))
-        self.fanout = run.plan.fanouts.get(table.name)
         self.null_groups: dict[str, NullPatterns] = {
             col: group for group in null_patterns(table, self.rules) for col in group.columns
         }
         self.later = self._later_columns()
         self.unhandled_checks = tuple(
-            c for c in table.checks if c.name in set(self.rules.unhandled)
+            c
+            for c in table.checks
+            if c.name in set(self.rules.unhandled) and c.name not in self.strategy.kept_checks
         )
         # columns a CHECK fastseed cannot parse may name: they are re-drawn when the server
         # says a row violates it; keys and FKs never are
@@ -170,8 +251,6 @@ class TableGen:
             else None
         )
         self.anomaly_counts: dict[tuple[str, str], int] = {}
-        self._gens: dict[tuple[str, int], ColumnGen] = {}
-        self._lock = threading.RLock()
         self._memo = threading.local()
 
     def _later_columns(self) -> dict[str, frozenset[str]]:
@@ -211,6 +290,15 @@ class TableGen:
                 if not (fk in selfs and col == ref):
                     out.setdefault(col, fk)
         return out
+
+    def _injective_capacity(self, name: str) -> int | None:
+        """Distinct values of the column when generated injectively (for key choices)."""
+        if name not in self._capacities:
+            col = self.table.column(name)
+            rule = self.rules.columns.get(name)
+            gen = Builder(self.run.pools, 0, self.table, col, rule, unique=True).build()
+            self._capacities[name] = gen.capacity
+        return self._capacities[name]
 
     def _left_to_server(self, col: Column) -> bool:
         """Columns fastseed cannot produce but the server fills (a default) are not written."""
@@ -271,7 +359,7 @@ class TableGen:
         gen = self._column_gen(column, 0)
         if gen.raw is None:
             return None
-        values = gen.raw(local + self.plan.index_base)
+        values = gen.raw(self._column_index(column, local))
         null = self._null_mask(self.table.column(column), local)
         return ColumnData(values, null if null is not None and null.any() else None, gen.raw_scale)
 
@@ -340,7 +428,7 @@ class TableGen:
         if fk is not None:
             return self._fk_values(fk, column, local)
         gen = self._column_gen(column, attempt)
-        gidx = local + self.plan.index_base
+        gidx = self._column_index(column, local)
         vals = gen(gidx)
         if self.anomalies is not None:
             vals = self.anomalies.apply(
@@ -370,11 +458,15 @@ class TableGen:
                     mode = "earlier row or itself"
                 elif self.strategy.group_of(fk):
                     mode = "joint permutation"
+                elif any(b == fk for _, b in self.strategy.apart):
+                    mode = "skewed pick, not the other FK's row"
                 else:
                     mode = "skewed pick"
                 out[col.name] = f"FK {fk.name} -> {fk.ref_table} ({mode})"
             else:
-                out[col.name] = self._column_gen(col.name, 0).label
+                label = self._column_gen(col.name, 0).label
+                joint = self.strategy.group_of(col.name) is not None
+                out[col.name] = f"{label}, digit of a joint key" if joint else label
             if col.name in self.tree_columns:
                 out[col.name] += (
                     f", the root's value down each tree of {self.tree_columns[col.name].name}"
@@ -392,7 +484,7 @@ class TableGen:
             self.table,
             col,
             self.rules.columns.get(name),
-            unique=name in self.strategy.unique_columns,
+            unique=name in self.strategy.injective_columns,
             sibling=self._sibling,
             sibling_text=self._sibling_text,
             sibling_seconds=self._sibling_seconds,
@@ -414,7 +506,7 @@ class TableGen:
 
     def seconds(self, column: str, local: h.I64) -> h.F64 | None:
         """A time column as epoch seconds (NaN where NULL), when it is generated as time."""
-        if column in self.fk_of or self.anomalies is not None:
+        if column in self.fk_of or self.anomalies is not None or self.strategy.group_of(column):
             return None
         gen = self._column_gen(column, 0)
         if gen.seconds is None:
@@ -542,7 +634,8 @@ class TableGen:
             null = tied | (local == 0) if self._is_self(fk) else tied
         rule = self.rules.columns.get(fk.columns[0])
         for other in rule.differs if rule is not None else ():
-            idx = self._apart(fk, idx, null, self.fk_of[other], local)
+            if not self.strategy.keeps_apart(fk, self.fk_of[other]):
+                idx = self._apart(fk, idx, null, self.fk_of[other], local)
         return idx, null
 
     def _apart(
@@ -569,24 +662,16 @@ class TableGen:
         if parent_rows == 0:
             return np.zeros(len(local), dtype=np.int64), np.ones(len(local), dtype=bool)
         group = self.strategy.group_of(fk)
-        if self.fanout is not None:
-            parent, rank = self.fanout.parent_of(local)
-            if self.fanout.fk == fk:
-                return parent, null
-            if group is not None and self.fanout.fk in group:
-                # siblings of one parent take distinct partners: a permutation per parent
-                return _per_parent_permutation(key, parent, rank, parent_rows), null
         if group is not None:
-            sizes = [self.run.plan.parent_rows(self.table.name, g) for g in group]
-            space = math.prod(sizes)
-            gkey = h.stream_key(
-                self.run.seed, self.table.name.name, "group", *(g.name for g in group)
-            )
-            combo = h.permute(gkey, local % max(space, 1), space)
-            pos = group.index(fk)
-            for size in sizes[pos + 1 :]:
-                combo = combo // size
-            return combo % sizes[pos], null
+            return self._group_digits(group, local)[fk], null
+        if self.fanout is not None and self.fanout.fk == fk:
+            return self.fanout.parent_of(local)[0], null
+        for a, b in self.strategy.apart:
+            if b == fk and parent_rows > 1:
+                # CHECK (a <> b): one of the parent's other rows
+                other, _ = self._parent_index(a, local)
+                step = 1 + h.skewed(key, gidx, parent_rows - 1, power=1.6)
+                return (other + step) % parent_rows, null
         idx = h.skewed(key, gidx, parent_rows, power=1.6)
         if nullable and not any(c in self.key_columns for c in fk.columns):
             null = h.uniform(key + 1, gidx) < NULLABLE_FK_NULL_SHARE
@@ -632,6 +717,45 @@ class TableGen:
                 return at
             at = up
 
+    def _column_index(self, column: str, local: h.I64) -> h.I64:
+        """The index a free column's generator gets: its digit when it is part of a key
+        group, else the row's global index."""
+        group = self.strategy.group_of(column)
+        if group is None:
+            return local + self.plan.index_base
+        return self._group_digits(group, local)[column]
+
+    def _group_digits(self, group: KeyGroup, local: h.I64) -> dict[Part, h.I64]:
+        """Every part's position for the rows `local` (once per batch)."""
+        digits: dict[Part, h.I64] = self._memoized(
+            ("group", id(group)), local, lambda: self._make_digits(group, local)
+        )
+        return digits
+
+    def _make_digits(self, group: KeyGroup, local: h.I64) -> dict[Part, h.I64]:
+        sizes = group.sizes(self._part_size)
+        rank = max(group.layout(sizes)[1], 1)
+        space = max(group.capacity(sizes), 1)
+        names = (p if isinstance(p, str) else p.name for p in group.parts)
+        gkey = h.stream_key(self.run.seed, self.table.name.name, "group", *names)
+        lead = self.fanout.fk if self.fanout is not None else None
+        if lead is not None and group.shared[:1] == (lead,):
+            # per-parent rows: the parent is the leading digit, each child a distinct rank
+            parent, sibling = self.fanout.parent_of(local)  # type: ignore[union-attr]
+            low = max(space // max(sizes[lead], 1), 1)
+            off = (h.mix(gkey, parent) % np.uint64(low)).astype(np.int64)
+            code = parent * low + (sibling + off) % low
+        else:
+            # the global index: an append continues the permutation past the rows before
+            code = h.permute(gkey, (local + self.plan.index_base) % space, space)
+        return group.digits(gkey, sizes, code // rank, code % rank, self._part_size)
+
+    def _part_size(self, part: Part) -> int:
+        if isinstance(part, str):
+            cap = self._injective_capacity(part)
+            return cap if cap is not None else 1 << 62
+        return self.run.plan.parent_rows(self.table.name, part)
+
     def _fk_values(self, fk: ForeignKey, column: str, local: h.I64) -> Values:
         idx, null = self._parent_index(fk, local)
         pos = fk.columns.index(column)
@@ -644,12 +768,6 @@ class TableGen:
         if null.any():
             vals = [None if n else v for v, n in zip(vals, null.tolist(), strict=True)]
         return vals
-
-
-def _per_parent_permutation(key: int, parent: h.I64, rank: h.I64, size: int) -> h.I64:
-    """Position rank r of parent p maps to a distinct partner in [0, size) for each p."""
-    offset = (h.mix(key, parent) % np.uint64(size)).astype(np.int64)
-    return (rank + offset) % size
 
 
 def _reaches(base: Mapping[str, str], start: str, target: str) -> bool:

@@ -172,6 +172,10 @@ _ORDERED_NUMBERS = {Kind.INTEGER, Kind.NUMERIC, Kind.FLOAT, Kind.MONEY}
 _PRODUCT_TABLE = re.compile(r"product|item|article|sku|catalog")
 _B36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_CODE = "0123456789" + _UPPER
+"""Characters of unique codes: distinct under case folding, accents and trailing spaces."""
+_CJK = "".join(map(chr, range(0x4E00, 0xA000)))
+"""CJK unified ideographs (3 bytes in UTF-8): caseless, accentless, distinct in collations."""
 
 
 @dataclass
@@ -514,7 +518,10 @@ class Builder:
     def _kind_integer(self) -> ColumnGen:
         lo, hi = self.int_range()
         if self.unique:
-            start = max(lo, 1) if hi >= 1 else lo
+            # keys count from 1, unless a CHECK's lower bound says where the values start
+            # (a weekday 0-6 keeps its 0); never 0 in an auto-increment column
+            bounded = self.rule.low is not None and not self.column.identity
+            start = lo if bounded or hi < 1 else max(lo, 1)
             return array_gen(lambda idx: idx + start, "sequential key", hi - start + 1)
         tag = self.tag
         if tag == "flag":
@@ -932,14 +939,7 @@ class Builder:
         base, label = self._text_base()
         min_len = self.rule.min_length or 0
         if n is not None and n <= 8:
-            width = n
-            alphabet = _UPPER if n <= 6 else _B36
-            cap = len(alphabet) ** width
-
-            def code(idx: h.I64) -> Values:
-                return [_encode(int(i), alphabet, width) for i in h.permute(self.key, idx, cap)]
-
-            return ColumnGen(code, f"{width}-character unique code", cap)
+            return self._unique_code(n)
         is_email = self.tag == "email"
 
         def fn(idx: h.I64) -> Values:
@@ -961,7 +961,11 @@ class Builder:
                 full = f"{v}-{suffix}"
                 if n is not None and len(full) > n:
                     full = v[: max(0, n - len(suffix) - 1)] + "-" + suffix
-                out.append(full.ljust(min_len, "x"))
+                if len(full) < min_len:
+                    # pad before the suffix: padding after it could forge another suffix
+                    full = full[: -len(suffix) - 1].ljust(min_len - len(suffix) - 1, "x")
+                    full += "-" + suffix
+                out.append(full)
             return out
 
         fast = self._text_base_utf8()
@@ -985,6 +989,39 @@ class Builder:
             raw = self._fitted_utf8(unique, fn, n, min_len)
         capacity = None if n is None else 36 ** (n - 1)
         return ColumnGen(fn, label + " + unique suffix", capacity, raw=raw)
+
+    def _unique_code(self, width: int) -> ColumnGen:
+        """Unique codes of exactly `width` characters, as many as the type allows.
+
+        The first 36**width are digits and capitals; past them each code starts with a letter
+        of the column's charset beyond ASCII (CJK ideographs: no case, no accents), followed by
+        any code characters. Every character is distinct from the others under case folding
+        and accent stripping, and none is a space, so the codes stay distinct under MySQL's
+        default collations and a unique index on lower()/upper().
+        """
+        extra = self._extra_letters()
+        small = len(_CODE) ** width
+        full = _CODE + extra
+        cap = small + len(extra) * len(full) ** (width - 1) if extra else small
+
+        def code(idx: h.I64) -> Values:
+            perm = h.permute(self.key, np.minimum(idx, small - 1), small).tolist()
+            out = []
+            for i, p in zip(idx.tolist(), perm, strict=True):
+                if i < small:
+                    out.append(_encode(p, _CODE, width))
+                    continue
+                j = i - small
+                tail = _encode(j // len(extra), full, width - 1) if width > 1 else ""
+                out.append(extra[j % len(extra)] + tail)
+            return out
+
+        return ColumnGen(code, f"{width}-character unique code", cap)
+
+    def _extra_letters(self) -> str:
+        """Code characters beyond ASCII that the column's charset holds (none for latin1)."""
+        per_char = self.type.max_bytes_per_char
+        return _CJK if per_char is None or per_char >= 3 else ""
 
     def _special_text(self, tag: str | None) -> tuple[Fn, str] | None:
         """Name-driven text families that need a little formatting beyond one pool."""

@@ -161,10 +161,7 @@ def key_strategy(
     is chosen only if it can hold the rows (natural values first, capacity otherwise). `lead`
     is the FK a per-parent rule fills row by row: it leads its group's digits.
     """
-    fk_of: dict[str, ForeignKey] = {}
-    for fk in fks:
-        for col in fk.columns:
-            fk_of.setdefault(col, fk)
+    fk_of = fk_sources(table, fks)
 
     def pref(c: str) -> tuple[int, int]:
         cap = capacity(c)
@@ -350,6 +347,26 @@ def _prod(values: Iterable[int]) -> int:
 
 def _nullable(table: Table, fk: ForeignKey) -> bool:
     return all(table.column(c).nullable for c in fk.columns)
+
+
+def fk_sources(table: Table, fks: tuple[ForeignKey, ...]) -> dict[str, ForeignKey]:
+    """The FK each FK column takes its values from.
+
+    A column in several FKs follows the widest: `(interface, server) REFERENCES
+    interface (name, server)` beside `server REFERENCES server (id)` takes both from one
+    interface row, whose own server is valid, where mixing the two FKs' picks would name an
+    interface that does not exist. A column shared with a self-reference (the tenant id of
+    `(tenant_id, parent_id) REFERENCES same (tenant_id, id)`) follows the other FK, or its own
+    generator when the self-reference maps it onto itself: a row's value cannot come from its
+    parent row when the first row is its own parent."""
+    out: dict[str, ForeignKey] = {}
+    selfs = [fk for fk in fks if _is_self(table, fk)]
+    others = sorted((fk for fk in fks if fk not in selfs), key=lambda fk: -len(fk.columns))
+    for fk in others + selfs:
+        for col, ref in zip(fk.columns, fk.ref_columns, strict=True):
+            if not (fk in selfs and col == ref):
+                out.setdefault(col, fk)
+    return out
 
 
 def _is_self(table: Table, part: Part) -> bool:

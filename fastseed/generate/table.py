@@ -19,7 +19,7 @@ from fastseed.generate import text
 from fastseed.generate.anomalies import TableAnomalies
 from fastseed.generate.batch import Batch, ColumnData
 from fastseed.generate.classify import classify
-from fastseed.generate.keys import KeyGroup, KeyStrategy, Part, key_strategy
+from fastseed.generate.keys import KeyGroup, KeyStrategy, Part, fk_sources, key_strategy
 from fastseed.generate.pools import Pools
 from fastseed.generate.rules import NullPatterns, TableRules, null_patterns, table_rules
 from fastseed.generate.text import Utf8Array
@@ -198,7 +198,7 @@ class TableGen:
             tplan.requested + tplan.index_base,
             self.fanout.fk if self.fanout else None,
         )
-        self.fk_of = self._fk_of_columns()
+        self.fk_of = fk_sources(table, self.fks)
         # columns a self-reference shares with the rest of the row (the tenant of a tree): a
         # row takes them from the root of its tree, so that its parent always agrees
         self.tree_columns: dict[str, ForeignKey] = {}
@@ -276,19 +276,6 @@ class TableGen:
             follows = builder._chronology_base()
             if follows is not None:
                 base[col.name] = follows[0]
-        return out
-
-    def _fk_of_columns(self) -> dict[str, ForeignKey]:
-        """The FK each FK column takes its values from. A column shared with a self-reference
-        (the tenant id of `(tenant_id, parent_id) REFERENCES same (tenant_id, id)`) follows the
-        other FK, or its own generator when the self-reference maps it onto itself: a row's
-        value cannot come from its parent row when the first row is its own parent."""
-        out: dict[str, ForeignKey] = {}
-        selfs = [fk for fk in self.fks if self._is_self(fk)]
-        for fk in [fk for fk in self.fks if fk not in selfs] + selfs:
-            for col, ref in zip(fk.columns, fk.ref_columns, strict=True):
-                if not (fk in selfs and col == ref):
-                    out.setdefault(col, fk)
         return out
 
     def _injective_capacity(self, name: str) -> int | None:

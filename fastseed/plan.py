@@ -394,8 +394,9 @@ class _RowCounter:
                     f"{name}: FK {fk.name} needs rows in {pname}, which has none and which "
                     "this run does not fill"
                 )
+        base = max(state.rows, max(state.key_max.values(), default=0))
         cap, why = unique_capacity(
-            self.catalog, table, fks, lambda fk: self.parent_rows(name, fk, requested)
+            self.catalog, table, fks, lambda fk: self.parent_rows(name, fk, requested), base
         )
         if cap is not None and cap < rows:
             if name in self.fanouts:
@@ -409,7 +410,6 @@ class _RowCounter:
                 )
                 notes.append(f"capped at {cap}: {why}")
                 rows = cap
-        base = max(state.rows, max(state.key_max.values(), default=0))
         return TablePlan(name, rows, requested, state.rows, base, tuple(notes))
 
     def fan_out(self, name: TableName, table: Table, spec: TableSpec, notes: list[str]) -> int:

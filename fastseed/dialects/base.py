@@ -377,7 +377,8 @@ class Adapter(abc.ABC):
         ranged: dict[TableName, tuple[Table, list[tuple[ForeignKey, int, int]]]] = {}
         joined = []
         for table, fk, parent in checks:
-            found = spans.get(parent.name)
+            # the span is of the parent's integer key: only an FK to that key can use it
+            found = spans.get(parent.name) if _range_key(fk, parent) else None
             if found is not None:
                 ranged.setdefault(table.name, (table, []))[1].append((fk, *found))
             else:

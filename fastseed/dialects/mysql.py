@@ -97,6 +97,12 @@ async def _coro(aw: Awaitable[T]) -> T:
     return await aw
 
 
+def _read_outcome(task: asyncio.Future[Any]) -> None:
+    """Mark a finished task's exception as read (see `MySQLAdapter._bounded`)."""
+    if not task.cancelled():
+        task.exception()
+
+
 def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
@@ -708,7 +714,13 @@ class MySQLAdapter(Adapter):
         return err
 
     async def _bounded(self, aw: Awaitable[T], timeout: float) -> T:
-        return await asyncio.wait_for(_coro(aw), timeout)
+        # wait_for runs `aw` as its own task; when the caller is cancelled mid-statement,
+        # aiomysql closes the connection and that task ends with an AttributeError nobody
+        # reads, which asyncio prints ('Task exception was never retrieved'). The caller
+        # sees the cancellation (or the timeout) either way, so that error is read here.
+        task = asyncio.ensure_future(_coro(aw))
+        task.add_done_callback(_read_outcome)
+        return await asyncio.wait_for(task, timeout)
 
     async def close(self) -> None:
         if self._pool is not None:

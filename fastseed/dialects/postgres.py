@@ -713,8 +713,10 @@ class PostgresAdapter(Adapter):
         """One connection, one transaction: committed on a clean exit, else rolled back."""
         async with self._connection() as conn:
             session = PostgresSession(self, conn)
-            await session.begin()
             try:
+                # begin inside: a session cancelled while starting must not go back to the
+                # pool with its transaction open
+                await session.begin()
                 yield session
             except BaseException:
                 await session.rollback()
@@ -738,8 +740,8 @@ class PostgresAdapter(Adapter):
             return
         async with self._connection() as conn:
             session = PostgresSession(self, conn)
-            await session.begin()
             try:
+                await session.begin()
                 if not await self._skip_fk_triggers(session):
                     await self._defer_among(session, tokens)
                 for token in tokens:

@@ -44,8 +44,12 @@ def unique_capacity(
     table: Table,
     fks: tuple[ForeignKey, ...],
     parent_rows: Callable[[ForeignKey], int],
+    index_base: int = 0,
 ) -> tuple[int | None, str]:
-    """The most rows the table's unique keys allow, and why (None: no practical limit)."""
+    """The most rows the table's unique keys allow, and why (None: no practical limit).
+
+    A unique column's values come from the row index, and this run's indexes start at
+    `index_base` (past the rows already there), so the first `index_base` values are spent."""
     strategy = key_strategy(table, fks)
     rules = table_rules(catalog, table)
     best: tuple[int | None, str] = (None, "")
@@ -53,8 +57,14 @@ def unique_capacity(
     for name in strategy.unique_columns:
         col = table.column(name)
         gen = Builder(pools, 0, table, col, rules.columns.get(name), unique=True).build()
-        if gen.capacity is not None and (best[0] is None or gen.capacity < best[0]):
-            best = (gen.capacity, f"{name} {col.type.sql} has {gen.capacity} distinct values")
+        if gen.capacity is None:
+            continue
+        left = max(0, gen.capacity - index_base)
+        if best[0] is None or left < best[0]:
+            why = f"{name} {col.type.sql} has {gen.capacity} distinct values"
+            if index_base:
+                why += f", {gen.capacity - left} taken by the rows already there"
+            best = (left, why)
     for group in strategy.fk_groups:
         space = 1
         for fk in group:

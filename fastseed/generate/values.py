@@ -825,8 +825,12 @@ class Builder:
             alphabet = _UPPER if n <= 6 else _B36
             cap = len(alphabet) ** width
 
+            # one permutation whatever the seed, so a later run's rows (past the rows already
+            # there) never take a code an earlier run with another seed gave
+            order = h.stream_key(0, self.table.name.name, self.column.name)
+
             def code(idx: h.I64) -> Values:
-                return [_encode(int(i), alphabet, width) for i in h.permute(self.key, idx, cap)]
+                return [_encode(int(i), alphabet, width) for i in h.permute(order, idx, cap)]
 
             return ColumnGen(code, f"{width}-character unique code", cap)
         is_email = self.tag == "email"

@@ -1,5 +1,5 @@
-"""Seeding a database that already holds rows (the default `--on-existing append`), on the
-real PostgreSQL and MariaDB servers."""
+"""Seeding a database that already holds rows (the default `--on-existing append`), and
+triggers that reject rows (`--disable-triggers`), on the real PostgreSQL and MariaDB servers."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 import asyncpg
 import pymysql
 import pytest
-from conftest import MY_ADMIN, PG_ADMIN, SCHEMAS, pg_execute
+from conftest import MY_ADMIN, PG_ADMIN, SCHEMAS, _pg_run, pg_execute
 
 import fastseed
 from fastseed.plan import RowRequest
@@ -229,3 +229,154 @@ def test_a_key_space_filled_by_earlier_rows_gets_only_what_is_left_mariadb(my_db
     second = seed(my_url, 40, 2)
     assert_clean(second)
     assert my_fetch(my_db, "SELECT COUNT(*), COUNT(DISTINCT n) FROM slot") == [(50, 50)]
+
+
+# -- triggers that reject rows ----------------------------------------------------------------
+
+PG_TABLES = """
+CREATE TABLE account (id serial PRIMARY KEY, name text NOT NULL, credit integer NOT NULL);
+CREATE TABLE purchase (
+    id serial PRIMARY KEY,
+    account_id integer NOT NULL REFERENCES account (id),
+    amount integer NOT NULL
+);
+CREATE TABLE note (id serial PRIMARY KEY, body text NOT NULL);
+CREATE TABLE note_log (id serial PRIMARY KEY, note_id integer NOT NULL, at timestamptz);
+CREATE FUNCTION log_note() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO note_log (note_id, at) VALUES (NEW.id, now());
+    RETURN NEW;
+END $$;
+CREATE TRIGGER note_logged AFTER INSERT ON note FOR EACH ROW EXECUTE FUNCTION log_note();
+CREATE FUNCTION no_purchase() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'purchases are closed';
+END $$;
+"""
+# rejects every row (a cross-table rule would reject some), under a name of its own
+PG_REJECT = """CREATE TRIGGER purchases_closed BEFORE INSERT ON purchase
+    FOR EACH ROW EXECUTE FUNCTION no_purchase()"""
+
+
+def pg_counts(db: str) -> list[tuple[Any, ...]]:
+    return pg_fetch(
+        db,
+        "SELECT (SELECT count(*) FROM account), (SELECT count(*) FROM purchase), "
+        "(SELECT count(*) FROM note)",
+    )
+
+
+@pytest.mark.postgres
+def test_rejecting_trigger_is_named_and_the_run_undone_pg(pg_db, pg_url):
+    pg_execute(pg_db, PG_TABLES + PG_REJECT)
+    done = cli("seed", pg_url, "--rows", "300", "--seed", "1")
+    assert done.returncode == 1, done.stdout + done.stderr
+    error = one_error_line(done.stderr)
+    assert "purchases are closed" in error, error
+    assert "purchases_closed on public.purchase" in error, error
+    assert "--disable-triggers" in error, error
+    assert pg_counts(pg_db) == [(0, 0, 0)]
+
+
+@pytest.mark.postgres
+def test_rejecting_trigger_on_a_filled_database_leaves_it_as_it_was_pg(pg_db, pg_url):
+    pg_execute(pg_db, PG_TABLES)
+    assert_clean(seed(pg_url, 100, 1))
+    pg_execute(pg_db, PG_REJECT)
+    done = cli("seed", pg_url, "--rows", "100", "--seed", "2")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "purchases_closed" in one_error_line(done.stderr)
+    assert pg_counts(pg_db) == [(100, 100, 100)]
+
+
+@pytest.mark.postgres
+def test_disable_triggers_loads_past_them_and_checks_fks_after_pg(pg_db, pg_url):
+    pg_execute(pg_db, PG_TABLES + PG_REJECT)
+    result = seed(pg_url, 300, 1, disable_triggers=True)
+    assert_clean(result)
+    assert pg_counts(pg_db) == [(300, 300, 300)]
+    # the table a trigger would have filled is seeded like any other
+    assert pg_fetch(pg_db, "SELECT count(*) FROM note_log") == [(300,)]
+    assert result.load.fast_method and "--disable-triggers" in result.load.fast_method
+    # the FKs were not checked while loading: verification names none as server-enforced
+    purchase = next(c for c in result.verify.tables if c.table.name == "purchase")
+    assert purchase.orphans == {"purchase_account_id_fkey": 0}
+    # the triggers are still there and fire for everyone else
+    with pytest.raises(asyncpg.RaiseError):
+        pg_execute(pg_db, "INSERT INTO purchase (account_id, amount) VALUES (1, 1)")
+
+
+@pytest.mark.postgres
+def test_disable_triggers_needs_a_superuser_pg(pg_db):
+    role = f"{pg_db}_app"
+    _pg_run(f'CREATE ROLE "{role}" LOGIN')
+    try:
+        pg_execute(pg_db, PG_TABLES + PG_REJECT)
+        pg_execute(
+            pg_db,
+            f'GRANT ALL ON ALL TABLES IN SCHEMA public TO "{role}"; '
+            f'GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO "{role}"',
+        )
+        url = f"postgresql://{role}@127.0.0.1:5432/{pg_db}"
+        done = cli("seed", url, "--rows", "50", "--disable-triggers")
+        assert done.returncode == 2, done.stdout + done.stderr
+        error = one_error_line(done.stderr)
+        assert "--disable-triggers needs a superuser" in error, error
+        assert pg_counts(pg_db) == [(0, 0, 0)]
+    finally:
+        pg_execute(pg_db, f'DROP OWNED BY "{role}"')
+        _pg_run(f'DROP ROLE "{role}"')
+
+
+MY_TRIGGER = [
+    "CREATE TABLE account (id int AUTO_INCREMENT PRIMARY KEY, name varchar(40) NOT NULL)",
+    """CREATE TABLE purchase (
+        id int PRIMARY KEY,
+        account_id int NOT NULL,
+        amount int NOT NULL,
+        FOREIGN KEY (account_id) REFERENCES account (id))""",
+    "CREATE TABLE note (id int PRIMARY KEY, body varchar(200) NOT NULL)",
+    "CREATE TABLE tag (id int PRIMARY KEY, label varchar(40) NOT NULL)",
+    "CREATE TABLE event (id int PRIMARY KEY, kind varchar(20) NOT NULL)",
+]
+MY_REJECT = """CREATE TRIGGER tags_closed BEFORE INSERT ON tag FOR EACH ROW
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'tags are closed'"""
+
+
+def my_counts(db: str) -> list[tuple[Any, ...]]:
+    return my_fetch(
+        db,
+        "SELECT (SELECT COUNT(*) FROM account), (SELECT COUNT(*) FROM purchase), "
+        "(SELECT COUNT(*) FROM note), (SELECT COUNT(*) FROM tag), (SELECT COUNT(*) FROM event)",
+    )
+
+
+@pytest.mark.mysql
+def test_rejecting_trigger_is_named_in_one_line_and_the_append_undone_mariadb(my_db, my_url):
+    """A SIGNAL in a trigger while other sessions stream LOAD DATA: one error line naming
+    the trigger, no driver noise from the cancelled sessions, and the rows already there
+    are all that is left."""
+    my_run(my_db, MY_TRIGGER)
+    assert_clean(seed(my_url, 100, 1))
+    my_run(my_db, [MY_REJECT])
+    # tag fails at once; note and event, loading beside it, are mid-LOAD DATA by then
+    done = cli(
+        "seed", my_url, "--rows", "30000", "--rows", "tag=50", "--rows", "account=50",
+        "--rows", "purchase=50", "--batch-size", "2000", "--seed", "2",
+    )  # fmt: skip
+    assert done.returncode == 1, done.stdout + done.stderr
+    error = one_error_line(done.stderr)
+    assert "tags are closed" in error, error
+    assert "tags_closed (BEFORE INSERT)" in error, error
+    assert "--disable-triggers is not available" in error, error
+    assert my_counts(my_db) == [(100, 100, 100, 100, 100)]
+
+
+@pytest.mark.mysql
+def test_disable_triggers_is_refused_on_mariadb(my_db, my_url):
+    my_run(my_db, [*MY_TRIGGER, MY_REJECT])
+    done = cli("seed", my_url, "--rows", "50", "--disable-triggers")
+    assert done.returncode == 2, done.stdout + done.stderr
+    error = one_error_line(done.stderr)
+    assert "--disable-triggers is not available on mysql" in error, error
+    assert my_counts(my_db) == [(0, 0, 0, 0, 0)]

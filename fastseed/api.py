@@ -115,9 +115,11 @@ async def read_parent_keys(
     request: RowRequest,
     scenario: Scenario,
     states: dict[TableName, TableState],
+    spent: frozenset[TableName] = frozenset(),
 ) -> dict[tuple[TableName, str], list[tuple[Any, ...]]]:
     """Keys of existing parent rows, read once, for FKs that draw from them: those the
-    scenario names, and those whose parent already has rows but gets none in this run."""
+    scenario names, and those whose parent already has rows but gets none in this run (not
+    asked for, or `spent`: its unique keys allow no rows beyond those already there)."""
     wanted: list[tuple[TableName, ForeignKey, Table]] = []
     for table in catalog.seedable():
         if request.for_table(table.name) == 0:
@@ -135,7 +137,8 @@ async def read_parent_keys(
             if pname == table.name:
                 continue
             existing = states.get(pname, TableState(0)).rows
-            if fk.name in named or (existing > 0 and request.for_table(pname) == 0):
+            unfilled = request.for_table(pname) == 0 or pname in spent
+            if fk.name in named or (existing > 0 and unfilled):
                 wanted.append((table.name, fk, catalog.tables[pname]))
     out: dict[tuple[TableName, str], list[tuple[Any, ...]]] = {}
     for child, fk, parent in wanted:
@@ -162,15 +165,29 @@ async def prepare(adapter: Adapter, options: RunOptions) -> Plan:
     request = resolve_rows(catalog, options)
     states = await read_states(adapter, catalog)
     keys = await read_parent_keys(adapter, catalog, request, scenario, states)
-    plan = build_plan(
-        catalog,
-        request,
-        states,
-        adapter.capabilities,
-        scenario=scenario,
-        seed=options.effective_seed,
-        existing_keys=keys,
+
+    def planned() -> Plan:
+        return build_plan(
+            catalog,
+            request,
+            states,
+            adapter.capabilities,
+            scenario=scenario,
+            seed=options.effective_seed,
+            existing_keys=keys,
+        )
+
+    plan = planned()
+    # Tables asked for rows that get none, their key space used up by the rows already
+    # there: as parents they are read like tables left out, and the plan made again.
+    spent = frozenset(
+        name
+        for name, tp in plan.tables.items()
+        if tp.existing and not tp.rows and request.for_table(name) > 0
     )
+    if spent:
+        keys = await read_parent_keys(adapter, catalog, request, scenario, states, spent)
+        plan = planned()
     return replace(plan, samples=await read_samples(adapter, plan))
 
 

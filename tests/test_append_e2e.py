@@ -231,6 +231,47 @@ def test_a_key_space_filled_by_earlier_rows_gets_only_what_is_left_mariadb(my_db
     assert my_fetch(my_db, "SELECT COUNT(*), COUNT(DISTINCT n) FROM slot") == [(50, 50)]
 
 
+PG_SPENT_PARENT = """
+CREATE TABLE tag (id smallint PRIMARY KEY CHECK (id BETWEEN 1 AND 20), label text NOT NULL);
+CREATE TABLE item (id serial PRIMARY KEY, tag_id smallint NOT NULL REFERENCES tag (id));
+CREATE TABLE item_tag (
+    item_id integer NOT NULL REFERENCES item (id),
+    tag_id smallint NOT NULL REFERENCES tag (id),
+    PRIMARY KEY (item_id, tag_id)
+);
+"""
+MY_SPENT_PARENT = [
+    "CREATE TABLE tag (id tinyint PRIMARY KEY CHECK (id BETWEEN 1 AND 20), label text NOT NULL)",
+    """CREATE TABLE item (id int AUTO_INCREMENT PRIMARY KEY, tag_id tinyint NOT NULL,
+        FOREIGN KEY (tag_id) REFERENCES tag (id))""",
+    """CREATE TABLE item_tag (item_id int NOT NULL, tag_id tinyint NOT NULL,
+        PRIMARY KEY (item_id, tag_id),
+        FOREIGN KEY (item_id) REFERENCES item (id), FOREIGN KEY (tag_id) REFERENCES tag (id))""",
+]
+
+
+def assert_spent_parent_reused(result: fastseed.SeedResult) -> None:
+    """The parent's 20 keys are all taken: it gets no rows, and its children (a plain FK and
+    a junction) draw from the 20 rows already there."""
+    assert_clean(result)
+    rows = {c.table.name: c.rows for c in result.verify.tables}
+    assert rows == {"tag": 20, "item": 100, "item_tag": 100}, rows
+
+
+@pytest.mark.postgres
+def test_children_of_a_parent_with_no_keys_left_use_its_rows_pg(pg_db, pg_url):
+    pg_execute(pg_db, PG_SPENT_PARENT)
+    assert_clean(seed(pg_url, 50, 1))
+    assert_spent_parent_reused(seed(pg_url, 50, 2))
+
+
+@pytest.mark.mysql
+def test_children_of_a_parent_with_no_keys_left_use_its_rows_mariadb(my_db, my_url):
+    my_run(my_db, MY_SPENT_PARENT)
+    assert_clean(seed(my_url, 50, 1))
+    assert_spent_parent_reused(seed(my_url, 50, 2))
+
+
 # -- triggers that reject rows ----------------------------------------------------------------
 
 PG_TABLES = """

@@ -1004,19 +1004,20 @@ class MySQLAdapter(Adapter):
         return await self._load_unchecked(tables, catalog, method)
 
     async def rejecting_triggers(self, error: TriggerRejected) -> list[str]:
-        """A SIGNAL does not say which trigger raised it: the table's INSERT triggers,
-        BEFORE ones first, are the candidates."""
+        """A SIGNAL does not say which trigger raised it: the table's INSERT triggers (and
+        UPDATE ones, which deferred-FK fix-ups fire), BEFORE ones first, are the candidates."""
         rows = await self.fetch_rows(
-            "SELECT TRIGGER_NAME, ACTION_TIMING FROM information_schema.TRIGGERS "
+            "SELECT TRIGGER_NAME, ACTION_TIMING, EVENT_MANIPULATION "
+            "FROM information_schema.TRIGGERS "
             "WHERE EVENT_OBJECT_SCHEMA = %s AND EVENT_OBJECT_TABLE = %s "
-            "AND EVENT_MANIPULATION = 'INSERT' "
-            "ORDER BY ACTION_TIMING = 'BEFORE' DESC, ACTION_ORDER, TRIGGER_NAME",
+            "AND EVENT_MANIPULATION IN ('INSERT', 'UPDATE') "
+            "ORDER BY EVENT_MANIPULATION, ACTION_TIMING = 'BEFORE' DESC, ACTION_ORDER",
             error.table.schema or self.server.database,
             error.table.name,
         )
         if not rows:
             return []
-        names = ", ".join(f"{rf.text(r[0])} ({rf.text(r[1])} INSERT)" for r in rows)
+        names = ", ".join(f"{rf.text(r[0])} ({rf.text(r[1])} {rf.text(r[2])})" for r in rows)
         return [f"a trigger on {error.table} (SIGNAL): {names}"]
 
     def streams_for(self, table: Table, streams: int) -> int:

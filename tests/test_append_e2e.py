@@ -272,6 +272,34 @@ def test_children_of_a_parent_with_no_keys_left_use_its_rows_mariadb(my_db, my_u
     assert_spent_parent_reused(seed(my_url, 50, 2))
 
 
+# Key construction (generate/keys.py, table.py's FK groups) does not yet know the combinations
+# already in a table: a junction (or a one-to-one FK) whose parents all get no rows in this
+# run picks from the existing parents only, and repeats pairs the table already holds.
+JUNCTION_GAP = pytest.mark.xfail(
+    strict=True, reason="FK groups over existing parents ignore the existing combinations"
+)
+
+
+@pytest.mark.postgres
+@JUNCTION_GAP
+def test_junction_rows_over_existing_parents_only_pg(pg_db, pg_url):
+    pg_execute(pg_db, PG_SPENT_PARENT.replace("BETWEEN 1 AND 20", "BETWEEN 1 AND 2000"))
+    assert_clean(seed(pg_url, 50, 1))
+    result = asyncio.run(fastseed.seed(pg_url, rows=RowRequest(0, {"item_tag": 50}), seed=1))
+    assert_clean(result)
+    assert pg_fetch(pg_db, "SELECT count(*) FROM item_tag") == [(100,)]
+
+
+@pytest.mark.mysql
+@JUNCTION_GAP
+def test_junction_rows_over_existing_parents_only_mariadb(my_db, my_url):
+    my_run(my_db, [s.replace("BETWEEN 1 AND 20", "BETWEEN 1 AND 100") for s in MY_SPENT_PARENT])
+    assert_clean(seed(my_url, 50, 1))
+    result = asyncio.run(fastseed.seed(my_url, rows=RowRequest(0, {"item_tag": 50}), seed=1))
+    assert_clean(result)
+    assert my_fetch(my_db, "SELECT COUNT(*) FROM item_tag") == [(100,)]
+
+
 # -- triggers that reject rows ----------------------------------------------------------------
 
 PG_TABLES = """

@@ -8,7 +8,7 @@ from typing import Any
 
 import anyio
 
-from fastseed.dialects.base import Adapter, TableState, opened
+from fastseed.dialects.base import Adapter, TableState, TriggerRejected, opened
 from fastseed.errors import PlanError
 from fastseed.generate.classify import classify
 from fastseed.generate.rules import table_rules
@@ -63,6 +63,8 @@ class RunOptions:
     schemas: tuple[str, ...] = ()
     on_existing: str | None = None
     """'append' (default), 'truncate' or 'fail'."""
+    disable_triggers: bool = False
+    """The loading sessions skip user triggers: tables their triggers fill are seeded too."""
 
     @property
     def effective_seed(self) -> int:
@@ -118,9 +120,11 @@ async def read_parent_keys(
     request: RowRequest,
     scenario: Scenario,
     states: dict[TableName, TableState],
+    spent: frozenset[TableName] = frozenset(),
 ) -> dict[tuple[TableName, str], list[tuple[Any, ...]]]:
     """Keys of existing parent rows, read once, for FKs that draw from them: those the
-    scenario names, and those whose parent already has rows but gets none in this run."""
+    scenario names, and those whose parent already has rows but gets none in this run (not
+    asked for, or `spent`: its unique keys allow no rows beyond those already there)."""
     wanted: list[tuple[TableName, ForeignKey, Table]] = []
     for table in catalog.seedable():
         if request.for_table(table.name) == 0:
@@ -138,7 +142,8 @@ async def read_parent_keys(
             if pname == table.name:
                 continue
             existing = states.get(pname, TableState(0)).rows
-            if fk.name in named or (existing > 0 and request.for_table(pname) == 0):
+            unfilled = request.for_table(pname) == 0 or pname in spent
+            if fk.name in named or (existing > 0 and unfilled):
                 wanted.append((table.name, fk, catalog.tables[pname]))
     out: dict[tuple[TableName, str], list[tuple[Any, ...]]] = {}
     for child, fk, parent in wanted:
@@ -156,21 +161,38 @@ async def read_parent_keys(
 async def prepare(adapter: Adapter, options: RunOptions) -> Plan:
     """Reflect, resolve the request against the scenario, read what exists, and plan."""
     catalog = await adapter.reflect(schemas=list(options.schemas) or None)
+    if options.disable_triggers:  # no trigger fills a table in this run
+        tables = {n: replace(t, trigger_writes=()) for n, t in catalog.tables.items()}
+        catalog = replace(catalog, tables=tables)
     scenario = options.scenario or Scenario()
     if options.scenario is not None:
         validate_against_catalog(options.scenario, catalog)
     request = resolve_rows(catalog, options)
     states = await read_states(adapter, catalog)
     keys = await read_parent_keys(adapter, catalog, request, scenario, states)
-    plan = build_plan(
-        catalog,
-        request,
-        states,
-        adapter.capabilities,
-        scenario=scenario,
-        seed=options.effective_seed,
-        existing_keys=keys,
+
+    def planned() -> Plan:
+        return build_plan(
+            catalog,
+            request,
+            states,
+            adapter.capabilities,
+            scenario=scenario,
+            seed=options.effective_seed,
+            existing_keys=keys,
+        )
+
+    plan = planned()
+    # Tables asked for rows that get none, their key space used up by the rows already
+    # there: as parents they are read like tables left out, and the plan made again.
+    spent = frozenset(
+        name
+        for name, tp in plan.tables.items()
+        if tp.existing and not tp.rows and not tp.skipped and request.for_table(name) > 0
     )
+    if spent:
+        keys = await read_parent_keys(adapter, catalog, request, scenario, states, spent)
+        plan = planned()
     return replace(plan, samples=await read_samples(adapter, plan))
 
 
@@ -273,6 +295,7 @@ async def seed(
     allow_remote: bool = False,
     progress: Progress | None = None,
     full_verify: bool = False,
+    disable_triggers: bool = False,
 ) -> SeedResult:
     """Plan, load and verify; raises a FastseedError subclass on any failure.
 
@@ -280,14 +303,20 @@ async def seed(
     Verification scans for orphans and duplicates only where the server's constraints do not
     already rule them out, unless `full_verify`.
     `on_existing='truncate'` empties the seeded tables first: the caller confirms it.
+    `disable_triggers` has the loading sessions skip user triggers where the dialect can
+    (PostgreSQL, superuser; UsageError before anything is written elsewhere).
     """
     db = parse_url(url) if isinstance(url, str) else url
     guard_remote(db, allow_remote=allow_remote)
     request = RowRequest(default=rows) if isinstance(rows, int) else rows
     sc = scenario or Scenario()
-    options = RunOptions(request, scenario, seed, tuple(schemas or sc.schemas), on_existing)
+    options = RunOptions(
+        request, scenario, seed, tuple(schemas or sc.schemas), on_existing, disable_triggers
+    )
     workers = workers or sc.workers or 4
     async with opened(db, pool_size=workers + 1) as adapter:
+        if disable_triggers:
+            await adapter.check_skip_triggers()  # refused before anything is written
         plan = await prepare(adapter, options)
         plan.check()
         if any(tp.existing and tp.rows for tp in plan.tables.values()):
@@ -305,17 +334,21 @@ async def seed(
         # asked before the load: what the server checks while the rows go in
         tables = list(plan.catalog.tables.values())
         enforced = None if full_verify else await adapter.enforced_constraints(tables)
-        result = await load(
-            adapter,
-            plan,
-            seed=options.effective_seed,
-            locale=locale or sc.locale or "en",
-            batch_size=batch_size or sc.batch_size or 5000,
-            workers=workers,
-            streams=streams,
-            fast=fast,
-            progress=progress,
-        )
+        try:
+            result = await load(
+                adapter,
+                plan,
+                seed=options.effective_seed,
+                locale=locale or sc.locale or "en",
+                batch_size=batch_size or sc.batch_size or 5000,
+                workers=workers,
+                streams=streams,
+                fast=fast,
+                progress=progress,
+                disable_triggers=disable_triggers,
+            )
+        except TriggerRejected as exc:  # this run's rows are gone: say which trigger
+            raise await adapter.explain(exc) from None
         expected = {
             n: tp.existing + tp.rows
             for n, tp in plan.tables.items()
@@ -324,11 +357,14 @@ async def seed(
         fks = set(result.proven_fks)
         if enforced is not None:
             # an FK the server checked while this run wrote every row of its table (it was
-            # empty before) let no orphan in; in fast mode only VALIDATE vouches for an FK
+            # empty before) let no orphan in; in fast mode (or with triggers, FK ones among
+            # them, skipped) only the count after the load vouches for an FK
             fks |= {
                 (t, fk)
                 for t, fk in enforced.foreign_keys
-                if not fast and t in plan.tables and not plan.tables[t].existing
+                if not (fast or disable_triggers)
+                and t in plan.tables
+                and not plan.tables[t].existing
             }
         keys = set(enforced.unique_keys) if enforced else None
         checked = await verify(

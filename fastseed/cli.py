@@ -231,6 +231,7 @@ def cmd_seed(a: argparse.Namespace) -> None:
             on_existing=mode,
             allow_remote=remote_ok,
             full_verify=a.full_verify,
+            disable_triggers=a.disable_triggers,
         )
     )
     data = summary_data(
@@ -369,6 +370,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=False,
         help="for empty targets: FKs not checked while loading (all tables at once), every "
         "row checked against them after (PostgreSQL, MySQL/MariaDB)",
+    )
+    sub.add_argument(
+        "--disable-triggers",
+        action=flag,
+        default=False,
+        help="loading sessions skip user triggers (PostgreSQL as a superuser, like "
+        "pg_restore's option; FKs are then checked after the load); refused on MySQL/MariaDB",
     )
     sub.add_argument(
         "--on-existing",

@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 
 import anyio
 
-from fastseed.errors import LoadError
+from fastseed.errors import FastseedError, LoadError, UsageError
 from fastseed.generate.batch import Batch
 from fastseed.generate.keyexpr import columns_read
 from fastseed.schema import Catalog, Check, Column, ForeignKey, Kind, Table, TableName, UniqueKey
@@ -52,6 +52,8 @@ class Capabilities:
     """FKs are checked row by row (InnoDB), so a self-reference must point to an earlier row."""
     load_method: str = "insert"
     """How rows are written, for plans and reports ('binary COPY', 'multi-row INSERT', ...)."""
+    session_skips_triggers: bool = False
+    """A loading session can skip user triggers (`--disable-triggers`), given the privilege."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,16 @@ class Session(abc.ABC):
         rows: list[tuple[Any, ...]],
     ) -> None:
         """Set `columns` on the rows identified by `key`; each row is key values + new values."""
+
+
+class TriggerRejected(LoadError):
+    """A write failed inside trigger code; `Adapter.explain` names the trigger(s)."""
+
+    def __init__(self, message: str, table: TableName, functions: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.table = table
+        self.functions = tuple(functions)
+        """The trigger functions the server's error names, innermost first (when it does)."""
 
 
 @dataclass
@@ -272,6 +284,47 @@ class Adapter(abc.ABC):
         self.skip_fk_checks = True
         return UncheckedLoad(checks, method)
 
+    async def check_skip_triggers(self) -> None:
+        """Raise UsageError unless the loading sessions can skip user triggers
+        (`--disable-triggers`); called before anything is written."""
+        raise UsageError(
+            f"--disable-triggers is not available on {self.name}: triggers cannot be skipped "
+            "for one session there; drop or relax the trigger for the load, or seed without it"
+        )
+
+    async def skip_triggers(self, tables: Sequence[Table], catalog: Catalog) -> UncheckedLoad:
+        """`--disable-triggers`: from now on the loading sessions skip user triggers, and
+        with them the FK checks, so each FK's orphans are counted after the load."""
+        await self.check_skip_triggers()
+        method = "triggers skipped while loading (--disable-triggers), FK orphans counted after"
+        return await self._load_unchecked(tables, catalog, method)
+
+    async def rejecting_triggers(self, error: TriggerRejected) -> list[str]:
+        """The user triggers that may have raised `error`, described for a message
+        ('trigger NAME on TABLE (...)'); empty when none can be found."""
+        del error
+        return []
+
+    async def explain(self, error: BaseException) -> BaseException:
+        """`error` with the trigger that raised it named, and what can be done about it;
+        any other error (or one whose trigger cannot be read) as it is."""
+        if not isinstance(error, TriggerRejected):
+            return error
+        try:
+            triggers = await self.rejecting_triggers(error)
+        except FastseedError:
+            return error
+        if not triggers:
+            return error
+        if self.capabilities.session_skips_triggers:
+            hint = "--disable-triggers skips user triggers while loading (needs a superuser)"
+        else:
+            hint = (
+                f"--disable-triggers is not available on {self.name} (triggers cannot be "
+                "skipped for one session); drop or relax the trigger for the load"
+            )
+        return LoadError(f"{error}; rejected by {'; '.join(triggers)}; {hint}")
+
     async def restore_foreign_keys(self, token: Any) -> None:
         """Put back exactly what `suspend_foreign_keys` removed, checking the loaded rows.
 
@@ -378,7 +431,8 @@ class Adapter(abc.ABC):
         ranged: dict[TableName, tuple[Table, list[tuple[ForeignKey, int, int]]]] = {}
         joined = []
         for table, fk, parent in checks:
-            found = spans.get(parent.name)
+            # the span is of the parent's integer key: only an FK to that key can use it
+            found = spans.get(parent.name) if _range_key(fk, parent) else None
             if found is not None:
                 ranged.setdefault(table.name, (table, []))[1].append((fk, *found))
             else:

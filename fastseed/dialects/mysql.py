@@ -27,6 +27,7 @@ from fastseed.dialects.base import (
     Capabilities,
     Enforced,
     Session,
+    TriggerRejected,
     free_name,
     mentioned_columns,
     with_trigger_writes,
@@ -100,6 +101,23 @@ def _session_sql_mode(global_mode: str) -> str:
 async def _coro(aw: Awaitable[T]) -> T:
     """aiomysql returns awaitable context managers that `asyncio.wait_for` cannot wrap."""
     return await aw
+
+
+# ER_SIGNAL_EXCEPTION: a SIGNAL nothing handled, which in a load means a trigger's.
+_SIGNAL_ERROR = 1644
+
+
+def _load_error(message: str, code: int | None, table: TableName | None) -> LoadError:
+    """The error of a failed write; a SIGNAL while writing a table is a trigger's."""
+    if code == _SIGNAL_ERROR and table is not None:
+        return TriggerRejected(message, table)
+    return LoadError(message)
+
+
+def _read_outcome(task: asyncio.Future[Any]) -> None:
+    """Mark a finished task's exception as read (see `MySQLAdapter._bounded`)."""
+    if not task.cancelled():
+        task.exception()
 
 
 def _one_line(text: str) -> str:
@@ -426,9 +444,11 @@ class MySQLSession(Session):
             wcur = await self._run("SHOW WARNINGS LIMIT 1", table=name)
             first = await wcur.fetchone()
             detail = f"error {first[1]}: {first[2]}" if first else "rows were skipped"
-            raise LoadError(
+            raise _load_error(
                 f"load into {name} failed: {_one_line(detail)} "
-                f"({cur.rowcount} of {count} rows loaded)"
+                f"({cur.rowcount} of {count} rows loaded)",
+                int(first[1]) if first else None,
+                name,
             )
 
     async def update(
@@ -708,12 +728,19 @@ class MySQLAdapter(Adapter):
                 f"lost connection to {self.url.redacted()}: {msg or type(exc).__name__}"
             )
         what = f"load into {table} failed" if table else "query failed"
-        err = LoadError(f"{what}: MySQL error {code}: {msg}" if code else f"{what}: {msg}")
+        text = f"{what}: MySQL error {code}: {msg}" if code else f"{what}: {msg}"
+        err = _load_error(text, code, table)
         err.code = code  # type: ignore[attr-defined]
         return err
 
     async def _bounded(self, aw: Awaitable[T], timeout: float) -> T:
-        return await asyncio.wait_for(_coro(aw), timeout)
+        # wait_for runs `aw` as its own task; when the caller is cancelled mid-statement,
+        # aiomysql closes the connection and that task ends with an AttributeError nobody
+        # reads, which asyncio prints ('Task exception was never retrieved'). The caller
+        # sees the cancellation (or the timeout) either way, so that error is read here.
+        task = asyncio.ensure_future(_coro(aw))
+        task.add_done_callback(_read_outcome)
+        return await asyncio.wait_for(task, timeout)
 
     async def close(self) -> None:
         if self._pool is not None:
@@ -984,6 +1011,23 @@ class MySQLAdapter(Adapter):
         once the load is committed. Triggers still run."""
         method = "FK checks off while loading, orphans counted after"
         return await self._load_unchecked(tables, catalog, method)
+
+    async def rejecting_triggers(self, error: TriggerRejected) -> list[str]:
+        """A SIGNAL does not say which trigger raised it: the table's INSERT triggers (and
+        UPDATE ones, which deferred-FK fix-ups fire), BEFORE ones first, are the candidates."""
+        rows = await self.fetch_rows(
+            "SELECT TRIGGER_NAME, ACTION_TIMING, EVENT_MANIPULATION "
+            "FROM information_schema.TRIGGERS "
+            "WHERE EVENT_OBJECT_SCHEMA = %s AND EVENT_OBJECT_TABLE = %s "
+            "AND EVENT_MANIPULATION IN ('INSERT', 'UPDATE') "
+            "ORDER BY EVENT_MANIPULATION, ACTION_TIMING = 'BEFORE' DESC, ACTION_ORDER",
+            error.table.schema or self.server.database,
+            error.table.name,
+        )
+        if not rows:
+            return []
+        names = ", ".join(f"{rf.text(r[0])} ({rf.text(r[1])} {rf.text(r[2])})" for r in rows)
+        return [f"a trigger on {error.table} (SIGNAL): {names}"]
 
     def streams_for(self, table: Table, streams: int) -> int:
         # LOAD DATA into a table with an AUTO_INCREMENT column holds the table's AUTO-INC lock

@@ -9,6 +9,7 @@ peer has vanished.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from fastseed.dialects.base import (
     Capabilities,
     Enforced,
     Session,
+    TriggerRejected,
     UncheckedLoad,
     free_name,
     mentioned_columns,
@@ -87,10 +89,19 @@ def _db_error(what: str, exc: BaseException, *, table: object = None) -> Fastsee
         if getattr(exc, "constraint_name", None):
             detail = f"constraint {exc.constraint_name}, {detail}"
         message = f"{what}{where} failed: {_one_line(exc.args[0] if exc.args else exc)} ({detail})"
-        return ConnectError(message) if _is_connection_loss(exc) else LoadError(message)
+        if _is_connection_loss(exc):
+            return ConnectError(message)
+        functions = _PLPGSQL_FUNCTION.findall(getattr(exc, "context", None) or "")
+        if functions and isinstance(table, TableName):
+            return TriggerRejected(message, table, functions)
+        return LoadError(message)
     return ConnectError(
         f"{what}{where}: connection lost ({_one_line(str(exc)) or type(exc).__name__})"
     )
+
+
+# How an error's context names the PL/pgSQL functions it passed through, innermost first.
+_PLPGSQL_FUNCTION = re.compile(r"PL/pgSQL function (.+?)\(")
 
 
 def _dsn(url: DatabaseURL) -> str:
@@ -477,6 +488,19 @@ WHERE NOT t.tgisinternal AND (t.tgtype & 4) <> 0 AND (t.tgtype & 1) <> 0
 """
 
 
+# User triggers whose function is one of $1 (names as error contexts print them), those on
+# table $2.$3 marked.
+_TRIGGERS_CALLING_SQL = """
+SELECT t.tgname, n.nspname, c.relname, t.tgfoid::regproc::text,
+       n.nspname = $2 AND c.relname = $3
+FROM pg_trigger t
+JOIN pg_class c ON c.oid = t.tgrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE NOT t.tgisinternal AND t.tgfoid::regproc::text = ANY($1::text[])
+ORDER BY 5 DESC, n.nspname, c.relname, t.tgname
+"""
+
+
 # FKs declared on the given tables (not inherited by partitions, not on partitioned parents).
 _TABLE_FKS_SQL = """
 SELECT n.nspname, cl.relname, c.conname, pg_get_constraintdef(c.oid), c.convalidated
@@ -570,6 +594,7 @@ class PostgresAdapter(Adapter):
             concurrent_sessions=True,
             checks_fk_per_row=False,
             load_method="binary COPY",
+            session_skips_triggers=True,
         )
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -755,8 +780,10 @@ class PostgresAdapter(Adapter):
         """One connection, one transaction: committed on a clean exit, else rolled back."""
         async with self._connection() as conn:
             session = PostgresSession(self, conn)
-            await session.begin()
             try:
+                # begin inside: a session cancelled while starting must not go back to the
+                # pool with its transaction open
+                await session.begin()
                 yield session
             except BaseException:
                 await session.rollback()
@@ -780,8 +807,8 @@ class PostgresAdapter(Adapter):
             return
         async with self._connection() as conn:
             session = PostgresSession(self, conn)
-            await session.begin()
             try:
+                await session.begin()
                 if not await self._skip_fk_triggers(session):
                     await self._defer_among(session, tokens)
                 for token in tokens:
@@ -878,6 +905,36 @@ class PostgresAdapter(Adapter):
             method = "FK triggers skipped while loading, orphans counted after"
             return await self._load_unchecked(tables, catalog, method)
         return await self._drop_foreign_keys(tables)
+
+    async def check_skip_triggers(self) -> None:
+        """The loading sessions will run with session_replication_role = replica, as
+        pg_restore --disable-triggers does (no user trigger fires, and no FK trigger either).
+        That needs a superuser or the SET privilege on the setting: tried here."""
+        try:
+            async with self._pool.acquire(timeout=self.timeout) as conn, conn.transaction():
+                await conn.execute(
+                    "SET LOCAL session_replication_role = replica", timeout=self.timeout
+                )
+        except asyncpg.InsufficientPrivilegeError:
+            raise UsageError(
+                "--disable-triggers needs a superuser (the loading sessions set "
+                f"session_replication_role = replica), and {self.url.user or 'this user'} "
+                "is not one; nothing was written"
+            ) from None
+        except _DRIVER_ERRORS as exc:
+            raise _db_error("checking the right to skip triggers on", exc) from exc
+
+    async def rejecting_triggers(self, error: TriggerRejected) -> list[str]:
+        """User triggers calling a function the error passed through: those on the
+        written table, else any (the failing trigger may sit on a table a trigger writes)."""
+        rows = await self.fetch_rows(
+            _TRIGGERS_CALLING_SQL,
+            list(error.functions),
+            error.table.schema or "public",
+            error.table.name,
+        )
+        own = [r for r in rows if r[4]] or rows
+        return [f"trigger {r[0]} on {TableName(r[1], r[2])} (function {r[3]}())" for r in own]
 
     async def _may_skip_triggers(self, tables: Sequence[Table]) -> bool:
         schemas = [t.name.schema or "public" for t in tables]

@@ -162,6 +162,9 @@ def key_strategy(
     is the FK a per-parent rule fills row by row: it leads its group's digits.
     """
     fk_of = fk_sources(table, fks)
+    # a self-reference's column that maps onto itself (the tenant of a tree) is copied from
+    # the row's root: it cannot carry a key
+    tree = {c for fk in fks if _is_self(table, fk) for c in fk.columns} - set(fk_of)
 
     def pref(c: str) -> tuple[int, int]:
         cap = capacity(c)
@@ -179,7 +182,7 @@ def key_strategy(
         cols = key.columns
         if not cols or set(cols) & unique:
             continue  # a key on constants alone holds one row: a capacity, not a construction
-        free = [c for c in cols if c not in fk_of and _writable(table, c)]
+        free = [c for c in cols if c not in fk_of and c not in tree and _writable(table, c)]
         best = min(free, key=pref, default=None)
         parts = tuple(dict.fromkeys(fk_of.get(c, c) for c in cols if c in fk_of or c in free))
         # a self-reference points at an earlier row, which no permutation can promise: the

@@ -1003,9 +1003,12 @@ class Builder:
         small = len(_CODE) ** width
         full = _CODE + extra
         cap = small + len(extra) * len(full) ** (width - 1) if extra else small
+        # one permutation whatever the seed, so a later run's rows (past the rows already
+        # there) never take a code an earlier run with another seed gave
+        order = h.stream_key(0, self.table.name.name, self.column.name)
 
         def code(idx: h.I64) -> Values:
-            perm = h.permute(self.key, np.minimum(idx, small - 1), small).tolist()
+            perm = h.permute(order, np.minimum(idx, small - 1), small).tolist()
             out = []
             for i, p in zip(idx.tolist(), perm, strict=True):
                 if i < small:

@@ -10,26 +10,10 @@ from schema_matrix import Expected, cases, seed_twice
 
 ROWS = 200
 
-# Cases that fail today, each for a cause another part of issue 11 fixes (item numbers of the
-# issue). strict: once the fix is merged the case passes, the mark then fails the run and must
-# go. The first failing run and its first error line are in the reason.
-APPEND = "item 9, appending (second seed into the filled database)"
-FAILING: dict[tuple[str, str], str] = {
-    ("ranger", "postgres"): f"{APPEND}: run 2: query failed: operator does not exist: "
-    "character varying < integer",
-    ("ranger", "mysql"): f"{APPEND}: run 2: exit 5: x_security_zone_ref_service: 367 "
-    "orphaned rows for FK x_sz_ref_service_FK_service_name (FK to a varchar unique column)",
-    ("trafficcontrol", "postgres"): "items 2/5, CHECK between two FK columns of composite "
-    "unique keys: run 1: cachegroup_fallbacks: rows still violate CHECK "
-    "cachegroup_fallbacks_check (primary_cg != backup_cg) after 100 re-draws",
-}
-
 
 def _param(schema: str, dialect: str) -> object:
-    marks = [getattr(pytest.mark, dialect)]
-    if (schema, dialect) in FAILING:
-        marks.append(pytest.mark.xfail(strict=True, reason=FAILING[schema, dialect]))
-    return pytest.param(schema, dialect, marks=marks, id=f"{schema}-{dialect}")
+    mark = getattr(pytest.mark, dialect)
+    return pytest.param(schema, dialect, marks=mark, id=f"{schema}-{dialect}")
 
 
 @pytest.mark.parametrize("schema, dialect", [_param(s, d) for s, d in cases()])

@@ -32,7 +32,8 @@ _SLOW = dict(
 )
 settings.register_profile("ci", max_examples=40, derandomize=True, print_blob=True, **_SLOW)
 settings.register_profile("long", max_examples=1000, print_blob=True, **_SLOW)
-FUZZ_SETTINGS = settings.get_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+FUZZ_SETTINGS = settings.get_profile(PROFILE)
 """The fuzz tests' settings: the `ci` profile unless HYPOTHESIS_PROFILE names another."""
 
 Dialect = Literal["postgres", "mariadb"]
@@ -74,13 +75,29 @@ PATTERNS = {  # pattern -> the shortest varchar it needs
 class Switches:
     """Ingredients the strategy may draw; turn one off to avoid an area known to fail."""
 
+    checks: bool = True
+    """CHECK constraints of every form (off: no CHECK at all, so no contradiction either)."""
     contradictions: bool = True
+    one_of_two: bool = True
+    """Exactly-one / at-most-one of two nullable columns (FKs where a parent exists)."""
     partitions: bool = True
     empty_partitioned: bool = True
     not_null_self_refs: bool = True
     not_null_cycles: bool = True
     expression_uniques: bool = True
+    partial_uniques: bool = True
     json: bool = True
+
+    @classmethod
+    def from_env(cls, default: str = "", variable: str = "FASTSEED_FUZZ_OFF") -> Switches:
+        """All ingredients, minus those named (comma-separated) in the environment variable,
+        e.g. FASTSEED_FUZZ_OFF=checks,partitions, or in `default` when it is not set."""
+        named = os.environ.get(variable, default)
+        off = [n.strip() for n in named.split(",") if n.strip()]
+        unknown = set(off) - set(cls.__dataclass_fields__)
+        if unknown:
+            raise ValueError(f"{variable}: unknown switch {sorted(unknown)}")
+        return cls(**dict.fromkeys(off, False))
 
 
 ALL = Switches()
@@ -399,6 +416,12 @@ def _lower_col(ix: Index) -> str:
 # -- drawing ---------------------------------------------------------------------------------
 
 
+def one_in(draw: st.DrawFn, n: int) -> bool:
+    """True about once in `n` draws. Hypothesis favours the ends of an integer range, so the
+    rare outcome is a middle value: `integers(0, n - 1) == 0` would come up far more often."""
+    return draw(st.integers(0, n - 1)) == n // 2
+
+
 @st.composite
 def _plain_col(draw: st.DrawFn, t: TableModel, switches: Switches) -> Col:
     kinds: list[Kind] = ["int", "bigint", "text", "bool", "enum", "date", "numeric"]
@@ -486,13 +509,13 @@ def _checks(draw: st.DrawFn, t: TableModel, switches: Switches) -> None:
 
     One CHECK per column: two drawn independently could contradict each other (a length the
     IN list cannot meet), and only the deliberate contradictions should be unsatisfiable."""
-    for _ in range(draw(st.integers(0, 3))):
+    for _ in range(draw(st.integers(0, 3)) if switches.checks else 0):
         checked = {name for ch in t.checks for name in ch.cols}
         plain = [c for c in t.plain if c.name not in checked]
         if not plain:
             return
         c = draw(st.sampled_from(plain))
-        contradict = switches.contradictions and not c.nullable and draw(st.integers(0, 24)) == 0
+        contradict = switches.contradictions and not c.nullable and one_in(draw, 12)
         if c.kind in ("int", "bigint", "numeric"):
             form = draw(st.sampled_from(["cmp", "between", "in", "range", "cols"]))
             if contradict:
@@ -531,7 +554,7 @@ def _column_pair_check(draw: st.DrawFn, t: TableModel, c: Col) -> None:
     o = draw(st.sampled_from(others))
     t.checks.append(Check("cols", (c.name, o.name), ("<",)))
     both_set = not c.nullable and not o.nullable
-    if both_set and draw(st.integers(0, 24)) == 0:
+    if both_set and one_in(draw, 25):
         t.checks.append(Check("cols", (o.name, c.name), ("<",), contradictory=True))
 
 
@@ -592,7 +615,7 @@ def _uniques(draw: st.DrawFn, t: TableModel, switches: Switches) -> None:
             )
         )
     nullable = [c for c in t.plain if c.nullable and c.kind != "bool"]
-    if nullable and draw(st.integers(0, 3)) == 0:
+    if switches.partial_uniques and nullable and one_in(draw, 4):
         key = draw(st.sampled_from([c.name for c in keyable]))
         t.indexes.append(Index("partial", key, where=draw(st.sampled_from(nullable)).name))
 
@@ -634,7 +657,7 @@ def _one_of_two(draw: st.DrawFn, t: TableModel, earlier: list[TableModel]) -> No
 def _partitioning(draw: st.DrawFn, t: TableModel, switches: Switches) -> None:
     """A partitioned table: its key holds the partition column, and nothing refers to it."""
     method = draw(st.sampled_from(["hash", "range", "bounded", "list"]))
-    with_parts = not switches.empty_partitioned or draw(st.integers(0, 3)) > 0
+    with_parts = not switches.empty_partitioned or not one_in(draw, 4)
     t.cols.append(Col("id", "bigint", False))
     if method == "list":
         labels = tuple(draw(st.lists(st.sampled_from(LABELS), min_size=2, max_size=4, unique=True)))
@@ -657,7 +680,7 @@ def schemas(draw: st.DrawFn, switches: Switches = ALL) -> SchemaModel:
     tables: list[TableModel] = []
     for name in names:
         t = TableModel(name)
-        partitioned = switches.partitions and draw(st.integers(0, 9)) == 0
+        partitioned = switches.partitions and one_in(draw, 10)
         if partitioned:
             draw(_partitioning(t, switches))
         else:
@@ -669,20 +692,21 @@ def schemas(draw: st.DrawFn, switches: Switches = ALL) -> SchemaModel:
             draw(_add_fk(t, draw(st.sampled_from(parents)), nullable=draw(st.booleans())))
         if not partitioned:
             _self_reference(draw, t, switches)
-            if draw(st.integers(0, 3)) == 0:
+            if switches.one_of_two and one_in(draw, 4):
                 draw(_one_of_two(t, tables))
         draw(_checks(t, switches))
         if not partitioned:
             draw(_uniques(t, switches))
         draw(_generated(t))
-        _json_check(draw, t)
+        if switches.checks:
+            _json_check(draw, t)
         tables.append(t)
     _cycle(draw, tables, switches)
     return SchemaModel(tables)
 
 
 def _self_reference(draw: st.DrawFn, t: TableModel, switches: Switches) -> None:
-    if t.pk != ("id",) or draw(st.integers(0, 3)) > 0:
+    if t.pk != ("id",) or not one_in(draw, 4):
         return
     nullable = not switches.not_null_self_refs or draw(st.booleans())
     col = replace(_copy_for_fk(t, "id", t.free_name("parent_id"), nullable))
@@ -706,7 +730,7 @@ def _cycle(draw: st.DrawFn, tables: list[TableModel], switches: Switches) -> Non
         for b in tables[i + 1 :]
         if b in keyed and a.partitioning is None and any(fk.table == a.name for fk in b.fks)
     ]
-    if not pairs or draw(st.integers(0, 2)) > 0:
+    if not pairs or not one_in(draw, 3):
         return
     a, b = draw(st.sampled_from(pairs))
     nullable = not switches.not_null_cycles or draw(st.booleans())

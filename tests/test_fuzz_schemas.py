@@ -24,7 +24,7 @@ from audit import Audit, audit_my, audit_pg
 from conftest import MY_ADMIN, _my_run, _pg_run, pg_execute
 from hypothesis import given
 from hypothesis import strategies as st
-from schema_strategies import FUZZ_SETTINGS, Dialect, SchemaModel, schemas
+from schema_strategies import FUZZ_SETTINGS, PROFILE, Dialect, SchemaModel, Switches, schemas
 
 import fastseed
 from fastseed.plan import RowRequest
@@ -129,8 +129,17 @@ def requests(draw: st.DrawFn, schema: SchemaModel) -> RowRequest:
     return RowRequest(default=20, per_table=per)
 
 
+AVOID_UNTIL_FIXED = "checks,one_of_two,expression_uniques"
+"""Ingredients the `ci` profile leaves out while their failures are open in issue 11 (each is a
+case in test_fuzz_regressions.py). Empty it once those fixes are merged; the `long` profile
+draws everything."""
+
+SWITCHES = Switches.from_env(default=AVOID_UNTIL_FIXED if PROFILE == "ci" else "")
+"""What the strategy draws; FASTSEED_FUZZ_OFF (even empty) overrides the default above."""
+
+
 def fuzz(dialect: Dialect, data: st.DataObject) -> None:
-    schema = data.draw(schemas(), label="schema")
+    schema = data.draw(schemas(SWITCHES), label="schema")
     ddl = schema.ddl(dialect)
     rows = data.draw(requests(schema), label="rows")
     seed = data.draw(st.integers(0, 2**31 - 1), label="seed")

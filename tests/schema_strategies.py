@@ -83,6 +83,8 @@ class Switches:
     partitions: bool = True
     empty_partitioned: bool = True
     not_null_self_refs: bool = True
+    unique_self_refs: bool = True
+    """Unique keys that hold a self-reference's column (one-to-one links within a table)."""
     not_null_cycles: bool = True
     expression_uniques: bool = True
     partial_uniques: bool = True
@@ -588,7 +590,14 @@ def _text_check(draw: st.DrawFn, t: TableModel, c: Col, contradict: bool) -> Non
 
 @st.composite
 def _uniques(draw: st.DrawFn, t: TableModel, switches: Switches) -> None:
-    keyable = [c for c in t.cols if c.kind != "json" and not c.generated]
+    self_ref = {c for fk in t.fks if fk.table == t.name for c in fk.cols}
+    keyable = [
+        c
+        for c in t.cols
+        if c.kind != "json"
+        and not c.generated
+        and (switches.unique_self_refs or c.name not in self_ref)
+    ]
     for _ in range(draw(st.integers(0, 2))):
         key = tuple(
             draw(

@@ -22,7 +22,7 @@ import pymysql
 import pytest
 from audit import Audit, audit_my, audit_pg
 from conftest import MY_ADMIN, _my_run, _pg_run, pg_execute
-from hypothesis import given
+from hypothesis import given, note
 from hypothesis import strategies as st
 from schema_strategies import FUZZ_SETTINGS, PROFILE, Dialect, SchemaModel, Switches, schemas
 
@@ -129,7 +129,7 @@ def requests(draw: st.DrawFn, schema: SchemaModel) -> RowRequest:
     return RowRequest(default=20, per_table=per)
 
 
-AVOID_UNTIL_FIXED = "checks,one_of_two,expression_uniques"
+AVOID_UNTIL_FIXED = "checks,one_of_two,expression_uniques,not_null_self_refs,unique_self_refs"
 """Ingredients the `ci` profile leaves out while their failures are open in issue 11 (each is a
 case in test_fuzz_regressions.py). Empty it once those fixes are merged; the `long` profile
 draws everything."""
@@ -141,6 +141,7 @@ SWITCHES = Switches.from_env(default=AVOID_UNTIL_FIXED if PROFILE == "ci" else "
 def fuzz(dialect: Dialect, data: st.DataObject) -> None:
     schema = data.draw(schemas(SWITCHES), label="schema")
     ddl = schema.ddl(dialect)
+    note(";\n".join(ddl))  # a failure shows the DDL, ready for test_fuzz_regressions.py
     rows = data.draw(requests(schema), label="rows")
     seed = data.draw(st.integers(0, 2**31 - 1), label="seed")
     with fresh_database(dialect) as db:

@@ -233,6 +233,32 @@ CASES: list[Case] = [
         154412296,
         xfail="items 5/7 (checks, plan): partition routing breaks a two-column CHECK",
     ),
+    # overlapping keys (PRIMARY KEY (t_id, is_admin) and UNIQUE (t_id)) on a table in a NOT NULL
+    # cycle: more rows asked than the parent's keys allow (items 2/6: keys, plan)
+    *case(
+        "overlapping-keys-in-not-null-cycle",
+        [
+            'CREATE TABLE "t" ("code" varchar(2) NOT NULL, "select_t_id" varchar(2) NOT NULL, '
+            '"select_is_admin" boolean NOT NULL, PRIMARY KEY ("code"))',
+            'CREATE TABLE "select" ("t_id" varchar(2) NOT NULL, "is_admin" boolean NOT NULL, '
+            'PRIMARY KEY ("t_id", "is_admin"), UNIQUE ("t_id"), '
+            'FOREIGN KEY ("t_id") REFERENCES "t" ("code"))',
+            'ALTER TABLE "t" ADD FOREIGN KEY ("select_t_id", "select_is_admin") '
+            'REFERENCES "select" ("t_id", "is_admin")',
+        ],
+        [
+            "CREATE TABLE `t` (`code` varchar(2) NOT NULL, `select_t_id` varchar(2) NOT NULL, "
+            "`select_is_admin` boolean NOT NULL, PRIMARY KEY (`code`))",
+            "CREATE TABLE `select` (`t_id` varchar(2) NOT NULL, `is_admin` boolean NOT NULL, "
+            "PRIMARY KEY (`t_id`, `is_admin`), UNIQUE (`t_id`), "
+            "FOREIGN KEY (`t_id`) REFERENCES `t` (`code`))",
+            "ALTER TABLE `t` ADD FOREIGN KEY (`select_t_id`, `select_is_admin`) "
+            "REFERENCES `select` (`t_id`, `is_admin`)",
+        ],
+        {"t": 16, "select": 40},
+        66,
+        xfail="items 2/6 (keys, plan): duplicate primary key in a NOT NULL cycle",
+    ),
     # a text primary key with a pattern CHECK (item 4)
     *case(
         "pattern-primary-key",

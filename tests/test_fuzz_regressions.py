@@ -61,7 +61,6 @@ CASES: list[Case] = [
         ],
         {"user accounts": 50},
         852,
-        xfail="item 5 (checks): upper(col) IN list still violated after re-draws",
     ),
     # at most one of two nullable columns set, one of them an FK (item 5)
     *case(
@@ -80,8 +79,6 @@ CASES: list[Case] = [
         ],
         {"user accounts": 21, "accounts": 51},
         3252,
-        xfail="item 5 (checks): a IS NULL OR b IS NULL still violated after re-draws",
-        fails_on=("postgres",),
     ),
     # exactly one of two set, both in one unique key (items 1/5: keys, checks)
     *case(
@@ -96,7 +93,6 @@ CASES: list[Case] = [
         ],
         {"e-mail": 28},
         1533480,
-        xfail="item 5 (checks): exactly-one of two columns still violated after re-draws",
     ),
     # a contradictory CHECK on a plain NOT NULL column (item 5)
     *case(
@@ -108,7 +104,6 @@ CASES: list[Case] = [
         ["CREATE TABLE `items` (`my col` int NOT NULL, CHECK (`my col` > 10 AND `my col` < 5))"],
         {"items": 5},
         209220,
-        xfail="item 5 (checks): the load fails on the CHECK instead of plan exit 3 naming it",
     ),
     # a length CHECK the column type cannot hold (item 5)
     *case(
@@ -141,7 +136,6 @@ CASES: list[Case] = [
         ],
         {"order": 46},
         5174,
-        xfail="item 3 (exprs): duplicate key on the lower() unique key",
     ),
     # a unique key on one column of a composite FK to a junction table's composite key
     # (item 2: keys)
@@ -186,7 +180,6 @@ CASES: list[Case] = [
         ],
         {"accounts": 5},
         0,
-        xfail="items 2/6 (keys, plan): duplicate parent on a unique self-reference",
     ),
     # a NOT NULL self-reference that is also unique: row 0 has no earlier row to point at,
     # and no two rows may share a parent (item 6: plan)
@@ -203,7 +196,6 @@ CASES: list[Case] = [
         ],
         {"e-mail": 5},
         0,
-        xfail="item 6 (plan): NOT NULL self-reference with a unique key",
     ),
     # a CHECK on the partition column of a range-partitioned table: rows are routed to
     # partitions the CHECK excludes (PostgreSQL only; items 5/7: checks, plan)
@@ -272,8 +264,6 @@ CASES: list[Case] = [
         ],
         {"order": 42},
         1103382,
-        xfail="item 4 (checks): duplicate keys for a unique column with a pattern CHECK",
-        fails_on=("postgres",),
     ),
     # exactly one of two set, with a comparison between them (NULL passes it) and a unique
     # key on one of them (item 5)
@@ -290,7 +280,6 @@ CASES: list[Case] = [
         ],
         {"order": 40},
         182869,
-        xfail="item 5 (checks): exactly-one of two columns still violated after re-draws",
     ),
     # exactly one of two set, beside a REGEXP CHECK on another column (item 5)
     *case(
@@ -303,7 +292,6 @@ CASES: list[Case] = [
         ],
         {"t": 9},
         1501,
-        xfail="item 5 (checks): exactly-one of two columns still violated after re-draws",
     ),
     # a deferred nullable FK of a NOT NULL cycle is part of an exactly-one CHECK: writing it
     # NULL first and setting it by UPDATE breaks the CHECK (items 5 and 7: checks, plan)
@@ -344,7 +332,6 @@ CASES: list[Case] = [
         ],
         {"accounts": 5},
         5,
-        xfail="items 1/5 (keys, checks): plan says -6 rows instead of exit 3 naming the CHECK",
     ),
     # two IN lists with no value in common on a nullable column: only NULL fits (item 5)
     *case(
@@ -359,7 +346,6 @@ CASES: list[Case] = [
         ],
         {"user accounts": 30},
         2319,
-        xfail="item 5 (checks): the load crashes with 'list index out of range'",
     ),
     # a unique key with a `<>` CHECK: keys are made injectively, ignoring the excluded value
     # (items 1/5: keys, checks)

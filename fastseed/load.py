@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import os
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -115,7 +115,7 @@ async def load(
     parallel = streams or default_streams(adapter.url)
     if not adapter.capabilities.concurrent_sessions:
         parallel = 1
-    tiers = plan.tiers
+    tiers: Sequence[Sequence[Unit]] = plan.tiers
     if suspended is not None and await adapter.foreign_keys_unchecked(suspended, loaded):
         # No FK is checked while loading: no table has to wait for its parents. Biggest
         # first, so the longest load does not start last while the others are done.
@@ -182,7 +182,7 @@ class _Feeds:
     def __init__(self, tg: TaskGroup, adapter: Adapter, gens: RunGenerators, batch_size: int):
         self._tg, self._adapter = tg, adapter
         self.gens, self.batch_size = gens, batch_size
-        self._open: dict[tuple[TableName, tuple[int, int] | None], Any] = {}
+        self._open: dict[tuple[TableName, tuple[int, int] | None], ObjectReceiveStream[Any]] = {}
 
     def start(self, name: TableName, part: tuple[int, int] | None) -> None:
         if (name, part) in self._open:
@@ -247,7 +247,7 @@ async def _pretested(
 
 
 def _tier_jobs(
-    adapter: Adapter, plan: Plan, tier: list[Unit], streams: int, batch_size: int, shared: bool
+    adapter: Adapter, plan: Plan, tier: Sequence[Unit], streams: int, batch_size: int, shared: bool
 ) -> list[tuple[Unit, tuple[int, int] | None]]:
     """(unit, row range) for each session of one tier, in the tier's order.
 

@@ -127,11 +127,12 @@ async def verify(
     shown = [c for n, c in sorted(checks.items()) if catalog.tables[n].partition_of is None]
     # a partition's violations are reported on its parent's line
     for n, c in checks.items():
-        parent = catalog.tables[n].partition_of
-        if parent is not None and parent in checks:
-            for fk, v in c.orphans.items():
-                checks[parent].orphans[f"{n.name}.{fk}"] = v
+        parent_name = catalog.tables[n].partition_of
+        if parent_name is not None and parent_name in checks:
+            on_parent = checks[parent_name]
+            for fk_name, v in c.orphans.items():
+                on_parent.orphans[f"{n.name}.{fk_name}"] = v
             for k, v in c.duplicates.items():
-                checks[parent].duplicates[f"{n.name}.{k}"] = v
-            checks[parent].enforced += [f"{n.name}.{e}" for e in c.enforced]
+                on_parent.duplicates[f"{n.name}.{k}"] = v
+            on_parent.enforced += [f"{n.name}.{e}" for e in c.enforced]
     return VerifyResult(shown, time.perf_counter() - started)

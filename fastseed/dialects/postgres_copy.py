@@ -231,10 +231,12 @@ def _encode_one(t: ColumnType, v: Any) -> bytes:
     if kind == Kind.FLOAT:
         return np.array([v], dtype=">f4" if t.bits == 32 else ">f8").tobytes()
     if kind == Kind.TIMESTAMP:
-        base = _PG_EPOCH if v.tzinfo is not None else _PG_EPOCH_NAIVE
-        return ((v - base) // _ONE_US).to_bytes(8, "big", signed=True)
+        stamp: dt.datetime = v
+        base = _PG_EPOCH if stamp.tzinfo is not None else _PG_EPOCH_NAIVE
+        return ((stamp - base) // _ONE_US).to_bytes(8, "big", signed=True)
     if kind == Kind.DATE:
-        return (v - _PG_DATE).days.to_bytes(4, "big", signed=True)
+        day: dt.date = v
+        return (day - _PG_DATE).days.to_bytes(4, "big", signed=True)
     if kind == Kind.NUMERIC:
         return _numeric_bytes(Decimal(v))
     if kind == Kind.UUID:

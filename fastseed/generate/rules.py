@@ -18,7 +18,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -45,7 +45,9 @@ _MYSQL_STRING = re.compile(r"\s*(?:_[A-Za-z0-9]+)?'(?:[^'\\]|''|\\.)*'")
 _MYSQL_ESCAPES = {"0": "\0", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a", "%": "\\%", "_": "\\_"}
 
 
-LeafBound = tuple[str, Any, Any] | tuple[str, tuple[str, ...]]
+LeafBound = (
+    tuple[Literal["range"], str | None, str | None] | tuple[Literal["list"], tuple[str, ...]]
+)
 
 NOW = "\x00now"
 """The literal a CHECK's now() / CURRENT_DATE / CURRENT_TIMESTAMP / localtimestamp stands for."""

@@ -347,8 +347,8 @@ class TableGen:
         if gen.raw is None:
             return None
         values = gen.raw(self._column_index(column, local))
-        null = self._null_mask(self.table.column(column), local)
-        return ColumnData(values, null if null is not None and null.any() else None, gen.raw_scale)
+        mask = self._null_mask(self.table.column(column), local)
+        return ColumnData(values, mask if mask is not None and mask.any() else None, gen.raw_scale)
 
     def rows_at(self, local: h.I64, attempt: int = 0) -> list[tuple[Any, ...]]:
         """Rows at positions `local`; attempt > 0 re-draws the columns of unparsed CHECKs."""
@@ -579,9 +579,9 @@ class TableGen:
             # NULL exactly when the order has not shipped yet: the row tells one story
             data = self.raw(status, local)
             if data is not None and isinstance(data.values, Utf8Array):
-                mask = text.lower_in(data.values, _NOT_YET)
-                if mask is not None:
-                    return mask if data.null is None else mask & ~data.null
+                not_yet = text.lower_in(data.values, _NOT_YET)
+                if not_yet is not None:
+                    return not_yet if data.null is None else not_yet & ~data.null
             got = self.values(status, local)
             return np.array([str(v).lower() in _NOT_YET for v in got], dtype=bool)
         return h.uniform(key, local + self.plan.index_base) < share

@@ -13,8 +13,9 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
-I64 = np.ndarray
+I64 = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True)

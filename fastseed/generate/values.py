@@ -25,7 +25,7 @@ from fastseed.generate.classify import classify
 from fastseed.generate.overrides import override_gen, range_rule
 from fastseed.generate.pattern import PatternGen, UniquePattern
 from fastseed.generate.pools import Pools
-from fastseed.generate.rules import ColumnRule, leaf_index
+from fastseed.generate.rules import ColumnRule, LeafBound, leaf_index
 from fastseed.generate.text import Utf8Array
 from fastseed.scenario import ColumnSpec
 from fastseed.schema import Column, ColumnType, Kind, Table
@@ -186,7 +186,7 @@ class ColumnGen:
     label: str
     capacity: int | None = None
     """How many distinct values it can give when unique; None when practically unbounded."""
-    seconds: Fn | None = None
+    seconds: Callable[[h.I64], h.F64] | None = None
     """For time columns: the same values as epoch seconds, for siblings that follow them."""
     raw: Callable[[h.I64], Any] | None = None
     """The same values as one numpy array, for encoders that skip Python objects: int64 for
@@ -446,7 +446,7 @@ class Builder:
         raw = self._listed_utf8(pool, weights)
         return ColumnGen(fn, f"sampled from {len(pool)} existing values", len(pool), raw=raw)
 
-    def _per_leaf(self, leaves: tuple[Any, ...]) -> ColumnGen:
+    def _per_leaf(self, leaves: tuple[LeafBound | None, ...]) -> ColumnGen:
         """Values that put each row into its leaf partition (list values or a range)."""
         plain = Builder(self.pools, 0, self.table, self.column, None, unique=self.unique).build()
         typed_lists = [
@@ -608,6 +608,7 @@ class Builder:
 
         def raw(idx: h.I64) -> np.ndarray:
             u = self._u(idx)
+            x: h.F64
             if log_scale:
                 x = np.exp(np.log(lo) + u * (np.log(hi) - np.log(lo)))
             else:
@@ -1377,8 +1378,8 @@ class Builder:
                 for leaf in r.leaves
             ]
             pick = leaf_index(self.table, idx, len(spans))
-            lows = np.array([s[0] for s in spans])[pick]
-            highs = np.array([s[1] for s in spans])[pick]
+            lows = np.array([s[0] for s in spans], dtype=np.float64)[pick]
+            highs = np.array([s[1] for s in spans], dtype=np.float64)[pick]
             return lows + self._u(idx) * (highs - lows - 1)
         lo, hi = self._checked_window()
         sibling = self._chronology_base()
@@ -1485,7 +1486,8 @@ class Builder:
                 # fromtimestamp rounds to the nearest microsecond, which float64 seconds in
                 # this era resolve: exact, and 3x faster than naive values .replace()d
                 return [_from_epoch(v, dt.UTC) for v in (micros / 1e6).tolist()]
-            return micros.astype("datetime64[us]").astype(object).tolist()
+            naive: Values = micros.astype("datetime64[us]").astype(object).tolist()
+            return naive
 
         return ColumnGen(
             fn,
@@ -1504,7 +1506,8 @@ class Builder:
             return np.floor(self._seconds(idx) / 86400).astype(np.int64)
 
         def fn(idx: h.I64) -> Values:
-            return raw(idx).astype("datetime64[D]").astype(object).tolist()
+            dates: Values = raw(idx).astype("datetime64[D]").astype(object).tolist()
+            return dates
 
         return ColumnGen(
             fn, f"date ({self._time_label()})", 40000 // days if self.unique else None, raw=raw

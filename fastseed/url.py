@@ -19,6 +19,7 @@ _SCHEMES = {
 }
 
 _LOCAL_NAMES = {"localhost", "localhost.localdomain", ""}
+_ENCODE_HINT = "percent-encode @ : / ? # % in the user name and password (@ is %40)"
 
 
 @dataclass(frozen=True)
@@ -90,8 +91,15 @@ def parse_url(text: str) -> DatabaseURL:
     try:
         parts = urlsplit(text)
         port = parts.port
-    except ValueError as exc:
-        raise UsageError(f"malformed database URL ({scheme}://...): {exc}") from None
+    except ValueError:
+        # urllib's message quotes the text it could not read: a raw password's characters
+        raise UsageError(f"malformed database URL ({scheme}://...): {_ENCODE_HINT}") from None
+    if "@" in parts.path or "@" in parts.query or "@" in parts.fragment:
+        # a raw / ? or # in the password ended the host early: the rest of the password
+        # would be taken (and shown) as the database name
+        raise UsageError(
+            f"malformed database URL ({scheme}://...): an @ after the host; {_ENCODE_HINT}"
+        )
     database = unquote(parts.path.lstrip("/")) or None
     if database is None:
         raise UsageError(f"the URL names no database: {scheme}://HOST/DATABASE")

@@ -120,6 +120,12 @@ def _read_outcome(task: asyncio.Future[Any]) -> None:
         task.exception()
 
 
+def _wire_password(password: str) -> str:
+    """The password as aiomysql must be given it to send its UTF-8 bytes: it encodes a str as
+    latin-1, which fails on any other character (and the server hashed the UTF-8 bytes)."""
+    return password.encode().decode("latin-1")
+
+
 def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
@@ -628,7 +634,7 @@ class MySQLAdapter(Adapter):
             host=url.host or "localhost",
             port=url.port or 3306,
             user=url.user or "root",
-            password=url.password or "",
+            password=_wire_password(url.password or ""),
             db=url.database,
             charset="utf8mb4",
             autocommit=True,

@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 
 import fastseed
 from fastseed.errors import LoadError
+from fastseed.plan import RowRequest
 
 EXAMPLES = int(os.environ.get("FASTSEED_HOSTILE_EXAMPLES", "4"))
 SETTINGS = settings(
@@ -108,6 +109,9 @@ class Shape:
     cid: str
     cfk: str
     ctext: str
+    """An FK to the parent's text key: earlier rows' hostile text is copied into new rows."""
+    cbin: str
+    """An FK to the parent's binary key, likewise."""
     fk: str
     unique: str
 
@@ -126,7 +130,7 @@ def shapes(draw: st.DrawFn, dialect: Dialect) -> Shape:
         return draw(st.lists(names(dialect), min_size=n, max_size=n, unique_by=dialect.same))
 
     tables = distinct(3)
-    columns = distinct(7)
+    columns = distinct(8)
     # MariaDB drops an enum label's trailing spaces
     label = names(dialect).filter(lambda s: s == s.rstrip(" ") or dialect.name != "mysql")
     labels = draw(st.lists(label, min_size=1, max_size=4, unique_by=dialect.same))
@@ -215,10 +219,11 @@ class PgTarget(Target):
             f"CREATE TYPE {q(s.schema)}.{q(s.enum)} AS ENUM ({labels})",
             f"CREATE TABLE {parent} ({q(s.pid)} serial PRIMARY KEY, "
             f"{q(s.ptext)} text CONSTRAINT {q(s.unique)} UNIQUE, "
-            f"{q(s.pbin)} bytea, {q(s.penum)} {q(s.schema)}.{q(s.enum)} NOT NULL)",
+            f"{q(s.pbin)} bytea UNIQUE, {q(s.penum)} {q(s.schema)}.{q(s.enum)} NOT NULL)",
             f"CREATE TABLE {child} ({q(s.cid)} serial PRIMARY KEY, "
             f"{q(s.cfk)} int NOT NULL CONSTRAINT {q(s.fk)} REFERENCES {parent}, "
-            f"{q(s.ctext)} varchar(30))",
+            f"{q(s.ctext)} text REFERENCES {parent} ({q(s.ptext)}), "
+            f"{q(s.cbin)} bytea REFERENCES {parent} ({q(s.pbin)}))",
         ]
 
     def reject_late(self, above: int) -> list[str]:
@@ -299,11 +304,13 @@ class MyTarget(Target):
         return [
             f"CREATE TABLE {parent} ({q(s.pid)} int AUTO_INCREMENT PRIMARY KEY, "
             f"{q(s.ptext)} varchar(255), {q(s.pbin)} varbinary(64), "
-            f"CONSTRAINT {q(s.unique)} UNIQUE ({q(s.ptext)}), "
+            f"CONSTRAINT {q(s.unique)} UNIQUE ({q(s.ptext)}), UNIQUE ({q(s.pbin)}), "
             f"{q(s.penum)} enum({labels}) NOT NULL) ENGINE=InnoDB",
             f"CREATE TABLE {child} ({q(s.cid)} int AUTO_INCREMENT PRIMARY KEY, "
-            f"{q(s.cfk)} int NOT NULL, {q(s.ctext)} varchar(30), "
-            f"CONSTRAINT {q(s.fk)} FOREIGN KEY ({q(s.cfk)}) REFERENCES {parent} ({q(s.pid)})"
+            f"{q(s.cfk)} int NOT NULL, {q(s.ctext)} varchar(255), {q(s.cbin)} varbinary(64), "
+            f"CONSTRAINT {q(s.fk)} FOREIGN KEY ({q(s.cfk)}) REFERENCES {parent} ({q(s.pid)}), "
+            f"FOREIGN KEY ({q(s.ctext)}) REFERENCES {parent} ({q(s.ptext)}), "
+            f"FOREIGN KEY ({q(s.cbin)}) REFERENCES {parent} ({q(s.pbin)})"
             ") ENGINE=InnoDB",
         ]
 
@@ -376,11 +383,12 @@ class SqliteTarget(Target):
         labels = ", ".join("'" + label.replace("'", "''") + "'" for label in s.labels)
         return [
             f"CREATE TABLE {q(s.parent)} ({q(s.pid)} integer PRIMARY KEY, {q(s.ptext)} text "
-            f"CONSTRAINT {q(s.unique)} UNIQUE, {q(s.pbin)} blob, "
+            f"CONSTRAINT {q(s.unique)} UNIQUE, {q(s.pbin)} blob UNIQUE, "
             f"{q(s.penum)} text NOT NULL CHECK ({q(s.penum)} IN ({labels})))",
             f"CREATE TABLE {q(s.child)} ({q(s.cid)} integer PRIMARY KEY, "
             f"{q(s.cfk)} int NOT NULL CONSTRAINT {q(s.fk)} REFERENCES {q(s.parent)}, "
-            f"{q(s.ctext)} varchar(30))",
+            f"{q(s.ctext)} text REFERENCES {q(s.parent)} ({q(s.ptext)}), "
+            f"{q(s.cbin)} blob REFERENCES {q(s.parent)} ({q(s.pbin)}))",
         ]
 
     def reject_late(self, above: int) -> list[str]:
@@ -434,28 +442,31 @@ def snapshot(target: Target) -> tuple[list[Any], list[Any]]:
     return target.dump(s.parent, s.pid), target.dump(s.child, s.cid)
 
 
-def seed(url: str, rows: int, seed_: int) -> fastseed.SeedResult:
+def seed(url: str, rows: RowRequest | int, seed_: int) -> fastseed.SeedResult:
     return asyncio.run(fastseed.seed(url, rows=rows, seed=seed_))
 
 
 def exercise(target: Target, shape: Shape, rows: list[tuple[str, bytes, str]], seed_: int) -> None:
-    """Create, seed onto the earlier rows, audit, then fail a run and check it was undone."""
+    """Create; seed children of the earlier rows alone (their hostile keys are copied into
+    new rows), then both tables; audit; then fail a run and check it was undone."""
     try:
         target.create(shape, rows)
         before_parent, _ = snapshot(target)
-        result = seed(target.url, 5, seed_)
+        result = seed(target.url, RowRequest(5, per_table={shape.parent: 0}), seed_)
+        assert result.verify.ok, result.verify
+        result = seed(target.url, 5, seed_ + 1)
         assert result.verify.ok, result.verify
         after_parent, after_child = snapshot(target)
         assert after_parent[: len(rows)] == before_parent, "earlier rows changed"
-        n_parent = len(rows) + 5
-        assert len(after_parent) == n_parent and len(after_child) == 5
-        assert not target.problems({shape.parent: n_parent, shape.child: 5})
+        counts = {shape.parent: len(rows) + 5, shape.child: 10}
+        assert (len(after_parent), len(after_child)) == tuple(counts.values())
+        assert not target.problems(counts)
 
         target.execute(target.reject_late(target.max_child() + 2))
         with pytest.raises(LoadError):
-            seed(target.url, 5, seed_ + 1)
+            seed(target.url, 5, seed_ + 2)
         assert snapshot(target) == (after_parent, after_child), "the failed run was not undone"
-        assert not target.problems({shape.parent: n_parent, shape.child: 5})
+        assert not target.problems(counts)
     finally:
         target.drop()
 
@@ -464,7 +475,7 @@ def values(shape: Shape) -> st.SearchStrategy[list[tuple[str, bytes, str]]]:
     """Earlier rows; their text is unique as the server compares it (case, accents, and on
     MariaDB trailing spaces)."""
     row = st.tuples(TEXT, BINARY, st.sampled_from(shape.labels))
-    return st.lists(row, min_size=1, max_size=3, unique_by=lambda r: folded(r[0]))
+    return st.lists(row, min_size=1, max_size=3, unique_by=(lambda r: folded(r[0]), lambda r: r[1]))
 
 
 @SETTINGS

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -19,6 +20,9 @@ _SCHEMES = {
 }
 
 _LOCAL_NAMES = {"localhost", "localhost.localdomain", ""}
+# scheme://user:PASSWORD@ in free text; the password runs to the last @ of the word, as
+# urllib reads it
+_URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^\s:/@]*:)\S*@", re.IGNORECASE)
 _ENCODE_HINT = "percent-encode @ : / ? # % in the user name and password (@ is %40)"
 
 
@@ -112,6 +116,12 @@ def parse_url(text: str) -> DatabaseURL:
         database=database,
         params=tuple(parse_qsl(parts.query)),
     )
+
+
+def redact_urls(text: str) -> str:
+    """`text` with the password of every URL in it replaced by ``***``: for messages that may
+    quote what the user typed (argparse echoes arguments it does not expect)."""
+    return _URL_PASSWORD.sub(r"\1***@", text)
 
 
 def guard_remote(url: DatabaseURL, *, allow_remote: bool) -> None:

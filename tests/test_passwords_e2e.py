@@ -222,3 +222,25 @@ def test_no_password_when_verify_fails(account: Account, output: str) -> None:
     done = fastseed("verify", account.url(), "-o", output)
     assert done.returncode == 5, done.stderr
     assert_no_password(done, PASSWORD)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["postgresql://u:{pw}@127.0.0.1/db"],  # the command forgotten
+        ["seed", "sqlite:///x.db", "postgresql://u:{pw}@127.0.0.1/db"],  # one URL too many
+        ["--verbose", "seed", "--rows", "postgresql://u:{pw}@127.0.0.1/db", "sqlite:///x.db"],
+    ],
+)
+def test_no_password_when_argparse_or_rows_echo_a_url(tmp_path, args: list[str]) -> None:
+    raw = "".join(c for c in PASSWORD if c not in "/?# ")  # what urllib would read whole
+    for pw in (raw, quote(PASSWORD, safe="")):
+        done = subprocess.run(
+            [sys.executable, "-m", "fastseed", *(a.format(pw=pw) for a in args)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=tmp_path,
+        )
+        assert done.returncode == 2, done.stderr
+        assert_no_password(done, PASSWORD)

@@ -147,6 +147,11 @@ class Target:
     """A fresh database on one server, holding one drawn schema."""
 
     url: str
+
+    def only_schema(self) -> list[str]:
+        """CLI arguments that limit a run to the drawn schema, where the dialect has schemas."""
+        return []
+
     shape: Shape
 
     def create(self, shape: Shape, rows: list[tuple[str, bytes, str]]) -> None:
@@ -215,6 +220,9 @@ class PgTarget(Target):
 
     def _table(self, name: str) -> str:
         return f"{pg_ident(self.shape.schema)}.{pg_ident(name)}"
+
+    def only_schema(self) -> list[str]:
+        return ["--schema", self.shape.schema]
 
     def ddl(self, s: Shape) -> list[str]:
         q = pg_ident
@@ -467,7 +475,8 @@ def exercise(target: Target, shape: Shape, rows: list[tuple[str, bytes, str]], s
         result = seed(target.url, RowRequest(5, per_table={shape.parent: 0}), seed_)
         assert result.verify.ok, result.verify
         # then both tables, by the CLI: its summary prints every name as text
-        done = cli("seed", target.url, "--rows", "5", "--seed", str(seed_ + 1))
+        only = target.only_schema()
+        done = cli("seed", target.url, *only, "--rows", "5", "--seed", str(seed_ + 1))
         assert done.returncode == 0 and "error" not in done.stderr, done.stderr
         after_parent, after_child = snapshot(target)
         assert after_parent[: len(rows)] == before_parent, "earlier rows changed"
@@ -476,7 +485,7 @@ def exercise(target: Target, shape: Shape, rows: list[tuple[str, bytes, str]], s
         assert not target.problems(counts)
 
         target.execute(target.reject_late(target.max_child() + 2))
-        done = cli("seed", target.url, "--rows", "5", "--seed", str(seed_ + 2))
+        done = cli("seed", target.url, *only, "--rows", "5", "--seed", str(seed_ + 2))
         assert done.returncode == LoadError.exit_code, done.stderr
         said = " ".join(done.stderr.split())  # rich wraps long lines
         assert "error:" in said and "late row" in said, done.stderr

@@ -45,3 +45,12 @@ def test_a_raw_password_with_at_and_colon_only_still_parses() -> None:
     url = parse_url("postgresql://user:Kx9Tq@Vb3Lm:Wr8Zp@127.0.0.1:5432/db")
     assert url.password == "Kx9Tq@Vb3Lm:Wr8Zp" and url.host == "127.0.0.1"
     assert "Kx9Tq" not in str(url)
+
+
+def test_mysql_driver_messages_are_scrubbed_of_every_form_of_the_password() -> None:
+    from fastseed.dialects.mysql import MySQLAdapter
+
+    adapter = MySQLAdapter(parse_url(f"mysql://u:{quote(PASSWORD, safe='')}@127.0.0.1/db"))
+    forms = [PASSWORD, quote(PASSWORD, safe=""), PASSWORD.encode().decode("latin-1")]
+    scrubbed = adapter._scrub(" | ".join(forms))
+    assert scrubbed == " | ".join(["***"] * 3)

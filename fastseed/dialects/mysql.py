@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Awaitable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
+from urllib.parse import quote
 
 import aiomysql
 import anyio
@@ -720,7 +721,12 @@ class MySQLAdapter(Adapter):
 
     def _scrub(self, text: str) -> str:
         pw = self.url.password
-        return text.replace(pw, "***") if pw else text
+        if not pw:
+            return text
+        # as given and as typed in the URL; the driver may also show the bytes it sent
+        for secret in (pw, quote(pw, safe=""), _wire_password(pw)):
+            text = text.replace(secret, "***")
+        return text
 
     def _failure(self, exc: BaseException, table: TableName | None) -> FastseedError:
         code = _error_code(exc)

@@ -30,7 +30,7 @@ from fastseed.report import (
     to_json,
 )
 from fastseed.scenario import Scenario, find_scenario, load_scenario
-from fastseed.url import parse_url
+from fastseed.url import parse_url, redact_urls
 
 T = TypeVar("T")
 
@@ -110,8 +110,8 @@ def run(fn: Callable[[], Awaitable[T]]) -> T:
         return anyio.run(_cancellable, fn, backend_options=options)
     except FastseedError as exc:
         if _verbose:
-            traceback.print_exc()
-        console(stderr=True).print(f"[red]error:[/] {exc}", markup=True, highlight=False)
+            sys.stderr.write(redact_urls(traceback.format_exc()))
+        _print_error(exc)
         raise Exit(exc.exit_code) from None
     except (KeyboardInterrupt, Interrupted) as exc:
         term = isinstance(exc, Interrupted) and exc.signum == signal.SIGTERM
@@ -119,6 +119,22 @@ def run(fn: Callable[[], Awaitable[T]]) -> T:
             ("terminated" if term else "interrupted") + ": rows written by this run were removed"
         )
         raise Exit(143 if term else 130) from None
+
+
+def _print_error(exc: FastseedError) -> None:
+    """One line on stderr; any URL in it (echoed from what the user typed) without password."""
+    from rich.markup import escape
+
+    text = escape(redact_urls(str(exc)))
+    console(stderr=True).print(f"[red]error:[/] {text}", markup=True, highlight=False)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse quotes arguments it cannot place (a URL given where a command is expected):
+    their passwords are hidden."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(redact_urls(message))
 
 
 def parse_rows(values: list[str] | None, default: int = 1000) -> RowRequest:
@@ -143,7 +159,7 @@ def _guarded(fn: Callable[[], T]) -> T:
     try:
         return fn()
     except FastseedError as exc:
-        console(stderr=True).print(f"[red]error:[/] {exc}", highlight=False)
+        _print_error(exc)
         raise Exit(exc.exit_code) from None
 
 
@@ -284,13 +300,13 @@ def _count(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="fastseed",
         description="Fill a database with realistic, constraint-valid test data.",
         epilog="exit codes: 0 ok, 1 load failed (its rows removed), 2 usage, 3 unsatisfiable, "
         "4 refused by a safety guard, 5 verification failed, 6 server unreachable",
     )
-    verbose = argparse.ArgumentParser(add_help=False)
+    verbose = _Parser(add_help=False)
     verbose.add_argument(
         "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="tracebacks"
     )

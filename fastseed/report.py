@@ -66,8 +66,23 @@ def skipped_tables(plan: Plan) -> dict[str, str]:
     return {str(n): tp.skipped for n, tp in plan.tables.items() if tp.skipped is not None}
 
 
+def literal(data: Any) -> Any:
+    """`data` with every string (keys too) escaped for rich markup: names, values and
+    messages from the database print as they are (`[/]` is a legal table name, and would
+    stop rich) while the print functions keep their own markup."""
+    if isinstance(data, str):
+        return escape(data)
+    if isinstance(data, dict):
+        return {literal(k): literal(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [literal(v) for v in data]
+    return data
+
+
 def print_summary(console: Console, data: dict[str, Any]) -> None:
     from rich.table import Table as RichTable
+
+    data = literal(data)
 
     table = RichTable(title="fastseed summary", title_justify="left")
     show_inserted = any(t["inserted"] is not None for t in data["tables"])
@@ -222,6 +237,8 @@ def catalog_data(
 def print_catalog(console: Console, data: dict[str, Any]) -> None:
     from rich.table import Table as RichTable
 
+    data = literal(data)
+
     console.print(
         f"[bold]{data['dialect']}[/] {data['server_version']}: {len(data['tables'])} tables"
     )
@@ -259,7 +276,7 @@ def print_catalog(console: Console, data: dict[str, Any]) -> None:
             extra = " identity" if c["identity"] else (" generated" if c["generated"] else "")
             row = [c["name"], c["type"] + extra, "yes" if c["nullable"] else "no", key]
             if with_gen:
-                row.append(escape(c.get("generator") or ""))  # /^[a-z]+$/ is no style
+                row.append(c.get("generator") or "")
             grid.add_row(*row)
         console.print(grid)
         for key in t["unique"]:
@@ -268,7 +285,7 @@ def print_catalog(console: Console, data: dict[str, Any]) -> None:
                 shown = ", ".join(key["expressions"] or key["columns"])
                 console.print(f"  unique {key['name']}: ({shown}){where}", markup=False)
         for chk in t["checks"]:
-            console.print(f"  check {chk['name']}: {escape(chk['expression'])}")
+            console.print(f"  check {chk['name']}: {chk['expression']}")
     if "tiers" in data:
         console.print("[bold]dependency tiers[/] (each tier loads concurrently):")
         for i, tier in enumerate(data["tiers"]):
@@ -297,6 +314,7 @@ def to_json(data: dict[str, Any]) -> str:
 
 def print_plan_extras(console: Console, data: dict[str, Any]) -> None:
     """The parts of a plan beyond the schema: rows, fan-outs, method, checks, realism."""
+    data = literal(data)
     rows = data.get("rows", {})
     notes = data.get("notes", {})
     console.print(

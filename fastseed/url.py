@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -19,6 +20,10 @@ _SCHEMES = {
 }
 
 _LOCAL_NAMES = {"localhost", "localhost.localdomain", ""}
+# scheme://user:PASSWORD@ in free text; the password runs to the last @ of the word, as
+# urllib reads it
+_URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^\s:/@]*:)\S*@", re.IGNORECASE)
+_ENCODE_HINT = "percent-encode @ : / ? # % in the user name and password (@ is %40)"
 
 
 @dataclass(frozen=True)
@@ -90,8 +95,15 @@ def parse_url(text: str) -> DatabaseURL:
     try:
         parts = urlsplit(text)
         port = parts.port
-    except ValueError as exc:
-        raise UsageError(f"malformed database URL ({scheme}://...): {exc}") from None
+    except ValueError:
+        # urllib's message quotes the text it could not read: a raw password's characters
+        raise UsageError(f"malformed database URL ({scheme}://...): {_ENCODE_HINT}") from None
+    if "@" in parts.path or "@" in parts.query or "@" in parts.fragment:
+        # a raw / ? or # in the password ended the host early: the rest of the password
+        # would be taken (and shown) as the database name
+        raise UsageError(
+            f"malformed database URL ({scheme}://...): an @ after the host; {_ENCODE_HINT}"
+        )
     database = unquote(parts.path.lstrip("/")) or None
     if database is None:
         raise UsageError(f"the URL names no database: {scheme}://HOST/DATABASE")
@@ -104,6 +116,12 @@ def parse_url(text: str) -> DatabaseURL:
         database=database,
         params=tuple(parse_qsl(parts.query)),
     )
+
+
+def redact_urls(text: str) -> str:
+    """`text` with the password of every URL in it replaced by ``***``: for messages that may
+    quote what the user typed (argparse echoes arguments it does not expect)."""
+    return _URL_PASSWORD.sub(r"\1***@", text)
 
 
 def guard_remote(url: DatabaseURL, *, allow_remote: bool) -> None:

@@ -535,11 +535,24 @@ def free_name(taken: Iterable[str], base: str) -> str:
     return name
 
 
+# One name part: quoted ("" or `` inside doubled, so any character, dots included) or bare.
+_NAME_PART = r'(?:"(?:[^"]|"")+"|`(?:[^`]|``)+`|[\w$]+)'
 _INSERT_INTO = re.compile(
-    r"\bINSERT\s+(?:IGNORE\s+)?INTO\s+((?:[`\"][^`\"]+[`\"]|[\w$]+)"
-    r"(?:\s*\.\s*(?:[`\"][^`\"]+[`\"]|[\w$]+))?)",
+    rf"\bINSERT\s+(?:IGNORE\s+)?INTO\s+({_NAME_PART}(?:\s*\.\s*{_NAME_PART})?)",
     re.IGNORECASE,
 )
+
+
+def _name_parts(text: str, *, case_insensitive: bool) -> list[str]:
+    """`schema.table` or `table` as written in SQL, unquoted. A bare name is folded to lower
+    case where names are case-sensitive (PostgreSQL folds what is not quoted)."""
+    parts = []
+    for part in re.findall(_NAME_PART, text):
+        if part[0] in '`"':
+            parts.append(part[1:-1].replace(part[0] * 2, part[0]))
+        else:
+            parts.append(part if case_insensitive else part.lower())
+    return parts
 
 
 def with_trigger_writes(
@@ -558,7 +571,7 @@ def with_trigger_writes(
     writes: dict[TableName, list[TableName]] = {}
     for table, body in triggers:
         for match in _INSERT_INTO.finditer(body):
-            parts = [p.strip().strip('`"') for p in match.group(1).split(".")]
+            parts = _name_parts(match.group(1), case_insensitive=case_insensitive)
             schema, name = (
                 (parts[0], parts[1]) if len(parts) == 2 else (table.schema or "", parts[0])
             )

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Awaitable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
+from urllib.parse import quote
 
 import aiomysql
 import anyio
@@ -118,6 +119,12 @@ def _read_outcome(task: asyncio.Future[Any]) -> None:
     """Mark a finished task's exception as read (see `MySQLAdapter._bounded`)."""
     if not task.cancelled():
         task.exception()
+
+
+def _wire_password(password: str) -> str:
+    """The password as aiomysql must be given it to send its UTF-8 bytes: it encodes a str as
+    latin-1, which fails on any other character (and the server hashed the UTF-8 bytes)."""
+    return password.encode().decode("latin-1")
 
 
 def _one_line(text: str) -> str:
@@ -628,7 +635,7 @@ class MySQLAdapter(Adapter):
             host=url.host or "localhost",
             port=url.port or 3306,
             user=url.user or "root",
-            password=url.password or "",
+            password=_wire_password(url.password or ""),
             db=url.database,
             charset="utf8mb4",
             autocommit=True,
@@ -714,7 +721,12 @@ class MySQLAdapter(Adapter):
 
     def _scrub(self, text: str) -> str:
         pw = self.url.password
-        return text.replace(pw, "***") if pw else text
+        if not pw:
+            return text
+        # as given and as typed in the URL; the driver may also show the bytes it sent
+        for secret in (pw, quote(pw, safe=""), _wire_password(pw)):
+            text = text.replace(secret, "***")
+        return text
 
     def _failure(self, exc: BaseException, table: TableName | None) -> FastseedError:
         code = _error_code(exc)

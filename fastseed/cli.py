@@ -111,7 +111,10 @@ def run(fn: Callable[[], Awaitable[T]]) -> T:
     except FastseedError as exc:
         if _verbose:
             traceback.print_exc()
-        console(stderr=True).print(f"[red]error:[/] {exc}", markup=True, highlight=False)
+        # one line whatever its length, so that logs and scripts can grep it
+        console(stderr=True).print(
+            f"[red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True
+        )
         raise Exit(exc.exit_code) from None
     except (KeyboardInterrupt, Interrupted) as exc:
         term = isinstance(exc, Interrupted) and exc.signum == signal.SIGTERM
@@ -232,6 +235,7 @@ def cmd_seed(a: argparse.Namespace) -> None:
             allow_remote=remote_ok,
             full_verify=a.full_verify,
             disable_triggers=a.disable_triggers,
+            timeout=a.timeout,
         )
     )
     data = summary_data(
@@ -272,6 +276,16 @@ def cmd_demo(a: argparse.Namespace) -> None:
         raise Exit(5)
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, got {text!r}")
+    return value
+
+
 def _count(text: str) -> int:
     """A count of at least 1 (--streams, --workers, --batch-size)."""
     try:
@@ -288,7 +302,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="fastseed",
         description="Fill a database with realistic, constraint-valid test data.",
         epilog="exit codes: 0 ok, 1 load failed (its rows removed), 2 usage, 3 unsatisfiable, "
-        "4 refused by a safety guard, 5 verification failed, 6 server unreachable",
+        "4 refused by a safety guard, 5 verification failed, 6 server unreachable, "
+        "7 permission denied",
     )
     verbose = argparse.ArgumentParser(add_help=False)
     verbose.add_argument(
@@ -391,6 +406,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="allow a non-local host (also FASTSEED_ALLOW_REMOTE=1)",
     )
     sub.add_argument("--dry-run", action="store_true", help="print the plan only")
+    sub.add_argument(
+        "--timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="wait this long for the server to connect or answer (default 10); lock waits "
+        "end after 3x as long, a load batch after 30x (PostgreSQL) or 12x (MySQL)",
+    )
     sub.add_argument(
         "--full-verify",
         action=flag,

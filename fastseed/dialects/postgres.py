@@ -34,7 +34,7 @@ from fastseed.dialects.base import (
 )
 from fastseed.dialects.postgres_catalog import FIND_FKS_SQL, read_catalog
 from fastseed.dialects.postgres_codecs import register_codecs
-from fastseed.errors import ConnectError, FastseedError, LoadError, UsageError
+from fastseed.errors import ConnectError, FastseedError, LoadError, PermissionDenied, UsageError
 from fastseed.generate.batch import Batch
 from fastseed.schema import (
     Catalog,
@@ -64,6 +64,12 @@ _DRIVER_ERRORS = (
 
 # SQLSTATEs that mean the connection is gone rather than the statement being wrong.
 _CONNECTION_SQLSTATES = ("57P01", "57P02", "57P03")
+# insufficient_privilege, and read_only_sql_transaction (a user or database whose
+# default_transaction_read_only is on, or a hot standby): the user may not write here.
+_PERMISSION_SQLSTATES = ("42501", "25006")
+_LOCK_NOT_AVAILABLE = "55P03"
+_LOCK_WAIT_FACTOR = 3
+"""lock_timeout = timeout × this: a table another session holds is waited for, boundedly."""
 
 
 def _is_connection_loss(exc: BaseException) -> bool:
@@ -91,6 +97,13 @@ def _db_error(what: str, exc: BaseException, *, table: object = None) -> Fastsee
         message = f"{what}{where} failed: {_one_line(exc.args[0] if exc.args else exc)} ({detail})"
         if _is_connection_loss(exc):
             return ConnectError(message)
+        if exc.sqlstate in _PERMISSION_SQLSTATES:
+            return PermissionDenied(f"permission denied{' on' + where if where else ''}: {message}")
+        if exc.sqlstate == _LOCK_NOT_AVAILABLE:
+            return LoadError(
+                f"{what}{where}: another session holds a lock on it and did not release it "
+                f"within the lock timeout (SQLSTATE {exc.sqlstate})"
+            )
         functions = _PLPGSQL_FUNCTION.findall(getattr(exc, "context", None) or "")
         if functions and isinstance(table, TableName):
             return TriggerRejected(message, table, functions)
@@ -117,6 +130,14 @@ def _dsn(url: DatabaseURL) -> str:
     port = f":{url.port}" if url.port else ""
     query = f"?{urlencode(params)}" if params else ""
     return f"postgresql://{user}{host}{port}/{url_quote(url.database or '', safe='')}{query}"
+
+
+def _session_settings(url: DatabaseURL, timeout: float) -> dict[str, str]:
+    """Bound lock waits (a table another session holds would stall the run until the COPY
+    timeout, minutes later), unless the URL sets lock_timeout itself."""
+    if any(key == "lock_timeout" for key, _ in url.params):
+        return {}
+    return {"lock_timeout": f"{int(timeout * _LOCK_WAIT_FACTOR * 1000)}ms"}
 
 
 def _connect_error(url: DatabaseURL, exc: BaseException, timeout: float) -> FastseedError:
@@ -610,6 +631,7 @@ class PostgresAdapter(Adapter):
             max_size=max(1, pool_size),
             timeout=timeout,
             init=register_codecs,
+            server_settings=_session_settings(url, timeout),
         )
 
         async def start() -> str:

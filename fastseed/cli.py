@@ -6,6 +6,7 @@ argparse rather than typer: typer 0.29 builds a pydantic adapter for every optio
 from __future__ import annotations
 
 import argparse
+import asyncio
 import atexit
 import contextlib
 import functools
@@ -82,7 +83,20 @@ async def _cancellable(fn: Callable[[], Awaitable[T]]) -> T:
     return out[0]
 
 
+def _quiet_lost_connections(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """Drop asyncio's 'Future exception was never retrieved' for a connection the server
+    closed: a driver's internal future holds it, and the run already reports the loss once."""
+    exc = context.get("exception")
+    while exc is not None:
+        if isinstance(exc, OSError):
+            return
+        exc = exc.__cause__ or exc.__context__
+    loop.default_exception_handler(context)
+
+
 async def _watched(fn: Callable[[], Awaitable[T]], caught: list[int], out: list[T]) -> None:
+    if not _verbose:
+        asyncio.get_running_loop().set_exception_handler(_quiet_lost_connections)
     async with anyio.create_task_group() as tg:
 
         async def watch() -> None:

@@ -409,9 +409,9 @@ def wait_for_load(
     proc: subprocess.Popen[str],
     delay: float = 0.0,
     ready: Callable[[Callable[[str], list[tuple[Any, ...]]]], bool] | None = None,
-) -> list[int]:
-    """The sessions loading `delay` seconds after the first load statement was seen (and,
-    with `ready`, once it holds); [] if the run ended first."""
+) -> bool:
+    """Wait for the first load statement (and, with `ready`, until it holds), then `delay`
+    seconds; False if the run ended first."""
     deadline = time.monotonic() + 60
     with t.watch() as query:
         sql = t._loading_sql()
@@ -420,10 +420,19 @@ def wait_for_load(
                 break
             time.sleep(0.005)
         else:
-            return []
-        time.sleep(delay)
-        loading = [int(r[0]) for r in query(sql)]
-        return loading if proc.poll() is None else []
+            return False
+    time.sleep(delay)
+    return proc.poll() is None
+
+
+def loading_now(t: Target, proc: subprocess.Popen[str]) -> list[int]:
+    """The sessions running a load statement, as soon as one does ([] if the run ended)."""
+    with t.watch() as query:
+        while proc.poll() is None:
+            if loading := [int(r[0]) for r in query(t._loading_sql())]:
+                return loading
+            time.sleep(0.005)
+    return []
 
 
 def record(

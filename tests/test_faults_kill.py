@@ -9,6 +9,7 @@ from faults import (
     POINTS,
     check,
     figures,  # noqa: F401  (the session fixture)
+    loading_now,
     rng,
     run_fastseed,
     seed_args,
@@ -28,7 +29,7 @@ def test_server_kills_a_loading_session(dialect: str, point: int, figures) -> No
     with target(dialect) as t:
 
         def fault(proc: subprocess.Popen[str]) -> None:
-            loading = wait_for_load(t, proc, delay)
+            loading = loading_now(t, proc) if wait_for_load(t, proc, delay) else []
             if loading:
                 pid = r.choice(loading)
                 t.kill(pid)

@@ -113,6 +113,15 @@ def _db_error(what: str, exc: BaseException, *, table: object = None) -> Fastsee
     )
 
 
+def _closed_transport(what: str, exc: RuntimeError, table: TableName) -> FastseedError:
+    """A COPY source still writing when the server closed the connection: uvloop raises
+    RuntimeError ('unable to perform operation on <TCPTransport closed=True ...>; the handler
+    is closed') instead of a connection error. Any other RuntimeError is a bug: re-raised."""
+    if "handler is closed" not in str(exc):
+        raise exc
+    return ConnectError(f"{what} {table}: connection lost (the server closed it)")
+
+
 # How an error's context names the PL/pgSQL functions it passed through, innermost first.
 _PLPGSQL_FUNCTION = re.compile(r"PL/pgSQL function (.+?)\(")
 
@@ -355,6 +364,8 @@ class PostgresSession(Session):
             )
         except _DRIVER_ERRORS as exc:
             raise _db_error("COPY into", exc, table=table.name) from exc
+        except RuntimeError as exc:
+            raise _closed_transport("COPY into", exc, table.name) from exc
 
     async def write_batch(self, table: Table, batch: Batch) -> None:
         if not batch.size:
@@ -376,6 +387,8 @@ class PostgresSession(Session):
             )
         except _DRIVER_ERRORS as exc:
             raise _db_error("COPY into", exc, table=table.name) from exc
+        except RuntimeError as exc:
+            raise _closed_transport("COPY into", exc, table.name) from exc
 
     async def write_batches(
         self, table: Table, columns: Sequence[Column], batches: AsyncIterator[Batch], count: int
@@ -407,6 +420,8 @@ class PostgresSession(Session):
             )
         except _DRIVER_ERRORS as exc:
             raise _db_error("COPY into", exc, table=table.name) from exc
+        except RuntimeError as exc:
+            raise _closed_transport("COPY into", exc, table.name) from exc
 
     async def update(
         self,
@@ -439,6 +454,8 @@ class PostgresSession(Session):
             )
         except _DRIVER_ERRORS as exc:
             raise _db_error("COPY of update rows for", exc, table=table.name) from exc
+        except RuntimeError as exc:
+            raise _closed_transport("COPY of update rows for", exc, table.name) from exc
         assignments = ", ".join(f"{q(c)} = s.{q(c)}" for c in columns)
         match = " AND ".join(f"t.{q(k)} = s.{q(k)}" for k in key)
         status = await self._run(

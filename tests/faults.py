@@ -394,11 +394,11 @@ def run_fastseed(
     if worker:
         worker.start()
     try:
-        out, err = proc.communicate(timeout=120)
+        out, err = proc.communicate(timeout=90)
     except subprocess.TimeoutExpired:
         proc.kill()
         out, err = proc.communicate()
-        pytest.fail(f"fastseed did not end within 120 s:\n{err}")
+        pytest.fail(f"fastseed did not end within 90 s:\n{err}")
     if worker:
         worker.join(timeout=30)
     return Run(proc.returncode, out, err)

@@ -61,8 +61,7 @@ def _hold_lock(t: Target, table: str, locked: threading.Event, release: threadin
 @pytest.mark.parametrize("dialect", DIALECTS)
 def test_lock_wait_is_bounded(dialect: str, point: int, figures) -> None:  # noqa: F811
     """Another session holds a table: a short hold is waited out, a long one ends the run
-    after the lock timeout (3 x --timeout, 12 s; a shorter
-    --timeout makes reading the catalog time out on a busy machine) with a message that says so."""
+    after the lock timeout (3 x --timeout, 3 s) with a message that says so."""
     r = rng("lock wait", dialect, point)
     table = r.choice(TABLES)
     hold = r.choice([0.5, None])  # seconds, or until the run ends
@@ -74,7 +73,7 @@ def test_lock_wait_is_bounded(dialect: str, point: int, figures) -> None:  # noq
             assert locked.wait(30)
             if hold is not None:
                 threading.Timer(hold, release.set).start()
-            run = run_fastseed(seed_args(t.url(), "--timeout", "4"))
+            run = run_fastseed(seed_args(t.url(), "--timeout", "1"))
         finally:
             release.set()
             holder.join(30)

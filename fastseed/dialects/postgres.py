@@ -1,9 +1,9 @@
 """PostgreSQL through asyncpg: pg_catalog reflection, binary COPY, deferral, sequences, undo.
 
-Two timeouts: `timeout` bounds connecting, catalog reads and short control statements (SET,
-ALTER, BEGIN/COMMIT); `query_timeout` bounds COPY batches, set-based UPDATEs and verification
-queries, which may legitimately run for minutes on large tables but must still end when the
-peer has vanished.
+Two timeouts: `timeout` bounds connecting and short control statements (SET, ALTER,
+BEGIN/COMMIT); `query_timeout` bounds catalog reads (seconds on a busy server), COPY batches,
+set-based UPDATEs and verification queries, which may legitimately run for minutes on large
+tables but must still end when the peer has vanished.
 """
 
 from __future__ import annotations
@@ -683,8 +683,8 @@ class PostgresAdapter(Adapter):
     async def reflect(self, *, schemas: Sequence[str] | None = None) -> Catalog:
         try:
             async with self._pool.acquire(timeout=self.timeout) as conn:
-                tables = await read_catalog(conn, schemas, self.timeout)
-                triggers = await conn.fetch(_INSERT_TRIGGERS_SQL, timeout=self.timeout)
+                tables = await read_catalog(conn, schemas, self.query_timeout)
+                triggers = await conn.fetch(_INSERT_TRIGGERS_SQL, timeout=self.query_timeout)
         except _DRIVER_ERRORS as exc:
             raise _db_error("reading the catalog of", exc, table=self.url.redacted()) from exc
         catalog = Catalog(dialect="postgres", tables=tables, server_version=self.server_version)

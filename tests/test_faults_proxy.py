@@ -31,10 +31,17 @@ TIMEOUT = "0.5"
 @pytest.mark.parametrize("mode", ["cut", "stall"])
 @pytest.mark.parametrize("point", range(POINTS))
 @pytest.mark.parametrize("dialect", DIALECTS)
-def test_proxy_cuts_or_stalls_the_load(dialect: str, point: int, mode: str, figures) -> None:  # noqa: F811
+def test_proxy_cuts_or_stalls_the_load(
+    dialect: str,
+    point: int,
+    mode: str,
+    figures,  # noqa: F811
+    request: pytest.FixtureRequest,
+) -> None:
     if dialect == "postgres" and mode == "stall":
         # not strict: it hangs at some points only (seen at point 0, not at point 1)
-        pytest.xfail("a stalled COPY can hang the run past its timeouts (cause not found yet)")
+        reason = "a stalled COPY can hang the run past its timeouts (cause not found yet)"
+        request.applymarker(pytest.mark.xfail(strict=False, reason=reason))
     r = rng(f"proxy {mode}", dialect, point)
     delay = r.uniform(0.0, 0.6)
     hit: list[int] = []

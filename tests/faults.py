@@ -133,19 +133,19 @@ class Figures:
             return
         tr = terminalreporter
         tr.section("fault injection figures")
-        head = f"{'kind':<18}{'dialect':<10}{'injected':>9}{'missed':>8}"
+        head = f"{'kind':<22}{'dialect':<10}{'injected':>9}{'missed':>8}"
         head += f"{'left rows':>11}{'orphans':>9}{'earlier changed':>17}{'sessions':>10}"
         tr.write_line(head)
         total = Tally()
         for (kind, dialect), t in sorted(self.tallies.items()):
             tr.write_line(
-                f"{kind:<18}{dialect:<10}{t.injected:>9}{t.missed:>8}{t.left_rows:>11}"
+                f"{kind:<22}{dialect:<10}{t.injected:>9}{t.missed:>8}{t.left_rows:>11}"
                 f"{t.orphans:>9}{t.earlier_changed:>17}{t.sessions_left:>10}"
             )
             for name in vars(total):
                 setattr(total, name, getattr(total, name) + getattr(t, name))
         tr.write_line(
-            f"{'total':<28}{total.injected:>9}{total.missed:>8}{total.left_rows:>11}"
+            f"{'total':<32}{total.injected:>9}{total.missed:>8}{total.left_rows:>11}"
             f"{total.orphans:>9}{total.earlier_changed:>17}{total.sessions_left:>10}"
         )
         tr.write_line(

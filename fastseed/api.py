@@ -296,6 +296,7 @@ async def seed(
     progress: Progress | None = None,
     full_verify: bool = False,
     disable_triggers: bool = False,
+    timeout: float | None = None,
 ) -> SeedResult:
     """Plan, load and verify; raises a FastseedError subclass on any failure.
 
@@ -305,6 +306,8 @@ async def seed(
     `on_existing='truncate'` empties the seeded tables first: the caller confirms it.
     `disable_triggers` has the loading sessions skip user triggers where the dialect can
     (PostgreSQL, superuser; UsageError before anything is written elsewhere).
+    `timeout` (seconds, default 10) bounds connecting and short statements; lock waits get
+    3 times as long and each COPY/LOAD batch much longer, but every wait ends.
     """
     db = parse_url(url) if isinstance(url, str) else url
     guard_remote(db, allow_remote=allow_remote)
@@ -314,7 +317,7 @@ async def seed(
         request, scenario, seed, tuple(schemas or sc.schemas), on_existing, disable_triggers
     )
     workers = workers or sc.workers or 4
-    async with opened(db, pool_size=workers + 1) as adapter:
+    async with opened(db, pool_size=workers + 1, timeout=timeout or 10.0) as adapter:
         if disable_triggers:
             await adapter.check_skip_triggers()  # refused before anything is written
         plan = await prepare(adapter, options)

@@ -6,6 +6,7 @@ argparse rather than typer: typer 0.29 builds a pydantic adapter for every optio
 from __future__ import annotations
 
 import argparse
+import asyncio
 import atexit
 import contextlib
 import functools
@@ -82,7 +83,20 @@ async def _cancellable(fn: Callable[[], Awaitable[T]]) -> T:
     return out[0]
 
 
+def _quiet_lost_connections(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """Drop asyncio's 'Future exception was never retrieved' for a connection the server
+    closed: a driver's internal future holds it, and the run already reports the loss once."""
+    exc = context.get("exception")
+    while exc is not None:
+        if isinstance(exc, OSError):
+            return
+        exc = exc.__cause__ or exc.__context__
+    loop.default_exception_handler(context)
+
+
 async def _watched(fn: Callable[[], Awaitable[T]], caught: list[int], out: list[T]) -> None:
+    if not _verbose:
+        asyncio.get_running_loop().set_exception_handler(_quiet_lost_connections)
     async with anyio.create_task_group() as tg:
 
         async def watch() -> None:
@@ -126,7 +140,10 @@ def _print_error(exc: FastseedError) -> None:
     from rich.markup import escape
 
     text = escape(redact_urls(str(exc)))
-    console(stderr=True).print(f"[red]error:[/] {text}", markup=True, highlight=False)
+    # one line whatever its length, so that logs and scripts can grep it
+    console(stderr=True).print(
+        f"[red]error:[/] {text}", markup=True, highlight=False, soft_wrap=True
+    )
 
 
 class _Parser(argparse.ArgumentParser):
@@ -248,6 +265,7 @@ def cmd_seed(a: argparse.Namespace) -> None:
             allow_remote=remote_ok,
             full_verify=a.full_verify,
             disable_triggers=a.disable_triggers,
+            timeout=a.timeout,
         )
     )
     data = summary_data(
@@ -288,6 +306,16 @@ def cmd_demo(a: argparse.Namespace) -> None:
         raise Exit(5)
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, got {text!r}")
+    return value
+
+
 def _count(text: str) -> int:
     """A count of at least 1 (--streams, --workers, --batch-size)."""
     try:
@@ -304,7 +332,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="fastseed",
         description="Fill a database with realistic, constraint-valid test data.",
         epilog="exit codes: 0 ok, 1 load failed (its rows removed), 2 usage, 3 unsatisfiable, "
-        "4 refused by a safety guard, 5 verification failed, 6 server unreachable",
+        "4 refused by a safety guard, 5 verification failed, 6 server unreachable, "
+        "7 permission denied",
     )
     verbose = _Parser(add_help=False)
     verbose.add_argument(
@@ -407,6 +436,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="allow a non-local host (also FASTSEED_ALLOW_REMOTE=1)",
     )
     sub.add_argument("--dry-run", action="store_true", help="print the plan only")
+    sub.add_argument(
+        "--timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="wait this long for the server to connect or answer (default 10); lock waits "
+        "end after 3x as long, a load batch after 30x (PostgreSQL) or 12x (MySQL)",
+    )
     sub.add_argument(
         "--full-verify",
         action=flag,

@@ -3,7 +3,8 @@
 Exit codes (stable, documented in README.md):
 0 ok · 1 load failed · 2 usage or bad URL · 3 config or plan cannot be satisfied ·
 4 refused by a safety guard · 5 verify found violations · 6 transient (unreachable, connection
-lost; retrying may help) · 130 interrupted (Ctrl-C) · 143 terminated (SIGTERM).
+lost; retrying may help) · 7 permission denied (the user may not write or read a table) ·
+130 interrupted (Ctrl-C) · 143 terminated (SIGTERM).
 """
 
 from __future__ import annotations
@@ -55,6 +56,13 @@ class ConnectError(FastseedError):
     """The server is unreachable or the connection was lost; retrying may help."""
 
     exit_code = 6
+
+
+class PermissionDenied(LoadError):
+    """The server refused a table to this user (no privilege, read-only user or server);
+    rows this run wrote have been removed. Retrying as the same user cannot help."""
+
+    exit_code = 7
 
 
 def first_leaf(exc: BaseException) -> BaseException:

@@ -7,6 +7,7 @@ Server differences (MariaDB vs MySQL 8, version) are detected once in `open` and
 from __future__ import annotations
 
 import asyncio
+import math
 import re
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Sequence
@@ -33,7 +34,7 @@ from fastseed.dialects.base import (
     mentioned_columns,
     with_trigger_writes,
 )
-from fastseed.errors import ConnectError, FastseedError, LoadError, UsageError
+from fastseed.errors import ConnectError, FastseedError, LoadError, PermissionDenied, UsageError
 from fastseed.generate.batch import Batch, ColumnData, to_python
 from fastseed.schema import Catalog, Check, Column, ForeignKey, Kind, Table, TableName
 from fastseed.url import DatabaseURL
@@ -47,6 +48,15 @@ _MEMORY_INFILE = mv.install_memory_infile()
 _USAGE_ERRORS = {1044, 1045, 1049, 1698}
 # Server off (1148), client off (2068), MySQL 8 (3948) and MariaDB 10.6+ (4166) wordings.
 _LOCAL_INFILE_REFUSED = {1148, 2068, 3948, 4166}
+# Refused for this user: database (1044), table (1142), column (1143) or privilege (1227)
+# access denied; a read-only server (1290 --read-only) or transaction (1792).
+_PERMISSION_ERRORS = {1044, 1142, 1143, 1227, 1290, 1792}
+# The session was killed (1927 MariaDB ER_CONNECTION_KILLED) or the server is shutting down
+# (1053): the connection is gone, whatever statement was running.
+_KILLED_ERRORS = {1053, 1927}
+_LOCK_WAIT_TIMEOUT = 1205
+_LOCK_WAIT_FACTOR = 3
+"""lock_wait_timeout = timeout × this: a table another session holds is waited for, boundedly."""
 _PACKET_MARGIN = 64 * 1024
 # Bigger INSERT statements stop paying off well before max_allowed_packet (measured in
 # tests/test_mysql_adapter.py::test_load_path_speed); 4 MB keeps server-side parse memory small.
@@ -629,7 +639,7 @@ class MySQLAdapter(Adapter):
         self = cls(url)
         self._timeout = timeout
         # A load statement may legitimately run far longer than a connect.
-        self._stmt_timeout = max(60.0, timeout * 12)
+        self._stmt_timeout = timeout * 12
         params = dict(url.params)
         base = dict(
             host=url.host or "localhost",
@@ -667,7 +677,7 @@ class MySQLAdapter(Adapter):
             database=rf.text(row[6]) or (url.database or ""),
         )
         self._insert_bytes = min(_INSERT_BYTES_CAP, self.server.max_allowed_packet - _PACKET_MARGIN)
-        lock_wait = max(int(timeout * 3), 30)
+        lock_wait = max(1, math.ceil(timeout * _LOCK_WAIT_FACTOR))
         init = (
             f"SET SESSION time_zone = '+00:00', "
             f"sql_mode = '{_session_sql_mode(self.server.sql_mode)}', "
@@ -735,10 +745,15 @@ class MySQLAdapter(Adapter):
         )
         if isinstance(exc, TimeoutError):
             return ConnectError(f"{self.url.redacted()}: no answer within {self._stmt_timeout:g}s")
-        if _is_connection_error(exc):
+        if _is_connection_error(exc) or code in _KILLED_ERRORS:
             return ConnectError(
                 f"lost connection to {self.url.redacted()}: {msg or type(exc).__name__}"
             )
+        if code in _PERMISSION_ERRORS:
+            where = f" on {table}" if table else ""
+            return PermissionDenied(f"permission denied{where}: {msg} (MySQL error {code})")
+        if code == _LOCK_WAIT_TIMEOUT and table is not None:
+            msg = f"another session holds a lock on it and did not release it in time ({msg})"
         what = f"load into {table} failed" if table else "query failed"
         text = f"{what}: MySQL error {code}: {msg}" if code else f"{what}: {msg}"
         err = _load_error(text, code, table)

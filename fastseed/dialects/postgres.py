@@ -1,9 +1,9 @@
 """PostgreSQL through asyncpg: pg_catalog reflection, binary COPY, deferral, sequences, undo.
 
-Two timeouts: `timeout` bounds connecting, catalog reads and short control statements (SET,
-ALTER, BEGIN/COMMIT); `query_timeout` bounds COPY batches, set-based UPDATEs and verification
-queries, which may legitimately run for minutes on large tables but must still end when the
-peer has vanished.
+Two timeouts: `timeout` bounds connecting and short control statements (SET, ALTER,
+BEGIN/COMMIT); `query_timeout` bounds catalog reads (seconds on a busy server), COPY batches,
+set-based UPDATEs and verification queries, which may legitimately run for minutes on large
+tables but must still end when the peer has vanished.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from fastseed.dialects.base import (
 )
 from fastseed.dialects.postgres_catalog import FIND_FKS_SQL, read_catalog
 from fastseed.dialects.postgres_codecs import register_codecs
-from fastseed.errors import ConnectError, FastseedError, LoadError, UsageError
+from fastseed.errors import ConnectError, FastseedError, LoadError, PermissionDenied, UsageError
 from fastseed.generate.batch import Batch
 from fastseed.schema import (
     Catalog,
@@ -64,6 +64,12 @@ _DRIVER_ERRORS = (
 
 # SQLSTATEs that mean the connection is gone rather than the statement being wrong.
 _CONNECTION_SQLSTATES = ("57P01", "57P02", "57P03")
+# insufficient_privilege, and read_only_sql_transaction (a user or database whose
+# default_transaction_read_only is on, or a hot standby): the user may not write here.
+_PERMISSION_SQLSTATES = ("42501", "25006")
+_LOCK_NOT_AVAILABLE = "55P03"
+_LOCK_WAIT_FACTOR = 3
+"""lock_timeout = timeout × this: a table another session holds is waited for, boundedly."""
 
 
 def _is_connection_loss(exc: BaseException) -> bool:
@@ -91,6 +97,13 @@ def _db_error(what: str, exc: BaseException, *, table: object = None) -> Fastsee
         message = f"{what}{where} failed: {_one_line(exc.args[0] if exc.args else exc)} ({detail})"
         if _is_connection_loss(exc):
             return ConnectError(message)
+        if exc.sqlstate in _PERMISSION_SQLSTATES:
+            return PermissionDenied(f"permission denied{' on' + where if where else ''}: {message}")
+        if exc.sqlstate == _LOCK_NOT_AVAILABLE:
+            return LoadError(
+                f"{what}{where}: another session holds a lock on it and did not release it "
+                f"within the lock timeout (SQLSTATE {exc.sqlstate})"
+            )
         functions = _PLPGSQL_FUNCTION.findall(getattr(exc, "context", None) or "")
         if functions and isinstance(table, TableName):
             return TriggerRejected(message, table, functions)
@@ -98,6 +111,15 @@ def _db_error(what: str, exc: BaseException, *, table: object = None) -> Fastsee
     return ConnectError(
         f"{what}{where}: connection lost ({_one_line(str(exc)) or type(exc).__name__})"
     )
+
+
+def _closed_transport(what: str, exc: RuntimeError, table: TableName) -> FastseedError:
+    """A COPY source still writing when the server closed the connection: uvloop raises
+    RuntimeError ('unable to perform operation on <TCPTransport closed=True ...>; the handler
+    is closed') instead of a connection error. Any other RuntimeError is a bug: re-raised."""
+    if "handler is closed" not in str(exc):
+        raise exc
+    return ConnectError(f"{what} {table}: connection lost (the server closed it)")
 
 
 # How an error's context names the PL/pgSQL functions it passed through, innermost first.
@@ -117,6 +139,14 @@ def _dsn(url: DatabaseURL) -> str:
     port = f":{url.port}" if url.port else ""
     query = f"?{urlencode(params)}" if params else ""
     return f"postgresql://{user}{host}{port}/{url_quote(url.database or '', safe='')}{query}"
+
+
+def _session_settings(url: DatabaseURL, timeout: float) -> dict[str, str]:
+    """Bound lock waits (a table another session holds would stall the run until the COPY
+    timeout, minutes later), unless the URL sets lock_timeout itself."""
+    if any(key == "lock_timeout" for key, _ in url.params):
+        return {}
+    return {"lock_timeout": f"{int(timeout * _LOCK_WAIT_FACTOR * 1000)}ms"}
 
 
 def _connect_error(url: DatabaseURL, exc: BaseException, timeout: float) -> FastseedError:
@@ -334,6 +364,8 @@ class PostgresSession(Session):
             )
         except _DRIVER_ERRORS as exc:
             raise _db_error("COPY into", exc, table=table.name) from exc
+        except RuntimeError as exc:
+            raise _closed_transport("COPY into", exc, table.name) from exc
 
     async def write_batch(self, table: Table, batch: Batch) -> None:
         if not batch.size:
@@ -355,6 +387,8 @@ class PostgresSession(Session):
             )
         except _DRIVER_ERRORS as exc:
             raise _db_error("COPY into", exc, table=table.name) from exc
+        except RuntimeError as exc:
+            raise _closed_transport("COPY into", exc, table.name) from exc
 
     async def write_batches(
         self, table: Table, columns: Sequence[Column], batches: AsyncIterator[Batch], count: int
@@ -386,6 +420,8 @@ class PostgresSession(Session):
             )
         except _DRIVER_ERRORS as exc:
             raise _db_error("COPY into", exc, table=table.name) from exc
+        except RuntimeError as exc:
+            raise _closed_transport("COPY into", exc, table.name) from exc
 
     async def update(
         self,
@@ -418,6 +454,8 @@ class PostgresSession(Session):
             )
         except _DRIVER_ERRORS as exc:
             raise _db_error("COPY of update rows for", exc, table=table.name) from exc
+        except RuntimeError as exc:
+            raise _closed_transport("COPY of update rows for", exc, table.name) from exc
         assignments = ", ".join(f"{q(c)} = s.{q(c)}" for c in columns)
         match = " AND ".join(f"t.{q(k)} = s.{q(k)}" for k in key)
         status = await self._run(
@@ -610,6 +648,7 @@ class PostgresAdapter(Adapter):
             max_size=max(1, pool_size),
             timeout=timeout,
             init=register_codecs,
+            server_settings=_session_settings(url, timeout),
         )
 
         async def start() -> str:
@@ -644,8 +683,8 @@ class PostgresAdapter(Adapter):
     async def reflect(self, *, schemas: Sequence[str] | None = None) -> Catalog:
         try:
             async with self._pool.acquire(timeout=self.timeout) as conn:
-                tables = await read_catalog(conn, schemas, self.timeout)
-                triggers = await conn.fetch(_INSERT_TRIGGERS_SQL, timeout=self.timeout)
+                tables = await read_catalog(conn, schemas, self.query_timeout)
+                triggers = await conn.fetch(_INSERT_TRIGGERS_SQL, timeout=self.query_timeout)
         except _DRIVER_ERRORS as exc:
             raise _db_error("reading the catalog of", exc, table=self.url.redacted()) from exc
         catalog = Catalog(dialect="postgres", tables=tables, server_version=self.server_version)

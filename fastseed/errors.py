@@ -3,7 +3,8 @@
 Exit codes (stable, documented in README.md):
 0 ok · 1 load failed · 2 usage or bad URL · 3 config or plan cannot be satisfied ·
 4 refused by a safety guard · 5 verify found violations · 6 transient (unreachable, connection
-lost; retrying may help) · 130 interrupted (Ctrl-C) · 143 terminated (SIGTERM).
+lost; retrying may help) · 7 another fastseed run holds the database past --lock-timeout ·
+130 interrupted (Ctrl-C) · 143 terminated (SIGTERM).
 """
 
 from __future__ import annotations
@@ -55,6 +56,12 @@ class ConnectError(FastseedError):
     """The server is unreachable or the connection was lost; retrying may help."""
 
     exit_code = 6
+
+
+class LockTimeout(FastseedError):
+    """Another fastseed run held the database for longer than `--lock-timeout`."""
+
+    exit_code = 7
 
 
 def first_leaf(exc: BaseException) -> BaseException:

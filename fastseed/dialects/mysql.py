@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
@@ -587,6 +587,10 @@ class MySQLSession(Session):
             self._conn.close()
 
 
+# The run lock's name: at most 64 characters whatever the database's name.
+_RUN_LOCK_NAME = "CONCAT('fastseed:', SHA1(DATABASE()))"
+
+
 class _QuietCursor(aiomysql.Cursor):  # type: ignore[misc]
     """aiomysql turns every server warning into a Python warning printed on stderr, after an
     extra SHOW WARNINGS round trip; fastseed checks the warnings it cares about itself."""
@@ -685,6 +689,7 @@ class MySQLAdapter(Adapter):
             force_defer_any_fk=True,
             concurrent_sessions=True,
             checks_fk_per_row=True,
+            crash_journal=True,
             load_method="LOAD DATA LOCAL INFILE"
             if self.load_path == "infile"
             else "multi-row INSERT",
@@ -938,10 +943,71 @@ class MySQLAdapter(Adapter):
                 # Once the body is done, a cancellation must not cut the COMMIT in half: the
                 # server could commit while the caller never gets the undo token.
                 with anyio.CancelScope(shield=True):
+                    self._committing(sess.undo_token)
                     await sess._run("COMMIT")
             finally:
                 with anyio.CancelScope(shield=True):
                     await sess._restore()
+
+    def token_json(self, token: Any) -> Any:
+        if not token:
+            return None
+        entries = [
+            {
+                "table": [e.table.schema, e.table.name],
+                "columns": list(e.columns),
+                "mode": e.mode,
+                "runs": e.runs,
+                "keys": e.keys,
+            }
+            for e in token.entries
+            if e.runs or e.keys
+        ]
+        tables = list(dict.fromkeys(str(e.table) for e in token.entries if e.runs or e.keys))
+        return {"tables": tables, "entries": entries}
+
+    def token_from_json(self, data: Any) -> MySQLUndoToken:
+        return MySQLUndoToken(
+            [
+                _UndoEntry(
+                    TableName(*e["table"]),
+                    tuple(e["columns"]),
+                    e["mode"],
+                    [(int(lo), int(hi)) for lo, hi in e["runs"]],
+                    [tuple(k) for k in e["keys"]],
+                )
+                for e in data["entries"]
+            ]
+        )
+
+    @asynccontextmanager
+    async def run_lock(
+        self, timeout: float, waiting: Callable[[str], None] | None = None
+    ) -> AsyncIterator[None]:
+        """GET_LOCK on a name made from the database's, held on one pooled connection (the
+        server releases it if this process dies)."""
+        async with self._connection() as conn:
+
+            async def ask(sql: str) -> Any:
+                try:
+                    cur = await conn.cursor()
+                    await self._bounded(cur.execute(sql), self._timeout)
+                    return (await cur.fetchone())[0]
+                except Exception as exc:
+                    raise self._failure(exc, None) from None
+
+            async def attempt() -> bool:
+                return bool(await ask(f"SELECT GET_LOCK({_RUN_LOCK_NAME}, 0)"))
+
+            await self._poll_lock(attempt, timeout, waiting)
+            try:
+                yield
+            finally:
+                with anyio.CancelScope(shield=True):
+                    try:
+                        await ask(f"SELECT RELEASE_LOCK({_RUN_LOCK_NAME})")
+                    except FastseedError:
+                        conn.close()  # closing the session releases its locks too
 
     async def undo(self, tokens: Sequence[Any]) -> None:
         """Delete exactly the rows the sessions recorded, tables in reverse write order.

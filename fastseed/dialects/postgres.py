@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -448,23 +448,23 @@ class PostgresSession(Session):
                     f"ALTER TABLE {self._adapter.qualify(owner)} ALTER CONSTRAINT "
                     f"{self._adapter.quote(name)} NOT DEFERRABLE",
                 )
-        token = UndoToken(self._xid, tuple(self._touched), frozenset(self._partitioned))
+        # Set before COMMIT is sent: from then on the rows may be committed, whatever happens
+        # to this task, and undo by xmin is harmless for rows that never were.
+        self.undo_token = UndoToken(self._xid, tuple(self._touched), frozenset(self._partitioned))
+        self._adapter._committing(self.undo_token)
         try:
             await self._conn.execute("COMMIT", timeout=self._adapter.query_timeout)
         except _DRIVER_ERRORS as exc:
             if not _is_connection_loss(exc):
+                self.undo_token = None  # the server refused the COMMIT: nothing committed
                 raise _db_error("COMMIT", exc) from exc
             # The COMMIT may have reached the server before the connection broke: ask.
             status = await self._adapter.transaction_status(self._full_xid)
-            # Undo by xmin is harmless for rows that never committed, so keep the token.
-            self.undo_token = token
             if status != "committed":
                 raise ConnectError(
                     f"connection lost during COMMIT; transaction {self._full_xid} is "
                     f"{status or 'unknown'}"
                 ) from exc
-            return
-        self.undo_token = token
 
     async def rollback(self) -> None:
         """Roll back, even while being cancelled; a connection that cannot is closed."""
@@ -474,6 +474,28 @@ class PostgresSession(Session):
             except Exception:
                 # Closing the socket makes the server abort the transaction itself.
                 _terminate(self._conn)
+
+
+# The run lock: one key space for fastseed (b'fsed'), one key per database of the cluster.
+_TRY_LOCK_SQL = "SELECT pg_try_advisory_lock(1718838628, hashtext(current_database()))"
+_UNLOCK_SQL = "SELECT pg_advisory_unlock(1718838628, hashtext(current_database()))"
+
+# Validated FKs pointing at any of the given tables (partitions' clones excluded), with the
+# tables as regclass text (quoted and qualified as needed).
+_REFERENCING_FKS_SQL = """
+SELECT c.conname, c.conrelid::regclass::text AS child, c.confrelid::regclass::text AS parent,
+       ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(n, o)
+             JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.o)
+           AS cols,
+       ARRAY(SELECT a.attname::text FROM unnest(c.confkey) WITH ORDINALITY k(n, o)
+             JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n ORDER BY k.o)
+           AS ref_cols
+FROM pg_constraint c
+JOIN pg_class t ON t.oid = c.confrelid
+JOIN pg_namespace tn ON tn.oid = t.relnamespace
+WHERE c.contype = 'f' AND c.conparentid = 0 AND c.convalidated
+  AND (tn.nspname, t.relname) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+"""
 
 
 # Row-level INSERT triggers with their function bodies (tgtype bit 2 = INSERT, bit 0 = ROW).
@@ -595,6 +617,7 @@ class PostgresAdapter(Adapter):
             checks_fk_per_row=False,
             load_method="binary COPY",
             session_skips_triggers=True,
+            crash_journal=True,
         )
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -770,6 +793,11 @@ class PostgresAdapter(Adapter):
             yield conn
         finally:
             with anyio.CancelScope(shield=True):
+                if conn.is_in_transaction():
+                    # a transaction whose fate this code did not decide (a cancelled statement
+                    # still running): closing makes the server abort it, where the pool would
+                    # reset it with a warning on stderr
+                    _terminate(conn)
                 try:
                     await self._pool.release(conn, timeout=self.timeout)
                 except Exception:
@@ -789,11 +817,55 @@ class PostgresAdapter(Adapter):
                 await session.rollback()
                 raise
             try:
-                await session.commit()
+                # Shielded: a COMMIT cut off by cancellation (another unit failed) could still
+                # complete on the server, long after the undo read this session's token. Its
+                # deferred FK checks can take seconds, so the window is wide.
+                with anyio.CancelScope(shield=True):
+                    await session.commit()
             except BaseException:
                 if session.undo_token is None:
                     await session.rollback()
                 raise
+
+    def token_json(self, token: Any) -> Any:
+        if not isinstance(token, UndoToken) or not token.tables:
+            return None
+        return {
+            "tables": [str(n) for n in token.tables],
+            "xid": token.xid,
+            "names": [[n.schema, n.name] for n in token.tables],
+            "partitioned": [[n.schema, n.name] for n in token.partitioned],
+        }
+
+    def token_from_json(self, data: Any) -> UndoToken:
+        return UndoToken(
+            int(data["xid"]),
+            tuple(TableName(s, n) for s, n in data["names"]),
+            frozenset(TableName(s, n) for s, n in data["partitioned"]),
+        )
+
+    @asynccontextmanager
+    async def run_lock(
+        self, timeout: float, waiting: Callable[[str], None] | None = None
+    ) -> AsyncIterator[None]:
+        """A session advisory lock keyed on the database's name, held on one pooled
+        connection (the server releases it if this process dies)."""
+        async with self._connection() as conn:
+
+            async def attempt() -> bool:
+                return bool(await conn.fetchval(_TRY_LOCK_SQL, timeout=self.timeout))
+
+            try:
+                await self._poll_lock(attempt, timeout, waiting)
+            except _DRIVER_ERRORS as exc:
+                raise _db_error(
+                    "taking the fastseed run lock on", exc, table=self.url.redacted()
+                ) from exc
+            try:
+                yield
+            finally:
+                with anyio.CancelScope(shield=True), suppress(*_DRIVER_ERRORS):
+                    await conn.fetchval(_UNLOCK_SQL, timeout=self.timeout)
 
     async def undo(self, tokens: Sequence[Any]) -> None:
         """Delete exactly the rows the given sessions wrote, in one transaction.
@@ -809,7 +881,8 @@ class PostgresAdapter(Adapter):
             session = PostgresSession(self, conn)
             try:
                 await session.begin()
-                if not await self._skip_fk_triggers(session):
+                unchecked = await self._skip_fk_triggers(session)
+                if not unchecked:
                     await self._defer_among(session, tokens)
                 for token in tokens:
                     for name in reversed(token.tables):
@@ -823,11 +896,41 @@ class PostgresAdapter(Adapter):
                             token.xid,
                             long=True,
                         )
+                if unchecked:
+                    await self._refuse_orphans(session, tokens)
                 await session.commit()
             except BaseException:
                 if session.undo_token is None:
                     await session.rollback()
                 raise
+
+    async def _refuse_orphans(self, session: PostgresSession, tokens: Sequence[UndoToken]) -> None:
+        """With the FK triggers skipped, make sure no row still points at a deleted one (a row
+        this run's tokens do not cover) before committing: such an undo is rolled back whole,
+        since leaving the run's rows is better than breaking the user's FKs."""
+        names = sorted({n for t in tokens for n in t.tables})
+        rows = await session._conn.fetch(
+            _REFERENCING_FKS_SQL,
+            [n.schema or "public" for n in names],
+            [n.name for n in names],
+            timeout=self.timeout,
+        )
+        q = self.quote
+        for r in rows:
+            match = " AND ".join(
+                f"p.{q(b)} = c.{q(a)}" for a, b in zip(r["cols"], r["ref_cols"], strict=True)
+            )
+            present = " AND ".join(f"c.{q(a)} IS NOT NULL" for a in r["cols"])
+            orphan = await session._conn.fetchval(
+                f"SELECT EXISTS (SELECT 1 FROM {r['child']} c WHERE {present} AND NOT EXISTS "
+                f"(SELECT 1 FROM {r['parent']} p WHERE {match}))",
+                timeout=self.query_timeout,
+            )
+            if orphan:
+                raise LoadError(
+                    f"undo: rows of {r['child']} this run did not write point at rows of "
+                    f"{r['parent']} it did (FK {r['conname']}); nothing was removed"
+                )
 
     async def _skip_fk_triggers(self, session: PostgresSession) -> bool:
         """For a superuser, skip FK triggers while undoing: only this run's rows reference this

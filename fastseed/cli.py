@@ -248,7 +248,7 @@ def cmd_seed(a: argparse.Namespace) -> None:
 
 
 def _notice(message: str) -> None:
-    console(stderr=True).print(message, markup=False, highlight=False)
+    console(stderr=True).print(message, markup=False, highlight=False, soft_wrap=True)
 
 
 def cmd_undo(a: argparse.Namespace) -> None:

@@ -121,3 +121,33 @@ def test_mysql_failure_while_others_commit_leaves_nothing(my_db, my_url):
             asyncio.run(fastseed.seed(my_url, rows=ROWS, seed=seed))
         assert my_snapshot(my_db) == before, f"failing at {at}"
         assert not audit_my(my_db).problems(lambda t: None), f"failing at {at}"
+
+
+@pytest.mark.postgres
+def test_pg_undo_never_orphans_rows_it_did_not_write(pg_db, pg_url):
+    # The undo runs with the FK triggers skipped (a superuser): a row written by someone else
+    # that points at this run's rows must make it refuse, not leave that row orphaned.
+    from fastseed.dialects.base import opened
+    from fastseed.dialects.postgres import UndoToken
+    from fastseed.schema import TableName
+    from fastseed.url import parse_url
+
+    pg_execute(
+        pg_db,
+        """CREATE TABLE parent (id int PRIMARY KEY);
+           CREATE TABLE child (id int PRIMARY KEY, parent_id int NOT NULL
+               REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED);""",
+    )
+
+    async def go() -> None:
+        async with opened(parse_url(pg_url)) as adapter:
+            async with adapter.session() as session:
+                await session._run("insert", None, "INSERT INTO parent VALUES (1), (2)")
+            token = session.undo_token
+            await adapter.execute("INSERT INTO child VALUES (1, 2)")  # not this run's
+            with pytest.raises(fastseed.LoadError, match="child"):
+                await adapter.undo([UndoToken(token.xid, (TableName("public", "parent"),))])
+
+    asyncio.run(go())
+    assert pg_fetch(pg_db, "SELECT count(*) FROM parent")[0][0] == 2
+    assert not audit_pg(pg_db).problems(lambda t: None)

@@ -587,6 +587,10 @@ class MySQLSession(Session):
             self._conn.close()
 
 
+# Deadlock, lock wait timeout: the undo met a dying session's locks and is retried.
+_LOCK_CONFLICTS = (1213, 1205)
+_UNDO_ATTEMPTS = 6
+
 # The run lock's name: at most 64 characters whatever the database's name.
 _RUN_LOCK_NAME = "CONCAT('fastseed:', SHA1(DATABASE()))"
 
@@ -1019,6 +1023,22 @@ class MySQLAdapter(Adapter):
         entries = [e for tok in tokens if tok for e in reversed(tok.entries)]
         if not entries:
             return
+        for attempt in range(_UNDO_ATTEMPTS):
+            try:
+                await self._undo_once(entries)
+                return
+            except LoadError as exc:
+                # A session of the failed (or killed) run is still being rolled back by the
+                # server and holds locks on the same rows: InnoDB picks the undo as the
+                # deadlock victim and rolls it back whole, so trying again is safe.
+                if (
+                    getattr(exc, "code", None) not in _LOCK_CONFLICTS
+                    or attempt == _UNDO_ATTEMPTS - 1
+                ):
+                    raise
+                await anyio.sleep(0.5 * 2**attempt)
+
+    async def _undo_once(self, entries: Sequence[_UndoEntry]) -> None:
         async with self._connection() as conn:
             sess = MySQLSession(self, conn)
             await sess._run("SET SESSION FOREIGN_KEY_CHECKS = 0")

@@ -151,3 +151,32 @@ def test_pg_undo_never_orphans_rows_it_did_not_write(pg_db, pg_url):
     asyncio.run(go())
     assert pg_fetch(pg_db, "SELECT count(*) FROM parent")[0][0] == 2
     assert not audit_pg(pg_db).problems(lambda t: None)
+
+
+@pytest.mark.mysql
+def test_mysql_undo_never_orphans_rows_it_did_not_write(my_db, my_url):
+    # FK checks are off for the undo: a row written by someone else that points at this
+    # run's rows must make it refuse, not leave that row orphaned.
+    from fastseed.dialects.base import opened
+    from fastseed.dialects.mysql import MySQLUndoToken, _UndoEntry
+    from fastseed.schema import TableName
+    from fastseed.url import parse_url
+
+    my_run(my_db, "CREATE TABLE parent (id int PRIMARY KEY)")
+    my_run(
+        my_db,
+        "CREATE TABLE child (id int PRIMARY KEY, parent_id int NOT NULL,"
+        " FOREIGN KEY (parent_id) REFERENCES parent (id))",
+    )
+    my_run(my_db, "INSERT INTO parent VALUES (1), (2)")  # as if a run had written them
+    my_run(my_db, "INSERT INTO child VALUES (1, 2)")  # not the run's
+    token = MySQLUndoToken([_UndoEntry(TableName(my_db, "parent"), ("id",), "range", [(1, 2)])])
+
+    async def go() -> None:
+        async with opened(parse_url(my_url)) as adapter:
+            with pytest.raises(fastseed.LoadError, match="child"):
+                await adapter.undo([token])
+
+    asyncio.run(go())
+    assert my_run(my_db, "SELECT COUNT(*) FROM parent") == [(2,)]
+    assert not audit_my(my_db).problems(lambda t: None)

@@ -587,6 +587,15 @@ class MySQLSession(Session):
             self._conn.close()
 
 
+# FK columns pointing at any of the given tables, in key order ({pairs}: one test per table).
+_REFERENCING_FKS_SQL = """
+SELECT k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME,
+       k.REFERENCED_TABLE_SCHEMA, k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME
+FROM information_schema.KEY_COLUMN_USAGE k
+WHERE k.REFERENCED_TABLE_NAME IS NOT NULL AND ({pairs})
+ORDER BY k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION
+"""
+
 # Deadlock, lock wait timeout: the undo met a dying session's locks and is retried.
 _LOCK_CONFLICTS = (1213, 1205)
 _UNDO_ATTEMPTS = 6
@@ -1049,6 +1058,7 @@ class MySQLAdapter(Adapter):
                     for e in entries:
                         for sql in self._undo_statements(e):
                             await sess._run(sql, table=e.table)
+                    await self._refuse_orphans(sess, {e.table for e in entries})
                 except BaseException:
                     with anyio.CancelScope(shield=True):
                         await sess._rollback()
@@ -1057,6 +1067,40 @@ class MySQLAdapter(Adapter):
             finally:
                 with anyio.CancelScope(shield=True):
                     await sess._restore()
+
+    async def _refuse_orphans(self, sess: MySQLSession, tables: set[TableName]) -> None:
+        """FK checks are off for the undo: make sure no row still points at a deleted one (a
+        row another client wrote meanwhile) before committing; such an undo is rolled back
+        whole, since leaving the run's rows is better than breaking the user's FKs."""
+        names = sorted(tables, key=str)
+        pairs = " OR ".join(
+            "(k.REFERENCED_TABLE_SCHEMA = %s AND k.REFERENCED_TABLE_NAME = %s)" for _ in names
+        )
+        cur = await self._bounded(sess._conn.cursor(), self._timeout)
+        args = [v for n in names for v in (n.schema or self.url.database, n.name)]
+        await self._bounded(
+            cur.execute(_REFERENCING_FKS_SQL.format(pairs=pairs), args), self._stmt_timeout
+        )
+        fks: dict[tuple[str, str, str], list[tuple[str, str, str, str]]] = {}
+        for schema, table, name, column, ref_schema, ref_table, ref_column in await cur.fetchall():
+            fks.setdefault((schema, table, name), []).append(
+                (column, ref_schema, ref_table, ref_column)
+            )
+        q = self.quote
+        for (schema, table, name), cols in fks.items():
+            child = self.qualify(TableName(schema, table))
+            parent = self.qualify(TableName(cols[0][1], cols[0][2]))
+            present = " AND ".join(f"c.{q(c[0])} IS NOT NULL" for c in cols)
+            match = " AND ".join(f"p.{q(c[3])} = c.{q(c[0])}" for c in cols)
+            found = await sess._run(
+                f"SELECT EXISTS (SELECT 1 FROM {child} c WHERE {present} AND NOT EXISTS "
+                f"(SELECT 1 FROM {parent} p WHERE {match}))"
+            )
+            if (await found.fetchone())[0]:
+                raise LoadError(
+                    f"undo: rows of {schema}.{table} this run did not write point at rows of "
+                    f"{cols[0][1]}.{cols[0][2]} it did (FK {name}); nothing was removed"
+                )
 
     def _undo_statements(self, e: _UndoEntry) -> list[str]:
         target = self.qualify(e.table)

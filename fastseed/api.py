@@ -363,7 +363,7 @@ async def seed(
                 fast=fast,
                 progress=progress,
                 disable_triggers=disable_triggers,
-                journal=Journal.create(db) if adapter.capabilities.crash_journal else None,
+                journal=_journal(adapter, notice),
             )
         except TriggerRejected as exc:  # this run's rows are gone: say which trigger
             raise await adapter.explain(exc) from None
@@ -394,6 +394,19 @@ async def seed(
             counted=result.counted_rows,
         )
     return SeedResult(plan, result, checked)
+
+
+def _journal(adapter: Adapter, notice: Callable[[str], None] | None) -> Journal | None:
+    """This run's crash journal; a cache directory that cannot be written costs the journal
+    (said), not the run."""
+    if not adapter.capabilities.crash_journal:
+        return None
+    try:
+        return Journal.create(adapter.url)
+    except OSError as exc:
+        if notice is not None:
+            notice(f"warning: no crash journal ({exc}); a killed run could not be undone")
+        return None
 
 
 def _warn_unfinished(db: DatabaseURL, notice: Callable[[str], None]) -> None:

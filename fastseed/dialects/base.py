@@ -569,6 +569,20 @@ def _range_key(fk: ForeignKey, parent: Table) -> str | None:
     return key if parent.column(key).type.kind == Kind.INTEGER else None
 
 
+def refuse_new_orphans(
+    before: dict[tuple[str, str, str], int], after: dict[tuple[str, str, str], int]
+) -> None:
+    """Raise LoadError (rolling the undo back) when an undo run without FK checks left more
+    orphans than there were before it, per (child, FK, parent): leaving the run's rows is
+    better than breaking the user's FKs."""
+    for (child, fk, parent), n in after.items():
+        if n > before.get((child, fk, parent), 0):
+            raise LoadError(
+                f"undo: rows of {child} this run did not write point at rows of {parent} it "
+                f"did (FK {fk}); nothing was removed"
+            )
+
+
 def mentioned_columns(table: Table, checks: Sequence[Check]) -> list[Column]:
     """The table's columns whose name occurs in some check's text (bare or with its quote
     characters doubled): a superset of the columns the checks use."""

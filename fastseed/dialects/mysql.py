@@ -30,6 +30,7 @@ from fastseed.dialects.base import (
     TriggerRejected,
     free_name,
     mentioned_columns,
+    refuse_new_orphans,
     with_trigger_writes,
 )
 from fastseed.errors import ConnectError, FastseedError, LoadError, UsageError
@@ -1055,10 +1056,12 @@ class MySQLAdapter(Adapter):
             try:
                 await sess._run("START TRANSACTION")
                 try:
+                    tables = {e.table for e in entries}
+                    before = await self._orphans(sess, tables)
                     for e in entries:
                         for sql in self._undo_statements(e):
                             await sess._run(sql, table=e.table)
-                    await self._refuse_orphans(sess, {e.table for e in entries})
+                    refuse_new_orphans(before, await self._orphans(sess, tables))
                 except BaseException:
                     with anyio.CancelScope(shield=True):
                         await sess._rollback()
@@ -1068,10 +1071,13 @@ class MySQLAdapter(Adapter):
                 with anyio.CancelScope(shield=True):
                     await sess._restore()
 
-    async def _refuse_orphans(self, sess: MySQLSession, tables: set[TableName]) -> None:
-        """FK checks are off for the undo: make sure no row still points at a deleted one (a
-        row another client wrote meanwhile) before committing; such an undo is rolled back
-        whole, since leaving the run's rows is better than breaking the user's FKs."""
+    async def _orphans(
+        self, sess: MySQLSession, tables: set[TableName]
+    ) -> dict[tuple[str, str, str], int]:
+        """Orphans per FK pointing at `tables`: (child, FK, parent) -> rows. FK checks are
+        off for the undo, so they are counted before and after its deletes: an undo that
+        would orphan a row this run did not write (another client wrote it meanwhile) is
+        refused, while orphans that were there before do not stop it."""
         names = sorted(tables, key=str)
         pairs = " OR ".join(
             "(k.REFERENCED_TABLE_SCHEMA = %s AND k.REFERENCED_TABLE_NAME = %s)" for _ in names
@@ -1087,20 +1093,18 @@ class MySQLAdapter(Adapter):
                 (column, ref_schema, ref_table, ref_column)
             )
         q = self.quote
+        out = {}
         for (schema, table, name), cols in fks.items():
-            child = self.qualify(TableName(schema, table))
-            parent = self.qualify(TableName(cols[0][1], cols[0][2]))
+            child = TableName(schema, table)
+            parent = TableName(cols[0][1], cols[0][2])
             present = " AND ".join(f"c.{q(c[0])} IS NOT NULL" for c in cols)
             match = " AND ".join(f"p.{q(c[3])} = c.{q(c[0])}" for c in cols)
             found = await sess._run(
-                f"SELECT EXISTS (SELECT 1 FROM {child} c WHERE {present} AND NOT EXISTS "
-                f"(SELECT 1 FROM {parent} p WHERE {match}))"
+                f"SELECT COUNT(*) FROM {self.qualify(child)} c WHERE {present} AND NOT EXISTS "
+                f"(SELECT 1 FROM {self.qualify(parent)} p WHERE {match})"
             )
-            if (await found.fetchone())[0]:
-                raise LoadError(
-                    f"undo: rows of {schema}.{table} this run did not write point at rows of "
-                    f"{cols[0][1]}.{cols[0][2]} it did (FK {name}); nothing was removed"
-                )
+            out[(str(child), name, str(parent))] = int((await found.fetchone())[0])
+        return out
 
     def _undo_statements(self, e: _UndoEntry) -> list[str]:
         target = self.qualify(e.table)

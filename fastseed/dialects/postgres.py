@@ -30,6 +30,7 @@ from fastseed.dialects.base import (
     UncheckedLoad,
     free_name,
     mentioned_columns,
+    refuse_new_orphans,
     with_trigger_writes,
 )
 from fastseed.dialects.postgres_catalog import FIND_FKS_SQL, read_catalog
@@ -480,7 +481,7 @@ class PostgresSession(Session):
 _TRY_LOCK_SQL = "SELECT pg_try_advisory_lock(1718838628, hashtext(current_database()))"
 _UNLOCK_SQL = "SELECT pg_advisory_unlock(1718838628, hashtext(current_database()))"
 
-# Validated FKs pointing at any of the given tables (partitions' clones excluded), with the
+# FKs pointing at any of the given tables (partitions' clones excluded), with the
 # tables as regclass text (quoted and qualified as needed).
 _REFERENCING_FKS_SQL = """
 SELECT c.conname, c.conrelid::regclass::text AS child, c.confrelid::regclass::text AS parent,
@@ -493,7 +494,7 @@ SELECT c.conname, c.conrelid::regclass::text AS child, c.confrelid::regclass::te
 FROM pg_constraint c
 JOIN pg_class t ON t.oid = c.confrelid
 JOIN pg_namespace tn ON tn.oid = t.relnamespace
-WHERE c.contype = 'f' AND c.conparentid = 0 AND c.convalidated
+WHERE c.contype = 'f' AND c.conparentid = 0
   AND (tn.nspname, t.relname) IN (SELECT * FROM unnest($1::text[], $2::text[]))
 """
 
@@ -884,6 +885,7 @@ class PostgresAdapter(Adapter):
                 unchecked = await self._skip_fk_triggers(session)
                 if not unchecked:
                     await self._defer_among(session, tokens)
+                before = await self._orphans(session, tokens) if unchecked else {}
                 for token in tokens:
                     for name in reversed(token.tables):
                         target = self.qualify(name)
@@ -897,17 +899,21 @@ class PostgresAdapter(Adapter):
                             long=True,
                         )
                 if unchecked:
-                    await self._refuse_orphans(session, tokens)
+                    after = await self._orphans(session, tokens)
+                    refuse_new_orphans(before, after)
                 await session.commit()
             except BaseException:
                 if session.undo_token is None:
                     await session.rollback()
                 raise
 
-    async def _refuse_orphans(self, session: PostgresSession, tokens: Sequence[UndoToken]) -> None:
-        """With the FK triggers skipped, make sure no row still points at a deleted one (a row
-        this run's tokens do not cover) before committing: such an undo is rolled back whole,
-        since leaving the run's rows is better than breaking the user's FKs."""
+    async def _orphans(
+        self, session: PostgresSession, tokens: Sequence[UndoToken]
+    ) -> dict[tuple[str, str, str], int]:
+        """Orphans per FK pointing at the tables the tokens wrote: (child, FK, parent) ->
+        rows. Counted before and after the deletes while the FK triggers are skipped, so an
+        undo that would orphan a row this run did not write (another client wrote it
+        meanwhile) is refused, while orphans that were there before do not stop it."""
         names = sorted({n for t in tokens for n in t.tables})
         rows = await session._conn.fetch(
             _REFERENCING_FKS_SQL,
@@ -916,21 +922,18 @@ class PostgresAdapter(Adapter):
             timeout=self.timeout,
         )
         q = self.quote
+        out = {}
         for r in rows:
             match = " AND ".join(
                 f"p.{q(b)} = c.{q(a)}" for a, b in zip(r["cols"], r["ref_cols"], strict=True)
             )
             present = " AND ".join(f"c.{q(a)} IS NOT NULL" for a in r["cols"])
-            orphan = await session._conn.fetchval(
-                f"SELECT EXISTS (SELECT 1 FROM {r['child']} c WHERE {present} AND NOT EXISTS "
-                f"(SELECT 1 FROM {r['parent']} p WHERE {match}))",
+            out[(r["child"], r["conname"], r["parent"])] = await session._conn.fetchval(
+                f"SELECT count(*) FROM {r['child']} c WHERE {present} AND NOT EXISTS "
+                f"(SELECT 1 FROM {r['parent']} p WHERE {match})",
                 timeout=self.query_timeout,
             )
-            if orphan:
-                raise LoadError(
-                    f"undo: rows of {r['child']} this run did not write point at rows of "
-                    f"{r['parent']} it did (FK {r['conname']}); nothing was removed"
-                )
+        return out
 
     async def _skip_fk_triggers(self, session: PostgresSession) -> bool:
         """For a superuser, skip FK triggers while undoing: only this run's rows reference this

@@ -234,6 +234,15 @@ def _terminate(conn: Any) -> None:
         conn.terminate()
 
 
+def _in_transaction(conn: Any) -> bool:
+    """Whether a pooled connection is inside a transaction; a lost one the pool already took
+    back is not (the server ended it)."""
+    try:
+        return bool(conn.is_in_transaction())
+    except asyncpg.InterfaceError:
+        return False
+
+
 @dataclass(frozen=True)
 class UndoToken:
     """What one committed session wrote: its transaction id and the tables it touched."""
@@ -794,7 +803,7 @@ class PostgresAdapter(Adapter):
             yield conn
         finally:
             with anyio.CancelScope(shield=True):
-                if conn.is_in_transaction():
+                if _in_transaction(conn):
                     # a transaction whose fate this code did not decide (a cancelled statement
                     # still running): closing makes the server abort it, where the pool would
                     # reset it with a warning on stderr

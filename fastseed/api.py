@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from fnmatch import fnmatch
 from typing import Any
 
 import anyio
 
+from fastseed import journal
 from fastseed.dialects.base import Adapter, TableState, TriggerRejected, opened
 from fastseed.errors import PlanError
 from fastseed.generate.classify import classify
 from fastseed.generate.rules import table_rules
 from fastseed.generate.table import RunGenerators, deferred_null_columns
+from fastseed.journal import Journal
 from fastseed.load import LoadResult, Progress, load
 from fastseed.plan import Plan, RowRequest, Sample, build_plan
 from fastseed.scenario import Scenario, resolve_fk, validate_against_catalog
 from fastseed.schema import Catalog, ForeignKey, Kind, Table, TableName
 from fastseed.url import DatabaseURL, guard_remote, parse_url
 from fastseed.verify import VerifyResult, verify
+
+DEFAULT_LOCK_TIMEOUT = 600.0
+"""Seconds a run waits for another fastseed run on the same database (`--lock-timeout`)."""
 
 
 @dataclass
@@ -297,6 +303,8 @@ async def seed(
     full_verify: bool = False,
     disable_triggers: bool = False,
     timeout: float | None = None,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    notice: Callable[[str], None] | None = None,
 ) -> SeedResult:
     """Plan, load and verify; raises a FastseedError subclass on any failure.
 
@@ -308,6 +316,9 @@ async def seed(
     (PostgreSQL, superuser; UsageError before anything is written elsewhere).
     `timeout` (seconds, default 10) bounds connecting and short statements; lock waits get
     3 times as long and each COPY/LOAD batch much longer, but every wait ends.
+    The run holds the database-wide fastseed lock from before it reads what exists until it
+    is verified: another run waits for it up to `lock_timeout` seconds (LockTimeout after).
+    `notice` gets one-line messages for the user (waiting for the lock, an unfinished run).
     """
     db = parse_url(url) if isinstance(url, str) else url
     guard_remote(db, allow_remote=allow_remote)
@@ -317,7 +328,13 @@ async def seed(
         request, scenario, seed, tuple(schemas or sc.schemas), on_existing, disable_triggers
     )
     workers = workers or sc.workers or 4
-    async with opened(db, pool_size=workers + 1, timeout=timeout or 10.0) as adapter:
+    # one more connection for the run lock, held throughout
+    async with (
+        opened(db, pool_size=workers + 2, timeout=timeout or 10.0) as adapter,
+        adapter.run_lock(lock_timeout, notice),
+    ):
+        if notice is not None:
+            _warn_unfinished(db, notice)
         if disable_triggers:
             await adapter.check_skip_triggers()  # refused before anything is written
         plan = await prepare(adapter, options)
@@ -349,6 +366,7 @@ async def seed(
                 fast=fast,
                 progress=progress,
                 disable_triggers=disable_triggers,
+                journal=_journal(adapter, notice),
             )
         except TriggerRejected as exc:  # this run's rows are gone: say which trigger
             raise await adapter.explain(exc) from None
@@ -379,6 +397,65 @@ async def seed(
             counted=result.counted_rows,
         )
     return SeedResult(plan, result, checked)
+
+
+def _journal(adapter: Adapter, notice: Callable[[str], None] | None) -> Journal | None:
+    """This run's crash journal; a cache directory that cannot be written costs the journal
+    (said), not the run."""
+    if not adapter.capabilities.crash_journal:
+        return None
+    try:
+        return Journal.create(adapter.url)
+    except OSError as exc:
+        if notice is not None:
+            notice(f"warning: no crash journal ({exc}); a killed run could not be undone")
+        return None
+
+
+def _warn_unfinished(db: DatabaseURL, notice: Callable[[str], None]) -> None:
+    for run in journal.unfinished(db):
+        notice(
+            f"warning: an unfinished fastseed run left rows in {db.redacted()} "
+            f"({run.describe()}); `fastseed undo {db.redacted()}` removes them"
+        )
+
+
+async def unfinished_runs(
+    url: str | DatabaseURL,
+    *,
+    allow_remote: bool = False,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    notice: Callable[[str], None] | None = None,
+) -> list[journal.Unfinished]:
+    """Runs on this database that died before cleaning up (read holding the run lock)."""
+    db = parse_url(url) if isinstance(url, str) else url
+    guard_remote(db, allow_remote=allow_remote)
+    async with opened(db, pool_size=2) as adapter, adapter.run_lock(lock_timeout, notice):
+        return journal.unfinished(db)
+
+
+async def undo(
+    url: str | DatabaseURL,
+    runs: list[journal.Unfinished],
+    *,
+    allow_remote: bool = False,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    notice: Callable[[str], None] | None = None,
+) -> int:
+    """Remove the rows the given unfinished runs committed, newest run first, each in one
+    transaction, and their journals; returns the units undone. Holds the run lock."""
+    db = parse_url(url) if isinstance(url, str) else url
+    guard_remote(db, allow_remote=allow_remote)
+    done = 0
+    async with opened(db, pool_size=2) as adapter, adapter.run_lock(lock_timeout, notice):
+        for run in runs:
+            if not run.path.exists():  # another `undo` got there first
+                continue
+            tokens = [adapter.token_from_json(t) for t in reversed(run.tokens)]
+            await adapter.undo(tokens)
+            run.path.unlink(missing_ok=True)
+            done += len(tokens)
+    return done
 
 
 def _reverse_tier_order(plan: Plan) -> list[Table]:

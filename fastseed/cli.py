@@ -266,6 +266,8 @@ def cmd_seed(a: argparse.Namespace) -> None:
             full_verify=a.full_verify,
             disable_triggers=a.disable_triggers,
             timeout=a.timeout,
+            lock_timeout=a.lock_timeout,
+            notice=_notice,
         )
     )
     data = summary_data(
@@ -277,6 +279,44 @@ def cmd_seed(a: argparse.Namespace) -> None:
         print_summary(console(), data)
     if not result.verify.ok:
         raise Exit(5)
+
+
+def _notice(message: str) -> None:
+    console(stderr=True).print(message, markup=False, highlight=False, soft_wrap=True)
+
+
+def cmd_undo(a: argparse.Namespace) -> None:
+    """Remove the rows a crashed (killed) seed run left; exit 0 when nothing is left."""
+    remote_ok = a.allow_remote or os.environ.get("FASTSEED_ALLOW_REMOTE") == "1"
+    runs = run(
+        lambda: api.unfinished_runs(
+            a.url, allow_remote=remote_ok, lock_timeout=a.lock_timeout, notice=_notice
+        )
+    )
+    shown = _guarded(lambda: parse_url(a.url).redacted())
+    if not runs:
+        print(f"nothing to undo: no unfinished fastseed run on {shown}")
+        return
+    for r in runs:
+        tables = ", ".join(r.tables()) or "no table"
+        print(f"{r.describe()}: removes the rows it wrote to {tables}")
+    if not a.yes:
+        _guarded(lambda: _confirm_undo(shown))
+    units = run(
+        lambda: api.undo(
+            a.url, runs, allow_remote=remote_ok, lock_timeout=a.lock_timeout, notice=_notice
+        )
+    )
+    print(f"removed the rows of {len(runs)} unfinished run(s) ({units} unit(s)) from {shown}")
+
+
+def _confirm_undo(shown: str) -> None:
+    """Undoing needs --yes, or a 'yes' typed at a terminal."""
+    if not sys.stdin.isatty():
+        raise SafetyError("undo deletes rows: pass --yes to confirm")
+    answer = input(f"delete these rows from {shown}? [y/N] ")
+    if answer.strip().lower() not in {"y", "yes"}:
+        raise SafetyError("undo not confirmed; nothing was changed")
 
 
 def cmd_verify(a: argparse.Namespace) -> None:
@@ -333,7 +373,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Fill a database with realistic, constraint-valid test data.",
         epilog="exit codes: 0 ok, 1 load failed (its rows removed), 2 usage, 3 unsatisfiable, "
         "4 refused by a safety guard, 5 verification failed, 6 server unreachable, "
-        "7 permission denied",
+        "7 permission denied, 8 another fastseed run held the database past --lock-timeout",
     )
     verbose = _Parser(add_help=False)
     verbose.add_argument(
@@ -376,6 +416,16 @@ def build_parser() -> argparse.ArgumentParser:
         )
         sub.add_argument("-s", "--seed", type=int, help=seed_help)
 
+    def lock_timeout(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--lock-timeout",
+            type=float,
+            default=api.DEFAULT_LOCK_TIMEOUT,
+            metavar="SECONDS",
+            help="wait this long for another fastseed run on the database (default "
+            f"{api.DEFAULT_LOCK_TIMEOUT:g}); exit 8 after",
+        )
+
     sub = command(cmd_inspect, "inspect")
     url(sub)
     common(sub)
@@ -392,7 +442,7 @@ def build_parser() -> argparse.ArgumentParser:
     scenario(sub)
     common(sub)
 
-    sub = command(cmd_seed, "seed")
+    sub = seed_parser = command(cmd_seed, "seed")
     url(sub)
     scenario(sub, "same seed, same data")
     common(sub)
@@ -449,6 +499,19 @@ def build_parser() -> argparse.ArgumentParser:
         default=False,
         help="scan for orphans and duplicates even where the server's checks rule them out",
     )
+
+    lock_timeout(seed_parser)
+
+    sub = command(cmd_undo, "undo")
+    url(sub)
+    sub.add_argument("-y", "--yes", action="store_true", help="remove without asking")
+    sub.add_argument(
+        "--allow-remote",
+        action=flag,
+        default=False,
+        help="allow a non-local host (also FASTSEED_ALLOW_REMOTE=1)",
+    )
+    lock_timeout(sub)
 
     sub = command(cmd_verify, "verify")
     url(sub)

@@ -4,6 +4,7 @@ Exit codes (stable, documented in README.md):
 0 ok · 1 load failed · 2 usage or bad URL · 3 config or plan cannot be satisfied ·
 4 refused by a safety guard · 5 verify found violations · 6 transient (unreachable, connection
 lost; retrying may help) · 7 permission denied (the user may not write or read a table) ·
+8 another fastseed run holds the database past --lock-timeout ·
 130 interrupted (Ctrl-C) · 143 terminated (SIGTERM).
 """
 
@@ -62,7 +63,11 @@ class PermissionDenied(LoadError):
     """The server refused a table to this user (no privilege, read-only user or server);
     rows this run wrote have been removed. Retrying as the same user cannot help."""
 
-    exit_code = 7
+
+class LockTimeout(FastseedError):
+    """Another fastseed run held the database for longer than `--lock-timeout`."""
+
+    exit_code = 8
 
 
 def first_leaf(exc: BaseException) -> BaseException:

@@ -23,6 +23,7 @@ from fastseed.dialects.base import Adapter
 from fastseed.errors import FastseedError, LoadError, first_leaf
 from fastseed.generate.batch import Batch
 from fastseed.generate.table import RunGenerators, TableGen, deferred_null_columns
+from fastseed.journal import Journal
 from fastseed.memory import TRIM_EVERY, limit_arenas, trim_heap
 from fastseed.plan import DEFERRABLE, FORCED, NULL_THEN_UPDATE, Plan, Unit
 from fastseed.schema import TableName
@@ -79,6 +80,7 @@ async def load(
     fast: bool = False,
     progress: Progress | None = None,
     disable_triggers: bool = False,
+    journal: Journal | None = None,
 ) -> LoadResult:
     """Write every table of the plan; on failure undo this run's rows and raise LoadError.
 
@@ -92,6 +94,8 @@ async def load(
     load and puts them back afterwards, checked, also when the load fails.
     `disable_triggers` has the loading sessions skip user triggers (and so the FK checks,
     whose orphans are counted after, as in fast mode).
+    `journal` gets each unit's undo token before its COMMIT and is closed (removed) once the
+    run ends cleanly: loaded, or failed and fully undone.
     """
     plan.check()
     limit_arenas()
@@ -125,6 +129,8 @@ async def load(
     jobs = [
         _tier_jobs(adapter, plan, tier, parallel, batch_size, streams is None) for tier in tiers
     ]
+    if journal is not None:
+        adapter.before_commit = journal.record
     try:
         async with anyio.create_task_group() as ahead:
             feeds = _Feeds(ahead, adapter, gens, batch_size)
@@ -157,6 +163,8 @@ async def load(
         unrestored = None
         with anyio.CancelScope(shield=True):
             await adapter.undo(tokens)
+            if journal is not None:  # an undo that failed leaves it for `fastseed undo`
+                journal.close()
             if suspended is not None:
                 try:
                     await adapter.restore_foreign_keys(suspended)
@@ -168,6 +176,10 @@ async def load(
         if isinstance(first, FastseedError) or not isinstance(first, Exception):
             raise first from None  # ours, or Ctrl-C / SIGTERM / cancellation
         raise LoadError(f"load failed: {first}") from exc
+    finally:
+        adapter.before_commit = None
+    if journal is not None:
+        journal.close()
     result.seconds = time.perf_counter() - started
     result.anomalies = gens.anomaly_counts()
     result.labels = {str(name): gens.table(name).labels() for name in plan.tables}

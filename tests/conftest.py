@@ -99,3 +99,12 @@ def my_db() -> Iterator[str]:
 @pytest.fixture
 def my_url(my_db: str) -> str:
     return f"mysql://root@127.0.0.1:3306/{my_db}"
+
+
+@pytest.fixture(autouse=True)
+def journal_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test's crash journals in its own directory, never the user's cache (child
+    `fastseed` processes inherit the variable)."""
+    path = tmp_path / "journal"
+    monkeypatch.setenv("FASTSEED_JOURNAL_DIR", str(path))
+    return path

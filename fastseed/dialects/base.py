@@ -16,14 +16,15 @@ from __future__ import annotations
 
 import abc
 import re
-from collections.abc import AsyncIterator, Iterable, Sequence
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 import anyio
 
-from fastseed.errors import FastseedError, LoadError, UsageError
+from fastseed.errors import FastseedError, LoadError, LockTimeout, UsageError
 from fastseed.generate.batch import Batch
 from fastseed.generate.keyexpr import columns_read
 from fastseed.schema import Catalog, Check, Column, ForeignKey, Kind, Table, TableName, UniqueKey
@@ -54,6 +55,8 @@ class Capabilities:
     """How rows are written, for plans and reports ('binary COPY', 'multi-row INSERT', ...)."""
     session_skips_triggers: bool = False
     """A loading session can skip user triggers (`--disable-triggers`), given the privilege."""
+    crash_journal: bool = False
+    """Undo tokens can be journaled (`token_json`) and undone by a later process."""
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,9 @@ class Adapter(abc.ABC):
         self.capabilities = Capabilities()
         self.skip_fk_checks = False
         """Set by `suspend_foreign_keys` (an `UncheckedLoad`): new sessions skip FK checks."""
+        self.before_commit: Callable[[Any], None] | None = None
+        """Called with a session's `token_json` just before its COMMIT is sent (the crash
+        journal), so a run killed at any point can still find its rows."""
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -238,6 +244,55 @@ class Adapter(abc.ABC):
     @abc.abstractmethod
     def session(self) -> Any:
         """An async context manager yielding a `Session` (one connection, one transaction)."""
+
+    @asynccontextmanager
+    async def run_lock(
+        self, timeout: float, waiting: Callable[[str], None] | None = None
+    ) -> AsyncIterator[None]:
+        """Hold the database-wide fastseed lock for the block, so that two runs never read
+        the same largest keys: wait up to `timeout` seconds (calling `waiting` once with a
+        message), then raise LockTimeout. Dialects without one (SQLite, one writer) hold
+        nothing."""
+        yield
+
+    async def _poll_lock(
+        self,
+        attempt: Callable[[], Awaitable[bool]],
+        timeout: float,
+        waiting: Callable[[str], None] | None,
+    ) -> None:
+        """Try `attempt` until it takes the lock or `timeout` seconds have passed."""
+        deadline = time.monotonic() + timeout
+        told = False
+        while not await attempt():
+            if time.monotonic() >= deadline:
+                raise LockTimeout(
+                    f"another fastseed run is writing to {self.url.redacted()}; gave up after "
+                    f"{timeout:g} s (--lock-timeout); nothing was written"
+                )
+            if not told and waiting is not None:
+                waiting(
+                    f"waiting for another fastseed run on {self.url.redacted()} to finish "
+                    f"(up to {timeout:g} s, --lock-timeout)"
+                )
+                told = True
+            await anyio.sleep(min(0.5, max(0.0, deadline - time.monotonic())))
+
+    def token_json(self, token: Any) -> Any:
+        """A session's undo token as JSON data for the crash journal (a dict whose "tables"
+        lists the tables it wrote, for messages); None if the dialect keeps no journal."""
+        return None
+
+    def token_from_json(self, data: Any) -> Any:
+        """The undo token `token_json` wrote."""
+        raise NotImplementedError
+
+    def _committing(self, token: Any) -> None:
+        """A session is about to send COMMIT: journal what it wrote first."""
+        if self.before_commit is not None:
+            data = self.token_json(token)
+            if data is not None:
+                self.before_commit(data)
 
     @abc.abstractmethod
     async def undo(self, tokens: Sequence[Any]) -> None:
@@ -512,6 +567,20 @@ def _range_key(fk: ForeignKey, parent: Table) -> str | None:
         return None
     key = pk.columns[0]
     return key if parent.column(key).type.kind == Kind.INTEGER else None
+
+
+def refuse_new_orphans(
+    before: dict[tuple[str, str, str], int], after: dict[tuple[str, str, str], int]
+) -> None:
+    """Raise LoadError (rolling the undo back) when an undo run without FK checks left more
+    orphans than there were before it, per (child, FK, parent): leaving the run's rows is
+    better than breaking the user's FKs."""
+    for (child, fk, parent), n in after.items():
+        if n > before.get((child, fk, parent), 0):
+            raise LoadError(
+                f"undo: rows of {child} this run did not write point at rows of {parent} it "
+                f"did (FK {fk}); nothing was removed"
+            )
 
 
 def mentioned_columns(table: Table, checks: Sequence[Check]) -> list[Column]:

@@ -10,7 +10,7 @@ import asyncio
 import math
 import re
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
@@ -32,6 +32,7 @@ from fastseed.dialects.base import (
     TriggerRejected,
     free_name,
     mentioned_columns,
+    refuse_new_orphans,
     with_trigger_writes,
 )
 from fastseed.errors import ConnectError, FastseedError, LoadError, PermissionDenied, UsageError
@@ -604,6 +605,23 @@ class MySQLSession(Session):
             self._conn.close()
 
 
+# FK columns pointing at any of the given tables, in key order ({pairs}: one test per table).
+_REFERENCING_FKS_SQL = """
+SELECT k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME,
+       k.REFERENCED_TABLE_SCHEMA, k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME
+FROM information_schema.KEY_COLUMN_USAGE k
+WHERE k.REFERENCED_TABLE_NAME IS NOT NULL AND ({pairs})
+ORDER BY k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION
+"""
+
+# Deadlock, lock wait timeout: the undo met a dying session's locks and is retried.
+_LOCK_CONFLICTS = (1213, 1205)
+_UNDO_ATTEMPTS = 6
+
+# The run lock's name: at most 64 characters whatever the database's name.
+_RUN_LOCK_NAME = "CONCAT('fastseed:', SHA1(DATABASE()))"
+
+
 class _QuietCursor(aiomysql.Cursor):  # type: ignore[misc]
     """aiomysql turns every server warning into a Python warning printed on stderr, after an
     extra SHOW WARNINGS round trip; fastseed checks the warnings it cares about itself."""
@@ -702,6 +720,7 @@ class MySQLAdapter(Adapter):
             force_defer_any_fk=True,
             concurrent_sessions=True,
             checks_fk_per_row=True,
+            crash_journal=True,
             load_method="LOAD DATA LOCAL INFILE"
             if self.load_path == "infile"
             else "multi-row INSERT",
@@ -965,10 +984,71 @@ class MySQLAdapter(Adapter):
                 # Once the body is done, a cancellation must not cut the COMMIT in half: the
                 # server could commit while the caller never gets the undo token.
                 with anyio.CancelScope(shield=True):
+                    self._committing(sess.undo_token)
                     await sess._run("COMMIT")
             finally:
                 with anyio.CancelScope(shield=True):
                     await sess._restore()
+
+    def token_json(self, token: Any) -> Any:
+        if not token:
+            return None
+        entries = [
+            {
+                "table": [e.table.schema, e.table.name],
+                "columns": list(e.columns),
+                "mode": e.mode,
+                "runs": e.runs,
+                "keys": e.keys,
+            }
+            for e in token.entries
+            if e.runs or e.keys
+        ]
+        tables = list(dict.fromkeys(str(e.table) for e in token.entries if e.runs or e.keys))
+        return {"tables": tables, "entries": entries}
+
+    def token_from_json(self, data: Any) -> MySQLUndoToken:
+        return MySQLUndoToken(
+            [
+                _UndoEntry(
+                    TableName(*e["table"]),
+                    tuple(e["columns"]),
+                    e["mode"],
+                    [(int(lo), int(hi)) for lo, hi in e["runs"]],
+                    [tuple(k) for k in e["keys"]],
+                )
+                for e in data["entries"]
+            ]
+        )
+
+    @asynccontextmanager
+    async def run_lock(
+        self, timeout: float, waiting: Callable[[str], None] | None = None
+    ) -> AsyncIterator[None]:
+        """GET_LOCK on a name made from the database's, held on one pooled connection (the
+        server releases it if this process dies)."""
+        async with self._connection() as conn:
+
+            async def ask(sql: str) -> Any:
+                try:
+                    cur = await conn.cursor()
+                    await self._bounded(cur.execute(sql), self._timeout)
+                    return (await cur.fetchone())[0]
+                except Exception as exc:
+                    raise self._failure(exc, None) from None
+
+            async def attempt() -> bool:
+                return bool(await ask(f"SELECT GET_LOCK({_RUN_LOCK_NAME}, 0)"))
+
+            await self._poll_lock(attempt, timeout, waiting)
+            try:
+                yield
+            finally:
+                with anyio.CancelScope(shield=True):
+                    try:
+                        await ask(f"SELECT RELEASE_LOCK({_RUN_LOCK_NAME})")
+                    except FastseedError:
+                        conn.close()  # closing the session releases its locks too
 
     async def undo(self, tokens: Sequence[Any]) -> None:
         """Delete exactly the rows the sessions recorded, tables in reverse write order.
@@ -980,6 +1060,22 @@ class MySQLAdapter(Adapter):
         entries = [e for tok in tokens if tok for e in reversed(tok.entries)]
         if not entries:
             return
+        for attempt in range(_UNDO_ATTEMPTS):
+            try:
+                await self._undo_once(entries)
+                return
+            except LoadError as exc:
+                # A session of the failed (or killed) run is still being rolled back by the
+                # server and holds locks on the same rows: InnoDB picks the undo as the
+                # deadlock victim and rolls it back whole, so trying again is safe.
+                if (
+                    getattr(exc, "code", None) not in _LOCK_CONFLICTS
+                    or attempt == _UNDO_ATTEMPTS - 1
+                ):
+                    raise
+                await anyio.sleep(0.5 * 2**attempt)
+
+    async def _undo_once(self, entries: Sequence[_UndoEntry]) -> None:
         async with self._connection() as conn:
             sess = MySQLSession(self, conn)
             await sess._run("SET SESSION FOREIGN_KEY_CHECKS = 0")
@@ -987,9 +1083,12 @@ class MySQLAdapter(Adapter):
             try:
                 await sess._run("START TRANSACTION")
                 try:
+                    tables = {e.table for e in entries}
+                    before = await self._orphans(sess, tables)
                     for e in entries:
                         for sql in self._undo_statements(e):
                             await sess._run(sql, table=e.table)
+                    refuse_new_orphans(before, await self._orphans(sess, tables))
                 except BaseException:
                     with anyio.CancelScope(shield=True):
                         await sess._rollback()
@@ -998,6 +1097,41 @@ class MySQLAdapter(Adapter):
             finally:
                 with anyio.CancelScope(shield=True):
                     await sess._restore()
+
+    async def _orphans(
+        self, sess: MySQLSession, tables: set[TableName]
+    ) -> dict[tuple[str, str, str], int]:
+        """Orphans per FK pointing at `tables`: (child, FK, parent) -> rows. FK checks are
+        off for the undo, so they are counted before and after its deletes: an undo that
+        would orphan a row this run did not write (another client wrote it meanwhile) is
+        refused, while orphans that were there before do not stop it."""
+        names = sorted(tables, key=str)
+        pairs = " OR ".join(
+            "(k.REFERENCED_TABLE_SCHEMA = %s AND k.REFERENCED_TABLE_NAME = %s)" for _ in names
+        )
+        cur = await self._bounded(sess._conn.cursor(), self._timeout)
+        args = [v for n in names for v in (n.schema or self.url.database, n.name)]
+        await self._bounded(
+            cur.execute(_REFERENCING_FKS_SQL.format(pairs=pairs), args), self._stmt_timeout
+        )
+        fks: dict[tuple[str, str, str], list[tuple[str, str, str, str]]] = {}
+        for schema, table, name, column, ref_schema, ref_table, ref_column in await cur.fetchall():
+            fks.setdefault((schema, table, name), []).append(
+                (column, ref_schema, ref_table, ref_column)
+            )
+        q = self.quote
+        out = {}
+        for (schema, table, name), cols in fks.items():
+            child = TableName(schema, table)
+            parent = TableName(cols[0][1], cols[0][2])
+            present = " AND ".join(f"c.{q(c[0])} IS NOT NULL" for c in cols)
+            match = " AND ".join(f"p.{q(c[3])} = c.{q(c[0])}" for c in cols)
+            found = await sess._run(
+                f"SELECT COUNT(*) FROM {self.qualify(child)} c WHERE {present} AND NOT EXISTS "
+                f"(SELECT 1 FROM {self.qualify(parent)} p WHERE {match})"
+            )
+            out[(str(child), name, str(parent))] = int((await found.fetchone())[0])
+        return out
 
     def _undo_statements(self, e: _UndoEntry) -> list[str]:
         target = self.qualify(e.table)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -30,6 +30,7 @@ from fastseed.dialects.base import (
     UncheckedLoad,
     free_name,
     mentioned_columns,
+    refuse_new_orphans,
     with_trigger_writes,
 )
 from fastseed.dialects.postgres_catalog import FIND_FKS_SQL, read_catalog
@@ -263,6 +264,15 @@ def _terminate(conn: Any) -> None:
         conn.terminate()
 
 
+def _in_transaction(conn: Any) -> bool:
+    """Whether a pooled connection is inside a transaction; a lost one the pool already took
+    back is not (the server ended it)."""
+    try:
+        return bool(conn.is_in_transaction())
+    except asyncpg.InterfaceError:
+        return False
+
+
 @dataclass(frozen=True)
 class UndoToken:
     """What one committed session wrote: its transaction id and the tables it touched."""
@@ -486,23 +496,23 @@ class PostgresSession(Session):
                     f"ALTER TABLE {self._adapter.qualify(owner)} ALTER CONSTRAINT "
                     f"{self._adapter.quote(name)} NOT DEFERRABLE",
                 )
-        token = UndoToken(self._xid, tuple(self._touched), frozenset(self._partitioned))
+        # Set before COMMIT is sent: from then on the rows may be committed, whatever happens
+        # to this task, and undo by xmin is harmless for rows that never were.
+        self.undo_token = UndoToken(self._xid, tuple(self._touched), frozenset(self._partitioned))
+        self._adapter._committing(self.undo_token)
         try:
             await self._conn.execute("COMMIT", timeout=self._adapter.query_timeout)
         except _DRIVER_ERRORS as exc:
             if not _is_connection_loss(exc):
+                self.undo_token = None  # the server refused the COMMIT: nothing committed
                 raise _db_error("COMMIT", exc) from exc
             # The COMMIT may have reached the server before the connection broke: ask.
             status = await self._adapter.transaction_status(self._full_xid)
-            # Undo by xmin is harmless for rows that never committed, so keep the token.
-            self.undo_token = token
             if status != "committed":
                 raise ConnectError(
                     f"connection lost during COMMIT; transaction {self._full_xid} is "
                     f"{status or 'unknown'}"
                 ) from exc
-            return
-        self.undo_token = token
 
     async def rollback(self) -> None:
         """Roll back, even while being cancelled; a connection that cannot is closed."""
@@ -512,6 +522,28 @@ class PostgresSession(Session):
             except Exception:
                 # Closing the socket makes the server abort the transaction itself.
                 _terminate(self._conn)
+
+
+# The run lock: one key space for fastseed (b'fsed'), one key per database of the cluster.
+_TRY_LOCK_SQL = "SELECT pg_try_advisory_lock(1718838628, hashtext(current_database()))"
+_UNLOCK_SQL = "SELECT pg_advisory_unlock(1718838628, hashtext(current_database()))"
+
+# FKs pointing at any of the given tables (partitions' clones excluded), with the
+# tables as regclass text (quoted and qualified as needed).
+_REFERENCING_FKS_SQL = """
+SELECT c.conname, c.conrelid::regclass::text AS child, c.confrelid::regclass::text AS parent,
+       ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(n, o)
+             JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.o)
+           AS cols,
+       ARRAY(SELECT a.attname::text FROM unnest(c.confkey) WITH ORDINALITY k(n, o)
+             JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n ORDER BY k.o)
+           AS ref_cols
+FROM pg_constraint c
+JOIN pg_class t ON t.oid = c.confrelid
+JOIN pg_namespace tn ON tn.oid = t.relnamespace
+WHERE c.contype = 'f' AND c.conparentid = 0
+  AND (tn.nspname, t.relname) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+"""
 
 
 # Row-level INSERT triggers with their function bodies (tgtype bit 2 = INSERT, bit 0 = ROW).
@@ -633,6 +665,7 @@ class PostgresAdapter(Adapter):
             checks_fk_per_row=False,
             load_method="binary COPY",
             session_skips_triggers=True,
+            crash_journal=True,
         )
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -809,6 +842,11 @@ class PostgresAdapter(Adapter):
             yield conn
         finally:
             with anyio.CancelScope(shield=True):
+                if _in_transaction(conn):
+                    # a transaction whose fate this code did not decide (a cancelled statement
+                    # still running): closing makes the server abort it, where the pool would
+                    # reset it with a warning on stderr
+                    _terminate(conn)
                 try:
                     await self._pool.release(conn, timeout=self.timeout)
                 except Exception:
@@ -828,11 +866,55 @@ class PostgresAdapter(Adapter):
                 await session.rollback()
                 raise
             try:
-                await session.commit()
+                # Shielded: a COMMIT cut off by cancellation (another unit failed) could still
+                # complete on the server, long after the undo read this session's token. Its
+                # deferred FK checks can take seconds, so the window is wide.
+                with anyio.CancelScope(shield=True):
+                    await session.commit()
             except BaseException:
                 if session.undo_token is None:
                     await session.rollback()
                 raise
+
+    def token_json(self, token: Any) -> Any:
+        if not isinstance(token, UndoToken) or not token.tables:
+            return None
+        return {
+            "tables": [str(n) for n in token.tables],
+            "xid": token.xid,
+            "names": [[n.schema, n.name] for n in token.tables],
+            "partitioned": [[n.schema, n.name] for n in token.partitioned],
+        }
+
+    def token_from_json(self, data: Any) -> UndoToken:
+        return UndoToken(
+            int(data["xid"]),
+            tuple(TableName(s, n) for s, n in data["names"]),
+            frozenset(TableName(s, n) for s, n in data["partitioned"]),
+        )
+
+    @asynccontextmanager
+    async def run_lock(
+        self, timeout: float, waiting: Callable[[str], None] | None = None
+    ) -> AsyncIterator[None]:
+        """A session advisory lock keyed on the database's name, held on one pooled
+        connection (the server releases it if this process dies)."""
+        async with self._connection() as conn:
+
+            async def attempt() -> bool:
+                return bool(await conn.fetchval(_TRY_LOCK_SQL, timeout=self.timeout))
+
+            try:
+                await self._poll_lock(attempt, timeout, waiting)
+            except _DRIVER_ERRORS as exc:
+                raise _db_error(
+                    "taking the fastseed run lock on", exc, table=self.url.redacted()
+                ) from exc
+            try:
+                yield
+            finally:
+                with anyio.CancelScope(shield=True), suppress(*_DRIVER_ERRORS):
+                    await conn.fetchval(_UNLOCK_SQL, timeout=self.timeout)
 
     async def undo(self, tokens: Sequence[Any]) -> None:
         """Delete exactly the rows the given sessions wrote, in one transaction.
@@ -848,8 +930,10 @@ class PostgresAdapter(Adapter):
             session = PostgresSession(self, conn)
             try:
                 await session.begin()
-                if not await self._skip_fk_triggers(session):
+                unchecked = await self._skip_fk_triggers(session)
+                if not unchecked:
                     await self._defer_among(session, tokens)
+                before = await self._orphans(session, tokens) if unchecked else {}
                 for token in tokens:
                     for name in reversed(token.tables):
                         target = self.qualify(name)
@@ -862,11 +946,42 @@ class PostgresAdapter(Adapter):
                             token.xid,
                             long=True,
                         )
+                if unchecked:
+                    after = await self._orphans(session, tokens)
+                    refuse_new_orphans(before, after)
                 await session.commit()
             except BaseException:
                 if session.undo_token is None:
                     await session.rollback()
                 raise
+
+    async def _orphans(
+        self, session: PostgresSession, tokens: Sequence[UndoToken]
+    ) -> dict[tuple[str, str, str], int]:
+        """Orphans per FK pointing at the tables the tokens wrote: (child, FK, parent) ->
+        rows. Counted before and after the deletes while the FK triggers are skipped, so an
+        undo that would orphan a row this run did not write (another client wrote it
+        meanwhile) is refused, while orphans that were there before do not stop it."""
+        names = sorted({n for t in tokens for n in t.tables})
+        rows = await session._conn.fetch(
+            _REFERENCING_FKS_SQL,
+            [n.schema or "public" for n in names],
+            [n.name for n in names],
+            timeout=self.timeout,
+        )
+        q = self.quote
+        out = {}
+        for r in rows:
+            match = " AND ".join(
+                f"p.{q(b)} = c.{q(a)}" for a, b in zip(r["cols"], r["ref_cols"], strict=True)
+            )
+            present = " AND ".join(f"c.{q(a)} IS NOT NULL" for a in r["cols"])
+            out[(r["child"], r["conname"], r["parent"])] = await session._conn.fetchval(
+                f"SELECT count(*) FROM {r['child']} c WHERE {present} AND NOT EXISTS "
+                f"(SELECT 1 FROM {r['parent']} p WHERE {match})",
+                timeout=self.query_timeout,
+            )
+        return out
 
     async def _skip_fk_triggers(self, session: PostgresSession) -> bool:
         """For a superuser, skip FK triggers while undoing: only this run's rows reference this

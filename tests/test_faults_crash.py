@@ -30,9 +30,6 @@ from faults import (
 )
 
 DIALECTS = ["postgres", "mysql"]
-NEEDS_UNDO = pytest.mark.xfail(
-    strict=True, reason="needs fastseed undo (the crash journal, branch wt-undo)"
-)
 
 
 def undo(t: Target) -> Run:
@@ -41,7 +38,6 @@ def undo(t: Target) -> Run:
     return Run(done.returncode, done.stdout, done.stderr)
 
 
-@NEEDS_UNDO
 @pytest.mark.parametrize("point", range(POINTS))
 @pytest.mark.parametrize("dialect", DIALECTS)
 def test_sigkill_then_fastseed_undo(dialect: str, point: int, figures) -> None:  # noqa: F811
@@ -83,7 +79,6 @@ def _restart(dialect: str) -> None:
     not (IN_CI or os.environ.get("FASTSEED_FAULT_RESTART") == "1"),
     reason="restarts the shared server: CI or FASTSEED_FAULT_RESTART=1 only",
 )
-@NEEDS_UNDO
 @pytest.mark.parametrize("point", range(POINTS))
 @pytest.mark.parametrize("dialect", DIALECTS)
 def test_server_restart_then_fastseed_undo(dialect: str, point: int, figures) -> None:  # noqa: F811

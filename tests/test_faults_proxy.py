@@ -112,11 +112,6 @@ def _committing(t: Target) -> Callable[[Callable[[str], list[tuple[Any, ...]]]],
     return ready
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="undo race (issue 12 item 1, load.py/undo): a COMMIT cut off is 'in progress' when "
-    "undo runs, commits after it, and its rows stay with their parents removed",
-)
 def test_connection_cut_during_commit(figures) -> None:  # noqa: F811
     """PostgreSQL checks deferred FKs at COMMIT, which takes a while: the link is cut then."""
     with target("postgres") as t, Proxy(SERVER_PORT["postgres"]) as proxy:

@@ -143,9 +143,28 @@ CREATE TABLE odd (
     k int CHECK (k IN (1, 2, 3)),
     CONSTRAINT a_over_b CHECK (a > b),
     CONSTRAINT b_over_a CHECK (b > a),
-    CONSTRAINT k_big CHECK (k > 5)
+    CONSTRAINT k_big CHECK (k > 5),
+    code varchar(12) NOT NULL,
+    tag varchar(3),
+    CONSTRAINT code_long CHECK (char_length(code) BETWEEN 13 AND 17),
+    CONSTRAINT tag_list CHECK (tag IN ('long', 'longer'))
 )
 """
+
+LENGTHS = r"""
+CREATE TABLE codes (
+    id int PRIMARY KEY,
+    code varchar(12) NOT NULL CHECK (char_length(code) BETWEEN 10 AND 17),
+    handle varchar(12) NOT NULL UNIQUE CHECK (char_length(handle) >= 12),
+    short varchar(3) CHECK (char_length(short) >= 2),
+    word varchar(4) NOT NULL CHECK (word IN ('a', 'bb', 'toolong'))
+)
+"""
+LENGTHS_SPREAD = (
+    "SELECT min(char_length(code)), max(char_length(code)), min(char_length(handle)), "
+    "min(char_length(short)), max(char_length(short)), count(DISTINCT word), "
+    "count(DISTINCT handle) FROM codes"
+)
 
 
 def seed(url: str, rows: int) -> fastseed.SeedResult:
@@ -250,6 +269,9 @@ def assert_refused(url: str) -> None:
         assert "a_over_b, b_over_a contradict each other on columns" in out, out
         assert "on column x can never hold: no value is > 10 and < 5" in out, out
         assert "k_big" in out and "column k" in out, out
+        # a length the declared type cannot hold; a list of values too long for it
+        assert "code_long on column code can never hold" in out and "(12)" in out, out
+        assert "tag_list on column tag can never hold" in out, out
 
 
 @pytest.mark.postgres
@@ -264,3 +286,26 @@ def test_mariadb_contradictory_checks_exit_3(my_db: str, my_url: str) -> None:
     my_execute(my_db, CONTRADICTIONS)
     assert_refused(my_url)
     assert my_fetch(my_db, "SELECT count(*) FROM odd") == (0,)
+
+
+def assert_lengths_within_type_and_check(spread: tuple) -> None:
+    """Satisfiable length CHECKs on bounded columns: values within both bounds."""
+    code_lo, code_hi, handle_lo, short_lo, short_hi, words, handles = spread
+    assert 10 <= code_lo <= code_hi <= 12 and handle_lo == 12 and handles == 50, spread
+    assert 2 <= short_lo <= short_hi <= 3 and words <= 2, spread  # 'toolong' does not fit
+
+
+@pytest.mark.postgres
+def test_postgres_length_checks_within_the_declared_length(pg_db: str, pg_url: str) -> None:
+    pg_execute(pg_db, LENGTHS)
+    result = asyncio.run(fastseed.seed(pg_url, rows=RowRequest(50), seed=4))
+    assert result.verify.ok, result.verify.failures()
+    assert_lengths_within_type_and_check(pg_fetch(pg_db, LENGTHS_SPREAD))
+
+
+@pytest.mark.mysql
+def test_mariadb_length_checks_within_the_declared_length(my_db: str, my_url: str) -> None:
+    my_execute(my_db, LENGTHS)
+    result = asyncio.run(fastseed.seed(my_url, rows=RowRequest(50), seed=4))
+    assert result.verify.ok, result.verify.failures()
+    assert_lengths_within_type_and_check(my_fetch(my_db, LENGTHS_SPREAD))

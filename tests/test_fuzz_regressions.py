@@ -118,7 +118,6 @@ CASES: list[Case] = [
         ],
         {"t": 5},
         8,
-        xfail="item 5 (checks): the load fails (value too long) instead of plan exit 3",
     ),
     # a unique key on lower(col) (MariaDB: on a generated column) of a column whose length
     # CHECK leaves few values (item 3: exprs)

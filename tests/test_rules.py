@@ -303,6 +303,34 @@ def test_a_range_whose_every_value_is_excluded_is_a_problem():
     assert not _rules_of("((x >= 1) AND (x <= 3))", "(x NOT IN (1, 2))").problems
 
 
+@pytest.mark.parametrize(
+    ("length", "check", "problem"),
+    [
+        (12, "(char_length(s) >= 13)", "no text of at least 13 characters fits its type"),
+        (12, "((length(s) >= 13) AND (length(s) <= 17))", "varchar(12)"),
+        (12, "(s IN ('abcdefghijklm', 'nopqrstuvwxyz'))", "no value of its list passes"),
+        (12, "(char_length(s) >= 12)", None),
+        (None, "(char_length(s) >= 30)", None),  # unbounded text holds any length
+    ],
+)
+def test_lengths_the_declared_type_cannot_hold_are_problems(length, check, problem):
+    from helpers import col, text
+
+    rules = _rules_of(check, columns=[col("id"), col("s", text(length), True)])
+    if problem is None:
+        assert not rules.problems, rules.problems
+    else:
+        assert len(rules.problems) == 1 and "c0 on column s" in rules.problems[0]
+        assert problem in rules.problems[0], rules.problems
+
+
+def test_list_values_longer_than_the_column_are_dropped():
+    from helpers import col, text
+
+    rules = _rules_of("(s IN ('ok', 'too long'))", columns=[col("id"), col("s", text(3))])
+    assert rules.columns["s"].choices == ("ok",) and not rules.problems
+
+
 def test_columns_that_must_differ_are_ruled_on_the_later_column():
     rules = _rules_of("((a <> b))", "(`b` != `x`)")  # columns in order: id, x, a, b
     assert rules.columns["b"].differs == ("a", "x")

@@ -25,7 +25,7 @@ import numpy.typing as npt
 
 from fastseed.generate import hashing as h
 from fastseed.generate.pattern import PatternError, PatternGen, python_regex
-from fastseed.schema import Catalog, Kind, Table
+from fastseed.schema import Catalog, ColumnType, Kind, Table
 
 _TOKEN = re.compile(
     r"""\s*(?:
@@ -880,9 +880,11 @@ def _settle(table: Table, rules: TableRules) -> None:
     """Narrow each column's list to what its other rules allow, break cycles of column
     orders, and record what no row can satisfy as problems naming the checks."""
     for name, rule in list(rules.columns.items()):
-        why = _contradiction(rule, table.column(name).type.kind == Kind.INTEGER)
+        type_ = table.column(name).type
+        why = _contradiction(rule, type_.kind == Kind.INTEGER) or _too_long(rule, type_)
         if rule.choices is not None and why is None:
-            keep = tuple(v for v in rule.choices if _admits(rule, v))
+            fits = rule.merge(ColumnRule(max_length=type_.length)) if _bounded_text(type_) else rule
+            keep = tuple(v for v in rule.choices if _admits(fits, v))
             rules.columns[name] = rule = replace(rule, choices=keep)
             if not keep:
                 why = "no value of its list passes its other checks"
@@ -930,6 +932,19 @@ def _contradiction(rule: ColumnRule, whole: bool) -> str | None:
     if (rule.min_length or 0) > (rule.max_length if rule.max_length is not None else 1 << 62):
         return f"no text is at least {rule.min_length} and at most {rule.max_length} long"
     return None
+
+
+def _too_long(rule: ColumnRule, type_: ColumnType) -> str | None:
+    """Why the column's declared length cannot hold the shortest text its checks allow
+    (`char_length(code) >= 20` on varchar(12)), or None."""
+    if not _bounded_text(type_) or (rule.min_length or 0) <= (type_.length or 0):
+        return None
+    return f"no text of at least {rule.min_length} characters fits its type {type_.sql}"
+
+
+def _bounded_text(type_: ColumnType) -> bool:
+    """A character column of bounded length (varchar(n), char(n))."""
+    return type_.kind == Kind.TEXT and type_.length is not None
 
 
 def _admits(rule: ColumnRule, value: str) -> bool:

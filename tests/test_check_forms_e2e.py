@@ -309,3 +309,72 @@ def test_mariadb_length_checks_within_the_declared_length(my_db: str, my_url: st
     result = asyncio.run(fastseed.seed(my_url, rows=RowRequest(50), seed=4))
     assert result.verify.ok, result.verify.failures()
     assert_lengths_within_type_and_check(my_fetch(my_db, LENGTHS_SPREAD))
+
+
+PARTITIONED = r"""
+CREATE TABLE readings (
+    id int NOT NULL,
+    bucket int NOT NULL CHECK (bucket > 0),
+    below int NOT NULL,
+    region text NOT NULL CHECK (region <> 'xx'),
+    at date NOT NULL CHECK (at >= '2024-03-15'),
+    CHECK (below < bucket)
+) PARTITION BY RANGE (bucket);
+CREATE TABLE readings_neg PARTITION OF readings FOR VALUES FROM (MINVALUE) TO (0);
+CREATE TABLE readings_low PARTITION OF readings FOR VALUES FROM (0) TO (500);
+CREATE TABLE readings_high PARTITION OF readings FOR VALUES FROM (500) TO (MAXVALUE);
+CREATE TABLE visits (
+    id int NOT NULL,
+    region text NOT NULL CHECK (region <> 'xx'),
+    at date NOT NULL CHECK (at >= '2024-03-15')
+) PARTITION BY RANGE (at);
+CREATE TABLE visits_jan PARTITION OF visits FOR VALUES FROM ('2024-01-01') TO ('2024-02-01');
+CREATE TABLE visits_mar PARTITION OF visits FOR VALUES FROM ('2024-03-01') TO ('2024-04-01')
+    PARTITION BY LIST (region);
+CREATE TABLE visits_mar_x PARTITION OF visits_mar FOR VALUES IN ('xx');
+CREATE TABLE visits_mar_eu PARTITION OF visits_mar FOR VALUES IN ('eu', 'xx2');
+CREATE TABLE visits_apr PARTITION OF visits FOR VALUES FROM ('2024-04-01') TO ('2024-05-01');
+"""
+PARTITIONED_SPREAD = (
+    "SELECT (SELECT count(*) FROM readings_neg), (SELECT min(bucket) FROM readings), "
+    "(SELECT count(*) FROM readings WHERE below >= bucket), (SELECT count(*) FROM visits_jan), "
+    "(SELECT count(*) FROM visits_mar_x), (SELECT min(at) >= '2024-03-15' FROM visits), "
+    "(SELECT count(*) FROM visits_mar_eu) > 0 AND (SELECT count(*) FROM visits_apr) > 0"
+)
+
+
+@pytest.mark.postgres
+def test_postgres_partition_routing_follows_the_checks(pg_db: str, pg_url: str) -> None:
+    """Leaves a CHECK excludes (bucket > 0 vs a negative range, at >= a day vs a month, a
+    list value `<>` forbids) are never aimed at; a CHECK ordering another column below the
+    partition column holds."""
+    pg_execute(pg_db, PARTITIONED)
+    result = asyncio.run(fastseed.seed(pg_url, rows=RowRequest(200), seed=5))
+    assert result.verify.ok, result.verify.failures()
+    empty, low, disordered, january, excluded, after, spread = pg_fetch(pg_db, PARTITIONED_SPREAD)
+    assert (empty, disordered, january, excluded) == (0, 0, 0, 0) and low > 0
+    assert after and spread
+
+
+NO_LEAF = r"""
+CREATE TABLE readings (bucket int NOT NULL CONSTRAINT positive CHECK (bucket > 0))
+    PARTITION BY RANGE (bucket);
+CREATE TABLE readings_neg PARTITION OF readings FOR VALUES FROM (MINVALUE) TO (0);
+CREATE TABLE readings_zero PARTITION OF readings FOR VALUES FROM (0) TO (1);
+"""
+
+
+@pytest.mark.postgres
+def test_postgres_no_partition_fits_the_checks_exit_3(pg_db: str, pg_url: str) -> None:
+    pg_execute(pg_db, NO_LEAF)
+    for command in ("plan", "seed"):
+        done = cli(command, pg_url, "--rows", "20")
+        out = done.stdout + done.stderr
+        assert done.returncode == 3, out
+        assert "positive on column bucket can never hold" in out and "partition" in out, out
+    assert pg_fetch(pg_db, "SELECT count(*) FROM readings") == (0,)
+    # a default partition takes the rows the checks allow
+    pg_execute(pg_db, "CREATE TABLE readings_rest PARTITION OF readings DEFAULT")
+    result = asyncio.run(fastseed.seed(pg_url, rows=RowRequest(20), seed=5))
+    assert result.verify.ok, result.verify.failures()
+    assert pg_fetch(pg_db, "SELECT count(*), min(bucket) > 0 FROM readings_rest") == (20, True)

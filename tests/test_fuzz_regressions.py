@@ -209,7 +209,6 @@ CASES: list[Case] = [
         None,
         {"group": 19},
         0,
-        xfail="items 5/7 (checks, plan): partition routing ignores the CHECK on its column",
     ),
     # a CHECK comparing another column with the partition column (PostgreSQL only)
     *case(
@@ -222,7 +221,6 @@ CASES: list[Case] = [
         None,
         {"group": 28},
         154412296,
-        xfail="items 5/7 (checks, plan): partition routing breaks a two-column CHECK",
     ),
     # overlapping keys (PRIMARY KEY (t_id, is_admin) and UNIQUE (t_id)) on a table in a NOT NULL
     # cycle: more rows asked than the parent's keys allow (items 2/6: keys, plan)

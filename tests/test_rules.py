@@ -360,3 +360,42 @@ def test_patterns_of_real_schemas_generate_matching_values(regex):
     assert all(check.search(gen.make(s)) for s in range(1, 500))
     unique = UniquePattern(regex, 60).make(3, np.arange(5000, dtype=np.int64))
     assert len(set(unique)) == 5000 and all(check.search(v) for v in unique)
+
+
+def _partitioned(check: str, bounds: list[tuple[str, str]], default: bool = False):
+    from helpers import INT, catalog, col, table
+
+    from fastseed.generate.rules import table_rules
+    from fastseed.schema import Check, PartitionBound, Partitioning, TableName
+
+    parts = [
+        PartitionBound(TableName("public", f"p{i}"), (lo,), (hi,))
+        for i, (lo, hi) in enumerate(bounds)
+    ]
+    if default:
+        parts.append(PartitionBound(TableName("public", "rest"), is_default=True))
+    t = table("t", [col("id"), col("k", INT)], pk=None)
+    t = type(t)(
+        **{
+            **t.__dict__,
+            "checks": (Check("c0", check),),
+            "partitioning": Partitioning("range", ("k",), tuple(parts)),
+        }
+    )
+    return table_rules(catalog(t), t)
+
+
+def test_partition_leaves_a_check_excludes_are_left_out():
+    rules = _partitioned(
+        "(k > 0)", [("MINVALUE", "0"), ("0", "1"), ("1", "500"), ("500", "MAXVALUE")]
+    )
+    assert rules.columns["k"].leaves == (("range", "1", "500"), ("range", "500", None))
+    assert rules.columns["k"].routed and not rules.problems
+
+
+def test_no_partition_leaf_fits_the_checks_is_a_problem_unless_a_default_takes_rows():
+    rules = _partitioned("(k > 0)", [("MINVALUE", "0"), ("0", "1")])
+    assert len(rules.problems) == 1 and "c0 on column k" in rules.problems[0]
+    assert "partition" in rules.problems[0]
+    rules = _partitioned("(k > 0)", [("MINVALUE", "0")], default=True)
+    assert not rules.problems and rules.columns["k"].leaves is None

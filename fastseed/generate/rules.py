@@ -71,7 +71,11 @@ class ColumnRule:
     leaves: tuple[LeafBound | None, ...] | None = None
     """Per leaf partition of the table, what this column must hold to land there: a half-open
     ('range', low, high) or a ('list', values); None where the leaf does not constrain it.
-    Every column of a row uses the same leaf (see `leaf_index`)."""
+    Every column of a row uses the same leaf (see `leaf_index`); leaves no value allowed by
+    the column's other rules fits are left out (see `_add_leaves`)."""
+    routed: bool = False
+    """This is the only column partition routing looks at: a value inside any leaf is placed,
+    whichever leaf the row was aimed at."""
     min_length: int | None = None
     max_length: int | None = None
     excluded: tuple[str, ...] = ()
@@ -109,7 +113,7 @@ class ColumnRule:
                 keep = tuple(c for c in out.choices if c in other.choices)
             out = replace(out, choices=keep)
         if other.leaves is not None:
-            out = replace(out, leaves=other.leaves)
+            out = replace(out, leaves=other.leaves, routed=other.routed)
         if other.min_length is not None:
             out = replace(out, min_length=max(other.min_length, out.min_length or 0))
         if other.max_length is not None:
@@ -816,17 +820,53 @@ def table_rules(catalog: Catalog, table: Table) -> TableRules:
             rules.handled.append(label)
             for name, rule in parsed:
                 rules.add(name, rule, label)
-    leaves = partition_leaves(catalog, table)
-    if leaves != [{}]:
-        for part_col in sorted({c for leaf in leaves for c in leaf}):
-            bounds = tuple(leaf.get(part_col) for leaf in leaves)
-            rules.add(part_col, ColumnRule(leaves=bounds))
+    _add_leaves(table, rules, partition_leaves(catalog, table))
     from fastseed.generate.keyexpr import key_rules  # keyexpr builds on ColumnRule
 
     for key_col, rule in key_rules(table):
         rules.add(key_col, rule)
     _settle(table, rules)
     return rules
+
+
+def _add_leaves(table: Table, rules: TableRules, leaves: list[dict[str, LeafBound]]) -> None:
+    """Partition leaves as rules on their columns, narrowed to what the columns' checks allow:
+    a leaf no valid row fits is never aimed at; when none is left, the table is a problem
+    (unless a default partition takes the rows the checks allow)."""
+    if leaves == [{}]:
+        return
+    fitted = [f for f in (_fit_leaf(table, rules, leaf) for leaf in leaves) if f is not None]
+    part_cols = sorted({c for leaf in leaves for c in leaf})
+    if not fitted:
+        part = table.partitioning
+        if part is None or not any(b.is_default for b in part.bounds):
+            why = "no partition's bounds admit a value its checks allow"
+            rules.problems.append(_problem(table, rules, part_cols, why))
+        return
+    for part_col in part_cols:
+        bounds = tuple(leaf.get(part_col) for leaf in fitted)
+        rules.add(part_col, ColumnRule(leaves=bounds, routed=len(part_cols) == 1))
+
+
+def _fit_leaf(
+    table: Table, rules: TableRules, leaf: dict[str, LeafBound]
+) -> dict[str, LeafBound] | None:
+    """The leaf with its value lists narrowed to what each column's checks allow, or None
+    when a column's checks exclude every value the leaf holds."""
+    out: dict[str, LeafBound] = {}
+    for name, bound in leaf.items():
+        rule = rules.columns.get(name, ColumnRule())
+        if bound[0] == "list":
+            keep = tuple(v for v in bound[1] if _admits(rule, v))
+            if not keep:
+                return None
+            out[name] = ("list", keep)
+            continue
+        inside = rule.merge(ColumnRule(low=bound[1], high=bound[2], high_inclusive=False))
+        if _contradiction(inside, table.column(name).type.kind == Kind.INTEGER) is not None:
+            return None
+        out[name] = bound
+    return out
 
 
 def _oriented(table: Table, parsed: list[tuple[str, ColumnRule]]) -> list[tuple[str, ColumnRule]]:

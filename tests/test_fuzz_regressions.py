@@ -314,7 +314,6 @@ CASES: list[Case] = [
         ],
         {"group": 20, "order": 8},
         271140,
-        xfail="items 5/7 (checks, plan): deferred FK set by UPDATE violates exactly-one CHECK",
     ),
     # a contradictory CHECK on the primary key: capacity goes negative (item 5)
     *case(

@@ -16,7 +16,7 @@ import datetime as dt
 import itertools
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -738,9 +738,14 @@ class NullPatterns:
     """One row per allowed pattern, one column per entry of `columns`: True where NULL."""
 
 
-def null_patterns(table: Table, rules: TableRules) -> list[NullPatterns]:
+def null_patterns(
+    table: Table, rules: TableRules, written_null: Collection[str] = ()
+) -> list[NullPatterns]:
     """The NULL checks of a table grouped by shared columns, each group's allowed patterns
-    (NOT NULL columns never NULL); a row picks one pattern per group."""
+    (NOT NULL columns never NULL); a row picks one pattern per group.
+
+    `written_null`: columns inserted NULL and set by a later UPDATE (an FK deferred in a
+    cycle); a pattern is kept only if the row passes the checks at insert time too."""
     groups: list[list[NullRule]] = []
     for rule in rules.nulls:
         joined = [g for g in groups if any(set(r.columns) & set(rule.columns) for r in g)]
@@ -752,15 +757,27 @@ def null_patterns(table: Table, rules: TableRules) -> list[NullPatterns]:
         if len(cols) > 12:
             continue
         required = {c for c in cols if not table.column(c).nullable}
+        first = tuple(c in written_null for c in cols)
         patterns = [
             combo
             for combo in itertools.product((False, True), repeat=len(cols))
-            if not any(n and c in required for n, c in zip(combo, cols, strict=True))
-            and all(tuple(combo[cols.index(c)] for c in r.columns) in r.allowed for r in group)
+            if _passes(combo, cols, group, required)
+            and _passes(
+                tuple(a or b for a, b in zip(combo, first, strict=True)), cols, group, required
+            )
         ]
         if patterns:
             out.append(NullPatterns(cols, np.array(patterns, dtype=bool)))
     return out
+
+
+def _passes(
+    combo: tuple[bool, ...], cols: tuple[str, ...], group: list[NullRule], required: set[str]
+) -> bool:
+    """Whether a NULL pattern over `cols` passes every check of the group and NOT NULL."""
+    return not any(n and c in required for n, c in zip(combo, cols, strict=True)) and all(
+        tuple(combo[cols.index(c)] for c in r.columns) in r.allowed for r in group
+    )
 
 
 def like_to_regex(pattern: str) -> str:

@@ -189,17 +189,35 @@ def _components(
     return result
 
 
-def _defer_method(table: Table, fk: ForeignKey, caps: Capabilities) -> str | None:
+def _defer_method(catalog: Catalog, table: Table, fk: ForeignKey, caps: Capabilities) -> str | None:
     if fk.deferrable and caps.deferrable_constraints:
         return DEFERRABLE
     has_key = table.primary_key is not None or any(
         all(not table.column(c).nullable for c in k.columns) for k in table.uniques
     )
-    if all(table.column(c).nullable for c in fk.columns) and has_key:
+    nulls = _null_first(catalog, table, fk) if has_key else None
+    if all(table.column(c).nullable for c in fk.columns) and nulls == "free":
         return NULL_THEN_UPDATE
     if caps.force_defer_any_fk:
         return FORCED
+    if all(table.column(c).nullable for c in fk.columns) and nulls == "narrowed":
+        return NULL_THEN_UPDATE  # the rows a NULL check would break keep the FK NULL
     return None
+
+
+def _null_first(catalog: Catalog, table: Table, fk: ForeignKey) -> str:
+    """How the table's NULL checks take the FK written NULL first and set by an UPDATE:
+    'free' (every pattern they allow still holds at insert time), 'narrowed' (only patterns
+    with the FK NULL do: exactly one of the FK and another column set), or 'impossible'."""
+    from fastseed.generate.rules import null_patterns, table_rules
+
+    rules = table_rules(catalog, table)
+    before = null_patterns(table, rules)
+    after = null_patterns(table, rules, fk.columns)
+    if len(after) < len(before):
+        return "impossible"
+    same = all(len(a.allowed) == len(b.allowed) for a, b in zip(before, after, strict=True))
+    return "free" if same else "narrowed"
 
 
 _COST = {DEFERRABLE: 1, NULL_THEN_UPDATE: 10, FORCED: 50, None: 10_000}
@@ -213,13 +231,20 @@ def _order_cycle(
 ) -> tuple[tuple[TableName, ...], list[tuple[DeferredFK | None, str]]]:
     """The member order with the cheapest set of forward FKs to defer."""
 
+    methods = {
+        (child, fk.name): _defer_method(catalog, catalog.tables[child], fk, caps)
+        for child in members
+        for fk, parent in edges[child]
+        if parent in members and parent != child
+    }
+
     def deferrals(order: tuple[TableName, ...]) -> list[tuple[DeferredFK | None, str]]:
         pos = {t: i for i, t in enumerate(order)}
         out: list[tuple[DeferredFK | None, str]] = []
         for child in order:
             for fk, parent in edges[child]:
                 if parent in pos and parent != child and pos[parent] > pos[child]:
-                    method = _defer_method(catalog.tables[child], fk, caps)
+                    method = methods[(child, fk.name)]
                     out.append(
                         (
                             DeferredFK(child, fk, method) if method else None,
@@ -239,9 +264,7 @@ def _order_cycle(
 
             def pending(t: TableName, remaining: list[TableName] = remaining) -> int:
                 return sum(
-                    _COST[_defer_method(catalog.tables[t], fk, caps)]
-                    for fk, p in edges[t]
-                    if p in remaining and p != t
+                    _COST[methods[(t, fk.name)]] for fk, p in edges[t] if p in remaining and p != t
                 )
 
             nxt = min(remaining, key=pending)

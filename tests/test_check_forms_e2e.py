@@ -143,9 +143,28 @@ CREATE TABLE odd (
     k int CHECK (k IN (1, 2, 3)),
     CONSTRAINT a_over_b CHECK (a > b),
     CONSTRAINT b_over_a CHECK (b > a),
-    CONSTRAINT k_big CHECK (k > 5)
+    CONSTRAINT k_big CHECK (k > 5),
+    code varchar(12) NOT NULL,
+    tag varchar(3),
+    CONSTRAINT code_long CHECK (char_length(code) BETWEEN 13 AND 17),
+    CONSTRAINT tag_list CHECK (tag IN ('long', 'longer'))
 )
 """
+
+LENGTHS = r"""
+CREATE TABLE codes (
+    id int PRIMARY KEY,
+    code varchar(12) NOT NULL CHECK (char_length(code) BETWEEN 10 AND 17),
+    handle varchar(12) NOT NULL UNIQUE CHECK (char_length(handle) >= 12),
+    short varchar(3) CHECK (char_length(short) >= 2),
+    word varchar(4) NOT NULL CHECK (word IN ('a', 'bb', 'toolong'))
+)
+"""
+LENGTHS_SPREAD = (
+    "SELECT min(char_length(code)), max(char_length(code)), min(char_length(handle)), "
+    "min(char_length(short)), max(char_length(short)), count(DISTINCT word), "
+    "count(DISTINCT handle) FROM codes"
+)
 
 
 def seed(url: str, rows: int) -> fastseed.SeedResult:
@@ -250,6 +269,9 @@ def assert_refused(url: str) -> None:
         assert "a_over_b, b_over_a contradict each other on columns" in out, out
         assert "on column x can never hold: no value is > 10 and < 5" in out, out
         assert "k_big" in out and "column k" in out, out
+        # a length the declared type cannot hold; a list of values too long for it
+        assert "code_long on column code can never hold" in out and "(12)" in out, out
+        assert "tag_list on column tag can never hold" in out, out
 
 
 @pytest.mark.postgres
@@ -264,3 +286,95 @@ def test_mariadb_contradictory_checks_exit_3(my_db: str, my_url: str) -> None:
     my_execute(my_db, CONTRADICTIONS)
     assert_refused(my_url)
     assert my_fetch(my_db, "SELECT count(*) FROM odd") == (0,)
+
+
+def assert_lengths_within_type_and_check(spread: tuple) -> None:
+    """Satisfiable length CHECKs on bounded columns: values within both bounds."""
+    code_lo, code_hi, handle_lo, short_lo, short_hi, words, handles = spread
+    assert 10 <= code_lo <= code_hi <= 12 and handle_lo == 12 and handles == 50, spread
+    assert 2 <= short_lo <= short_hi <= 3 and words <= 2, spread  # 'toolong' does not fit
+
+
+@pytest.mark.postgres
+def test_postgres_length_checks_within_the_declared_length(pg_db: str, pg_url: str) -> None:
+    pg_execute(pg_db, LENGTHS)
+    result = asyncio.run(fastseed.seed(pg_url, rows=RowRequest(50), seed=4))
+    assert result.verify.ok, result.verify.failures()
+    assert_lengths_within_type_and_check(pg_fetch(pg_db, LENGTHS_SPREAD))
+
+
+@pytest.mark.mysql
+def test_mariadb_length_checks_within_the_declared_length(my_db: str, my_url: str) -> None:
+    my_execute(my_db, LENGTHS)
+    result = asyncio.run(fastseed.seed(my_url, rows=RowRequest(50), seed=4))
+    assert result.verify.ok, result.verify.failures()
+    assert_lengths_within_type_and_check(my_fetch(my_db, LENGTHS_SPREAD))
+
+
+PARTITIONED = r"""
+CREATE TABLE readings (
+    id int NOT NULL,
+    bucket int NOT NULL CHECK (bucket > 0),
+    below int NOT NULL,
+    region text NOT NULL CHECK (region <> 'xx'),
+    at date NOT NULL CHECK (at >= '2024-03-15'),
+    CHECK (below < bucket)
+) PARTITION BY RANGE (bucket);
+CREATE TABLE readings_neg PARTITION OF readings FOR VALUES FROM (MINVALUE) TO (0);
+CREATE TABLE readings_low PARTITION OF readings FOR VALUES FROM (0) TO (500);
+CREATE TABLE readings_high PARTITION OF readings FOR VALUES FROM (500) TO (MAXVALUE);
+CREATE TABLE visits (
+    id int NOT NULL,
+    region text NOT NULL CHECK (region <> 'xx'),
+    at date NOT NULL CHECK (at >= '2024-03-15')
+) PARTITION BY RANGE (at);
+CREATE TABLE visits_jan PARTITION OF visits FOR VALUES FROM ('2024-01-01') TO ('2024-02-01');
+CREATE TABLE visits_mar PARTITION OF visits FOR VALUES FROM ('2024-03-01') TO ('2024-04-01')
+    PARTITION BY LIST (region);
+CREATE TABLE visits_mar_x PARTITION OF visits_mar FOR VALUES IN ('xx');
+CREATE TABLE visits_mar_eu PARTITION OF visits_mar FOR VALUES IN ('eu', 'xx2');
+CREATE TABLE visits_apr PARTITION OF visits FOR VALUES FROM ('2024-04-01') TO ('2024-05-01');
+"""
+PARTITIONED_SPREAD = (
+    "SELECT (SELECT count(*) FROM readings_neg), (SELECT min(bucket) FROM readings), "
+    "(SELECT count(*) FROM readings WHERE below >= bucket), (SELECT count(*) FROM visits_jan), "
+    "(SELECT count(*) FROM visits_mar_x), (SELECT min(at) >= '2024-03-15' FROM visits), "
+    "(SELECT count(*) FROM visits_mar_eu) > 0 AND (SELECT count(*) FROM visits_apr) > 0"
+)
+
+
+@pytest.mark.postgres
+def test_postgres_partition_routing_follows_the_checks(pg_db: str, pg_url: str) -> None:
+    """Leaves a CHECK excludes (bucket > 0 vs a negative range, at >= a day vs a month, a
+    list value `<>` forbids) are never aimed at; a CHECK ordering another column below the
+    partition column holds."""
+    pg_execute(pg_db, PARTITIONED)
+    result = asyncio.run(fastseed.seed(pg_url, rows=RowRequest(200), seed=5))
+    assert result.verify.ok, result.verify.failures()
+    empty, low, disordered, january, excluded, after, spread = pg_fetch(pg_db, PARTITIONED_SPREAD)
+    assert (empty, disordered, january, excluded) == (0, 0, 0, 0) and low > 0
+    assert after and spread
+
+
+NO_LEAF = r"""
+CREATE TABLE readings (bucket int NOT NULL CONSTRAINT positive CHECK (bucket > 0))
+    PARTITION BY RANGE (bucket);
+CREATE TABLE readings_neg PARTITION OF readings FOR VALUES FROM (MINVALUE) TO (0);
+CREATE TABLE readings_zero PARTITION OF readings FOR VALUES FROM (0) TO (1);
+"""
+
+
+@pytest.mark.postgres
+def test_postgres_no_partition_fits_the_checks_exit_3(pg_db: str, pg_url: str) -> None:
+    pg_execute(pg_db, NO_LEAF)
+    for command in ("plan", "seed"):
+        done = cli(command, pg_url, "--rows", "20")
+        out = done.stdout + done.stderr
+        assert done.returncode == 3, out
+        assert "positive on column bucket can never hold" in out and "partition" in out, out
+    assert pg_fetch(pg_db, "SELECT count(*) FROM readings") == (0,)
+    # a default partition takes the rows the checks allow
+    pg_execute(pg_db, "CREATE TABLE readings_rest PARTITION OF readings DEFAULT")
+    result = asyncio.run(fastseed.seed(pg_url, rows=RowRequest(20), seed=5))
+    assert result.verify.ok, result.verify.failures()
+    assert pg_fetch(pg_db, "SELECT count(*), min(bucket) > 0 FROM readings_rest") == (20, True)

@@ -118,7 +118,6 @@ CASES: list[Case] = [
         ],
         {"t": 5},
         8,
-        xfail="item 5 (checks): the load fails (value too long) instead of plan exit 3",
     ),
     # a unique key on lower(col) (MariaDB: on a generated column) of a column whose length
     # CHECK leaves few values (item 3: exprs)
@@ -210,7 +209,6 @@ CASES: list[Case] = [
         None,
         {"group": 19},
         0,
-        xfail="items 5/7 (checks, plan): partition routing ignores the CHECK on its column",
     ),
     # a CHECK comparing another column with the partition column (PostgreSQL only)
     *case(
@@ -223,7 +221,6 @@ CASES: list[Case] = [
         None,
         {"group": 28},
         154412296,
-        xfail="items 5/7 (checks, plan): partition routing breaks a two-column CHECK",
     ),
     # overlapping keys (PRIMARY KEY (t_id, is_admin) and UNIQUE (t_id)) on a table in a NOT NULL
     # cycle: more rows asked than the parent's keys allow (items 2/6: keys, plan)
@@ -317,7 +314,6 @@ CASES: list[Case] = [
         ],
         {"group": 20, "order": 8},
         271140,
-        xfail="items 5/7 (checks, plan): deferred FK set by UPDATE violates exactly-one CHECK",
     ),
     # a contradictory CHECK on the primary key: capacity goes negative (item 5)
     *case(

@@ -303,6 +303,34 @@ def test_a_range_whose_every_value_is_excluded_is_a_problem():
     assert not _rules_of("((x >= 1) AND (x <= 3))", "(x NOT IN (1, 2))").problems
 
 
+@pytest.mark.parametrize(
+    ("length", "check", "problem"),
+    [
+        (12, "(char_length(s) >= 13)", "no text of at least 13 characters fits its type"),
+        (12, "((length(s) >= 13) AND (length(s) <= 17))", "varchar(12)"),
+        (12, "(s IN ('abcdefghijklm', 'nopqrstuvwxyz'))", "no value of its list passes"),
+        (12, "(char_length(s) >= 12)", None),
+        (None, "(char_length(s) >= 30)", None),  # unbounded text holds any length
+    ],
+)
+def test_lengths_the_declared_type_cannot_hold_are_problems(length, check, problem):
+    from helpers import col, text
+
+    rules = _rules_of(check, columns=[col("id"), col("s", text(length), True)])
+    if problem is None:
+        assert not rules.problems, rules.problems
+    else:
+        assert len(rules.problems) == 1 and "c0 on column s" in rules.problems[0]
+        assert problem in rules.problems[0], rules.problems
+
+
+def test_list_values_longer_than_the_column_are_dropped():
+    from helpers import col, text
+
+    rules = _rules_of("(s IN ('ok', 'too long'))", columns=[col("id"), col("s", text(3))])
+    assert rules.columns["s"].choices == ("ok",) and not rules.problems
+
+
 def test_columns_that_must_differ_are_ruled_on_the_later_column():
     rules = _rules_of("((a <> b))", "(`b` != `x`)")  # columns in order: id, x, a, b
     assert rules.columns["b"].differs == ("a", "x")
@@ -332,3 +360,42 @@ def test_patterns_of_real_schemas_generate_matching_values(regex):
     assert all(check.search(gen.make(s)) for s in range(1, 500))
     unique = UniquePattern(regex, 60).make(3, np.arange(5000, dtype=np.int64))
     assert len(set(unique)) == 5000 and all(check.search(v) for v in unique)
+
+
+def _partitioned(check: str, bounds: list[tuple[str, str]], default: bool = False):
+    from helpers import INT, catalog, col, table
+
+    from fastseed.generate.rules import table_rules
+    from fastseed.schema import Check, PartitionBound, Partitioning, TableName
+
+    parts = [
+        PartitionBound(TableName("public", f"p{i}"), (lo,), (hi,))
+        for i, (lo, hi) in enumerate(bounds)
+    ]
+    if default:
+        parts.append(PartitionBound(TableName("public", "rest"), is_default=True))
+    t = table("t", [col("id"), col("k", INT)], pk=None)
+    t = type(t)(
+        **{
+            **t.__dict__,
+            "checks": (Check("c0", check),),
+            "partitioning": Partitioning("range", ("k",), tuple(parts)),
+        }
+    )
+    return table_rules(catalog(t), t)
+
+
+def test_partition_leaves_a_check_excludes_are_left_out():
+    rules = _partitioned(
+        "(k > 0)", [("MINVALUE", "0"), ("0", "1"), ("1", "500"), ("500", "MAXVALUE")]
+    )
+    assert rules.columns["k"].leaves == (("range", "1", "500"), ("range", "500", None))
+    assert rules.columns["k"].routed and not rules.problems
+
+
+def test_no_partition_leaf_fits_the_checks_is_a_problem_unless_a_default_takes_rows():
+    rules = _partitioned("(k > 0)", [("MINVALUE", "0"), ("0", "1")])
+    assert len(rules.problems) == 1 and "c0 on column k" in rules.problems[0]
+    assert "partition" in rules.problems[0]
+    rules = _partitioned("(k > 0)", [("MINVALUE", "0")], default=True)
+    assert not rules.problems and rules.columns["k"].leaves is None

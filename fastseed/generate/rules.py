@@ -16,7 +16,7 @@ import datetime as dt
 import itertools
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -25,7 +25,7 @@ import numpy.typing as npt
 
 from fastseed.generate import hashing as h
 from fastseed.generate.pattern import PatternError, PatternGen, python_regex
-from fastseed.schema import Catalog, Kind, Table
+from fastseed.schema import Catalog, ColumnType, Kind, Table
 
 _TOKEN = re.compile(
     r"""\s*(?:
@@ -71,7 +71,11 @@ class ColumnRule:
     leaves: tuple[LeafBound | None, ...] | None = None
     """Per leaf partition of the table, what this column must hold to land there: a half-open
     ('range', low, high) or a ('list', values); None where the leaf does not constrain it.
-    Every column of a row uses the same leaf (see `leaf_index`)."""
+    Every column of a row uses the same leaf (see `leaf_index`); leaves no value allowed by
+    the column's other rules fits are left out (see `_add_leaves`)."""
+    routed: bool = False
+    """This is the only column partition routing looks at: a value inside any leaf is placed,
+    whichever leaf the row was aimed at."""
     min_length: int | None = None
     max_length: int | None = None
     excluded: tuple[str, ...] = ()
@@ -109,7 +113,7 @@ class ColumnRule:
                 keep = tuple(c for c in out.choices if c in other.choices)
             out = replace(out, choices=keep)
         if other.leaves is not None:
-            out = replace(out, leaves=other.leaves)
+            out = replace(out, leaves=other.leaves, routed=other.routed)
         if other.min_length is not None:
             out = replace(out, min_length=max(other.min_length, out.min_length or 0))
         if other.max_length is not None:
@@ -734,9 +738,14 @@ class NullPatterns:
     """One row per allowed pattern, one column per entry of `columns`: True where NULL."""
 
 
-def null_patterns(table: Table, rules: TableRules) -> list[NullPatterns]:
+def null_patterns(
+    table: Table, rules: TableRules, written_null: Collection[str] = ()
+) -> list[NullPatterns]:
     """The NULL checks of a table grouped by shared columns, each group's allowed patterns
-    (NOT NULL columns never NULL); a row picks one pattern per group."""
+    (NOT NULL columns never NULL); a row picks one pattern per group.
+
+    `written_null`: columns inserted NULL and set by a later UPDATE (an FK deferred in a
+    cycle); a pattern is kept only if the row passes the checks at insert time too."""
     groups: list[list[NullRule]] = []
     for rule in rules.nulls:
         joined = [g for g in groups if any(set(r.columns) & set(rule.columns) for r in g)]
@@ -748,15 +757,27 @@ def null_patterns(table: Table, rules: TableRules) -> list[NullPatterns]:
         if len(cols) > 12:
             continue
         required = {c for c in cols if not table.column(c).nullable}
+        first = tuple(c in written_null for c in cols)
         patterns = [
             combo
             for combo in itertools.product((False, True), repeat=len(cols))
-            if not any(n and c in required for n, c in zip(combo, cols, strict=True))
-            and all(tuple(combo[cols.index(c)] for c in r.columns) in r.allowed for r in group)
+            if _passes(combo, cols, group, required)
+            and _passes(
+                tuple(a or b for a, b in zip(combo, first, strict=True)), cols, group, required
+            )
         ]
         if patterns:
             out.append(NullPatterns(cols, np.array(patterns, dtype=bool)))
     return out
+
+
+def _passes(
+    combo: tuple[bool, ...], cols: tuple[str, ...], group: list[NullRule], required: set[str]
+) -> bool:
+    """Whether a NULL pattern over `cols` passes every check of the group and NOT NULL."""
+    return not any(n and c in required for n, c in zip(combo, cols, strict=True)) and all(
+        tuple(combo[cols.index(c)] for c in r.columns) in r.allowed for r in group
+    )
 
 
 def like_to_regex(pattern: str) -> str:
@@ -816,17 +837,53 @@ def table_rules(catalog: Catalog, table: Table) -> TableRules:
             rules.handled.append(label)
             for name, rule in parsed:
                 rules.add(name, rule, label)
-    leaves = partition_leaves(catalog, table)
-    if leaves != [{}]:
-        for part_col in sorted({c for leaf in leaves for c in leaf}):
-            bounds = tuple(leaf.get(part_col) for leaf in leaves)
-            rules.add(part_col, ColumnRule(leaves=bounds))
+    _add_leaves(table, rules, partition_leaves(catalog, table))
     from fastseed.generate.keyexpr import key_rules  # keyexpr builds on ColumnRule
 
     for key_col, rule in key_rules(table):
         rules.add(key_col, rule)
     _settle(table, rules)
     return rules
+
+
+def _add_leaves(table: Table, rules: TableRules, leaves: list[dict[str, LeafBound]]) -> None:
+    """Partition leaves as rules on their columns, narrowed to what the columns' checks allow:
+    a leaf no valid row fits is never aimed at; when none is left, the table is a problem
+    (unless a default partition takes the rows the checks allow)."""
+    if leaves == [{}]:
+        return
+    fitted = [f for f in (_fit_leaf(table, rules, leaf) for leaf in leaves) if f is not None]
+    part_cols = sorted({c for leaf in leaves for c in leaf})
+    if not fitted:
+        part = table.partitioning
+        if part is None or not any(b.is_default for b in part.bounds):
+            why = "no partition's bounds admit a value its checks allow"
+            rules.problems.append(_problem(table, rules, part_cols, why))
+        return
+    for part_col in part_cols:
+        bounds = tuple(leaf.get(part_col) for leaf in fitted)
+        rules.add(part_col, ColumnRule(leaves=bounds, routed=len(part_cols) == 1))
+
+
+def _fit_leaf(
+    table: Table, rules: TableRules, leaf: dict[str, LeafBound]
+) -> dict[str, LeafBound] | None:
+    """The leaf with its value lists narrowed to what each column's checks allow, or None
+    when a column's checks exclude every value the leaf holds."""
+    out: dict[str, LeafBound] = {}
+    for name, bound in leaf.items():
+        rule = rules.columns.get(name, ColumnRule())
+        if bound[0] == "list":
+            keep = tuple(v for v in bound[1] if _admits(rule, v))
+            if not keep:
+                return None
+            out[name] = ("list", keep)
+            continue
+        inside = rule.merge(ColumnRule(low=bound[1], high=bound[2], high_inclusive=False))
+        if _contradiction(inside, table.column(name).type.kind == Kind.INTEGER) is not None:
+            return None
+        out[name] = bound
+    return out
 
 
 def _oriented(table: Table, parsed: list[tuple[str, ColumnRule]]) -> list[tuple[str, ColumnRule]]:
@@ -880,9 +937,11 @@ def _settle(table: Table, rules: TableRules) -> None:
     """Narrow each column's list to what its other rules allow, break cycles of column
     orders, and record what no row can satisfy as problems naming the checks."""
     for name, rule in list(rules.columns.items()):
-        why = _contradiction(rule, table.column(name).type.kind == Kind.INTEGER)
+        type_ = table.column(name).type
+        why = _contradiction(rule, type_.kind == Kind.INTEGER) or _too_long(rule, type_)
         if rule.choices is not None and why is None:
-            keep = tuple(v for v in rule.choices if _admits(rule, v))
+            fits = rule.merge(ColumnRule(max_length=type_.length)) if _bounded_text(type_) else rule
+            keep = tuple(v for v in rule.choices if _admits(fits, v))
             rules.columns[name] = rule = replace(rule, choices=keep)
             if not keep:
                 why = "no value of its list passes its other checks"
@@ -930,6 +989,19 @@ def _contradiction(rule: ColumnRule, whole: bool) -> str | None:
     if (rule.min_length or 0) > (rule.max_length if rule.max_length is not None else 1 << 62):
         return f"no text is at least {rule.min_length} and at most {rule.max_length} long"
     return None
+
+
+def _too_long(rule: ColumnRule, type_: ColumnType) -> str | None:
+    """Why the column's declared length cannot hold the shortest text its checks allow
+    (`char_length(code) >= 20` on varchar(12)), or None."""
+    if not _bounded_text(type_) or (rule.min_length or 0) <= (type_.length or 0):
+        return None
+    return f"no text of at least {rule.min_length} characters fits its type {type_.sql}"
+
+
+def _bounded_text(type_: ColumnType) -> bool:
+    """A character column of bounded length (varchar(n), char(n))."""
+    return type_.kind == Kind.TEXT and type_.length is not None
 
 
 def _admits(rule: ColumnRule, value: str) -> bool:

@@ -212,8 +212,11 @@ class TableGen:
             c for c in table.columns if not c.generated and not self._left_to_server(c)
         )
         self.nulled: set[str] = set(run.deferred_null.get(table.name, set()))
+        # rows whose FK is written NULL first must pass the NULL checks then too
         self.null_groups: dict[str, NullPatterns] = {
-            col: group for group in null_patterns(table, self.rules) for col in group.columns
+            col: group
+            for group in null_patterns(table, self.rules, self.nulled)
+            for col in group.columns
         }
         self.later = self._later_columns()
         self.unhandled_checks = tuple(

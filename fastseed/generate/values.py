@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import json
+import math
 import re
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -447,12 +448,32 @@ class Builder:
         return ColumnGen(fn, f"sampled from {len(pool)} existing values", len(pool), raw=raw)
 
     def _per_leaf(self, leaves: tuple[LeafBound | None, ...]) -> ColumnGen:
-        """Values that put each row into its leaf partition (list values or a range)."""
-        plain = Builder(self.pools, 0, self.table, self.column, None, unique=self.unique).build()
+        """Values that put each row into its leaf partition (list values or a range), within
+        the column's CHECKs: the column's own generator where its value already lands in the
+        row's leaf (in any leaf when this column alone routes rows), else a value of the
+        leaf's list or of its range narrowed to the CHECK bounds."""
+        plain = Builder(
+            self.pools,
+            0,
+            self.table,
+            self.column,
+            replace(self.rule, leaves=None),
+            unique=self.unique,
+            sibling=self.sibling,
+            followers=self.followers,
+        ).build()
         typed_lists = [
             [self.typed(v) for v in leaf[1]] if leaf is not None and leaf[0] == "list" else None
             for leaf in leaves
         ]
+        spans = [self._leaf_span(leaf) for leaf in leaves]
+        routed = self.rule.routed
+
+        def inside(v: Any, k: int) -> bool:
+            values, (lo, hi) = typed_lists[k], spans[k]
+            if values is not None:
+                return v in values
+            return (lo is None or v >= lo) and (hi is None or v < hi)
 
         def fn(idx: h.I64) -> Values:
             which = leaf_index(self.table, idx, len(leaves)).tolist()
@@ -460,18 +481,53 @@ class Builder:
             u = self._u(idx, 13).tolist()
             out = []
             for k, v, x in zip(which, base, u, strict=True):
-                leaf, values = leaves[k], typed_lists[k]
-                if values is not None:
-                    out.append(values[int(x * len(values)) % len(values)])
-                elif leaf is not None and leaf[0] == "range":
-                    lo = self.typed(leaf[1]) if leaf[1] is not None else None
-                    hi = self.typed(leaf[2]) if leaf[2] is not None else None
-                    out.append(_within(v, lo, hi, x))
-                else:
+                values = typed_lists[k]
+                if v is not None and (
+                    inside(v, k) or (routed and any(inside(v, j) for j in range(len(leaves))))
+                ):
                     out.append(v)
+                elif values is not None:
+                    out.append(values[int(x * len(values)) % len(values)])
+                else:
+                    out.append(_within(v, spans[k][0], spans[k][1], x))
             return out
 
         return ColumnGen(fn, f"within {len(leaves)} partitions")
+
+    def _leaf_span(self, leaf: LeafBound | None) -> tuple[Any, Any]:
+        """A range leaf's [low, high) narrowed to the column's CHECK bounds (None: open)."""
+        lo = hi = None
+        if leaf is not None and leaf[0] == "range":
+            lo = None if leaf[1] is None else self.typed(leaf[1])
+            hi = None if leaf[2] is None else self.typed(leaf[2])
+        r = self.rule
+        if self.type.kind == Kind.INTEGER:
+            first, last = self.int_range()
+            low, high = (first if r.low else None), (last + 1 if r.high else None)
+        else:
+            low = None if r.low is None else self.typed(r.low)
+            if low is not None and not r.low_inclusive:
+                low = self._next_after(low)
+            high = None if r.high is None else self.typed(r.high)
+            if high is not None and r.high_inclusive:
+                high = self._next_after(high)
+        if low is not None:
+            lo = low if lo is None else max(lo, low)
+        if high is not None:
+            hi = high if hi is None else min(hi, high)
+        return lo, hi
+
+    def _next_after(self, value: Any) -> Any:
+        """The smallest value of the column's type above `value`."""
+        if self.type.kind in {Kind.NUMERIC, Kind.MONEY}:
+            return value + Decimal(1).scaleb(-(self.type.scale or 0))
+        if self.type.kind == Kind.FLOAT:
+            return math.nextafter(value, math.inf)
+        if isinstance(value, dt.datetime):
+            return value + dt.timedelta(microseconds=1)
+        if isinstance(value, dt.date):
+            return value + dt.timedelta(days=1)
+        return value + 1
 
     def _choices(self, items: list[str]) -> ColumnGen:
         typed = [self.typed(x) for x in items]
@@ -1377,9 +1433,10 @@ class Builder:
                 else window
                 for leaf in r.leaves
             ]
+            low, high = self._check_seconds()  # leaves are narrowed to the CHECK bounds
             pick = leaf_index(self.table, idx, len(spans))
-            lows = np.array([s[0] for s in spans], dtype=np.float64)[pick]
-            highs = np.array([s[1] for s in spans], dtype=np.float64)[pick]
+            lows = np.array([max(s[0], low) for s in spans], dtype=np.float64)[pick]
+            highs = np.array([min(s[1], high + 1) for s in spans], dtype=np.float64)[pick]
             return lows + self._u(idx) * (highs - lows - 1)
         lo, hi = self._checked_window()
         sibling = self._chronology_base()
@@ -1405,20 +1462,25 @@ class Builder:
         """The default window narrowed to the CHECK bounds (a birth date <= CURRENT_DATE stays
         18-80 years back, created_at < '2030-01-01' stays in the past); a year at the bound
         when they leave none of it."""
-        r = self.rule
         lo, hi = self._time_window()
-        low = None if r.low is None else _parse_time(r.low).timestamp() + (not r.low_inclusive)
-        high = None if r.high is None else _parse_time(r.high).timestamp() - (not r.high_inclusive)
-        a = lo if low is None else max(lo, low)
-        b = hi if high is None else min(hi, high)
+        low, high = self._check_seconds()
+        a, b = max(lo, low), min(hi, high)
         if a < b:
             return a, b
-        if low is not None and high is not None:
+        if math.isfinite(low) and math.isfinite(high):
             return low, high
-        if low is not None:
+        if math.isfinite(low):
             return low, low + _YEAR_S
-        assert high is not None
         return high - _YEAR_S, high
+
+    def _check_seconds(self) -> tuple[float, float]:
+        """The CHECK bounds as inclusive epoch seconds (infinite where there is none)."""
+        r = self.rule
+        low = -math.inf if r.low is None else _parse_time(r.low).timestamp() + (not r.low_inclusive)
+        high = (
+            math.inf if r.high is None else _parse_time(r.high).timestamp() - (not r.high_inclusive)
+        )
+        return low, high
 
     def _sibling_seconds(self, column: str, idx: h.I64) -> h.F64:
         """Another time column of the row as epoch seconds (NaN where NULL)."""

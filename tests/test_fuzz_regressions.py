@@ -239,7 +239,6 @@ CASES: list[Case] = [
         None,
         {"e-mail": 26},
         0,
-        xfail="fuzzhunt: duplicate key when the range partition column is a key column",
     ),
     # a unique range partition column, one of its ranges narrower than the rows asked
     *case(
@@ -253,7 +252,6 @@ CASES: list[Case] = [
         None,
         {"group": 40},
         0,
-        xfail="fuzzhunt: duplicate key when the range partition column is a key column",
     ),
     # overlapping keys (PRIMARY KEY (t_id, is_admin) and UNIQUE (t_id)) on a table in a NOT NULL
     # cycle: more rows asked than the parent's keys allow (items 2/6: keys, plan)

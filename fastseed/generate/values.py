@@ -418,6 +418,10 @@ class Builder:
         picks = h.choose(self.key + salt, idx, len(pool), weights)
         return [pool[i] for i in picks.tolist()]
 
+    def _bound(self, text: str | None) -> Any:
+        """A partition bound as this column's type; None for MINVALUE/MAXVALUE."""
+        return None if text is None else self.typed(text)
+
     def typed(self, text: str) -> Any:
         """A literal from a CHECK or partition bound, as this column's Python type."""
         kind = self.type.kind
@@ -448,6 +452,8 @@ class Builder:
 
     def _per_leaf(self, leaves: tuple[LeafBound | None, ...]) -> ColumnGen:
         """Values that put each row into its leaf partition (list values or a range)."""
+        if self.unique and self.type.kind == Kind.INTEGER and _all_ranges(leaves):
+            return self._unique_per_leaf(leaves)
         plain = Builder(self.pools, 0, self.table, self.column, None, unique=self.unique).build()
         typed_lists = [
             [self.typed(v) for v in leaf[1]] if leaf is not None and leaf[0] == "list" else None
@@ -472,6 +478,32 @@ class Builder:
             return out
 
         return ColumnGen(fn, f"within {len(leaves)} partitions")
+
+    def _unique_per_leaf(self, leaves: tuple[LeafBound | None, ...]) -> ColumnGen:
+        """Distinct integers, each in its row's leaf range: a key column that is also the
+        range partition column. Pulling an outside value into a range (as `_per_leaf` does)
+        maps many values onto one, so here a row's value is its index counted from the edge
+        of its (disjoint) range; a bounded range holds as many rows as it is wide."""
+        ranges = [
+            (self._bound(b[1]), self._bound(b[2]))
+            for b in leaves
+            if b is not None and b[0] == "range"
+        ]
+        # count up from a lower bound, down from an upper one, from 0 in an unbounded range
+        los = np.array([_range_edge(lo, hi) for lo, hi in ranges], dtype=np.int64)
+        step = np.array(
+            [-1 if lo is None and hi is not None else 1 for lo, hi in ranges], dtype=np.int64
+        )
+        spans = [hi - lo for lo, hi in ranges if lo is not None and hi is not None]
+
+        def raw(idx: h.I64) -> h.I64:
+            which = leaf_index(self.table, idx, len(leaves))
+            out: h.I64 = los[which] + step[which] * idx
+            return out
+
+        return array_gen(
+            raw, f"distinct, within {len(leaves)} partitions", min(spans, default=None)
+        )
 
     def _choices(self, items: list[str]) -> ColumnGen:
         typed = [self.typed(x) for x in items]
@@ -1635,6 +1667,16 @@ def _label(word: str) -> str:
 def _lexeme(word: str) -> str:
     """A word as a quoted tsquery operand."""
     return "'" + word.lower().replace("'", "''").replace("\\", "\\\\") + "'"
+
+
+def _range_edge(lo: int | None, hi: int | None) -> int:
+    """Where distinct values start in [lo, hi): at lo, else just below hi, else at 0."""
+    return lo if lo is not None else hi - 1 if hi is not None else 0
+
+
+def _all_ranges(leaves: tuple[LeafBound | None, ...]) -> bool:
+    """Whether every leaf bounds the column by a range (not a list, not unbounded)."""
+    return all(leaf is not None and leaf[0] == "range" for leaf in leaves)
 
 
 def _within(value: Any, lo: Any, hi: Any, u: float) -> Any:

@@ -89,6 +89,8 @@ class Switches:
     """`col <> 7` CHECKs (the column may later join a unique key)."""
     partition_checks: bool = True
     """CHECKs on a partitioned table's partition column (alone or against another column)."""
+    fk_part_uniques: bool = True
+    """Unique keys that hold some but not all columns of a composite FK."""
     one_of_two: bool = True
     """Exactly-one / at-most-one of two nullable columns (FKs where a parent exists)."""
     partitions: bool = True
@@ -626,7 +628,11 @@ def _uniques(draw: st.DrawFn, t: TableModel, switches: Switches) -> None:
                 )
             )
         )
-        if key != t.pk and key not in t.uniques:
+        if (
+            key != t.pk
+            and key not in t.uniques
+            and (switches.fk_part_uniques or _whole_fks(t, key))
+        ):
             t.uniques.append(key)
     texts = [c for c in t.plain if c.kind == "text" and c.length >= 3]
     if switches.expression_uniques and texts and draw(st.booleans()):
@@ -647,6 +653,13 @@ def _uniques(draw: st.DrawFn, t: TableModel, switches: Switches) -> None:
     if switches.partial_uniques and nullable and one_in(draw, 4):
         key = draw(st.sampled_from([c.name for c in keyable]))
         t.indexes.append(Index("partial", key, where=draw(st.sampled_from(nullable)).name))
+
+
+def _whole_fks(t: TableModel, key: tuple[str, ...]) -> bool:
+    """Whether `key` holds each composite FK of `t` whole or not at all."""
+    return all(
+        len(set(fk.cols) & set(key)) in (0, len(fk.cols)) for fk in t.fks if len(fk.cols) > 1
+    )
 
 
 @st.composite

@@ -89,6 +89,8 @@ class Switches:
     """`col <> 7` CHECKs (the column may later join a unique key)."""
     partition_checks: bool = True
     """CHECKs on a partitioned table's partition column (alone or against another column)."""
+    pair_checks: bool = True
+    """`a < b` CHECKs between two columns (either may be or join a key)."""
     fk_part_uniques: bool = True
     """Unique keys that hold some but not all columns of a composite FK."""
     one_of_two: bool = True
@@ -572,6 +574,8 @@ def _checkable(t: TableModel, switches: Switches) -> list[Col]:
 
 def _column_pair_check(draw: st.DrawFn, t: TableModel, c: Col, switches: Switches) -> None:
     """`c < other` for another column of the same type; with its reverse when contradictory."""
+    if not switches.pair_checks:
+        return
     others = [o for o in _checkable(t, switches) if o.kind == c.kind and o.name != c.name]
     if not others:
         return
@@ -606,7 +610,9 @@ def _text_check(draw: st.DrawFn, t: TableModel, c: Col, contradict: bool) -> Non
             st.sampled_from([p for p, n in PATTERNS.items() if n <= c.length] or ["^[a-z0-9-]+$"])
         )
         t.checks.append(Check("regex", (c.name,), (pattern,)))
-        if draw(st.booleans()) and (c.name,) not in t.uniques and t.pk != (c.name,):
+        # (a unique key on a partitioned table must hold its partition column: not here)
+        alone = (c.name,) not in t.uniques and t.pk != (c.name,) and t.partitioning is None
+        if draw(st.booleans()) and alone:
             t.uniques.append((c.name,))
 
 

@@ -21,7 +21,7 @@ import os
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 
 # Each example creates, seeds and audits a real database (~1 s): no deadline, and the health
@@ -32,9 +32,16 @@ _SLOW = dict(
 )
 settings.register_profile("ci", max_examples=40, derandomize=True, print_blob=True, **_SLOW)
 settings.register_profile("long", max_examples=1000, print_blob=True, **_SLOW)
+# `hunt`: many random examples and no shrinking (shrinking a schema that seeds a real database
+# takes many minutes); minimise the DDL a failure notes by hand instead.
+settings.register_profile(
+    "hunt", max_examples=1000, print_blob=True, phases=[Phase.explicit, Phase.generate], **_SLOW
+)
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
 FUZZ_SETTINGS = settings.get_profile(PROFILE)
 """The fuzz tests' settings: the `ci` profile unless HYPOTHESIS_PROFILE names another."""
+if os.environ.get("FASTSEED_FUZZ_NO_SHRINK"):
+    FUZZ_SETTINGS = settings(FUZZ_SETTINGS, phases=[Phase.explicit, Phase.generate])
 
 Dialect = Literal["postgres", "mariadb"]
 Kind = Literal["int", "bigint", "text", "bool", "enum", "date", "numeric", "json"]
@@ -78,6 +85,14 @@ class Switches:
     checks: bool = True
     """CHECK constraints of every form (off: no CHECK at all, so no contradiction either)."""
     contradictions: bool = True
+    not_equal: bool = True
+    """`col <> 7` CHECKs (the column may later join a unique key)."""
+    partition_checks: bool = True
+    """CHECKs on a partitioned table's partition column (alone or against another column)."""
+    pair_checks: bool = True
+    """`a < b` CHECKs between two columns (either may be or join a key)."""
+    fk_part_uniques: bool = True
+    """Unique keys that hold some but not all columns of a composite FK."""
     one_of_two: bool = True
     """Exactly-one / at-most-one of two nullable columns (FKs where a parent exists)."""
     partitions: bool = True
@@ -513,7 +528,7 @@ def _checks(draw: st.DrawFn, t: TableModel, switches: Switches) -> None:
     IN list cannot meet), and only the deliberate contradictions should be unsatisfiable."""
     for _ in range(draw(st.integers(0, 3)) if switches.checks else 0):
         checked = {name for ch in t.checks for name in ch.cols}
-        plain = [c for c in t.plain if c.name not in checked]
+        plain = [c for c in _checkable(t, switches) if c.name not in checked]
         if not plain:
             return
         c = draw(st.sampled_from(plain))
@@ -523,7 +538,8 @@ def _checks(draw: st.DrawFn, t: TableModel, switches: Switches) -> None:
             if contradict:
                 t.checks.append(Check("range", (c.name,), (10, 5), contradictory=True))
             elif form == "cmp":
-                op, k = draw(st.sampled_from([(">", 0), (">=", 1), ("<", 1000), ("<>", 7)]))
+                ops = [(">", 0), (">=", 1), ("<", 1000)] + [("<>", 7)] * switches.not_equal
+                op, k = draw(st.sampled_from(ops))
                 t.checks.append(Check("cmp", (c.name,), (op, k)))
             elif form == "between":
                 lo = draw(st.integers(-50, 50))
@@ -536,21 +552,31 @@ def _checks(draw: st.DrawFn, t: TableModel, switches: Switches) -> None:
             elif form == "range":
                 t.checks.append(Check("range", (c.name,), (0, 100)))
             else:
-                _column_pair_check(draw, t, c)
+                _column_pair_check(draw, t, c, switches)
         elif c.kind == "date":
             if contradict:
                 t.checks.append(Check("range", (c.name,), ("2030-01-01", "2000-01-01"), True))
             elif draw(st.booleans()):
                 t.checks.append(Check("cmp", (c.name,), (">=", "2000-01-01")))
             else:
-                _column_pair_check(draw, t, c)
+                _column_pair_check(draw, t, c, switches)
         elif c.kind == "text":
             _text_check(draw, t, c, contradict)
 
 
-def _column_pair_check(draw: st.DrawFn, t: TableModel, c: Col) -> None:
+def _checkable(t: TableModel, switches: Switches) -> list[Col]:
+    """The plain columns a CHECK may test (not the partition column unless switched on)."""
+    p = t.partitioning
+    if switches.partition_checks or p is None:
+        return t.plain
+    return [c for c in t.plain if c.name != p.col]
+
+
+def _column_pair_check(draw: st.DrawFn, t: TableModel, c: Col, switches: Switches) -> None:
     """`c < other` for another column of the same type; with its reverse when contradictory."""
-    others = [o for o in t.plain if o.kind == c.kind and o.name != c.name]
+    if not switches.pair_checks:
+        return
+    others = [o for o in _checkable(t, switches) if o.kind == c.kind and o.name != c.name]
     if not others:
         return
     o = draw(st.sampled_from(others))
@@ -584,7 +610,9 @@ def _text_check(draw: st.DrawFn, t: TableModel, c: Col, contradict: bool) -> Non
             st.sampled_from([p for p, n in PATTERNS.items() if n <= c.length] or ["^[a-z0-9-]+$"])
         )
         t.checks.append(Check("regex", (c.name,), (pattern,)))
-        if draw(st.booleans()) and (c.name,) not in t.uniques and t.pk != (c.name,):
+        # (a unique key on a partitioned table must hold its partition column: not here)
+        alone = (c.name,) not in t.uniques and t.pk != (c.name,) and t.partitioning is None
+        if draw(st.booleans()) and alone:
             t.uniques.append((c.name,))
 
 
@@ -606,7 +634,11 @@ def _uniques(draw: st.DrawFn, t: TableModel, switches: Switches) -> None:
                 )
             )
         )
-        if key != t.pk and key not in t.uniques:
+        if (
+            key != t.pk
+            and key not in t.uniques
+            and (switches.fk_part_uniques or _whole_fks(t, key))
+        ):
             t.uniques.append(key)
     texts = [c for c in t.plain if c.kind == "text" and c.length >= 3]
     if switches.expression_uniques and texts and draw(st.booleans()):
@@ -627,6 +659,13 @@ def _uniques(draw: st.DrawFn, t: TableModel, switches: Switches) -> None:
     if switches.partial_uniques and nullable and one_in(draw, 4):
         key = draw(st.sampled_from([c.name for c in keyable]))
         t.indexes.append(Index("partial", key, where=draw(st.sampled_from(nullable)).name))
+
+
+def _whole_fks(t: TableModel, key: tuple[str, ...]) -> bool:
+    """Whether `key` holds each composite FK of `t` whole or not at all."""
+    return all(
+        len(set(fk.cols) & set(key)) in (0, len(fk.cols)) for fk in t.fks if len(fk.cols) > 1
+    )
 
 
 @st.composite

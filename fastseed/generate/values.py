@@ -419,6 +419,10 @@ class Builder:
         picks = h.choose(self.key + salt, idx, len(pool), weights)
         return [pool[i] for i in picks.tolist()]
 
+    def _bound(self, text: str | None) -> Any:
+        """A partition bound as this column's type; None for MINVALUE/MAXVALUE."""
+        return None if text is None else self.typed(text)
+
     def typed(self, text: str) -> Any:
         """A literal from a CHECK or partition bound, as this column's Python type."""
         kind = self.type.kind
@@ -452,6 +456,8 @@ class Builder:
         the column's CHECKs: the column's own generator where its value already lands in the
         row's leaf (in any leaf when this column alone routes rows), else a value of the
         leaf's list or of its range narrowed to the CHECK bounds."""
+        if self.unique and self.type.kind == Kind.INTEGER and _all_ranges(leaves):
+            return self._unique_per_leaf(leaves)
         plain = Builder(
             self.pools,
             0,
@@ -528,6 +534,32 @@ class Builder:
         if isinstance(value, dt.date):
             return value + dt.timedelta(days=1)
         return value + 1
+
+    def _unique_per_leaf(self, leaves: tuple[LeafBound | None, ...]) -> ColumnGen:
+        """Distinct integers, each in its row's leaf range: a key column that is also the
+        range partition column. Pulling an outside value into a range (as `_per_leaf` does)
+        maps many values onto one, so here a row's value is its index counted from the edge
+        of its (disjoint) range; a bounded range holds as many rows as it is wide."""
+        ranges = [
+            (self._bound(b[1]), self._bound(b[2]))
+            for b in leaves
+            if b is not None and b[0] == "range"
+        ]
+        # count up from a lower bound, down from an upper one, from 0 in an unbounded range
+        los = np.array([_range_edge(lo, hi) for lo, hi in ranges], dtype=np.int64)
+        step = np.array(
+            [-1 if lo is None and hi is not None else 1 for lo, hi in ranges], dtype=np.int64
+        )
+        spans = [hi - lo for lo, hi in ranges if lo is not None and hi is not None]
+
+        def raw(idx: h.I64) -> h.I64:
+            which = leaf_index(self.table, idx, len(leaves))
+            out: h.I64 = los[which] + step[which] * idx
+            return out
+
+        return array_gen(
+            raw, f"distinct, within {len(leaves)} partitions", min(spans, default=None)
+        )
 
     def _choices(self, items: list[str]) -> ColumnGen:
         typed = [self.typed(x) for x in items]
@@ -1697,6 +1729,16 @@ def _label(word: str) -> str:
 def _lexeme(word: str) -> str:
     """A word as a quoted tsquery operand."""
     return "'" + word.lower().replace("'", "''").replace("\\", "\\\\") + "'"
+
+
+def _range_edge(lo: int | None, hi: int | None) -> int:
+    """Where distinct values start in [lo, hi): at lo, else just below hi, else at 0."""
+    return lo if lo is not None else hi - 1 if hi is not None else 0
+
+
+def _all_ranges(leaves: tuple[LeafBound | None, ...]) -> bool:
+    """Whether every leaf bounds the column by a range (not a list, not unbounded)."""
+    return all(leaf is not None and leaf[0] == "range" for leaf in leaves)
 
 
 def _within(value: Any, lo: Any, hi: Any, u: float) -> Any:

@@ -249,7 +249,6 @@ CASES: list[Case] = [
         ],
         {"t": 16, "select": 40},
         66,
-        xfail="items 2/6 (keys, plan): duplicate primary key in a NOT NULL cycle",
     ),
     # a text primary key with a pattern CHECK (item 4)
     *case(

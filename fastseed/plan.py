@@ -461,6 +461,7 @@ class _RowCounter:
             fanout.fk if fanout else None,
             base,
             lambda fk: (name, fk.name) in self.plan.existing_keys,
+            lambda fk, parts: self.distinct_rows(table, fk, parts),
         )
         cap, why = keys.rows, keys.why
         if keys.loose:
@@ -489,6 +490,17 @@ class _RowCounter:
                 notes.append(f"capped at {cap}: {why}")
                 rows = cap
         return TablePlan(name, rows, requested, state.rows, base, tuple(notes))
+
+    def distinct_rows(
+        self, table: Table, fk: ForeignKey, parts: tuple[tuple[str, ...], ...]
+    ) -> int:
+        """How many of the FK's parent rows differ in each of `parts`: the parent's rows are
+        generated as the run will (the parent is counted already) and compared."""
+        from fastseed.generate.table import RunGenerators, distinct_parent_rows
+
+        so_far = replace(self.plan, tables=dict(self.out), fanouts=dict(self.fanouts))
+        gens = RunGenerators(so_far, seed=self.seed)
+        return len(distinct_parent_rows(gens, table, fk, parts))
 
     def unfillable(self, name: TableName, table: Table, fks: tuple[ForeignKey, ...]) -> str | None:
         """Why no INSERT into the table can succeed in this run, or None when one can."""

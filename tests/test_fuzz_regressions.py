@@ -163,7 +163,6 @@ CASES: list[Case] = [
         ],
         {"t": 7, "order": 57, "group": 24},
         1194,
-        xfail="item 2 (keys): duplicate on a unique key over part of a composite FK",
     ),
     # a nullable self-reference that is also unique (a one-to-one "replaced_by" link)
     # (items 2/6: keys, plan's self-reference branch)

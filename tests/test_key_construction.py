@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 from fastseed.dialects.base import Capabilities
 from fastseed.generate.pools import Pools
 from fastseed.generate.rules import ColumnRule
+from fastseed.generate.table import RunGenerators
 from fastseed.generate.values import Builder
 from fastseed.plan import RowRequest, build_plan
-from fastseed.schema import Column, ColumnType, Table, TableName
+from fastseed.schema import Catalog, Column, ColumnType, Kind, Table, TableName
 
 POOLS = Pools(5)
 PG_LIKE = Capabilities(deferrable_constraints=True, force_defer_any_fk=True)
@@ -91,3 +92,62 @@ def test_chained_caps_in_a_cycle_settle():
         "public.b": 7,
         "public.c": 7,
     }
+
+
+ROLE = ColumnType(Kind.ENUM, "role", labels=("admin", "member", "guest"))
+
+
+def _roles_schema(child_key: tuple[str, ...]) -> Catalog:
+    """users; user_roles (user_id, role) keyed on both; a child whose FK names a user's role
+    and whose unique key `child_key` holds part of that FK's columns."""
+    users = table("users", [col("id")])
+    roles = table(
+        "user_roles",
+        [col("user_id"), col("role", ROLE)],
+        pk=("user_id", "role"),
+        fks=(fk("r_u", ("user_id",), "users"),),
+    )
+    child = table(
+        "profiles",
+        [col("id"), col("user_id", nullable=True), col("role", ROLE, nullable=True)],
+        fks=(fk("p_r", ("user_id", "role"), "user_roles", ("user_id", "role")),),
+        uniques=(child_key,),
+    )
+    return catalog(users, roles, child)
+
+
+@pytest.mark.parametrize("key", [("user_id",), ("role",)])
+def test_unique_part_of_a_composite_fk_takes_parent_rows_distinct_in_it(key):
+    """UNIQUE (user_id) beside FOREIGN KEY (user_id, role) REFERENCES user_roles: one profile
+    per user (not per user_roles row), as many as user_roles holds distinct users, each
+    naming a role that user has."""
+    request = RowRequest(10, {"users": 7, "user_roles": 15, "profiles": 40})
+    plan = build_plan(_roles_schema(key), request, {}, PG_LIKE)
+    gens = RunGenerators(plan, seed=4)
+    parents = gens.table(name("user_roles")).rows(0, plan.tables[name("user_roles")].rows)
+    at = [("user_id", "role").index(c) for c in key]
+    distinct = {tuple(p[i] for i in at) for p in parents}
+    profiles = plan.tables[name("profiles")]
+    assert profiles.rows == len(distinct) < 40
+    got = gens.table(name("profiles")).rows(0, profiles.rows)
+    cols = [c.name for c in gens.table(name("profiles")).write_columns]
+    pairs = [(r[cols.index("user_id")], r[cols.index("role")]) for r in got]
+    assert set(pairs) <= set(parents)  # no orphan
+    assert len({tuple(p[i] for i in at) for p in pairs}) == len(pairs)  # the key holds
+
+
+def test_a_parent_key_inside_the_held_columns_needs_no_narrowing():
+    """FOREIGN KEY (order_id, tenant_id) REFERENCES orders (id, tenant_id) with UNIQUE
+    (order_id): the parent's id is unique already, every parent row serves."""
+    orders = table("orders", [col("id"), col("tenant_id")], uniques=(("id", "tenant_id"),))
+    child = table(
+        "invoices",
+        [col("id"), col("order_id"), col("tenant_id")],
+        fks=(fk("i_o", ("order_id", "tenant_id"), "orders", ("id", "tenant_id")),),
+        uniques=(("order_id",),),
+    )
+    request = RowRequest(10, {"orders": 30, "invoices": 50})
+    plan = build_plan(catalog(orders, child), request, {}, PG_LIKE)
+    assert plan.tables[name("invoices")].rows == 30
+    gen = RunGenerators(plan, seed=2).table(name("invoices"))
+    assert gen.narrowed == {}

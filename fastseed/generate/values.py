@@ -506,7 +506,7 @@ class Builder:
         excluded value (in sorted order) becomes the j-th of them. Rows use the positions
         below the reserve only, so every value stays distinct; the capacity shrinks by 2k.
         Values go through Python lists (a rare shape: a CHECK excluding values of a key)."""
-        fold = _folded if self.type.kind == Kind.TEXT else (lambda v: v)
+        fold = collation_key if self.type.kind == Kind.TEXT else (lambda v: v)
         rank = {fold(v): j for j, v in enumerate(sorted(banned, key=str))}
         size = 2 * len(rank)
         top = gen.capacity if gen.capacity is not None else 1 << 40
@@ -1624,7 +1624,7 @@ class Builder:
         return ColumnGen(fn, f"array of {inner.label}")
 
 
-def _folded(value: Any) -> Any:
+def collation_key(value: Any) -> Any:
     """A text key as collations compare it: case and trailing spaces ignored."""
     return value.casefold().rstrip() if isinstance(value, str) else value
 

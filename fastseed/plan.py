@@ -25,6 +25,9 @@ from fastseed.generate.keyexpr import unknown_parts
 from fastseed.scenario import Scenario, TableSpec
 from fastseed.schema import Catalog, ForeignKey, Kind, Table, TableName
 
+_CYCLE_ROUNDS = 20
+"""Countings of a cycle's tables at most (`_RowCounter.count_unit`); two or three suffice."""
+
 DEFERRABLE = "deferrable"
 NULL_THEN_UPDATE = "null-then-update"
 FORCED = "checked at commit"
@@ -379,6 +382,7 @@ class _RowCounter:
         self.warnings = warnings
         self.out: dict[TableName, TablePlan] = {}
         self.fanouts: dict[TableName, FanoutPlan] = {}
+        self.seedable = {t.name for t in self.catalog.seedable()}
 
     def run(self) -> tuple[dict[TableName, TablePlan], dict[TableName, FanoutPlan]]:
         writers = {
@@ -389,10 +393,23 @@ class _RowCounter:
         }
         for tier in self.plan.tiers:
             for unit in tier:
-                for name in unit.tables:
-                    self.out[name] = self.one(name, writers.get(name))
+                self.count_unit(unit, writers)
         self.settle()
         return self.out, self.fanouts
+
+    def count_unit(self, unit: Unit, writers: Mapping[TableName, TableName]) -> None:
+        """Count a unit's tables. In a cycle a member's key capacity depends on the rows of
+        members counted after it, first taken as what they ask for: the unit is counted
+        again, with its own notes, until no count changes (a cap only lowers a parent's
+        rows, and so its children's capacities)."""
+        problems, warnings = len(self.problems), len(self.warnings)
+        for _ in range(_CYCLE_ROUNDS):
+            before = {n: self.out[n].rows for n in unit.tables if n in self.out}
+            del self.problems[problems:], self.warnings[warnings:]
+            for name in unit.tables:
+                self.out[name] = self.one(name, writers.get(name))
+            if len(unit.tables) == 1 or before == {n: self.out[n].rows for n in unit.tables}:
+                return
 
     def settle(self) -> None:
         """Skip what a later skip made unfillable: in a cycle, a member counted before the
@@ -423,7 +440,10 @@ class _RowCounter:
             return len(keys)
         parent = self.catalog.tables.get(fk.ref_table)
         pname = (parent.partition_of or parent.name) if parent else fk.ref_table
-        return self.out[pname].rows if pname in self.out else fallback
+        if pname in self.out:
+            return self.out[pname].rows
+        # a member of this cycle not counted yet: at most what it asks for
+        return max(0, self.request.for_table(pname)) if pname in self.seedable else fallback
 
     def one(self, name: TableName, writer: TableName | None) -> TablePlan:
         from fastseed.generate.table import unique_capacity
@@ -464,6 +484,7 @@ class _RowCounter:
             fanout.fk if fanout else None,
             base,
             lambda fk: (name, fk.name) in self.plan.existing_keys,
+            lambda fk, parts: self.distinct_rows(table, fk, parts),
         )
         cap, why = keys.rows, keys.why
         if keys.loose:
@@ -492,6 +513,17 @@ class _RowCounter:
                 notes.append(f"capped at {cap}: {why}")
                 rows = cap
         return TablePlan(name, rows, requested, state.rows, base, tuple(notes))
+
+    def distinct_rows(
+        self, table: Table, fk: ForeignKey, parts: tuple[tuple[str, ...], ...]
+    ) -> int:
+        """How many of the FK's parent rows differ in each of `parts`: the parent's rows are
+        generated as the run will (the parent is counted already) and compared."""
+        from fastseed.generate.table import RunGenerators, distinct_parent_rows
+
+        so_far = replace(self.plan, tables=dict(self.out), fanouts=dict(self.fanouts))
+        gens = RunGenerators(so_far, seed=self.seed)
+        return len(distinct_parent_rows(gens, table, fk, parts))
 
     def unfillable(self, name: TableName, table: Table, fks: tuple[ForeignKey, ...]) -> str | None:
         """Why no INSERT into the table can succeed in this run, or None when one can."""

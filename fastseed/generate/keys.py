@@ -128,6 +128,14 @@ class KeyStrategy:
     chained: frozenset[ForeignKey] = frozenset()
     """Nullable self-references that are unique alone: each row points at the row before
     it (the first at none), a chain (previous_version_id, replaced_by_id)."""
+    projected: tuple[tuple[ForeignKey, tuple[str, ...]], ...] = ()
+    """(fk, columns): a key holds only these of the FK's columns (UNIQUE (order_id) beside
+    FOREIGN KEY (order_id, line) REFERENCES lines): distinct parent rows are not enough,
+    their values in these columns must differ too (see `table.distinct_parent_rows`)."""
+
+    def projections(self, fk: ForeignKey) -> tuple[tuple[str, ...], ...]:
+        """The column subsets of `fk` some key makes unique on their own."""
+        return tuple(cols for f, cols in self.projected if f == fk)
 
     def keeps_apart(self, a: ForeignKey, b: ForeignKey) -> bool:
         """Whether the construction already keeps FKs a and b on different parent rows."""
@@ -178,6 +186,7 @@ def key_strategy(
     names: dict[tuple[Part, ...], UniqueKey] = {}
     selfish: set[tuple[Part, ...]] = set()
     chained: set[ForeignKey] = set()
+    projected: dict[tuple[ForeignKey, tuple[str, ...]], None] = {}
     for key in sorted(table.all_uniques, key=lambda k: (len(k.columns), not k.primary)):
         cols = key.columns
         if not cols or set(cols) & unique:
@@ -199,6 +208,7 @@ def key_strategy(
                 selfish.add(parts)
         else:
             joint.append(others)
+            projected.update(dict.fromkeys(_projections(table, cols, fk_of)))
     joint = _minimal([p for p in joint if not {c for c in p if isinstance(c, str)} & unique])
     groups, loose_parts = _groups(joint, lead)
     pairs = _not_equal_pairs(table, fk_of)
@@ -211,8 +221,26 @@ def key_strategy(
     }
     loose = tuple(names[p] for p in [*loose_parts, *selfish])
     return KeyStrategy(
-        frozenset(unique), tuple(groups), tuple(apart), loose, frozenset(kept), frozenset(chained)
+        frozenset(unique),
+        tuple(groups),
+        tuple(apart),
+        loose,
+        frozenset(kept),
+        frozenset(chained),
+        tuple(projected),
     )
+
+
+def _projections(
+    table: Table, cols: tuple[str, ...], fk_of: dict[str, ForeignKey]
+) -> list[tuple[ForeignKey, tuple[str, ...]]]:
+    """The FKs of which the key holds some columns but not all, with those columns."""
+    out = []
+    for fk in dict.fromkeys(fk_of[c] for c in cols if c in fk_of):
+        part = tuple(c for c in fk.columns if c in cols)
+        if len(part) < len(fk.columns) and not _is_self(table, fk):
+            out.append((fk, part))
+    return out
 
 
 def _groups(

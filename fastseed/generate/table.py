@@ -23,7 +23,7 @@ from fastseed.generate.keys import KeyGroup, KeyStrategy, Part, fk_sources, key_
 from fastseed.generate.pools import Pools
 from fastseed.generate.rules import NullPatterns, TableRules, null_patterns, table_rules
 from fastseed.generate.text import Utf8Array
-from fastseed.generate.values import Builder, ColumnGen, Values, seconds_of
+from fastseed.generate.values import Builder, ColumnGen, Values, collation_key, seconds_of
 from fastseed.schema import Catalog, Column, ForeignKey, Kind, Table, TableName
 
 if TYPE_CHECKING:
@@ -63,13 +63,16 @@ def unique_capacity(
     lead: ForeignKey | None = None,
     base: int = 0,
     reused: Callable[[ForeignKey], bool] = lambda _: False,
+    distinct_rows: Callable[[ForeignKey, Projections], int] | None = None,
 ) -> KeyCapacity:
     """The most rows this run can add under the table's unique keys together, and why.
 
     `needed` and `lead` are what `key_strategy` takes, as the run will use them. Values
     continue past row index `base`, so a key whose parts are all drawn again from the same
     space (free columns, FKs to `reused` existing parent rows) has `base` fewer left; a key
-    with an FK to parent rows new in this run starts afresh."""
+    with an FK to parent rows new in this run starts afresh. `distinct_rows` counts an FK's
+    parent rows that differ in each of the given column subsets (`distinct_parent_rows`);
+    without it such an FK holds no rows (nothing can say how many would be distinct)."""
     rules = table_rules(catalog, table)
     pools = Pools(0)
 
@@ -95,9 +98,13 @@ def unique_capacity(
                     f"unique index {key.name} on ({', '.join(key.expressions)}) holds one row",
                 )
 
+    narrowed = projections(catalog, strategy)
+
     def size(part: Part) -> int:
         if isinstance(part, str):
             return capacity(part) or _UNBOUNDED
+        if part in narrowed:
+            return distinct_rows(part, narrowed[part]) if distinct_rows else 0
         return parent_rows(part)
 
     def all_null(part: Part) -> bool:
@@ -115,7 +122,8 @@ def unique_capacity(
         left = space if fresh else max(space - base, 0)
         if best[0] is None or left < best[0]:
             taken = "" if left == space else f", {space - left} taken"
-            best = (left, f"unique over {_describe(table, group)}: {space} combinations{taken}")
+            about = _describe(table, group, narrowed)
+            best = (left, f"unique over {about}: {space} combinations{taken}")
         if lead is not None and group.shared[:1] == (lead,):
             per_parent = space // max(sizes[lead], 1)
     for a, b in strategy.apart:
@@ -126,8 +134,55 @@ def unique_capacity(
 
 _UNBOUNDED = 1 << 62
 
+Projections = tuple[tuple[str, ...], ...]
+"""Column subsets of one FK that must each take distinct values (`KeyStrategy.projected`)."""
 
-def _describe(table: Table, group: KeyGroup) -> str:
+
+def projections(catalog: Catalog, strategy: KeyStrategy) -> dict[ForeignKey, Projections]:
+    """The FKs whose parent rows must also differ in part of their columns: a key holds
+    those columns alone, and no unique key of the parent lies inside them (UNIQUE (user_id)
+    beside FOREIGN KEY (user_id, role) REFERENCES user_roles (user_id, role))."""
+    out: dict[ForeignKey, Projections] = {}
+    for fk, cols in strategy.projected:
+        parent = catalog.tables.get(fk.ref_table)
+        refs = {fk.ref_columns[fk.columns.index(c)] for c in cols}
+        keys = parent.all_uniques if parent is not None else ()
+        if not any(k.columns and set(k.columns) <= refs for k in keys):
+            out[fk] = (*out.get(fk, ()), cols)
+    return out
+
+
+def distinct_parent_rows(
+    run: RunGenerators, table: Table, fk: ForeignKey, parts: Projections
+) -> h.I64:
+    """Positions of the FK's parent rows that differ from every earlier one kept in each
+    column subset of `parts` (text compared as collations do: case and trailing spaces
+    ignored). Made once per run and FK from the parent's generated values (or the rows
+    already there): a bounded pass over the parent, for a rare shape of key."""
+    existing = run.plan.existing_keys.get((table.name, fk.name))
+    if existing is not None:
+        rows: list[tuple[Any, ...]] = [tuple(r) for r in existing]
+    else:
+        parent = run.catalog.tables[fk.ref_table]
+        gen = run.table(parent.partition_of or parent.name)
+        idx = np.arange(run.plan.parent_rows(table.name, fk), dtype=np.int64)
+        rows = list(zip(*(gen.values(c, idx) for c in fk.ref_columns), strict=True))
+    at = [tuple(fk.columns.index(c) for c in part) for part in parts]
+    seen: list[set[tuple[Any, ...]]] = [set() for _ in parts]
+    keep = []
+    for i, row in enumerate(rows):
+        keys = [tuple(collation_key(row[j]) for j in cols) for cols in at]
+        if any(None in k for k in keys) or any(k in s for k, s in zip(keys, seen, strict=True)):
+            continue
+        for k, s in zip(keys, seen, strict=True):
+            s.add(k)
+        keep.append(i)
+    return np.array(keep, dtype=np.int64)
+
+
+def _describe(
+    table: Table, group: KeyGroup, narrowed: Mapping[ForeignKey, Projections] | None = None
+) -> str:
     """The group's parts for a message: FKs by parent, columns by name and type."""
     names = []
     for part in group.parts:
@@ -135,6 +190,9 @@ def _describe(table: Table, group: KeyGroup) -> str:
             names.append(f"{part} {table.column(part).type.sql}")
         else:
             minus = " (minus the other)" if any(b == part for _, b in group.distinct) else ""
+            held = (narrowed or {}).get(part, ())
+            if held:
+                minus += f" (rows distinct in {' and '.join('/'.join(c) for c in held)})"
             names.append(f"{'/'.join(part.columns)} -> {part.ref_table}{minus}")
     return " x ".join(names)
 
@@ -199,6 +257,8 @@ class TableGen:
             self.fanout.fk if self.fanout else None,
         )
         self.fk_of = fk_sources(table, self.fks)
+        self.narrowed = projections(run.catalog, self.strategy)
+        self._distinct: dict[ForeignKey, h.I64] = {}
         # columns a self-reference shares with the rest of the row (the tenant of a tree): a
         # row takes them from the root of its tree, so that its parent always agrees
         self.tree_columns: dict[str, ForeignKey] = {}
@@ -653,7 +713,9 @@ class TableGen:
             return np.zeros(len(local), dtype=np.int64), np.ones(len(local), dtype=bool)
         group = self.strategy.group_of(fk)
         if group is not None:
-            return self._group_digits(group, local)[fk], null
+            digit = self._group_digits(group, local)[fk]
+            distinct = self._distinct_parents(fk)
+            return (digit if distinct is None else distinct[digit]), null
         if self.fanout is not None and self.fanout.fk == fk:
             return self.fanout.parent_of(local)[0], null
         for a, b in self.strategy.apart:
@@ -744,7 +806,21 @@ class TableGen:
         if isinstance(part, str):
             cap = self._injective_capacity(part)
             return cap if cap is not None else 1 << 62
+        distinct = self._distinct_parents(part)
+        if distinct is not None:
+            return len(distinct)
         return self.run.plan.parent_rows(self.table.name, part)
+
+    def _distinct_parents(self, fk: ForeignKey) -> h.I64 | None:
+        """For an FK a key holds only part of: the parent rows its digit ranges over."""
+        if fk not in self.narrowed:
+            return None
+        with self._lock:
+            if fk not in self._distinct:
+                self._distinct[fk] = distinct_parent_rows(
+                    self.run, self.table, fk, self.narrowed[fk]
+                )
+        return self._distinct[fk]
 
     def _fk_values(self, fk: ForeignKey, column: str, local: h.I64) -> Values:
         idx, null = self._parent_index(fk, local)

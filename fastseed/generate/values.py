@@ -343,13 +343,15 @@ class Builder:
         """Enforce CHECK (x <> 'v') / NOT IN: rows that drew an excluded value take the value
         of another row position (a few tries: excluded values are rare draws), then, for
         integers, the nearest allowed value. Generated text is never empty, so `<> ''` alone
-        needs nothing; unique generators are left as they are (a shifted position could
-        repeat a key)."""
+        needs nothing; a unique generator swaps them for values it keeps in reserve
+        (`_skipping`: a shifted position could repeat a key)."""
         banned = {self.typed(v) for v in self.rule.excluded}
         if self.type.kind == Kind.TEXT:
             banned.discard("")
-        if not banned or self.unique:
-            return gen
+        if not banned or (self.unique and self.type.kind == Kind.INTEGER):
+            return gen  # unique integers step over them (`_sequential`)
+        if self.unique:
+            return self._skipping(gen, banned)
         base = gen.fn
         lo, hi = self.int_range() if self.type.kind == Kind.INTEGER else (0, -1)
 
@@ -584,6 +586,30 @@ class Builder:
 
     # -- numbers -------------------------------------------------------------------------------
 
+    def _skipping(self, gen: ColumnGen, banned: set[Any]) -> ColumnGen:
+        """A unique generator that never gives an excluded value (`code NOT IN (...)`).
+
+        The top 2k positions of its capacity (k excluded values) are held in reserve: at most
+        k of them are excluded, so at least k allowed values remain there, and the j-th
+        excluded value (in sorted order) becomes the j-th of them. Rows use the positions
+        below the reserve only, so every value stays distinct; the capacity shrinks by 2k.
+        Values go through Python lists (a rare shape: a CHECK excluding values of a key)."""
+        fold = collation_key if self.type.kind == Kind.TEXT else (lambda v: v)
+        rank = {fold(v): j for j, v in enumerate(sorted(banned, key=str))}
+        size = 2 * len(rank)
+        top = gen.capacity if gen.capacity is not None else 1 << 40
+        if top < size:
+            return ColumnGen(gen.fn, gen.label, 0)
+        base = gen.fn
+        spare = [v for v in base(np.arange(top - size, top, dtype=np.int64)) if fold(v) not in rank]
+
+        def fn(idx: h.I64) -> Values:
+            return [spare[rank[f]] if (f := fold(v)) in rank else v for v in base(idx)]
+
+        label = f"{gen.label}, not {', '.join(map(str, sorted(banned, key=str)))}"
+        capacity = None if gen.capacity is None else gen.capacity - size
+        return ColumnGen(fn, label, capacity)  # no raw nor seconds: they would miss the swap
+
     def int_range(self) -> tuple[int, int]:
         lo, hi = self.type.int_bounds()
         if self.type.kind == Kind.YEAR:
@@ -610,7 +636,7 @@ class Builder:
             # (a weekday 0-6 keeps its 0); never 0 in an auto-increment column
             bounded = self.rule.low is not None and not self.column.identity
             start = lo if bounded or hi < 1 else max(lo, 1)
-            return array_gen(lambda idx: idx + start, "sequential key", hi - start + 1)
+            return self._sequential(start, hi)
         tag = self.tag
         if tag == "flag":
             return self._flag_numbers(lo, hi)
@@ -634,6 +660,22 @@ class Builder:
             return np.floor(self._u(idx) ** power * (span + 1)).astype(np.int64) + a
 
         return array_gen(raw, f"{tag or 'integer'} in [{a}, {b}]")
+
+    def _sequential(self, start: int, hi: int) -> ColumnGen:
+        """Unique integers from `start` up, stepping over the values a CHECK (x <> 7) or
+        NOT IN excludes: index i takes the i-th allowed value, so keys stay injective and the
+        capacity shrinks by exactly the excluded values in range."""
+        banned = sorted({v for v in map(self.typed, self.rule.excluded) if start <= v <= hi})
+        if not banned:
+            return array_gen(lambda idx: idx + start, "sequential key", hi - start + 1)
+        # the j-th excluded offset minus j: how many allowed values lie below it
+        below = np.array(banned, dtype=np.int64) - start - np.arange(len(banned))
+
+        def raw(idx: h.I64) -> np.ndarray:
+            return idx + start + np.searchsorted(below, idx, side="right")
+
+        label = f"sequential key, not {', '.join(map(str, banned))}"
+        return array_gen(raw, label, hi - start + 1 - len(banned))
 
     def _flag_numbers(self, lo: int, hi: int) -> ColumnGen:
         p = self._true_share()
@@ -1674,6 +1716,11 @@ class Builder:
             return out
 
         return ColumnGen(fn, f"array of {inner.label}")
+
+
+def collation_key(value: Any) -> Any:
+    """A text key as collations compare it: case and trailing spaces ignored."""
+    return value.casefold().rstrip() if isinstance(value, str) else value
 
 
 def _nearest_allowed(value: int, banned: set[Any], lo: int, hi: int) -> int:

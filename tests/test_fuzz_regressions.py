@@ -191,7 +191,6 @@ CASES: list[Case] = [
         ],
         {"accounts": 7, "items": 11, "t": 46},
         63576995,
-        xfail="item 2 (keys): duplicate on a unique key over part of a composite FK",
     ),
     # a nullable self-reference that is also unique (a one-to-one "replaced_by" link)
     # (items 2/6: keys, plan's self-reference branch)

@@ -63,6 +63,8 @@ class PermissionDenied(LoadError):
     """The server refused a table to this user (no privilege, read-only user or server);
     rows this run wrote have been removed. Retrying as the same user cannot help."""
 
+    exit_code = 7
+
 
 class LockTimeout(FastseedError):
     """Another fastseed run held the database for longer than `--lock-timeout`."""

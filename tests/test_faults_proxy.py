@@ -3,6 +3,7 @@ connections at a seeded random point of the load."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Callable
 from typing import Any
@@ -25,6 +26,10 @@ from faults import (
 DIALECTS = ["postgres", "mysql"]
 SERVER_PORT = {"postgres": 5432, "mysql": 3306}
 TIMEOUT = "0.5"
+KNOWN = os.environ.get("FASTSEED_FAULT_KNOWN") == "1"
+"""Run the cases of known, open failures too: each can hang up to its timeouts (minutes in
+all), so the default suite leaves them out."""
+KNOWN_FAILURE = pytest.mark.skipif(not KNOWN, reason="known failure: FASTSEED_FAULT_KNOWN=1")
 """--timeout: a stalled COPY ends after 15 s on PostgreSQL, a LOAD DATA after 6 s on MySQL."""
 
 
@@ -45,6 +50,8 @@ def test_proxy_cuts_or_stalls_the_load(
             "cut": "undo can deadlock (40P01) with the cut session's backend, which the "
             "server has not ended yet: exit 1 instead of 6 (undo, load.py)",
         }[mode]
+        if not KNOWN:
+            pytest.skip(f"known failure (FASTSEED_FAULT_KNOWN=1 runs it): {reason}")
         request.applymarker(pytest.mark.xfail(strict=False, reason=reason))
     r = rng(f"proxy {mode}", dialect, point)
     delay = r.uniform(0.0, 0.6)
@@ -76,6 +83,7 @@ def test_proxy_slows_the_load(dialect: str, figures) -> None:  # noqa: F811
         figures.tallies[("proxy slow", dialect)].injected += 1
 
 
+@KNOWN_FAILURE
 @pytest.mark.xfail(
     strict=True,
     reason="undo runs on an idle pooled connection that is dead and times out (PostgreSQL at "

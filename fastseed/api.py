@@ -354,6 +354,7 @@ async def seed(
         # asked before the load: what the server checks while the rows go in
         tables = list(plan.catalog.tables.values())
         enforced = None if full_verify else await adapter.enforced_constraints(tables)
+        run_journal = _journal(adapter, notice)
         try:
             result = await load(
                 adapter,
@@ -366,7 +367,7 @@ async def seed(
                 fast=fast,
                 progress=progress,
                 disable_triggers=disable_triggers,
-                journal=_journal(adapter, notice),
+                journal=run_journal,
             )
         except TriggerRejected as exc:  # this run's rows are gone: say which trigger
             raise await adapter.explain(exc) from None
@@ -396,6 +397,9 @@ async def seed(
             proven_keys=keys,
             counted=result.counted_rows,
         )
+        if run_journal is not None:
+            # the run is over only now: killed while verifying, it can still be undone
+            run_journal.close()
     return SeedResult(plan, result, checked)
 
 

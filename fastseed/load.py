@@ -94,8 +94,8 @@ async def load(
     load and puts them back afterwards, checked, also when the load fails.
     `disable_triggers` has the loading sessions skip user triggers (and so the FK checks,
     whose orphans are counted after, as in fast mode).
-    `journal` gets each unit's undo token before its COMMIT and is closed (removed) once the
-    run ends cleanly: loaded, or failed and fully undone.
+    `journal` gets each unit's undo token before its COMMIT; it is closed (removed) here when
+    a failed load was fully undone, and by the caller once a loaded run has ended (verified).
     """
     plan.check()
     limit_arenas()
@@ -178,8 +178,6 @@ async def load(
         raise LoadError(f"load failed: {first}") from exc
     finally:
         adapter.before_commit = None
-    if journal is not None:
-        journal.close()
     result.seconds = time.perf_counter() - started
     result.anomalies = gens.anomaly_counts()
     result.labels = {str(name): gens.table(name).labels() for name in plan.tables}

@@ -10,6 +10,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -78,6 +79,48 @@ def pg_url(pg_db: str) -> str:
 def pg_execute(database: str, sql: str) -> None:
     """Run a script (several statements) in `database`."""
     _pg_run(sql, database)
+
+
+def pg_fetch(database: str, sql: str) -> list[tuple[Any, ...]]:
+    """The rows of one query in `database`, as tuples."""
+    import asyncio
+
+    import asyncpg
+
+    async def go() -> list[tuple[Any, ...]]:
+        conn = await asyncpg.connect(**{**PG_ADMIN, "database": database}, timeout=5)
+        try:
+            return [tuple(r) for r in await conn.fetch(sql)]
+        finally:
+            await conn.close()
+
+    return asyncio.run(go())
+
+
+def my_execute(database: str, statements: list[str]) -> None:
+    """Run statements one by one in the MariaDB/MySQL `database` (autocommit)."""
+    import pymysql
+
+    conn = pymysql.connect(**MY_ADMIN, database=database, autocommit=True, connect_timeout=5)
+    try:
+        with conn.cursor() as cur:
+            for sql in statements:
+                cur.execute(sql)
+    finally:
+        conn.close()
+
+
+def my_fetch(database: str, sql: str) -> list[tuple[Any, ...]]:
+    """The rows of one query in the MariaDB/MySQL `database`, as tuples."""
+    import pymysql
+
+    conn = pymysql.connect(**MY_ADMIN, database=database, autocommit=True, connect_timeout=5)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql)
+            return [tuple(r) for r in cur.fetchall()]
+    finally:
+        conn.close()
 
 
 @pytest.fixture

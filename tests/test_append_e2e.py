@@ -9,9 +9,9 @@ import sys
 from typing import Any
 
 import asyncpg
-import pymysql
 import pytest
-from conftest import MY_ADMIN, PG_ADMIN, SCHEMAS, _pg_run, pg_execute
+from conftest import SCHEMAS, _pg_run, my_fetch, pg_execute, pg_fetch
+from conftest import my_execute as my_run
 
 import fastseed
 from fastseed.plan import RowRequest
@@ -28,37 +28,6 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=300,
     )
-
-
-def pg_fetch(db: str, sql: str) -> list[tuple[Any, ...]]:
-    async def go() -> list[tuple[Any, ...]]:
-        conn = await asyncpg.connect(**{**PG_ADMIN, "database": db})
-        try:
-            return [tuple(r) for r in await conn.fetch(sql)]
-        finally:
-            await conn.close()
-
-    return asyncio.run(go())
-
-
-def my_run(db: str, statements: list[str]) -> None:
-    conn = pymysql.connect(**MY_ADMIN, database=db, autocommit=True, connect_timeout=5)
-    try:
-        with conn.cursor() as cur:
-            for sql in statements:
-                cur.execute(sql)
-    finally:
-        conn.close()
-
-
-def my_fetch(db: str, sql: str) -> list[tuple[Any, ...]]:
-    conn = pymysql.connect(**MY_ADMIN, database=db, connect_timeout=5)
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql)
-            return list(cur.fetchall())
-    finally:
-        conn.close()
 
 
 def pg_load_schema(db: str, name: str) -> None:

@@ -18,7 +18,7 @@ import asyncpg
 import pymysql
 import pytest
 from audit import audit_my, audit_pg
-from conftest import MY_ADMIN, pg_execute
+from conftest import MY_ADMIN, my_fetch, pg_execute, pg_fetch
 
 
 def fastseed(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
@@ -37,27 +37,6 @@ def start_seed(url: str, *args: str) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
     )
-
-
-def pg_fetch(db: str, sql: str) -> list[tuple[Any, ...]]:
-    async def go() -> list[tuple[Any, ...]]:
-        conn = await asyncpg.connect(host="127.0.0.1", user="root", database=db)
-        try:
-            return [tuple(r) for r in await conn.fetch(sql)]
-        finally:
-            await conn.close()
-
-    return asyncio.run(go())
-
-
-def my_fetch(db: str, sql: str) -> list[tuple[Any, ...]]:
-    conn = pymysql.connect(**MY_ADMIN, database=db, autocommit=True)
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql)
-            return [tuple(r) for r in cur.fetchall()]
-    finally:
-        conn.close()
 
 
 SCHEMA = [

@@ -365,6 +365,8 @@ async def _write_all(
         if progress:
             progress(table.name, n)
 
+    if progress:
+        progress(table.name, 0)  # started: a display times the table from here
     async with receive:
         if gen.unhandled_checks:  # pretested rows, one list per batch
             async for rows in received():

@@ -374,12 +374,22 @@ async def _write_all(
                 done(len(rows))
             return
 
+        # A batch is counted once the writer asks for the next one, but the last one only
+        # when the statement has ended: the driver takes a COPY's data long before the
+        # server has checked it, and a table would show done while its FKs are still checked.
+        held = 0
+
         async def batches() -> AsyncIterator[Batch]:
+            nonlocal held
             async for batch in received():
+                if held:
+                    done(held)
                 yield batch
-                done(batch.size)  # counted once the writer asks for the next one
+                held = batch.size
 
         await session.write_batches(table, gen.write_columns, batches(), count)
+        if held:
+            done(held)
 
 
 def _row_key(table: Any) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ import anyio
 
 from fastseed import journal
 from fastseed.dialects.base import Adapter, TableState, TriggerRejected, opened
-from fastseed.errors import PlanError
+from fastseed.errors import PlanError, UsageError
 from fastseed.generate.classify import classify
 from fastseed.generate.rules import table_rules
 from fastseed.generate.table import RunGenerators, deferred_null_columns
@@ -83,6 +83,22 @@ class RunOptions:
         if self.on_existing:
             return self.on_existing
         return (self.scenario.on_existing if self.scenario else None) or "append"
+
+
+async def _check_names(adapter: Adapter, catalog: Catalog, options: RunOptions) -> None:
+    """A schema with no table, or a row count for a table that does not exist, is a typo:
+    refused (naming the closest match) rather than silently doing nothing or the default."""
+    from fastseed.scenario_file import suggest
+
+    schemas = {t.schema for t in catalog.tables if t.schema}
+    for schema in options.schemas:
+        if schema not in schemas:
+            every = {t.schema for t in (await adapter.reflect()).tables if t.schema}
+            raise UsageError(f"no table in schema {schema!r}{suggest(schema, every)}")
+    known = {form for t in catalog.tables for form in (str(t), t.name)}
+    for name in options.rows.per_table if options.rows else ():
+        if name not in known:
+            raise UsageError(f"--rows names no table {name!r}{suggest(name, known)}")
 
 
 def resolve_rows(catalog: Catalog, options: RunOptions) -> RowRequest:
@@ -167,6 +183,7 @@ async def read_parent_keys(
 async def prepare(adapter: Adapter, options: RunOptions) -> Plan:
     """Reflect, resolve the request against the scenario, read what exists, and plan."""
     catalog = await adapter.reflect(schemas=list(options.schemas) or None)
+    await _check_names(adapter, catalog, options)
     if options.disable_triggers:  # no trigger fills a table in this run
         tables = {n: replace(t, trigger_writes=()) for n, t in catalog.tables.items()}
         catalog = replace(catalog, tables=tables)
@@ -305,6 +322,7 @@ async def seed(
     timeout: float | None = None,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
     notice: Callable[[str], None] | None = None,
+    on_plan: Callable[[Plan], None] | None = None,
 ) -> SeedResult:
     """Plan, load and verify; raises a FastseedError subclass on any failure.
 
@@ -319,6 +337,8 @@ async def seed(
     The run holds the database-wide fastseed lock from before it reads what exists until it
     is verified: another run waits for it up to `lock_timeout` seconds (LockTimeout after).
     `notice` gets one-line messages for the user (waiting for the lock, an unfinished run).
+    `on_plan` gets the plan about to be loaded (a progress display sizes itself from it);
+    `progress` then gets (table, rows) as batches are written, and (table, 0) as each starts.
     """
     db = parse_url(url) if isinstance(url, str) else url
     guard_remote(db, allow_remote=allow_remote)
@@ -355,6 +375,8 @@ async def seed(
         tables = list(plan.catalog.tables.values())
         enforced = None if full_verify else await adapter.enforced_constraints(tables)
         run_journal = _journal(adapter, notice)
+        if on_plan is not None:
+            on_plan(plan)
         try:
             result = await load(
                 adapter,

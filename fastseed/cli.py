@@ -14,14 +14,19 @@ import os
 import signal
 import sys
 import traceback
+import warnings
 from collections.abc import Awaitable, Callable
+from difflib import get_close_matches
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import anyio
 
-from fastseed import api
+from fastseed import __version__, api, settings
 from fastseed.errors import FastseedError, SafetyError, UsageError, first_leaf
+from fastseed.logs import JsonLog, JsonProgress
 from fastseed.plan import RowRequest
+from fastseed.progress import PlainProgress, RichProgress, RunProgress
 from fastseed.report import (
     catalog_data,
     print_catalog,
@@ -31,7 +36,8 @@ from fastseed.report import (
     to_json,
 )
 from fastseed.scenario import Scenario, find_scenario, load_scenario
-from fastseed.url import parse_url, redact_urls
+from fastseed.settings import help_text
+from fastseed.url import DatabaseURL, parse_url, redact_urls
 
 T = TypeVar("T")
 
@@ -50,6 +56,10 @@ def console(stderr: bool = False) -> Console:
 
 
 _verbose = False
+_log: JsonLog | None = None
+"""Set by --log-format json: messages go out as JSON lines instead of text."""
+_json_output = False
+"""Set by --output json: a failure also writes a JSON error object on stdout."""
 
 
 class Exit(Exception):
@@ -125,25 +135,34 @@ def run(fn: Callable[[], Awaitable[T]]) -> T:
     except FastseedError as exc:
         if _verbose:
             sys.stderr.write(redact_urls(traceback.format_exc()))
-        _print_error(exc)
-        raise Exit(exc.exit_code) from None
+        _fail(exc)
     except (KeyboardInterrupt, Interrupted) as exc:
         term = isinstance(exc, Interrupted) and exc.signum == signal.SIGTERM
+        what = "terminated" if term else "interrupted"
+        _fail(f"{what}: rows written by this run were removed", 143 if term else 130, what)
+
+
+def _fail(error: FastseedError | str, code: int = 1, kind: str | None = None) -> NoReturn:
+    """Say what failed (one line on stderr, or a JSON log line) and leave with its code;
+    with --output json, stdout gets the error as a JSON object too."""
+    message = redact_urls(str(error))
+    if isinstance(error, FastseedError):
+        code, kind = error.exit_code, type(error).__name__
+    if _log is not None:
+        _log.event("error", level="error", message=message, exit_code=code, kind=kind)
+    elif kind in ("interrupted", "terminated"):
+        console(stderr=True).print(message, markup=False, highlight=False, soft_wrap=True)
+    else:
+        from rich.markup import escape
+
+        # one line whatever its length, so that logs and scripts can grep it
         console(stderr=True).print(
-            ("terminated" if term else "interrupted") + ": rows written by this run were removed"
+            f"[red]error:[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True
         )
-        raise Exit(143 if term else 130) from None
-
-
-def _print_error(exc: FastseedError) -> None:
-    """One line on stderr; any URL in it (echoed from what the user typed) without password."""
-    from rich.markup import escape
-
-    text = escape(redact_urls(str(exc)))
-    # one line whatever its length, so that logs and scripts can grep it
-    console(stderr=True).print(
-        f"[red]error:[/] {text}", markup=True, highlight=False, soft_wrap=True
-    )
+    if _json_output:
+        error_object = {"ok": False, "error": {"message": message, "kind": kind}}
+        print(to_json({**error_object, "exit_code": code}))
+    raise Exit(code)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -151,7 +170,9 @@ class _Parser(argparse.ArgumentParser):
     their passwords are hidden."""
 
     def error(self, message: str) -> NoReturn:
-        super().error(redact_urls(message))
+        if _log is None and not _json_output:
+            super().error(redact_urls(message))
+        _fail(UsageError(f"{self.prog}: {message}"))
 
 
 def parse_rows(values: list[str] | None, default: int = 1000) -> RowRequest:
@@ -176,8 +197,9 @@ def _guarded(fn: Callable[[], T]) -> T:
     try:
         return fn()
     except FastseedError as exc:
-        _print_error(exc)
-        raise Exit(exc.exit_code) from None
+        if _verbose:
+            sys.stderr.write(redact_urls(traceback.format_exc()))
+        _fail(exc)
 
 
 def parse_rows_flag(values: list[str] | None) -> RowRequest | None:
@@ -198,40 +220,88 @@ def _confirm_truncate(url: str) -> None:
     if not sys.stdin.isatty():
         raise SafetyError("--on-existing truncate deletes existing rows: pass --yes to confirm")
     shown = parse_url(url).redacted()
-    answer = input(f"delete every row of the tables fastseed fills in {shown}? [y/N] ")
-    if answer.strip().lower() not in {"y", "yes"}:
+    if not _ask(f"delete every row of the tables fastseed fills in {shown}? [y/N] "):
         raise SafetyError("truncate not confirmed; nothing was changed")
+
+
+def _ask(question: str) -> bool:
+    """A yes/no question at the terminal. Ctrl-D (no answer) leaves with 1 and Ctrl-C with
+    130, as any interrupted command does: nothing was changed either way."""
+    try:
+        answer = input(question)
+    except EOFError:
+        print(file=sys.stderr)
+        _fail("no answer (end of input); nothing was changed", 1, "no_answer")
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        _fail("interrupted; nothing was changed", 130, "interrupted")
+    return answer.strip().lower() in {"y", "yes"}
+
+
+def _target(a: argparse.Namespace) -> DatabaseURL:
+    """The database a command works on; a SQLite file must exist unless `--create` (a
+    misspelt path would otherwise become a new, empty database). Waits for the server
+    first with --wait."""
+    db = _guarded(lambda: parse_url(a.url))
+    if db.dialect == "sqlite" and db.database not in (":memory:", ""):
+        path = Path(db.database or "")
+        if not path.exists() and not getattr(a, "create", False):
+            create = "; pass --create to make a new database" if hasattr(a, "create") else ""
+            _fail(UsageError(f"no SQLite file {str(path)!r}{_nearby(path)}{create}"))
+    if getattr(a, "wait", 0) and db.dialect != "sqlite":
+        from fastseed.wait import wait_for_server
+
+        timeout = getattr(a, "timeout", None) or 10.0
+        run(lambda: wait_for_server(db, a.wait, timeout=timeout, notice=_notice))
+    return db
+
+
+def _nearby(path: Path) -> str:
+    """' (did you mean 'x.db'?)' for the closest file beside a missing one."""
+    try:
+        beside = [p.name for p in (path.parent if str(path.parent) else Path()).iterdir()]
+    except OSError:
+        return ""
+    close = get_close_matches(path.name, beside, n=1)
+    return f" (did you mean {str(path.with_name(close[0]))!r}?)" if close else ""
 
 
 def cmd_inspect(a: argparse.Namespace) -> None:
     """Print the schema as fastseed sees it, with the dependency tiers."""
     request = _guarded(lambda: parse_rows(a.rows))
+    _target(a)
     plan = run(lambda: api.inspect(a.url, rows=request, schemas=a.schema))
     gens = api.generator_labels(plan) if a.generators else None
     data = catalog_data(plan.catalog, plan, gens)
     if a.output == "json":
         print(to_json(data))
-    else:
+    elif not a.quiet:
         print_catalog(console(), data)
 
 
 def cmd_plan(a: argparse.Namespace) -> None:
-    """Show what `seed` would do, without writing; exit 3 if it cannot be satisfied."""
+    """Show what `seed` would do and where each setting came from, without writing; exit 3
+    if it cannot be satisfied."""
+    scenario = _guarded(lambda: read_scenario(a.config))
     options = _guarded(
         lambda: api.RunOptions(
             rows=parse_rows_flag(a.rows),
-            scenario=read_scenario(a.config),
+            scenario=scenario,
             seed=a.seed,
-            schemas=tuple(a.schema or ()),
+            schemas=tuple(a.schema or (scenario.schemas if scenario else ())),
         )
     )
+    _target(a)
     the_plan = run(lambda: api.plan_url(a.url, options))
     labels = api.generator_labels(the_plan)
     data = catalog_data(the_plan.catalog, the_plan, labels)
     data["realism"] = api.realism_stats(the_plan, labels)
+    data["settings"] = _guarded(lambda: settings.explain(a, a.origin, scenario, os.environ))
+    if scenario is not None:
+        data["scenario_file"] = scenario.source
     if a.output == "json":
         print(to_json(data))
-    else:
+    elif not a.quiet:
         print_catalog(console(), data)
         print_plan_extras(console(), data)
     if the_plan.problems:
@@ -246,155 +316,260 @@ def cmd_seed(a: argparse.Namespace) -> None:
     request = _guarded(lambda: parse_rows_flag(a.rows))
     scenario = _guarded(lambda: read_scenario(a.config))
     mode = a.on_existing or (scenario.on_existing if scenario else None)
+    db = _target(a)
     if mode == "truncate" and not a.yes:
         _guarded(lambda: _confirm_truncate(a.url))
-    remote_ok = a.allow_remote or os.environ.get("FASTSEED_ALLOW_REMOTE") == "1"
-    result = run(
-        lambda: api.seed(
-            a.url,
-            rows=request,
-            seed=a.seed,
-            scenario=scenario,
-            locale=a.locale,
-            batch_size=a.batch_size,
-            workers=a.workers,
-            streams=a.streams,
-            fast=a.fast,
-            schemas=a.schema,
-            on_existing=mode,
-            allow_remote=remote_ok,
-            full_verify=a.full_verify,
-            disable_triggers=a.disable_triggers,
-            timeout=a.timeout,
-            lock_timeout=a.lock_timeout,
-            notice=_notice,
+    progress = _progress(a)
+    try:
+        result = run(
+            lambda: api.seed(
+                db,
+                rows=request,
+                seed=a.seed,
+                scenario=scenario,
+                locale=a.locale,
+                batch_size=a.batch_size,
+                workers=a.workers,
+                streams=a.streams,
+                fast=a.fast,
+                schemas=a.schema,
+                on_existing=mode,
+                allow_remote=a.allow_remote,
+                full_verify=a.full_verify,
+                disable_triggers=a.disable_triggers,
+                timeout=a.timeout,
+                lock_timeout=a.lock_timeout,
+                notice=_notice,
+                progress=progress,
+                on_plan=_on_plan(progress),
+            )
         )
-    )
+    finally:
+        if progress is not None:
+            progress.close()
     data = summary_data(
         result.verify, result.load, result.plan, api.realism_stats(result.plan, result.load.labels)
     )
+    _summary(a, data)
+
+
+def _progress(a: argparse.Namespace) -> RunProgress | None:
+    """What shows the load's progress on stderr: JSON lines with --log-format json, else a
+    live display at a terminal and plain lines elsewhere (`--progress` decides)."""
+    if _log is not None:
+        return JsonProgress(_log)
+    mode = "none" if a.quiet else a.progress
+    if mode == "auto":
+        mode = "rich" if sys.stderr.isatty() else "plain"
+    if mode == "rich":
+        return RichProgress(console(stderr=True))
+    if mode == "plain":
+        return PlainProgress(_plain)
+    return None
+
+
+def _on_plan(progress: RunProgress | None) -> Callable[[Any], None]:
+    def planned(plan: Any) -> None:
+        if _log is not None:
+            for warning in plan.warnings:
+                _log.event("warning", level="warning", message=warning)
+        if progress is not None:
+            progress.plan(plan)
+
+    return planned
+
+
+def _summary(a: argparse.Namespace, data: dict[str, Any]) -> None:
+    """The summary (text or JSON on stdout, a `summary` log line); exit 5 unless it is ok."""
+    code = 0 if data["ok"] else 5
+    if _log is not None:
+        brief = {k: v for k, v in data.items() if k not in ("realism", "tables", "warnings")}
+        brief["tables"] = {t["table"]: t["rows"] for t in data["tables"]}
+        _log.event("summary", level="info" if code == 0 else "error", exit_code=code, **brief)
     if a.output == "json":
         print(to_json(data))
-    else:
+    elif not a.quiet:
         print_summary(console(), data)
-    if not result.verify.ok:
-        raise Exit(5)
+    if code:
+        raise Exit(code)
+
+
+def _plain(line: str) -> None:
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
 
 
 def _notice(message: str) -> None:
+    if _log is not None:
+        level = "warning" if message.startswith("warning:") else "info"
+        _log.event(level if level == "warning" else "notice", level=level, message=message)
+        return
     console(stderr=True).print(message, markup=False, highlight=False, soft_wrap=True)
 
 
 def cmd_undo(a: argparse.Namespace) -> None:
     """Remove the rows a crashed (killed) seed run left; exit 0 when nothing is left."""
-    remote_ok = a.allow_remote or os.environ.get("FASTSEED_ALLOW_REMOTE") == "1"
+    db = _target(a)
     runs = run(
         lambda: api.unfinished_runs(
-            a.url, allow_remote=remote_ok, lock_timeout=a.lock_timeout, notice=_notice
+            db, allow_remote=a.allow_remote, lock_timeout=a.lock_timeout, notice=_notice
         )
     )
-    shown = _guarded(lambda: parse_url(a.url).redacted())
+    shown = db.redacted()
     if not runs:
-        print(f"nothing to undo: no unfinished fastseed run on {shown}")
+        _say(f"nothing to undo: no unfinished fastseed run on {shown}")
         return
     for r in runs:
         tables = ", ".join(r.tables()) or "no table"
-        print(f"{r.describe()}: removes the rows it wrote to {tables}")
+        _say(f"{r.describe()}: removes the rows it wrote to {tables}")
     if not a.yes:
         _guarded(lambda: _confirm_undo(shown))
     units = run(
         lambda: api.undo(
-            a.url, runs, allow_remote=remote_ok, lock_timeout=a.lock_timeout, notice=_notice
+            db, runs, allow_remote=a.allow_remote, lock_timeout=a.lock_timeout, notice=_notice
         )
     )
-    print(f"removed the rows of {len(runs)} unfinished run(s) ({units} unit(s)) from {shown}")
+    _say(f"removed the rows of {len(runs)} unfinished run(s) ({units} unit(s)) from {shown}")
+
+
+def _say(line: str) -> None:
+    """A result line on stdout (a `notice` log line with --log-format json)."""
+    if _log is not None:
+        _log.event("notice", message=line)
+    else:
+        print(line)
 
 
 def _confirm_undo(shown: str) -> None:
     """Undoing needs --yes, or a 'yes' typed at a terminal."""
     if not sys.stdin.isatty():
         raise SafetyError("undo deletes rows: pass --yes to confirm")
-    answer = input(f"delete these rows from {shown}? [y/N] ")
-    if answer.strip().lower() not in {"y", "yes"}:
+    if not _ask(f"delete these rows from {shown}? [y/N] "):
         raise SafetyError("undo not confirmed; nothing was changed")
 
 
 def cmd_verify(a: argparse.Namespace) -> None:
     """Check row counts, orphaned foreign keys and duplicate keys; exit 5 on any violation."""
-    result = run(lambda: api.verify_url(a.url, schemas=a.schema))
-    data = summary_data(result)
-    if a.output == "json":
-        print(to_json(data))
-    else:
-        print_summary(console(), data)
-    if not result.ok:
-        raise Exit(5)
+    db = _target(a)
+    result = run(lambda: api.verify_url(db, schemas=a.schema))
+    _summary(a, summary_data(result))
 
 
 def cmd_demo(a: argparse.Namespace) -> None:
     """Create a small shop database in a SQLite file, fill it, verify it."""
     from fastseed.demo import run_demo
 
-    result = run(lambda: run_demo(a.path, users=a.rows, seed=a.seed))
+    progress = _progress(a)
+    try:
+        result = run(
+            lambda: run_demo(
+                a.path, users=a.rows, seed=a.seed, progress=progress, on_plan=_on_plan(progress)
+            )
+        )
+    finally:
+        if progress is not None:
+            progress.close()
     data = summary_data(result.verify, result.load, result.plan)
-    if a.output == "json":
-        print(to_json(data))
-    else:
-        console().print(f"demo database: [bold]{a.path}[/] (open it with: sqlite3 {a.path})")
-        print_summary(console(), data)
-    if not result.verify.ok:
-        raise Exit(5)
+    if a.output != "json" and not a.quiet and _log is None:
+        from rich.markup import escape
 
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be more than 0, got {text!r}")
-    return value
-
-
-def _count(text: str) -> int:
-    """A count of at least 1 (--streams, --workers, --batch-size)."""
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
-    return n
+        shown = escape(a.path)
+        console().print(f"demo database: [bold]{shown}[/] (open it with: sqlite3 {shown})")
+    _summary(a, data)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="fastseed",
-        description="Fill a database with realistic, constraint-valid test data.",
+        description="Fill a database with realistic, constraint-valid test data. Every option "
+        "can also be set as FASTSEED_<OPTION> (flags win over the environment, which wins over "
+        "the scenario file); the URL comes from FASTSEED_URL or DATABASE_URL when not given.",
         epilog="exit codes: 0 ok, 1 load failed (its rows removed), 2 usage, 3 unsatisfiable, "
         "4 refused by a safety guard, 5 verification failed, 6 server unreachable, "
-        "7 permission denied, 8 another fastseed run held the database past --lock-timeout",
+        "7 permission denied, 8 another fastseed run held the database past --lock-timeout, "
+        "130 interrupted, 143 terminated",
     )
-    verbose = _Parser(add_help=False)
-    verbose.add_argument(
-        "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="tracebacks"
+    parser.add_argument("--version", action="version", version=f"fastseed {__version__}")
+    # options every command takes, before or after its name
+    shared = _Parser(add_help=False)
+    shared.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="show tracebacks and library warnings (default: off)",
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="tracebacks")
+    shared.add_argument(
+        "--log-format",
+        choices=("text", "json"),
+        default=argparse.SUPPRESS,
+        help=help_text(
+            "log_format", "json: messages, progress and errors as one JSON object per line"
+        ),
+    )
+    shared.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help=help_text("quiet", "print no progress and no text summary; errors still print"),
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", default=False, help="tracebacks (default: off)"
+    )
+    parser.add_argument(
+        "--log-format", choices=("text", "json"), default=None, help=argparse.SUPPRESS
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", default=None, help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    flag = argparse.BooleanOptionalAction
 
     def command(fn: Callable[[argparse.Namespace], None], name: str) -> argparse.ArgumentParser:
-        doc = (fn.__doc__ or "").strip()
-        sub = commands.add_parser(name, help=doc, description=doc, parents=[verbose])
+        doc = " ".join((fn.__doc__ or "").split())
+        sub = commands.add_parser(name, help=doc, description=doc, parents=[shared])
         sub.set_defaults(func=fn)
         return sub
 
     def url(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("url", help="postgresql://, mysql://, mariadb:// or sqlite:///PATH")
-
-    def common(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("-o", "--output", choices=("text", "json"), default="text")
         sub.add_argument(
-            "--schema", action="append", metavar="NAME", help="only these schemas (repeatable)"
+            "url",
+            nargs="?",
+            help="postgresql://, mysql://, mariadb:// or sqlite:///PATH (default: "
+            "$FASTSEED_URL, else $DATABASE_URL)",
+        )
+        sub.add_argument(
+            "--wait",
+            type=settings.seconds_or_none,
+            metavar="SECONDS",
+            help=help_text(
+                "wait", "retry connecting this long while the server is not up yet; exit 6 after"
+            ),
+        )
+        sub.add_argument(
+            "--timeout",
+            type=settings.seconds,
+            metavar="SECONDS",
+            help=help_text(
+                "timeout",
+                "wait this long for the server to connect or answer; lock waits end after 3x "
+                "as long, a load batch after 30x (PostgreSQL) or 12x (MySQL)",
+            ),
+        )
+
+    def output(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "-o",
+            "--output",
+            choices=("text", "json"),
+            help=help_text("output", "text for people, json for scripts (on stdout)"),
+        )
+
+    def schema(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--schema",
+            action="append",
+            metavar="NAME",
+            help=help_text("schema", "only these schemas (repeatable)"),
         )
 
     def rows(sub: argparse.ArgumentParser) -> None:
@@ -403,138 +578,225 @@ def build_parser() -> argparse.ArgumentParser:
             "--rows",
             action="append",
             metavar="N|TABLE=N",
-            help="rows per table: N for all, TABLE=N for one (repeatable)",
+            help=help_text("rows", "rows per table: N for all, TABLE=N for one (repeatable)"),
         )
 
-    def scenario(sub: argparse.ArgumentParser, seed_help: str | None = None) -> None:
+    def scenario(sub: argparse.ArgumentParser) -> None:
         rows(sub)
         sub.add_argument(
             "-c",
             "--config",
             metavar="FILE",
-            help="scenario file (default: $FASTSEED_CONFIG or ./fastseed.toml)",
+            help="scenario file (default: $FASTSEED_CONFIG, else ./fastseed.toml if present)",
         )
-        sub.add_argument("-s", "--seed", type=int, help=seed_help)
+        sub.add_argument(
+            "-s", "--seed", type=settings.integer, help=help_text("seed", "same seed, same data")
+        )
+
+    def remote(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--allow-remote",
+            action=flag,
+            help=help_text("allow_remote", "allow a database host that is not this machine"),
+        )
 
     def lock_timeout(sub: argparse.ArgumentParser) -> None:
         sub.add_argument(
             "--lock-timeout",
-            type=float,
-            default=api.DEFAULT_LOCK_TIMEOUT,
+            type=settings.seconds,
             metavar="SECONDS",
-            help="wait this long for another fastseed run on the database (default "
-            f"{api.DEFAULT_LOCK_TIMEOUT:g}); exit 8 after",
+            help=help_text(
+                "lock_timeout", "wait this long for another fastseed run on the database; exit 8"
+            ),
         )
 
     sub = command(cmd_inspect, "inspect")
     url(sub)
-    common(sub)
+    output(sub)
+    schema(sub)
     sub.add_argument(
         "--generators",
-        action=argparse.BooleanOptionalAction,
+        action=flag,
         default=False,
-        help="show each column's generator",
+        help="show each column's generator (default: off)",
     )
     rows(sub)
 
     sub = command(cmd_plan, "plan")
     url(sub)
     scenario(sub)
-    common(sub)
+    output(sub)
+    schema(sub)
 
-    sub = seed_parser = command(cmd_seed, "seed")
+    sub = command(cmd_seed, "seed")
     url(sub)
-    scenario(sub, "same seed, same data")
-    common(sub)
-    flag = argparse.BooleanOptionalAction
-    sub.add_argument("--locale", help="mimesis locale (en, de, fr, ...)")
-    sub.add_argument("--batch-size", type=_count, metavar="N", help="rows per COPY/INSERT batch")
+    scenario(sub)
+    output(sub)
+    schema(sub)
+    sub.add_argument("--locale", help=help_text("locale", "mimesis locale (en, de, fr, ...)"))
     sub.add_argument(
-        "--workers", type=_count, metavar="N", help="sessions open at once (default 4)"
+        "--batch-size",
+        type=settings.count,
+        metavar="N",
+        help=help_text("batch_size", "rows per COPY/INSERT batch"),
+    )
+    sub.add_argument(
+        "--workers",
+        type=settings.count,
+        metavar="N",
+        help=help_text("workers", "sessions open at once"),
     )
     sub.add_argument(
         "--streams",
-        type=_count,
+        type=settings.count,
         metavar="N",
-        help="concurrent sessions per big table (default: one per core when the database "
-        "is on this machine, else 4, shared by the tables that load at the same time)",
+        help=help_text(
+            "streams",
+            "concurrent sessions per big table, shared by the tables that load at the same time",
+        ),
     )
     sub.add_argument(
         "--fast",
         action=flag,
-        default=False,
-        help="for empty targets: FKs not checked while loading (all tables at once), every "
-        "row checked against them after (PostgreSQL, MySQL/MariaDB)",
+        help=help_text(
+            "fast",
+            "for empty targets: FKs not checked while loading (all tables at once), every "
+            "row checked against them after (PostgreSQL, MySQL/MariaDB)",
+        ),
     )
     sub.add_argument(
         "--disable-triggers",
         action=flag,
-        default=False,
-        help="loading sessions skip user triggers (PostgreSQL as a superuser, like "
-        "pg_restore's option; FKs are then checked after the load); refused on MySQL/MariaDB",
+        help=help_text(
+            "disable_triggers",
+            "loading sessions skip user triggers (PostgreSQL as a superuser, like "
+            "pg_restore's option; FKs are then checked after the load); refused on MySQL",
+        ),
     )
     sub.add_argument(
         "--on-existing",
         choices=("append", "truncate", "fail"),
-        help="when tables hold rows: append (default), truncate or fail",
+        help=help_text("on_existing", "when tables hold rows: append, truncate or fail"),
     )
-    sub.add_argument("-y", "--yes", action="store_true", help="confirm --on-existing truncate")
     sub.add_argument(
-        "--allow-remote",
-        action=flag,
-        default=False,
-        help="allow a non-local host (also FASTSEED_ALLOW_REMOTE=1)",
+        "-y",
+        "--yes",
+        action="store_true",
+        default=None,
+        help=help_text("yes", "confirm --on-existing truncate without asking"),
     )
-    sub.add_argument("--dry-run", action="store_true", help="print the plan only")
+    remote(sub)
     sub.add_argument(
-        "--timeout",
-        type=_seconds,
-        metavar="SECONDS",
-        help="wait this long for the server to connect or answer (default 10); lock waits "
-        "end after 3x as long, a load batch after 30x (PostgreSQL) or 12x (MySQL)",
+        "--create",
+        action="store_true",
+        default=None,
+        help=help_text("create", "create the SQLite file if it does not exist"),
+    )
+    sub.add_argument(
+        "--dry-run",
+        action="store_true",
+        default=None,
+        help=help_text("dry_run", "print the plan only"),
     )
     sub.add_argument(
         "--full-verify",
         action=flag,
-        default=False,
-        help="scan for orphans and duplicates even where the server's checks rule them out",
+        help=help_text(
+            "full_verify",
+            "scan for orphans and duplicates even where the server's checks rule them out",
+        ),
     )
-
-    lock_timeout(seed_parser)
+    sub.add_argument(
+        "--progress",
+        choices=("auto", "rich", "plain", "none"),
+        help=help_text(
+            "progress",
+            "on stderr: auto is a live display at a terminal and a line per table otherwise",
+        ),
+    )
+    lock_timeout(sub)
 
     sub = command(cmd_undo, "undo")
     url(sub)
-    sub.add_argument("-y", "--yes", action="store_true", help="remove without asking")
     sub.add_argument(
-        "--allow-remote",
-        action=flag,
-        default=False,
-        help="allow a non-local host (also FASTSEED_ALLOW_REMOTE=1)",
+        "-y",
+        "--yes",
+        action="store_true",
+        default=None,
+        help=help_text("yes", "remove without asking"),
     )
+    remote(sub)
     lock_timeout(sub)
 
     sub = command(cmd_verify, "verify")
     url(sub)
-    common(sub)
+    output(sub)
+    schema(sub)
 
     sub = command(cmd_demo, "demo")
-    sub.add_argument("--path", default="fastseed-demo.db", help="SQLite file to create")
-    sub.add_argument("--rows", type=int, default=1000, help="users (other tables scale from it)")
-    sub.add_argument("-s", "--seed", type=int, default=42)
-    sub.add_argument("-o", "--output", choices=("text", "json"), default="text")
+    sub.add_argument(
+        "--path",
+        default="fastseed-demo.db",
+        help="SQLite file to create, replacing it (default: fastseed-demo.db)",
+    )
+    sub.add_argument(
+        "--rows",
+        type=settings.count,
+        default=1000,
+        help="users; the other tables scale from it (default: 1000)",
+    )
+    sub.add_argument("-s", "--seed", type=settings.integer, default=42, help="(default: 42)")
+    output(sub)
+    sub.add_argument(
+        "--progress",
+        choices=("auto", "rich", "plain", "none"),
+        help=help_text("progress", "how the load's progress shows on stderr"),
+    )
     return parser
 
 
+def _prescan(argv: list[str]) -> None:
+    """--log-format json and --output json from the raw arguments and the environment, so
+    that even a usage error argparse reports comes out as the caller asked."""
+    global _log, _json_output
+
+    def given(option: str, env: str) -> str | None:
+        for i, arg in enumerate(argv):
+            if arg == option and i + 1 < len(argv):
+                return argv[i + 1]
+            if arg.startswith(option + "="):
+                return arg.split("=", 1)[1]
+        return os.environ.get(env)
+
+    if given("--log-format", "FASTSEED_LOG_FORMAT") == "json":
+        _log = JsonLog()
+    if given("--output", "FASTSEED_OUTPUT") == "json" or given("-o", "") == "json":
+        _json_output = True
+
+
 def main(argv: list[str] | None = None) -> None:
-    global _verbose
+    global _verbose, _log, _json_output
+    argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
     code = 0
     try:
+        _prescan(argv)
         args = parser.parse_args(argv)
         if args.command is None:
             parser.print_help()
             raise Exit(2)
+        args.origin = _guarded(lambda: settings.apply_environment(args, os.environ))
         _verbose = args.verbose
+        _log = JsonLog() if args.log_format == "json" else None
+        _json_output = getattr(args, "output", None) == "json"
+        if not _verbose:
+            # a library's warning is not the user's business; -v shows them
+            warnings.filterwarnings("ignore", module=r"(?!fastseed)")
+        if hasattr(args, "url"):
+            args.url = _guarded(lambda: settings.database_url(args.url, os.environ))
+        if _log is not None:
+            where = {"url": _shown(args.url)} if hasattr(args, "url") else {}
+            _log.event("start", command=args.command, version=__version__, **where)
         args.func(args)
     except Exit as exc:
         code = exc.code
@@ -543,6 +805,13 @@ def main(argv: list[str] | None = None) -> None:
     except BrokenPipeError:  # `fastseed ... | head`
         pass
     _leave(code)
+
+
+def _shown(url: str) -> str:
+    try:
+        return parse_url(url).redacted()
+    except FastseedError:
+        return redact_urls(url)
 
 
 def _leave(code: int) -> NoReturn:

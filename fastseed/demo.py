@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 from fastseed import api
 from fastseed.errors import UsageError
-from fastseed.plan import RowRequest
+from fastseed.load import Progress
+from fastseed.plan import Plan, RowRequest
 
 SHOP_SCHEMA = """
 CREATE TABLE categories (
@@ -80,6 +82,15 @@ def create_shop(path: str) -> None:
         conn.executescript(SHOP_SCHEMA)
 
 
-async def run_demo(path: str, *, users: int = 1000, seed: int = 42) -> api.SeedResult:
+async def run_demo(
+    path: str,
+    *,
+    users: int = 1000,
+    seed: int = 42,
+    progress: Progress | None = None,
+    on_plan: Callable[[Plan], None] | None = None,
+) -> api.SeedResult:
     create_shop(path)
-    return await api.seed(f"sqlite:///{path}", rows=demo_rows(users), seed=seed)
+    return await api.seed(
+        f"sqlite:///{path}", rows=demo_rows(users), seed=seed, progress=progress, on_plan=on_plan
+    )

@@ -365,6 +365,8 @@ async def _write_all(
         if progress:
             progress(table.name, n)
 
+    if progress:
+        progress(table.name, 0)  # started: a display times the table from here
     async with receive:
         if gen.unhandled_checks:  # pretested rows, one list per batch
             async for rows in received():
@@ -372,12 +374,22 @@ async def _write_all(
                 done(len(rows))
             return
 
+        # A batch is counted once the writer asks for the next one, but the last one only
+        # when the statement has ended: the driver takes a COPY's data long before the
+        # server has checked it, and a table would show done while its FKs are still checked.
+        held = 0
+
         async def batches() -> AsyncIterator[Batch]:
+            nonlocal held
             async for batch in received():
+                if held:
+                    done(held)
                 yield batch
-                done(batch.size)  # counted once the writer asks for the next one
+                held = batch.size
 
         await session.write_batches(table, gen.write_columns, batches(), count)
+        if held:
+            done(held)
 
 
 def _row_key(table: Any) -> tuple[str, ...]:

@@ -334,6 +334,15 @@ def print_plan_extras(console: Console, data: dict[str, Any]) -> None:
             f"{checks['orphan_checks']} orphan checks, {checks['duplicate_checks']} "
             "duplicate-key checks"
         )
+    chosen = data.get("settings")
+    if chosen:
+        console.print(
+            "[bold]settings[/] (a flag, else FASTSEED_<OPTION>, else the file, else the default):"
+        )
+        for name, s in chosen.items():
+            value = s["value"]
+            shown = ",".join(map(str, value)) if isinstance(value, list) else str(value)
+            console.print(f"  {name}: {shown}  [dim]({s['from']})[/]")
     real = data.get("realism")
     if real:
         for check in real["checks_as_rules"]:

@@ -381,6 +381,8 @@ def seed_args(url: str, *extra: str, rows: int = ROWS) -> list[str]:
         "7",
         "--batch-size",
         "1000",
+        "--progress",
+        "none",  # stderr holds only the failure's one line
         *extra,
     ]
 

@@ -9,19 +9,26 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from fastseed.generate import arithmetic, text, timeline
 from fastseed.generate import hashing as h
-from fastseed.generate import text
 from fastseed.generate.anomalies import TableAnomalies
 from fastseed.generate.batch import Batch, ColumnData
 from fastseed.generate.classify import classify
 from fastseed.generate.keys import KeyGroup, KeyStrategy, Part, fk_sources, key_strategy
 from fastseed.generate.pools import Pools
-from fastseed.generate.rules import NullPatterns, TableRules, null_patterns, table_rules
+from fastseed.generate.rules import (
+    ColumnRule,
+    NullPatterns,
+    TableRules,
+    null_patterns,
+    table_rules,
+)
 from fastseed.generate.text import Utf8Array
 from fastseed.generate.values import Builder, ColumnGen, Values, collation_key, seconds_of
 from fastseed.schema import Catalog, Column, ForeignKey, Kind, Table, TableName
@@ -34,11 +41,6 @@ _ROOT_SHARE = 0.1
 """Rows that start a tree of their own in a self-reference sharing columns (a tenant's tree)."""
 _NULL_SHARES = {"deleted": 0.9, "shipped": 0.1, "delivered": 0.2, "address_line2": 0.7, "end": 0.3}
 DEFAULT_NULL_SHARE = 0.05
-_NOT_YET = {  # statuses of an order that has not shipped
-    "pending", "new", "cancelled", "canceled", "processing", "draft", "open", "created",
-    "unpaid", "placed", "awaiting_payment", "on hold", "on_hold", "paid", "confirmed",
-    "authorized", "failed",
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -215,6 +217,7 @@ class RunGenerators:
         self._tables: dict[TableName, TableGen] = {}
         self._lock = threading.RLock()
         self.deferred_null = deferred_null or {}
+        self._units: dict[TableName, int] | None = None
 
     def anomaly_counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -222,6 +225,17 @@ class RunGenerators:
             for (column, kind), n in sorted(gen.anomaly_counts.items()):
                 out[f"{name}.{column}: {kind}"] = n
         return out
+
+    def unit_of(self, name: TableName) -> int:
+        """The position of the load unit holding the table (tables of one FK cycle share
+        one); -1 for a table outside the plan."""
+        if self._units is None:
+            self._units = {
+                t: n
+                for n, unit in enumerate(u for tier in self.plan.tiers for u in tier)
+                for t in unit.tables
+            }
+        return self._units.get(name, -1)
 
     def table(self, name: TableName) -> TableGen:
         gen = self._tables.get(name)
@@ -278,7 +292,11 @@ class TableGen:
             for group in null_patterns(table, self.rules, self.nulled)
             for col in group.columns
         }
-        self.later = self._later_columns()
+        self.timeline = timeline.plan(
+            table,
+            {c: r.after for c, r in self.rules.columns.items() if r.after},
+            self.key_columns | set(self.fk_of),
+        )
         self.unhandled_checks = tuple(
             c
             for c in table.checks
@@ -315,31 +333,17 @@ class TableGen:
         )
         self.anomaly_counts: dict[tuple[str, str], int] = {}
         self._memo = threading.local()
-
-    def _later_columns(self) -> dict[str, frozenset[str]]:
-        """For each time column, the columns that already come after it, by a CHECK or by
-        their own name-based chronology: it must not follow one of them by its name
-        (CHECK (created_at >= deleted_at) with deleted following updated following created
-        would recurse without end)."""
-        base = {c: r.after for c, r in self.rules.columns.items() if r.after}
-        out: dict[str, frozenset[str]] = {}
-        for col in self.table.columns:
-            if col.type.kind not in {Kind.TIMESTAMP, Kind.DATE} or col.name in base:
-                continue
-            out[col.name] = frozenset(c for c in base if _reaches(base, c, col.name))
-            builder = Builder(
-                self.run.pools,
-                0,
-                self.table,
-                col,
-                self.rules.columns.get(col.name),
-                unique=False,
-                followers=out[col.name],
-            )
-            follows = builder._chronology_base()
-            if follows is not None:
-                base[col.name] = follows[0]
-        return out
+        # money computed from the row's other columns (total = subtotal + tax ...); not with
+        # anomalies, which change values one by one
+        fixed = (
+            self.key_columns
+            | set(self.fk_of)
+            | set(self.tree_columns)
+            | self.retry_columns
+            | self._overridden()
+            | {c for c, r in self.rules.columns.items() if not _bounds_only(r)}
+        )
+        self.money = {} if self.anomalies is not None else arithmetic.plan(table, fixed)
 
     def _injective_capacity(self, name: str) -> int | None:
         """Distinct values of the column when generated injectively (for key choices)."""
@@ -406,6 +410,8 @@ class TableGen:
                 return None
             both = null if ref.null is None else (null | ref.null)
             return ColumnData(ref.values, both if both.any() else None, ref.scale)
+        if column in self.money:
+            return self._money(column, local)
         gen = self._column_gen(column, 0)
         if gen.raw is None:
             return None
@@ -477,6 +483,18 @@ class TableGen:
         fk = self.fk_of.get(column)
         if fk is not None:
             return self._fk_values(fk, column, local)
+        if column in self.money:
+            data = self._money(column, local)
+            scale = data.scale
+            assert isinstance(data.values, np.ndarray)
+            money: Values = (
+                [Decimal(v).scaleb(-scale) for v in data.values.tolist()]
+                if self.table.column(column).type.kind != Kind.INTEGER
+                else data.values.tolist()
+            )
+            if data.null is not None:
+                money = [None if n else v for v, n in zip(money, data.null.tolist(), strict=True)]
+            return money
         gen = self._column_gen(column, attempt)
         gidx = self._column_index(column, local)
         vals = gen(gidx)
@@ -513,6 +531,8 @@ class TableGen:
                 else:
                     mode = "skewed pick"
                 out[col.name] = f"FK {fk.name} -> {fk.ref_table} ({mode})"
+            elif col.name in self.money:
+                out[col.name] = f"money, {arithmetic.describe(self.money[col.name])}"
             else:
                 label = self._column_gen(col.name, 0).label
                 joint = self.strategy.group_of(col.name) is not None
@@ -541,7 +561,7 @@ class TableGen:
             sampled=self.run.plan.samples.get(self.table.name, {}).get(name),
             anchor=self._creation_anchor(col),
             override=self.spec.column(name) if self.spec else None,
-            followers=self.later.get(name, frozenset()),
+            follows=self.timeline.follows.get(name),
         )
 
     def _column_gen(self, name: str, attempt: int = 0) -> ColumnGen:
@@ -569,25 +589,35 @@ class TableGen:
         return self.seconds(name, global_idx - self.plan.index_base)
 
     def _creation_anchor(self, col: Column) -> Callable[[h.I64], h.F64] | None:
-        """For a child's creation time: the parent row's creation time, via the first FK."""
-        if col.type.kind not in {Kind.TIMESTAMP, Kind.DATE}:
+        """For the row's birth: the latest birth (or publication) of its parent rows, so a
+        comment comes after its task, a review after its book was published, a subtask after
+        its parent task. Parents in the same load unit (a cycle) are left out: their births
+        could depend on this one."""
+        if col.name != self.timeline.birth:
             return None
-        if classify(self.table, col) not in {"created", "ordered", "start"}:
-            return None
+        unit = self.run.unit_of(self.table.name)
+        parts: list[Callable[[h.I64], h.F64]] = []
         for fk in self.fks:
-            if self._is_self(fk) or (self.table.name, fk.name) in self.run.plan.existing_keys:
+            if (self.table.name, fk.name) in self.run.plan.existing_keys:
+                continue
+            if self._is_self(fk):
+                if not any(set(k.columns) <= set(fk.columns) for k in self.table.all_uniques):
+                    parts.append(self._self_anchor(fk, col.name))
                 continue
             parent = self._parent(fk)
-            created = [
-                c.name
-                for c in parent.table.columns
-                if c.type.kind in {Kind.TIMESTAMP, Kind.DATE}
-                and classify(parent.table, c) == "created"
-                and c.name not in parent.fk_of
-            ]
-            if created:
-                return self._anchor_on(fk, parent, created[0])
-        return None
+            if self.run.unit_of(parent.table.name) == unit:
+                continue
+            parts.extend(self._anchor_on(fk, parent, ref) for ref in parent.timeline.available)
+        if not parts:
+            return None
+
+        def anchor(global_idx: h.I64) -> h.F64:
+            out = parts[0](global_idx)
+            for part in parts[1:]:
+                out = np.fmax(out, part(global_idx))
+            return out
+
+        return anchor
 
     def _anchor_on(self, fk: ForeignKey, parent: TableGen, ref: str) -> Callable[[h.I64], h.F64]:
         def anchor(global_idx: h.I64) -> h.F64:
@@ -598,6 +628,75 @@ class TableGen:
             return np.where(null, np.nan, secs)
 
         return anchor
+
+    def _self_anchor(self, fk: ForeignKey, column: str) -> Callable[[h.I64], h.F64]:
+        """The parent row's birth in a self-reference: the parent is an earlier row, whose
+        own birth follows its parent's, a few vectorised steps up the (shallow) tree."""
+
+        def anchor(global_idx: h.I64) -> h.F64:
+            local = global_idx - self.plan.index_base
+            pidx, null = self._parent_index(fk, local)
+            out = np.full(len(local), np.nan)
+            up = ~null & (pidx < local)  # a root is its own parent
+            if up.any():
+                # rows share parents, more so up the tree: each parent once
+                parents, back = np.unique(pidx[up], return_inverse=True)
+                secs = self.seconds(column, parents)
+                if secs is None:
+                    secs = seconds_of(self.values(column, parents))
+                out[up] = secs[back]
+            return out
+
+        return anchor
+
+    def _money(self, column: str, local: h.I64) -> ColumnData:
+        """A column computed from others of the row (`arithmetic`), as integers scaled like
+        the column's decimals, within its precision and CHECK bounds."""
+        col = self.table.column(column)
+        scale = _scale_of(col)
+        formula = self.money[column]
+        null = np.zeros(len(local), dtype=bool)
+        if isinstance(formula, arithmetic.Product):
+            (a, sa, na), (b, sb, nb) = (
+                self._scaled(formula.a, local),
+                self._scaled(formula.b, local),
+            )
+            out = _rescale(a * b, sa + sb, scale)
+            null = na | nb
+        elif isinstance(formula, arithmetic.Sum):
+            out = np.zeros(len(local), dtype=np.int64)
+            for sign, names in ((1, formula.plus), (-1, formula.minus)):
+                for name in names:
+                    v, s, n = self._scaled(name, local)
+                    out += sign * np.where(n, 0, _rescale(v, s, scale))  # NULL counts as 0
+        else:
+            base, sb, null = self._scaled(formula.base, local)
+            key = h.stream_key(self.run.seed, self.table.name.name, column, "share")
+            gidx = local + self.plan.index_base
+            rate = formula.low + h.uniform(key, gidx) * (formula.high - formula.low)
+            rate = np.where(h.uniform(key + 1, gidx) < formula.zero, 0.0, rate)
+            out = np.round(base * rate * 10.0 ** (scale - sb)).astype(np.int64)
+        builder = self._builder(column)
+        if col.type.kind == Kind.INTEGER:
+            lo, hi = builder.int_range()
+        else:
+            low, high = builder.num_bounds((-1e18, 1e18))
+            lo, hi = int(np.ceil(low * 10**scale - 1e-6)), int(np.floor(high * 10**scale + 1e-6))
+        out = np.clip(out, lo, hi)  # a CHECK wins over the sum, in the rare row it must
+        return ColumnData(out, null if null.any() else None, scale)
+
+    def _scaled(self, column: str, local: h.I64) -> tuple[h.I64, int, np.ndarray]:
+        """A number column as integers scaled by 10**scale (0 where NULL), the scale, and
+        the NULL mask."""
+        data = self.raw(column, local)
+        if data is not None and isinstance(data.values, np.ndarray):
+            null = data.null if data.null is not None else np.zeros(len(local), dtype=bool)
+            return np.where(null, 0, data.values).astype(np.int64), data.scale, null
+        scale = _scale_of(self.table.column(column))
+        got = self.values(column, local)
+        null = np.array([v is None for v in got], dtype=bool)
+        ints = [0 if v is None else int(Decimal(v).scaleb(scale)) for v in got]
+        return np.array(ints, dtype=np.int64), scale, null
 
     def _sibling(self, name: str, global_idx: h.I64) -> Values:
         return self.values(name, global_idx - self.plan.index_base)
@@ -630,24 +729,61 @@ class TableGen:
                 wanted = set(values)
                 mask |= np.array([v in wanted for v in got], dtype=bool)
             return mask
-        if not col.nullable or col.name in self.key_columns or col.name in self.rules.columns:
-            return None
-        if spec is not None:
+        if not col.nullable or col.name in self.key_columns or spec is not None:
             return None  # an override without a NULL rule: always a value
-        tag = classify(self.table, col)
-        share = _NULL_SHARES.get(tag or "", DEFAULT_NULL_SHARE)
         key = h.stream_key(self.run.seed, self.table.name.name, col.name, "null", attempt or "")
-        status = self._status_column() if tag in {"shipped", "delivered"} else None
-        if status is not None:
-            # NULL exactly when the order has not shipped yet: the row tells one story
+        rule = self.rules.columns.get(col.name)
+        if (
+            col.name in self.timeline.events
+            and col.name != self.timeline.birth
+            and (rule is None or (not rule.not_null and rule.leaves is None))
+        ):
+            # NULL passes the CHECKs that order events (shipped_at >= paid_at)
+            event = self._event_nulls(col.name, key, local)
+            if event is not None:
+                return event
+        if rule is not None:
+            return None
+        share = _NULL_SHARES.get(classify(self.table, col) or "", DEFAULT_NULL_SHARE)
+        return h.uniform(key, local + self.plan.index_base) < share
+
+    def _event_nulls(self, column: str, key: int, local: h.I64) -> np.ndarray | None:
+        """Where an event of the row's lifecycle has not happened: as the row's status says
+        (pending: not shipped; delivered: delivered), else from one progress draw per row,
+        so that a delivered row was shipped and paid too."""
+        gidx = local + self.plan.index_base
+        progress = h.uniform(h.stream_key(self.run.seed, self.table.name.name, "progress"), gidx)
+        null = self.timeline.progress_null(column, progress)
+        if null is None:
+            share = self.timeline.null_share(column)
+            if share is None:
+                return None
+            null = h.uniform(key, gidx) < share
+        event = self.timeline.events.get(column)
+        status = self._status_column() if event in timeline.GOVERNED else None
+        if status is None:
+            return null
+        said_null, said_done = timeline.status_nulls(event, self._status_groups(status, local))
+        out: np.ndarray = said_null | (null & ~said_done)
+        return out
+
+    def _status_groups(self, status: str, local: h.I64) -> list[np.ndarray]:
+        """The rows whose status is a word of each of `timeline.STATUS_GROUPS` (once per
+        batch: every event column of the row asks)."""
+
+        def make() -> list[np.ndarray]:
             data = self.raw(status, local)
             if data is not None and isinstance(data.values, Utf8Array):
-                not_yet = text.lower_in(data.values, _NOT_YET)
-                if not_yet is not None:
-                    return not_yet if data.null is None else not_yet & ~data.null
+                masks = [text.lower_in(data.values, w) for w, _ in timeline.STATUS_GROUPS]
+                if not any(m is None for m in masks):
+                    keep = ~data.null if data.null is not None else None
+                    return [m if keep is None else m & keep for m in masks if m is not None]
             got = self.values(status, local)
-            return np.array([str(v).lower() in _NOT_YET for v in got], dtype=bool)
-        return h.uniform(key, local + self.plan.index_base) < share
+            low = [None if v is None else str(v).strip().lower() for v in got]
+            return [np.array([v in w for v in low], dtype=bool) for w, _ in timeline.STATUS_GROUPS]
+
+        groups: list[np.ndarray] = self._memoized(("status-groups", status), local, make)
+        return groups
 
     def _tied_nulls(self, column: str, local: h.I64) -> np.ndarray | None:
         """Where a NULL check over several columns puts NULL in this one: one pattern per row
@@ -834,6 +970,32 @@ class TableGen:
         if null.any():
             vals = [None if n else v for v, n in zip(vals, null.tolist(), strict=True)]
         return vals
+
+
+def _bounds_only(rule: ColumnRule) -> bool:
+    """Whether a column's CHECK rule only bounds its value (total >= 0): a computed value
+    clipped to the bounds still holds it."""
+    return (
+        replace(rule, low=None, high=None, low_inclusive=True, high_inclusive=True, not_null=False)
+        == ColumnRule()
+    )
+
+
+def _scale_of(col: Column) -> int:
+    """Decimal digits of a number column as generated (integers 0; numeric without a scale 2)."""
+    if col.type.kind == Kind.INTEGER:
+        return 0
+    return col.type.scale if col.type.scale is not None else 2
+
+
+def _rescale(values: h.I64, scale: int, to: int) -> h.I64:
+    """Integers scaled by 10**scale as integers scaled by 10**to (rounded half away)."""
+    if to >= scale:
+        out: h.I64 = values * 10 ** (to - scale)
+        return out
+    q = 10 ** (scale - to)
+    rounded: h.I64 = (np.sign(values) * ((np.abs(values) + q // 2) // q)).astype(np.int64)
+    return rounded
 
 
 def _reaches(base: Mapping[str, str], start: str, target: str) -> bool:

@@ -28,6 +28,7 @@ from fastseed.generate.pattern import PatternGen, UniquePattern
 from fastseed.generate.pools import Pools
 from fastseed.generate.rules import ColumnRule, LeafBound, leaf_index
 from fastseed.generate.text import Utf8Array
+from fastseed.generate.timeline import Follow
 from fastseed.scenario import ColumnSpec
 from fastseed.schema import Column, ColumnType, Kind, Table
 
@@ -250,7 +251,7 @@ class Builder:
         sampled: tuple[tuple[Any, ...], tuple[int, ...]] | None = None,
         anchor: Callable[[h.I64], h.F64] | None = None,
         override: ColumnSpec | None = None,
-        followers: frozenset[str] = frozenset(),
+        follows: Follow | None = None,
     ) -> None:
         self.pools = pools
         self.table = table
@@ -264,8 +265,8 @@ class Builder:
         self.sibling_seconds = sibling_seconds
         self.sampled = sampled
         self.anchor = anchor
-        self.followers = followers
-        """Columns a CHECK orders after this one: never followed back (that would recurse)."""
+        self.follows = follows
+        """For a time column: the earlier events of the row it comes after (`timeline`)."""
         self.override = override
         if override is not None:
             extra = range_rule(override)
@@ -468,7 +469,7 @@ class Builder:
             replace(self.rule, leaves=None),
             unique=self.unique,
             sibling=self.sibling,
-            followers=self.followers,
+            follows=self.follows,
         ).build()
         typed_lists = [
             [self.typed(v) for v in leaf[1]] if leaf is not None and leaf[0] == "list" else None
@@ -1515,9 +1516,18 @@ class Builder:
         lo, hi = self._checked_window()
         sibling = self._chronology_base()
         if sibling is not None and self.sibling is not None:
-            base_col, min_gap, share = sibling
+            base_col, min_gap, mean = sibling
             base_s = self._sibling_seconds(base_col, idx)
-            gap = self._u(idx, 3) ** 3 * np.maximum(hi - base_s, 0) * share + min_gap
+            for other in self.follows.bases[1:] if self.follows is not None else ():
+                # a NULL event: after the one before it, so the chain still holds
+                gone = np.isnan(base_s)
+                if not gone.any():
+                    break
+                base_s = np.where(gone, self._sibling_seconds(other, idx), base_s)
+            if mean is None:
+                gap = self._u(idx, 3) ** 3 * np.maximum(hi - base_s, 0) + min_gap
+            else:
+                gap = -np.log1p(-self._u(idx, 3)) * mean + min_gap
             secs = np.where(np.isnan(base_s), lo + self._u(idx) * (hi - lo), base_s + gap)
             return np.clip(secs, lo, hi)
         if self.unique:
@@ -1565,33 +1575,16 @@ class Builder:
         assert self.sibling is not None
         return seconds_of(self.sibling(column, idx))
 
-    def _chronology_base(self) -> tuple[str, float, float] | None:
-        """For updated/deleted/shipped/end columns, the sibling they follow and the gap shape."""
+    def _chronology_base(self) -> tuple[str, float, float | None] | None:
+        """The earlier event this column follows, the least gap and the typical gap (None:
+        spread over the time left); from a CHECK ordering the two, else the row's timeline."""
         if self.rule.after is not None:
             strict_gap = 1.0 if self.type.kind == Kind.TIMESTAMP else 86400.0
-            return self.rule.after, strict_gap if self.rule.after_strict else 0.0, 1.0
-        order = {
-            "updated": ["created", "ordered", "start"],
-            "deleted": ["updated", "created"],
-            "shipped": ["ordered", "created"],
-            "delivered": ["shipped", "ordered", "created"],
-            "end": ["start", "created"],
-        }.get(self.tag or "")
-        if not order:
+            return self.rule.after, strict_gap if self.rule.after_strict else 0.0, None
+        if self.follows is None or not self.follows.bases:
             return None
-        tags = {
-            c.name: classify(self.table, c)
-            for c in self.table.columns
-            if c.type.kind in {Kind.TIMESTAMP, Kind.DATE} and c.name != self.column.name
-        }
-        for want in order:
-            for name, tag in tags.items():
-                if name in self.followers:
-                    continue
-                if tag == want:
-                    share = 0.05 if self.tag in {"shipped", "delivered"} else 1.0
-                    return name, 60.0 if self.type.kind == Kind.TIMESTAMP else 86400.0, share
-        return None
+        gap = 1.0 if self.type.kind == Kind.TIMESTAMP else 0.0
+        return self.follows.bases[0], gap, self.follows.mean_gap
 
     def _time_label(self) -> str:
         if self.rule.leaves:

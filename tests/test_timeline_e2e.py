@@ -183,7 +183,12 @@ ARITHMETIC = [
 SHARES = [
     ("revoked api keys", "SELECT avg(CASE WHEN revoked THEN 1.0 ELSE 0 END) FROM api_keys", 0, 0.2),
     ("banned users", "SELECT avg(CASE WHEN is_banned THEN 1.0 ELSE 0 END) FROM users", 0, 0.2),
-    ("archived projects", "SELECT avg(CASE WHEN archived THEN 1.0 ELSE 0 END) FROM projects", 0, 0.2),
+    (
+        "archived projects",
+        "SELECT avg(CASE WHEN archived THEN 1.0 ELSE 0 END) FROM projects",
+        0,
+        0.2,
+    ),
     ("active users", "SELECT avg(CASE WHEN is_active THEN 1.0 ELSE 0 END) FROM users", 0.7, 1),
     (
         "verified users",

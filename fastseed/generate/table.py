@@ -30,6 +30,7 @@ from fastseed.generate.rules import (
     table_rules,
 )
 from fastseed.generate.text import Utf8Array
+from fastseed.generate.timeline import words
 from fastseed.generate.values import Builder, ColumnGen, Values, collation_key, seconds_of
 from fastseed.schema import Catalog, Column, ForeignKey, Kind, Table, TableName
 
@@ -37,6 +38,12 @@ if TYPE_CHECKING:
     from fastseed.plan import Plan, TablePlan
 
 NULLABLE_FK_NULL_SHARE = 0.1
+_PERSON = re.compile(
+    r"user|author|owner|assign|creator|reporter|review|(^|_)by($|_)|sender|recipient|member|"
+    r"person|people|employee|staff|account|customer|editor|actor|agent|manager|approver|"
+    r"contact|client|patient|student|teacher|driver|player|guest|profile"
+)
+"""Names of FKs to people: a row's own, never shared down a tree."""
 _ROOT_SHARE = 0.1
 """Rows that start a tree of their own in a self-reference sharing columns (a tenant's tree)."""
 _NULL_SHARES = {"deleted": 0.9, "shipped": 0.1, "delivered": 0.2, "address_line2": 0.7, "end": 0.3}
@@ -282,6 +289,7 @@ class TableGen:
                     if self.fk_of.get(c) is not fk:
                         self.tree_columns.setdefault(c, fk)
         self.key_columns = {c for k in table.all_uniques for c in k.columns}
+        self._share_groups()
         self.write_columns: tuple[Column, ...] = tuple(
             c for c in table.columns if not c.generated and not self._left_to_server(c)
         )
@@ -344,6 +352,33 @@ class TableGen:
             | {c for c, r in self.rules.columns.items() if not _bounds_only(r)}
         )
         self.money = {} if self.anomalies is not None else arithmetic.plan(table, fixed)
+
+    def _share_groups(self) -> None:
+        """A row in a tree of a one-column self-reference takes its group from the root of
+        its tree: a subtask is in its parent task's project, a reply on its parent comment's
+        task. Groups are the FKs to other tables that name no person (an assignee or author
+        is the row's own) and that no key, CHECK or per-parent rule holds."""
+        selfs = [
+            fk
+            for fk in self.fks
+            if self._is_self(fk)
+            and len(fk.columns) == 1
+            and not any(set(k.columns) <= set(fk.columns) for k in self.table.all_uniques)
+            and not any(f is fk for f in self.tree_columns.values())
+        ]
+        if len(selfs) != 1:
+            return
+        lead = self.fanout.fk if self.fanout is not None else None
+        held = self.key_columns | set(self.rules.columns) | set(self.tree_columns)
+        for fk in self.fks:
+            if self._is_self(fk) or fk == lead or any(c in held for c in fk.columns):
+                continue
+            if any(self.fk_of.get(c) is not fk for c in fk.columns):
+                continue  # a column shared with another FK
+            named = " ".join(words(n) for n in (*fk.columns, fk.ref_table.name))
+            if not _PERSON.search(named):
+                for c in fk.columns:
+                    self.tree_columns[c] = selfs[0]
 
     def _injective_capacity(self, name: str) -> int | None:
         """Distinct values of the column when generated injectively (for key choices)."""
@@ -620,8 +655,13 @@ class TableGen:
         return anchor
 
     def _anchor_on(self, fk: ForeignKey, parent: TableGen, ref: str) -> Callable[[h.I64], h.F64]:
+        tree = self.tree_columns.get(fk.columns[0])
+
         def anchor(global_idx: h.I64) -> h.F64:
-            pidx, null = self._parent_index(fk, global_idx - self.plan.index_base)
+            local = global_idx - self.plan.index_base
+            if tree is not None:
+                local = self._roots(tree, local)  # the parent the row takes from its root
+            pidx, null = self._parent_index(fk, local)
             secs = parent.seconds(ref, pidx)
             if secs is None:
                 secs = seconds_of(parent.values(ref, pidx))
@@ -878,7 +918,7 @@ class TableGen:
             if nullable:
                 return np.maximum(local - 1, 0), local == 0
             return local.copy(), np.zeros(len(local), dtype=bool)
-        if any(self.tree_columns.get(c) is fk for c in fk.columns):
+        if any(f is fk for f in self.tree_columns.values()):
             idx = self._tree_parent(fk, local)
             return idx, (idx == local) if nullable else np.zeros(len(local), dtype=bool)
         null = np.zeros(len(local), dtype=bool)

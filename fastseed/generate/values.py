@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from fastseed.generate import distributions, text
 from fastseed.generate import hashing as h
-from fastseed.generate import text
 from fastseed.generate.classify import classify
 from fastseed.generate.overrides import override_gen, range_rule
 from fastseed.generate.pattern import PatternGen, UniquePattern
@@ -565,12 +565,17 @@ class Builder:
         )
 
     def _choices(self, items: list[str]) -> ColumnGen:
+        ranked = distributions.privilege_weights(self.column.name, items)
+        if ranked is not None:  # roles: the least privileged common, owners rare
+            items = ranked[0]
         typed = [self.typed(x) for x in items]
         if self.unique:
             return ColumnGen(
                 lambda idx: [typed[i] for i in idx.tolist()], "CHECK list (unique)", len(typed)
             )
         weights = skew_weights(len(typed))
+        if ranked is not None:
+            weights = np.array(ranked[1], dtype=np.float64) / sum(ranked[1])
 
         def fn(idx: h.I64) -> Values:
             return [typed[i] for i in h.choose(self.key, idx, len(typed), weights).tolist()]
@@ -686,12 +691,8 @@ class Builder:
         )
 
     def _true_share(self) -> float:
-        name = self.column.name.lower()
-        if any(w in name for w in ("deleted", "archived", "banned", "locked", "blocked")):
-            return 0.05
-        if any(w in name for w in ("active", "enabled", "visible", "verified", "confirmed")):
-            return 0.85
-        return 0.5
+        share = distributions.true_share(self.column.name)
+        return 0.5 if share is None else share
 
     def _kind_boolean(self) -> ColumnGen:
         if self.unique:
@@ -726,7 +727,7 @@ class Builder:
                 int(hi) - base + 1,
             )
         tag = self.tag
-        default = {
+        default = distributions.soft_range(self.column.name) or {
             "money": (0.5, 2000.0),
             "percent": (0, 100),
             "rating": (1, 5),
@@ -758,7 +759,7 @@ class Builder:
 
     def _kind_float(self) -> ColumnGen:
         tag = self.tag
-        default = {
+        default = distributions.soft_range(self.column.name) or {
             "money": (0.5, 2000.0),
             "latitude": (-90, 90),
             "longitude": (-180, 180),

@@ -294,3 +294,50 @@ def test_timeline_holds_on_mysql(my_db: str, my_url: str) -> None:
     my_execute(my_db, _statements(FIXTURES / "mysql.sql"))
     _seed(my_url)
     _judge(lambda sql: my_fetch(my_db, sql))
+
+
+EXISTING = {
+    "postgres": [
+        "CREATE TABLE users (id serial PRIMARY KEY, created_at timestamptz NOT NULL)",
+        "CREATE TABLE orders (id serial PRIMARY KEY, user_id int NOT NULL REFERENCES users (id),"
+        " ordered_at timestamptz NOT NULL, shipped_at timestamptz)",
+    ],
+    "mysql": [
+        "CREATE TABLE users (id int AUTO_INCREMENT PRIMARY KEY, created_at datetime NOT NULL)",
+        "CREATE TABLE orders (id int AUTO_INCREMENT PRIMARY KEY, user_id int NOT NULL,"
+        " ordered_at datetime NOT NULL, shipped_at datetime,"
+        " FOREIGN KEY (user_id) REFERENCES users (id))",
+    ],
+}
+# users who signed up after fastseed's reference time (2026-07-01): rows of today
+USERS = "INSERT INTO users (created_at) VALUES ('2026-11-02 10:00:00'), ('2020-01-01 00:00:00')"
+LATE = (
+    "SELECT count(*) FROM orders o JOIN users u ON u.id = o.user_id "
+    "WHERE o.ordered_at < u.created_at OR o.shipped_at < o.ordered_at"
+)
+
+
+def _add_orders(url: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "fastseed", "seed", url, "--rows", "users=0", "--rows", "200"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.postgres
+def test_children_of_existing_rows_come_after_them_on_postgres(pg_db: str, pg_url: str) -> None:
+    pg_execute(pg_db, ";".join([*EXISTING["postgres"], USERS]))
+    _add_orders(pg_url)
+    assert pg_fetch(pg_db, LATE) == [(0,)]
+    assert pg_fetch(pg_db, "SELECT count(DISTINCT user_id) FROM orders") == [(2,)]
+
+
+@pytest.mark.mysql
+def test_children_of_existing_rows_come_after_them_on_mysql(my_db: str, my_url: str) -> None:
+    my_execute(my_db, [*EXISTING["mysql"], USERS])
+    _add_orders(my_url)
+    assert my_fetch(my_db, LATE) == [(0,)]
+    assert my_fetch(my_db, "SELECT count(DISTINCT user_id) FROM orders") == [(2,)]

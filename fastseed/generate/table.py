@@ -44,6 +44,9 @@ _PERSON = re.compile(
     r"contact|client|patient|student|teacher|driver|player|guest|profile"
 )
 """Names of FKs to people: a row's own, never shared down a tree."""
+_CACHED_BIRTHS = 1 << 22
+"""Tables up to this many rows keep their birth times for their children (32 MiB)."""
+_BIRTH_CHUNK = 1 << 16
 _ROOT_SHARE = 0.1
 """Rows that start a tree of their own in a self-reference sharing columns (a tenant's tree)."""
 _NULL_SHARES = {"deleted": 0.9, "shipped": 0.1, "delivered": 0.2, "address_line2": 0.7, "end": 0.3}
@@ -341,6 +344,9 @@ class TableGen:
         )
         self.anomaly_counts: dict[tuple[str, str], int] = {}
         self._memo = threading.local()
+        self._births: dict[str, h.F64] = {}
+        self._building: dict[str, tuple[h.F64, int]] = {}
+        self._births_lock = threading.RLock()
         # money computed from the row's other columns (total = subtotal + tax ...); not with
         # anomalies, which change values one by one
         fixed = (
@@ -620,6 +626,51 @@ class TableGen:
         null = self._null_mask(self.table.column(column), local)
         return np.where(null, np.nan, secs) if null is not None else secs
 
+    def time_of(self, column: str, local: h.I64) -> h.F64:
+        """A time column as epoch seconds (NaN where NULL), however it is generated."""
+        secs = self.seconds(column, local)
+        return secs if secs is not None else seconds_of(self.values(column, local))
+
+    def birth_seconds(self, column: str, local: h.I64) -> h.F64:
+        """A birth (or publication) column as epoch seconds for children: made once for all
+        the run's rows when they fit `_CACHED_BIRTHS`, so that children of children gather
+        instead of recomputing each ancestor's birth per FK path (a schema whose tables all
+        refer to users twice would take exponential time); rows still being made, and larger
+        tables, are computed on demand."""
+        if self.plan.rows > _CACHED_BIRTHS or len(local) == 0:
+            return self.time_of(column, local)
+        with self._births_lock:
+            done = self._births.get(column)
+            if done is None and column in self._building:
+                partial, filled = self._building[column]
+                out = np.empty(len(local))
+                ready = local < filled
+                out[ready] = partial[local[ready]]
+                if not ready.all():  # parents in the chunk being made: a few steps up
+                    out[~ready] = self.time_of(column, local[~ready])
+                return out
+            if done is None:
+                done = self._make_births(column)
+        return done[local]
+
+    def _make_births(self, column: str) -> h.F64:
+        rows = self.plan.rows
+        out = np.full(rows, np.nan)
+        self._building[column] = (out, 0)
+        try:
+            # in index order, in chunks that double up to _BIRTH_CHUNK: a self-reference's
+            # parents are earlier rows, mostly made already (at most half in the same chunk)
+            start = 0
+            while start < rows:
+                stop = min(start + min(max(start, 1), _BIRTH_CHUNK), rows)
+                out[start:stop] = self.time_of(column, np.arange(start, stop, dtype=np.int64))
+                self._building[column] = (out, stop)
+                start = stop
+        finally:
+            del self._building[column]
+        self._births[column] = out
+        return out
+
     def _sibling_seconds(self, name: str, global_idx: h.I64) -> h.F64 | None:
         return self.seconds(name, global_idx - self.plan.index_base)
 
@@ -634,6 +685,9 @@ class TableGen:
         parts: list[Callable[[h.I64], h.F64]] = []
         for fk in self.fks:
             if (self.table.name, fk.name) in self.run.plan.existing_keys:
+                births = self.run.plan.existing_births.get((self.table.name, fk.name))
+                if births is not None:
+                    parts.append(self._anchor_existing(fk, np.array(births, dtype=np.float64)))
                 continue
             if self._is_self(fk):
                 if not any(set(k.columns) <= set(fk.columns) for k in self.table.all_uniques):
@@ -662,10 +716,20 @@ class TableGen:
             if tree is not None:
                 local = self._roots(tree, local)  # the parent the row takes from its root
             pidx, null = self._parent_index(fk, local)
-            secs = parent.seconds(ref, pidx)
-            if secs is None:
-                secs = seconds_of(parent.values(ref, pidx))
-            return np.where(null, np.nan, secs)
+            return np.where(null, np.nan, parent.birth_seconds(ref, pidx))
+
+        return anchor
+
+    def _anchor_existing(self, fk: ForeignKey, births: h.F64) -> Callable[[h.I64], h.F64]:
+        """The birth of the existing parent row each row points at (read with its key)."""
+        tree = self.tree_columns.get(fk.columns[0])
+
+        def anchor(global_idx: h.I64) -> h.F64:
+            local = global_idx - self.plan.index_base
+            if tree is not None:
+                local = self._roots(tree, local)
+            pidx, null = self._parent_index(fk, local)
+            return np.where(null, np.nan, births[np.minimum(pidx, len(births) - 1)])
 
         return anchor
 
@@ -681,10 +745,7 @@ class TableGen:
             if up.any():
                 # rows share parents, more so up the tree: each parent once
                 parents, back = np.unique(pidx[up], return_inverse=True)
-                secs = self.seconds(column, parents)
-                if secs is None:
-                    secs = seconds_of(self.values(column, parents))
-                out[up] = secs[back]
+                out[up] = self.birth_seconds(column, parents)[back]
             return out
 
         return anchor

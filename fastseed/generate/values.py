@@ -1530,6 +1530,8 @@ class Builder:
             else:
                 gap = -np.log1p(-self._u(idx, 3)) * mean + min_gap
             secs = np.where(np.isnan(base_s), lo + self._u(idx) * (hi - lo), base_s + gap)
+            if r.high is None:  # an event after the reference time (a row of today) follows
+                return np.clip(secs, lo, np.fmax(hi, base_s))
             return np.clip(secs, lo, hi)
         if self.unique:
             # a minute apart, or further when a key keeps only days (date(created_at))
@@ -1539,7 +1541,8 @@ class Builder:
             base_s = self.anchor(idx)
             start = np.where(np.isnan(base_s), lo, np.maximum(base_s, lo))
             secs = start + 60.0 + self._u(idx, 5) ** 1.5 * np.maximum(hi - start - 60.0, 0)
-            return np.minimum(secs, hi)
+            # after the reference time only behind a parent born later (a row of today)
+            return np.minimum(secs, np.maximum(hi, start + 60.0))
         skew = 0.6 if self.tag in {"created", "ordered"} else 1.0
         return hi - (self._u(idx) ** skew) * (hi - lo)
 

@@ -875,10 +875,10 @@ class TableGen:
         def make() -> list[np.ndarray]:
             data = self.raw(status, local)
             if data is not None and isinstance(data.values, Utf8Array):
-                masks = [text.lower_in(data.values, w) for w, _ in timeline.STATUS_GROUPS]
-                if not any(m is None for m in masks):
+                masks = text.lower_groups(data.values, [w for w, _ in timeline.STATUS_GROUPS])
+                if masks is not None:
                     keep = ~data.null if data.null is not None else None
-                    return [m if keep is None else m & keep for m in masks if m is not None]
+                    return [m if keep is None else m & keep for m in masks]
             got = self.values(status, local)
             low = [None if v is None else str(v).strip().lower() for v in got]
             return [np.array([v in w for v in low], dtype=bool) for w, _ in timeline.STATUS_GROUPS]
@@ -998,13 +998,21 @@ class TableGen:
 
     def _roots(self, fk: ForeignKey, local: h.I64) -> h.I64:
         """The root of each row's tree: parents are followed until a row is its own, each
-        step to a strictly earlier row (a handful of vectorised steps: trees are shallow)."""
-        at = local
-        while True:
-            up = self._tree_parent(fk, at)
-            if np.array_equal(up, at):
-                return at
-            at = up
+        step to a strictly earlier row (a handful of vectorised steps: trees are shallow),
+        only for the rows not there yet; once per batch (each shared column asks)."""
+
+        def find() -> h.I64:
+            at = local.copy()
+            todo = np.arange(len(at))
+            while len(todo):
+                up = self._tree_parent(fk, at[todo])
+                moved = up != at[todo]
+                at[todo] = up
+                todo = todo[moved]
+            return at
+
+        roots: h.I64 = self._memoized(("roots", fk.name), local, find)
+        return roots
 
     def _column_index(self, column: str, local: h.I64) -> h.I64:
         """The index a free column's generator gets: its digit when it is part of a key

@@ -1643,7 +1643,12 @@ class Builder:
             return dates
 
         return ColumnGen(
-            fn, f"date ({self._time_label()})", 40000 // days if self.unique else None, raw=raw
+            fn,
+            f"date ({self._time_label()})",
+            40000 // days if self.unique else None,
+            # midnight UTC, as a later event of the row reads it (due_on after issued_on)
+            seconds=lambda idx: raw(idx) * 86400.0,
+            raw=raw,
         )
 
     def _kind_time(self) -> ColumnGen:

@@ -11,6 +11,7 @@ from helpers import BOOL, catalog, col, fk, name, table, text
 
 from fastseed.dialects.base import Capabilities
 from fastseed.generate import arithmetic, distributions, timeline
+from fastseed.generate import table as table_module
 from fastseed.generate.table import RunGenerators
 from fastseed.plan import RowRequest, build_plan
 from fastseed.schema import Check, ColumnType, Kind
@@ -218,3 +219,10 @@ def test_distribution_signals():
     assert distributions.privilege_weights("status", ["owner", "member"]) is None
     assert distributions.privilege_weights("role", ["alpha", "beta"]) is None
     assert distributions.soft_range("weight_kg") == (0.05, 50.0)
+
+
+def test_births_not_kept_are_computed_on_demand_with_the_same_values(monkeypatch):
+    kept = _column(_shop().table(name("items")), "created_at")
+    # a run whose birth budget is spent: parents' births are computed per batch instead
+    monkeypatch.setattr(table_module, "_BIRTHS_BUDGET", 0)
+    assert _column(_shop().table(name("items")), "created_at") == kept

@@ -45,7 +45,9 @@ _PERSON = re.compile(
 )
 """Names of FKs to people: a row's own, never shared down a tree."""
 _CACHED_BIRTHS = 1 << 22
-"""Tables up to this many rows keep their birth times for their children (32 MiB)."""
+"""Tables up to this many rows keep their birth times for their children (32 MiB)..."""
+_BIRTHS_BUDGET = 1 << 25
+"""... and a run keeps at most this many in all (256 MiB); others compute them on demand."""
 _BIRTH_CHUNK = 1 << 16
 _ROOT_SHARE = 0.1
 """Rows that start a tree of their own in a self-reference sharing columns (a tenant's tree)."""
@@ -228,6 +230,7 @@ class RunGenerators:
         self._lock = threading.RLock()
         self.deferred_null = deferred_null or {}
         self._units: dict[TableName, int] | None = None
+        self._births_left = _BIRTHS_BUDGET
 
     def anomaly_counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -246,6 +249,15 @@ class RunGenerators:
                 for t in unit.tables
             }
         return self._units.get(name, -1)
+
+    def reserve_births(self, rows: int) -> bool:
+        """Whether a table may keep `rows` birth times for its children: the run keeps at
+        most `_BIRTHS_BUDGET` of them, so memory stays bounded whatever the schema."""
+        with self._lock:
+            if rows > self._births_left:
+                return False
+            self._births_left -= rows
+            return True
 
     def table(self, name: TableName) -> TableGen:
         gen = self._tables.get(name)
@@ -650,6 +662,8 @@ class TableGen:
                     out[~ready] = self.time_of(column, local[~ready])
                 return out
             if done is None:
+                if column not in self._births and not self.run.reserve_births(self.plan.rows):
+                    return self.time_of(column, local)
                 done = self._make_births(column)
         return done[local]
 
@@ -683,6 +697,7 @@ class TableGen:
             return None
         unit = self.run.unit_of(self.table.name)
         parts: list[Callable[[h.I64], h.F64]] = []
+        by_parent: dict[TableName, list[ForeignKey]] = {}
         for fk in self.fks:
             if (self.table.name, fk.name) in self.run.plan.existing_keys:
                 births = self.run.plan.existing_births.get((self.table.name, fk.name))
@@ -690,13 +705,16 @@ class TableGen:
                     parts.append(self._anchor_existing(fk, np.array(births, dtype=np.float64)))
                 continue
             if self._is_self(fk):
-                if not any(set(k.columns) <= set(fk.columns) for k in self.table.all_uniques):
-                    parts.append(self._self_anchor(fk, col.name))
+                if any(set(k.columns) <= set(fk.columns) for k in self.table.all_uniques):
+                    continue  # a chain (prev_id UNIQUE): as deep as the table is long
+            elif self.run.unit_of(self._parent(fk).table.name) == unit:
                 continue
-            parent = self._parent(fk)
-            if self.run.unit_of(parent.table.name) == unit:
-                continue
-            parts.extend(self._anchor_on(fk, parent, ref) for ref in parent.timeline.available)
+            parent = self.table.name if self._is_self(fk) else self._parent(fk).table.name
+            by_parent.setdefault(parent, []).append(fk)
+        for name, fks in by_parent.items():
+            gen = self if name == self.table.name else self.run.table(name)
+            refs = (col.name,) if gen is self else gen.timeline.available
+            parts.extend(self._anchor_on(fks, gen, ref) for ref in refs)
         if not parts:
             return None
 
@@ -708,15 +726,41 @@ class TableGen:
 
         return anchor
 
-    def _anchor_on(self, fk: ForeignKey, parent: TableGen, ref: str) -> Callable[[h.I64], h.F64]:
-        tree = self.tree_columns.get(fk.columns[0])
+    def _anchor_on(
+        self, fks: list[ForeignKey], source: TableGen, ref: str
+    ) -> Callable[[h.I64], h.F64]:
+        """The latest `ref` time of the rows of `source` that the FKs point at. Each parent
+        row is asked once for all the FKs to it (added_by and updated_by), so the work stays
+        linear where the births are not kept (`birth_seconds`). In a self-reference the
+        parent is an earlier row, whose own birth follows its parent's: a few steps up the
+        (shallow) tree; a root is its own parent and is left out."""
+        own = source is self
+        trees = [None if own else self.tree_columns.get(fk.columns[0]) for fk in fks]
 
         def anchor(global_idx: h.I64) -> h.F64:
             local = global_idx - self.plan.index_base
-            if tree is not None:
-                local = self._roots(tree, local)  # the parent the row takes from its root
-            pidx, null = self._parent_index(fk, local)
-            return np.where(null, np.nan, parent.birth_seconds(ref, pidx))
+            picks = []
+            for fk, tree in zip(fks, trees, strict=True):
+                # the parent a row takes from the root of its tree, where it shares one
+                at = self._roots(tree, local) if tree is not None else local
+                pidx, null = self._parent_index(fk, at)
+                picks.append((pidx, ~null & (pidx < local) if own else ~null))
+            out = np.full(len(local), np.nan)
+            every = np.concatenate([pidx[keep] for pidx, keep in picks])
+            if not len(every):
+                return out
+            if source.plan.rows <= _CACHED_BIRTHS:
+                secs = source.birth_seconds(ref, every)  # kept: a gather
+            else:
+                parents, back = np.unique(every, return_inverse=True)
+                secs = source.birth_seconds(ref, parents)[back]
+            start = 0
+            for _pidx, keep in picks:
+                part = np.full(len(local), np.nan)
+                part[keep] = secs[start : start + int(keep.sum())]
+                start += int(keep.sum())
+                out = np.fmax(out, part)
+            return out
 
         return anchor
 
@@ -730,23 +774,6 @@ class TableGen:
                 local = self._roots(tree, local)
             pidx, null = self._parent_index(fk, local)
             return np.where(null, np.nan, births[np.minimum(pidx, len(births) - 1)])
-
-        return anchor
-
-    def _self_anchor(self, fk: ForeignKey, column: str) -> Callable[[h.I64], h.F64]:
-        """The parent row's birth in a self-reference: the parent is an earlier row, whose
-        own birth follows its parent's, a few vectorised steps up the (shallow) tree."""
-
-        def anchor(global_idx: h.I64) -> h.F64:
-            local = global_idx - self.plan.index_base
-            pidx, null = self._parent_index(fk, local)
-            out = np.full(len(local), np.nan)
-            up = ~null & (pidx < local)  # a root is its own parent
-            if up.any():
-                # rows share parents, more so up the tree: each parent once
-                parents, back = np.unique(pidx[up], return_inverse=True)
-                out[up] = self.birth_seconds(column, parents)[back]
-            return out
 
         return anchor
 

@@ -370,6 +370,7 @@ class TableGen:
             | {c for c, r in self.rules.columns.items() if not _bounds_only(r)}
         )
         self.money = {} if self.anomalies is not None else arithmetic.plan(table, fixed)
+        self._bounds: dict[str, tuple[int, int]] = {}
 
     def _share_groups(self) -> None:
         """A row in a tree of a one-column self-reference takes its group from the root of
@@ -804,14 +805,27 @@ class TableGen:
             rate = formula.low + h.uniform(key, gidx) * (formula.high - formula.low)
             rate = np.where(h.uniform(key + 1, gidx) < formula.zero, 0.0, rate)
             out = np.round(base * rate * 10.0 ** (scale - sb)).astype(np.int64)
-        builder = self._builder(column)
-        if col.type.kind == Kind.INTEGER:
-            lo, hi = builder.int_range()
-        else:
-            low, high = builder.num_bounds((-1e18, 1e18))
-            lo, hi = int(np.ceil(low * 10**scale - 1e-6)), int(np.floor(high * 10**scale + 1e-6))
+        lo, hi = self._money_bounds(column, scale)
         out = np.clip(out, lo, hi)  # a CHECK wins over the sum, in the rare row it must
+        if not col.nullable:
+            null[:] = False  # a NULL input counts as 0
         return ColumnData(out, null if null.any() else None, scale)
+
+    def _money_bounds(self, column: str, scale: int) -> tuple[int, int]:
+        """The column's precision and CHECK bounds, scaled like its values."""
+        bounds = self._bounds.get(column)
+        if bounds is None:
+            builder = self._builder(column)
+            if self.table.column(column).type.kind == Kind.INTEGER:
+                bounds = builder.int_range()
+            else:
+                low, high = builder.num_bounds((-1e18, 1e18))
+                bounds = (
+                    int(np.ceil(low * 10**scale - 1e-6)),
+                    int(np.floor(high * 10**scale + 1e-6)),
+                )
+            self._bounds[column] = bounds
+        return bounds
 
     def _scaled(self, column: str, local: h.I64) -> tuple[h.I64, int, np.ndarray]:
         """A number column as integers scaled by 10**scale (0 where NULL), the scale, and

@@ -40,6 +40,11 @@ ORDERED = [
         "WHERE m.joined_at < u.created_at OR m.joined_at < p.created_at",
     ),
     (
+        "membership valid from joining, to after from",
+        "SELECT count(*) FROM memberships WHERE valid_from < CAST(joined_at AS date) "
+        "OR valid_to < valid_from",
+    ),
+    (
         "task after its project, assignee and parent",
         "SELECT count(*) FROM tasks t JOIN projects p ON p.id = t.project_id "
         "LEFT JOIN users u ON u.id = t.assignee_id LEFT JOIN tasks s ON s.id = t.parent_id "

@@ -226,3 +226,26 @@ def test_births_not_kept_are_computed_on_demand_with_the_same_values(monkeypatch
     # a run whose birth budget is spent: parents' births are computed per batch instead
     monkeypatch.setattr(table_module, "_BIRTHS_BUDGET", 0)
     assert _column(_shop().table(name("items")), "created_at") == kept
+
+
+def test_a_flag_follows_the_time_of_its_event():
+    keys = table(
+        "api_keys",
+        [
+            col("id"),
+            col("created_at", STAMP),
+            col("revoked", BOOL),
+            col("is_deleted", BOOL),
+            col("deleted_at", STAMP, nullable=True),
+            col("revoked_at", STAMP, nullable=True),
+            col("is_public", BOOL),
+        ],
+    )
+    line = timeline.plan(keys, {})
+    assert timeline.flag_events(keys, line) == {"revoked": "revoked_at", "is_deleted": "deleted_at"}
+    plan = build_plan(catalog(keys), RowRequest(500), {}, Capabilities())
+    gen = RunGenerators(plan, seed=5).table(name("api_keys"))
+    flags, times = _column(gen, "revoked", 500), _column(gen, "revoked_at", 500)
+    for revoked, revoked_at in zip(flags, times, strict=True):
+        assert revoked == (revoked_at is not None)
+    assert 0 < sum(_column(gen, "revoked", 500)) < 0.2 * 500

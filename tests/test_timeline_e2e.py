@@ -174,6 +174,11 @@ ARITHMETIC = [
         "OR discount < 0 OR discount > subtotal * 0.35",
     ),
     (
+        "a key is revoked exactly when it has revoked_at",
+        "SELECT count(*) FROM api_keys WHERE (CASE WHEN revoked THEN 1 ELSE 0 END) "
+        "<> (CASE WHEN revoked_at IS NULL THEN 0 ELSE 1 END)",
+    ),
+    (
         "a subtask is in its parent task's project",
         "SELECT count(*) FROM tasks t JOIN tasks p ON p.id = t.parent_id "
         "WHERE p.project_id <> t.project_id",

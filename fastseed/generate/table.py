@@ -370,6 +370,10 @@ class TableGen:
             | {c for c, r in self.rules.columns.items() if not _bounds_only(r)}
         )
         self.money = {} if self.anomalies is not None else arithmetic.plan(table, fixed)
+        # flags that say an event happened: true exactly where its time is set
+        self.flag_of = (
+            {} if self.anomalies is not None else timeline.flag_events(table, self.timeline, fixed)
+        )
         self._bounds: dict[str, tuple[int, int]] = {}
 
     def _share_groups(self) -> None:
@@ -466,6 +470,8 @@ class TableGen:
             return ColumnData(ref.values, both if both.any() else None, ref.scale)
         if column in self.money:
             return self._money(column, local)
+        if column in self.flag_of:
+            return ColumnData(self._happened(self.flag_of[column], local))
         gen = self._column_gen(column, 0)
         if gen.raw is None:
             return None
@@ -549,6 +555,9 @@ class TableGen:
             if data.null is not None:
                 money = [None if n else v for v, n in zip(money, data.null.tolist(), strict=True)]
             return money
+        if column in self.flag_of:
+            flags: Values = self._happened(self.flag_of[column], local).tolist()
+            return flags
         gen = self._column_gen(column, attempt)
         gidx = self._column_index(column, local)
         vals = gen(gidx)
@@ -585,6 +594,8 @@ class TableGen:
                 else:
                     mode = "skewed pick"
                 out[col.name] = f"FK {fk.name} -> {fk.ref_table} ({mode})"
+            elif col.name in self.flag_of:
+                out[col.name] = f"flag, true where {self.flag_of[col.name]} is set"
             elif col.name in self.money:
                 out[col.name] = f"money, {arithmetic.describe(self.money[col.name])}"
             else:
@@ -777,6 +788,13 @@ class TableGen:
             return np.where(null, np.nan, births[np.minimum(pidx, len(births) - 1)])
 
         return anchor
+
+    def _happened(self, event: str, local: h.I64) -> np.ndarray:
+        """Rows where the event's time column is set."""
+        data = self.raw(event, local)
+        if data is not None:
+            return np.ones(len(local), dtype=bool) if data.null is None else ~data.null
+        return np.array([v is not None for v in self.values(event, local)], dtype=bool)
 
     def _money(self, column: str, local: h.I64) -> ColumnData:
         """A column computed from others of the row (`arithmetic`), as integers scaled like

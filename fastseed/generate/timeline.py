@@ -304,3 +304,20 @@ def events_of_status(value: str) -> frozenset[str] | None:
     """The events a status value says have happened; None when it says nothing."""
     low = value.strip().lower()
     return next((events for group, events in STATUS_GROUPS if low in group), None)
+
+
+def flag_events(table: Table, line: Timeline, skip: Collection[str] = ()) -> dict[str, str]:
+    """Boolean columns that say whether an event of the row happened, and the nullable time
+    column of that event: `revoked` and `revoked_at`, `is_deleted` and `deleted_at`."""
+    stems: dict[str, str] = {}
+    for name, event in line.events.items():
+        if name != line.birth and event != "birthdate" and table.column(name).nullable:
+            stems.setdefault(re.sub(r"_(at|on|date|time|ts|timestamp)$", "", words(name)), name)
+    out = {}
+    for col in table.columns:
+        if col.type.kind != Kind.BOOLEAN or col.generated or col.name in skip:
+            continue
+        stem = stems.get(re.sub(r"^(is|has|was|been)_", "", words(col.name)))
+        if stem is not None:
+            out[col.name] = stem
+    return out

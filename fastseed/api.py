@@ -12,9 +12,11 @@ import anyio
 from fastseed import journal
 from fastseed.dialects.base import Adapter, TableState, TriggerRejected, opened
 from fastseed.errors import PlanError, UsageError
+from fastseed.generate import timeline
 from fastseed.generate.classify import classify
 from fastseed.generate.rules import table_rules
 from fastseed.generate.table import RunGenerators, deferred_null_columns
+from fastseed.generate.values import seconds_of
 from fastseed.journal import Journal
 from fastseed.load import LoadResult, Progress, load
 from fastseed.plan import Plan, RowRequest, Sample, build_plan
@@ -180,6 +182,35 @@ async def read_parent_keys(
     return out
 
 
+async def read_parent_births(
+    adapter: Adapter, catalog: Catalog, keys: dict[tuple[TableName, str], list[tuple[Any, ...]]]
+) -> dict[tuple[TableName, str], list[float]]:
+    """For FKs that draw from existing parent rows: each parent key's birth time (epoch
+    seconds, NaN when NULL), in the order of its keys, read once with them, so that a new
+    child comes after its existing parent (an order after its user signed up)."""
+    out: dict[tuple[TableName, str], list[float]] = {}
+    for (child, fk_name), rows in keys.items():
+        fk = next(f for f in catalog.foreign_keys_of(catalog.tables[child]) if f.name == fk_name)
+        parent = catalog.tables[fk.ref_table]
+        parent = catalog.tables.get(parent.partition_of or parent.name, parent)
+        after = {c: r.after for c, r in table_rules(catalog, parent).columns.items() if r.after}
+        birth = timeline.plan(parent, after).birth
+        if birth is None or not rows:
+            continue
+        cols = ", ".join(adapter.quote(c) for c in fk.ref_columns)
+        not_null = " AND ".join(f"{adapter.quote(c)} IS NOT NULL" for c in fk.ref_columns)
+        # the same order as the keys (grouped instead of DISTINCT), checked row by row
+        sql = (
+            f"SELECT {cols}, MAX({adapter.quote(birth)}) FROM {adapter.from_clause(parent)} "
+            f"WHERE {not_null} GROUP BY {cols} ORDER BY {cols}"
+        )
+        got = await adapter.fetch_rows(sql)
+        n = len(fk.ref_columns)
+        if [tuple(r[:n]) for r in got] == [tuple(r) for r in rows]:
+            out[(child, fk_name)] = seconds_of([r[n] for r in got]).tolist()
+    return out
+
+
 async def prepare(adapter: Adapter, options: RunOptions) -> Plan:
     """Reflect, resolve the request against the scenario, read what exists, and plan."""
     catalog = await adapter.reflect(schemas=list(options.schemas) or None)
@@ -216,7 +247,8 @@ async def prepare(adapter: Adapter, options: RunOptions) -> Plan:
     if spent:
         keys = await read_parent_keys(adapter, catalog, request, scenario, states, spent)
         plan = planned()
-    return replace(plan, samples=await read_samples(adapter, plan))
+    births = await read_parent_births(adapter, catalog, keys) if keys else {}
+    return replace(plan, samples=await read_samples(adapter, plan), existing_births=births)
 
 
 async def plan_for(adapter: Adapter, rows: RowRequest, *, schemas: list[str] | None = None) -> Plan:

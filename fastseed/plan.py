@@ -104,6 +104,9 @@ class Plan:
         default_factory=dict
     )
     """(table, FK name) -> keys of rows already in the parent that this FK draws from."""
+    existing_births: Mapping[tuple[TableName, str], Sequence[float]] = field(default_factory=dict)
+    """(table, FK name) -> the birth of each of those parent rows (epoch seconds, NaN when
+    unknown), in the same order."""
 
     def parent_rows(self, table: TableName, fk: ForeignKey) -> int:
         """How many parent rows the FK can point at in this run."""

@@ -9,20 +9,28 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from fastseed.generate import arithmetic, text, timeline
 from fastseed.generate import hashing as h
-from fastseed.generate import text
 from fastseed.generate.anomalies import TableAnomalies
 from fastseed.generate.batch import Batch, ColumnData
 from fastseed.generate.classify import classify
 from fastseed.generate.keys import KeyGroup, KeyStrategy, Part, fk_sources, key_strategy
 from fastseed.generate.pools import Pools
-from fastseed.generate.rules import NullPatterns, TableRules, null_patterns, table_rules
+from fastseed.generate.rules import (
+    ColumnRule,
+    NullPatterns,
+    TableRules,
+    null_patterns,
+    table_rules,
+)
 from fastseed.generate.text import Utf8Array
+from fastseed.generate.timeline import words
 from fastseed.generate.values import Builder, ColumnGen, Values, collation_key, seconds_of
 from fastseed.schema import Catalog, Column, ForeignKey, Kind, Table, TableName
 
@@ -30,15 +38,21 @@ if TYPE_CHECKING:
     from fastseed.plan import Plan, TablePlan
 
 NULLABLE_FK_NULL_SHARE = 0.1
+_PERSON = re.compile(
+    r"user|author|owner|assign|creator|reporter|review|(^|_)by($|_)|sender|recipient|member|"
+    r"person|people|employee|staff|account|customer|editor|actor|agent|manager|approver|"
+    r"contact|client|patient|student|teacher|driver|player|guest|profile"
+)
+"""Names of FKs to people: a row's own, never shared down a tree."""
+_CACHED_BIRTHS = 1 << 22
+"""Tables up to this many rows keep their birth times for their children (32 MiB)..."""
+_BIRTHS_BUDGET = 1 << 25
+"""... and a run keeps at most this many in all (256 MiB); others compute them on demand."""
+_BIRTH_CHUNK = 1 << 16
 _ROOT_SHARE = 0.1
 """Rows that start a tree of their own in a self-reference sharing columns (a tenant's tree)."""
 _NULL_SHARES = {"deleted": 0.9, "shipped": 0.1, "delivered": 0.2, "address_line2": 0.7, "end": 0.3}
 DEFAULT_NULL_SHARE = 0.05
-_NOT_YET = {  # statuses of an order that has not shipped
-    "pending", "new", "cancelled", "canceled", "processing", "draft", "open", "created",
-    "unpaid", "placed", "awaiting_payment", "on hold", "on_hold", "paid", "confirmed",
-    "authorized", "failed",
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -215,6 +229,8 @@ class RunGenerators:
         self._tables: dict[TableName, TableGen] = {}
         self._lock = threading.RLock()
         self.deferred_null = deferred_null or {}
+        self._units: dict[TableName, int] | None = None
+        self._births_left = _BIRTHS_BUDGET
 
     def anomaly_counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -222,6 +238,26 @@ class RunGenerators:
             for (column, kind), n in sorted(gen.anomaly_counts.items()):
                 out[f"{name}.{column}: {kind}"] = n
         return out
+
+    def unit_of(self, name: TableName) -> int:
+        """The position of the load unit holding the table (tables of one FK cycle share
+        one); -1 for a table outside the plan."""
+        if self._units is None:
+            self._units = {
+                t: n
+                for n, unit in enumerate(u for tier in self.plan.tiers for u in tier)
+                for t in unit.tables
+            }
+        return self._units.get(name, -1)
+
+    def reserve_births(self, rows: int) -> bool:
+        """Whether a table may keep `rows` birth times for its children: the run keeps at
+        most `_BIRTHS_BUDGET` of them, so memory stays bounded whatever the schema."""
+        with self._lock:
+            if rows > self._births_left:
+                return False
+            self._births_left -= rows
+            return True
 
     def table(self, name: TableName) -> TableGen:
         gen = self._tables.get(name)
@@ -268,6 +304,7 @@ class TableGen:
                     if self.fk_of.get(c) is not fk:
                         self.tree_columns.setdefault(c, fk)
         self.key_columns = {c for k in table.all_uniques for c in k.columns}
+        self._share_groups()
         self.write_columns: tuple[Column, ...] = tuple(
             c for c in table.columns if not c.generated and not self._left_to_server(c)
         )
@@ -278,7 +315,11 @@ class TableGen:
             for group in null_patterns(table, self.rules, self.nulled)
             for col in group.columns
         }
-        self.later = self._later_columns()
+        self.timeline = timeline.plan(
+            table,
+            {c: r.after for c, r in self.rules.columns.items() if r.after},
+            self.key_columns | set(self.fk_of),
+        )
         self.unhandled_checks = tuple(
             c
             for c in table.checks
@@ -315,31 +356,52 @@ class TableGen:
         )
         self.anomaly_counts: dict[tuple[str, str], int] = {}
         self._memo = threading.local()
+        self._births: dict[str, h.F64] = {}
+        self._building: dict[str, tuple[h.F64, int]] = {}
+        self._births_lock = threading.RLock()
+        # money computed from the row's other columns (total = subtotal + tax ...); not with
+        # anomalies, which change values one by one
+        fixed = (
+            self.key_columns
+            | set(self.fk_of)
+            | set(self.tree_columns)
+            | self.retry_columns
+            | self._overridden()
+            | {c for c, r in self.rules.columns.items() if not _bounds_only(r)}
+        )
+        self.money = {} if self.anomalies is not None else arithmetic.plan(table, fixed)
+        # flags that say an event happened: true exactly where its time is set
+        self.flag_of = (
+            {} if self.anomalies is not None else timeline.flag_events(table, self.timeline, fixed)
+        )
+        self._bounds: dict[str, tuple[int, int]] = {}
 
-    def _later_columns(self) -> dict[str, frozenset[str]]:
-        """For each time column, the columns that already come after it, by a CHECK or by
-        their own name-based chronology: it must not follow one of them by its name
-        (CHECK (created_at >= deleted_at) with deleted following updated following created
-        would recurse without end)."""
-        base = {c: r.after for c, r in self.rules.columns.items() if r.after}
-        out: dict[str, frozenset[str]] = {}
-        for col in self.table.columns:
-            if col.type.kind not in {Kind.TIMESTAMP, Kind.DATE} or col.name in base:
+    def _share_groups(self) -> None:
+        """A row in a tree of a one-column self-reference takes its group from the root of
+        its tree: a subtask is in its parent task's project, a reply on its parent comment's
+        task. Groups are the FKs to other tables that name no person (an assignee or author
+        is the row's own) and that no key, CHECK or per-parent rule holds."""
+        selfs = [
+            fk
+            for fk in self.fks
+            if self._is_self(fk)
+            and len(fk.columns) == 1
+            and not any(set(k.columns) <= set(fk.columns) for k in self.table.all_uniques)
+            and not any(f is fk for f in self.tree_columns.values())
+        ]
+        if len(selfs) != 1:
+            return
+        lead = self.fanout.fk if self.fanout is not None else None
+        held = self.key_columns | set(self.rules.columns) | set(self.tree_columns)
+        for fk in self.fks:
+            if self._is_self(fk) or fk == lead or any(c in held for c in fk.columns):
                 continue
-            out[col.name] = frozenset(c for c in base if _reaches(base, c, col.name))
-            builder = Builder(
-                self.run.pools,
-                0,
-                self.table,
-                col,
-                self.rules.columns.get(col.name),
-                unique=False,
-                followers=out[col.name],
-            )
-            follows = builder._chronology_base()
-            if follows is not None:
-                base[col.name] = follows[0]
-        return out
+            if any(self.fk_of.get(c) is not fk for c in fk.columns):
+                continue  # a column shared with another FK
+            named = " ".join(words(n) for n in (*fk.columns, fk.ref_table.name))
+            if not _PERSON.search(named):
+                for c in fk.columns:
+                    self.tree_columns[c] = selfs[0]
 
     def _injective_capacity(self, name: str) -> int | None:
         """Distinct values of the column when generated injectively (for key choices)."""
@@ -406,6 +468,10 @@ class TableGen:
                 return None
             both = null if ref.null is None else (null | ref.null)
             return ColumnData(ref.values, both if both.any() else None, ref.scale)
+        if column in self.money:
+            return self._money(column, local)
+        if column in self.flag_of:
+            return ColumnData(self._happened(self.flag_of[column], local))
         gen = self._column_gen(column, 0)
         if gen.raw is None:
             return None
@@ -477,6 +543,21 @@ class TableGen:
         fk = self.fk_of.get(column)
         if fk is not None:
             return self._fk_values(fk, column, local)
+        if column in self.money:
+            data = self._money(column, local)
+            scale = data.scale
+            assert isinstance(data.values, np.ndarray)
+            money: Values = (
+                [Decimal(v).scaleb(-scale) for v in data.values.tolist()]
+                if self.table.column(column).type.kind != Kind.INTEGER
+                else data.values.tolist()
+            )
+            if data.null is not None:
+                money = [None if n else v for v, n in zip(money, data.null.tolist(), strict=True)]
+            return money
+        if column in self.flag_of:
+            flags: Values = self._happened(self.flag_of[column], local).tolist()
+            return flags
         gen = self._column_gen(column, attempt)
         gidx = self._column_index(column, local)
         vals = gen(gidx)
@@ -513,6 +594,10 @@ class TableGen:
                 else:
                     mode = "skewed pick"
                 out[col.name] = f"FK {fk.name} -> {fk.ref_table} ({mode})"
+            elif col.name in self.flag_of:
+                out[col.name] = f"flag, true where {self.flag_of[col.name]} is set"
+            elif col.name in self.money:
+                out[col.name] = f"money, {arithmetic.describe(self.money[col.name])}"
             else:
                 label = self._column_gen(col.name, 0).label
                 joint = self.strategy.group_of(col.name) is not None
@@ -541,7 +626,7 @@ class TableGen:
             sampled=self.run.plan.samples.get(self.table.name, {}).get(name),
             anchor=self._creation_anchor(col),
             override=self.spec.column(name) if self.spec else None,
-            followers=self.later.get(name, frozenset()),
+            follows=self.timeline.follows.get(name),
         )
 
     def _column_gen(self, name: str, attempt: int = 0) -> ColumnGen:
@@ -565,39 +650,213 @@ class TableGen:
         null = self._null_mask(self.table.column(column), local)
         return np.where(null, np.nan, secs) if null is not None else secs
 
+    def time_of(self, column: str, local: h.I64) -> h.F64:
+        """A time column as epoch seconds (NaN where NULL), however it is generated."""
+        secs = self.seconds(column, local)
+        return secs if secs is not None else seconds_of(self.values(column, local))
+
+    def birth_seconds(self, column: str, local: h.I64) -> h.F64:
+        """A birth (or publication) column as epoch seconds for children: made once for all
+        the run's rows when they fit `_CACHED_BIRTHS`, so that children of children gather
+        instead of recomputing each ancestor's birth per FK path (a schema whose tables all
+        refer to users twice would take exponential time); rows still being made, and larger
+        tables, are computed on demand."""
+        if self.plan.rows > _CACHED_BIRTHS or len(local) == 0:
+            return self.time_of(column, local)
+        with self._births_lock:
+            done = self._births.get(column)
+            if done is None and column in self._building:
+                partial, filled = self._building[column]
+                out = np.empty(len(local))
+                ready = local < filled
+                out[ready] = partial[local[ready]]
+                if not ready.all():  # parents in the chunk being made: a few steps up
+                    out[~ready] = self.time_of(column, local[~ready])
+                return out
+            if done is None:
+                if column not in self._births and not self.run.reserve_births(self.plan.rows):
+                    return self.time_of(column, local)
+                done = self._make_births(column)
+        return done[local]
+
+    def _make_births(self, column: str) -> h.F64:
+        rows = self.plan.rows
+        out = np.full(rows, np.nan)
+        self._building[column] = (out, 0)
+        try:
+            # in index order, in chunks that double up to _BIRTH_CHUNK: a self-reference's
+            # parents are earlier rows, mostly made already (at most half in the same chunk)
+            start = 0
+            while start < rows:
+                stop = min(start + min(max(start, 1), _BIRTH_CHUNK), rows)
+                out[start:stop] = self.time_of(column, np.arange(start, stop, dtype=np.int64))
+                self._building[column] = (out, stop)
+                start = stop
+        finally:
+            del self._building[column]
+        self._births[column] = out
+        return out
+
     def _sibling_seconds(self, name: str, global_idx: h.I64) -> h.F64 | None:
         return self.seconds(name, global_idx - self.plan.index_base)
 
     def _creation_anchor(self, col: Column) -> Callable[[h.I64], h.F64] | None:
-        """For a child's creation time: the parent row's creation time, via the first FK."""
-        if col.type.kind not in {Kind.TIMESTAMP, Kind.DATE}:
+        """For the row's birth: the latest birth (or publication) of its parent rows, so a
+        comment comes after its task, a review after its book was published, a subtask after
+        its parent task. Parents in the same load unit (a cycle) are left out: their births
+        could depend on this one."""
+        if col.name != self.timeline.birth:
             return None
-        if classify(self.table, col) not in {"created", "ordered", "start"}:
-            return None
+        unit = self.run.unit_of(self.table.name)
+        parts: list[Callable[[h.I64], h.F64]] = []
+        by_parent: dict[TableName, list[ForeignKey]] = {}
         for fk in self.fks:
-            if self._is_self(fk) or (self.table.name, fk.name) in self.run.plan.existing_keys:
+            if (self.table.name, fk.name) in self.run.plan.existing_keys:
+                births = self.run.plan.existing_births.get((self.table.name, fk.name))
+                if births is not None:
+                    parts.append(self._anchor_existing(fk, np.array(births, dtype=np.float64)))
                 continue
-            parent = self._parent(fk)
-            created = [
-                c.name
-                for c in parent.table.columns
-                if c.type.kind in {Kind.TIMESTAMP, Kind.DATE}
-                and classify(parent.table, c) == "created"
-                and c.name not in parent.fk_of
-            ]
-            if created:
-                return self._anchor_on(fk, parent, created[0])
-        return None
+            if self._is_self(fk):
+                if any(set(k.columns) <= set(fk.columns) for k in self.table.all_uniques):
+                    continue  # a chain (prev_id UNIQUE): as deep as the table is long
+            elif self.run.unit_of(self._parent(fk).table.name) == unit:
+                continue
+            parent = self.table.name if self._is_self(fk) else self._parent(fk).table.name
+            by_parent.setdefault(parent, []).append(fk)
+        for name, fks in by_parent.items():
+            gen = self if name == self.table.name else self.run.table(name)
+            refs = (col.name,) if gen is self else gen.timeline.available
+            parts.extend(self._anchor_on(fks, gen, ref) for ref in refs)
+        if not parts:
+            return None
 
-    def _anchor_on(self, fk: ForeignKey, parent: TableGen, ref: str) -> Callable[[h.I64], h.F64]:
         def anchor(global_idx: h.I64) -> h.F64:
-            pidx, null = self._parent_index(fk, global_idx - self.plan.index_base)
-            secs = parent.seconds(ref, pidx)
-            if secs is None:
-                secs = seconds_of(parent.values(ref, pidx))
-            return np.where(null, np.nan, secs)
+            out = parts[0](global_idx)
+            for part in parts[1:]:
+                out = np.fmax(out, part(global_idx))
+            return out
 
         return anchor
+
+    def _anchor_on(
+        self, fks: list[ForeignKey], source: TableGen, ref: str
+    ) -> Callable[[h.I64], h.F64]:
+        """The latest `ref` time of the rows of `source` that the FKs point at. Each parent
+        row is asked once for all the FKs to it (added_by and updated_by), so the work stays
+        linear where the births are not kept (`birth_seconds`). In a self-reference the
+        parent is an earlier row, whose own birth follows its parent's: a few steps up the
+        (shallow) tree; a root is its own parent and is left out."""
+        own = source is self
+        trees = [None if own else self.tree_columns.get(fk.columns[0]) for fk in fks]
+
+        def anchor(global_idx: h.I64) -> h.F64:
+            local = global_idx - self.plan.index_base
+            picks = []
+            for fk, tree in zip(fks, trees, strict=True):
+                # the parent a row takes from the root of its tree, where it shares one
+                at = self._roots(tree, local) if tree is not None else local
+                pidx, null = self._parent_index(fk, at)
+                picks.append((pidx, ~null & (pidx < local) if own else ~null))
+            out = np.full(len(local), np.nan)
+            every = np.concatenate([pidx[keep] for pidx, keep in picks])
+            if not len(every):
+                return out
+            if source.plan.rows <= _CACHED_BIRTHS:
+                secs = source.birth_seconds(ref, every)  # kept: a gather
+            else:
+                parents, back = np.unique(every, return_inverse=True)
+                secs = source.birth_seconds(ref, parents)[back]
+            start = 0
+            for _pidx, keep in picks:
+                part = np.full(len(local), np.nan)
+                part[keep] = secs[start : start + int(keep.sum())]
+                start += int(keep.sum())
+                out = np.fmax(out, part)
+            return out
+
+        return anchor
+
+    def _anchor_existing(self, fk: ForeignKey, births: h.F64) -> Callable[[h.I64], h.F64]:
+        """The birth of the existing parent row each row points at (read with its key)."""
+        tree = self.tree_columns.get(fk.columns[0])
+
+        def anchor(global_idx: h.I64) -> h.F64:
+            local = global_idx - self.plan.index_base
+            if tree is not None:
+                local = self._roots(tree, local)
+            pidx, null = self._parent_index(fk, local)
+            return np.where(null, np.nan, births[np.minimum(pidx, len(births) - 1)])
+
+        return anchor
+
+    def _happened(self, event: str, local: h.I64) -> np.ndarray:
+        """Rows where the event's time column is set."""
+        data = self.raw(event, local)
+        if data is not None:
+            return np.ones(len(local), dtype=bool) if data.null is None else ~data.null
+        return np.array([v is not None for v in self.values(event, local)], dtype=bool)
+
+    def _money(self, column: str, local: h.I64) -> ColumnData:
+        """A column computed from others of the row (`arithmetic`), as integers scaled like
+        the column's decimals, within its precision and CHECK bounds."""
+        col = self.table.column(column)
+        scale = _scale_of(col)
+        formula = self.money[column]
+        null = np.zeros(len(local), dtype=bool)
+        if isinstance(formula, arithmetic.Product):
+            (a, sa, na), (b, sb, nb) = (
+                self._scaled(formula.a, local),
+                self._scaled(formula.b, local),
+            )
+            out = _rescale(a * b, sa + sb, scale)
+            null = na | nb
+        elif isinstance(formula, arithmetic.Sum):
+            out = np.zeros(len(local), dtype=np.int64)
+            for sign, names in ((1, formula.plus), (-1, formula.minus)):
+                for name in names:
+                    v, s, n = self._scaled(name, local)
+                    out += sign * np.where(n, 0, _rescale(v, s, scale))  # NULL counts as 0
+        else:
+            base, sb, null = self._scaled(formula.base, local)
+            key = h.stream_key(self.run.seed, self.table.name.name, column, "share")
+            gidx = local + self.plan.index_base
+            rate = formula.low + h.uniform(key, gidx) * (formula.high - formula.low)
+            rate = np.where(h.uniform(key + 1, gidx) < formula.zero, 0.0, rate)
+            out = np.round(base * rate * 10.0 ** (scale - sb)).astype(np.int64)
+        lo, hi = self._money_bounds(column, scale)
+        out = np.clip(out, lo, hi)  # a CHECK wins over the sum, in the rare row it must
+        if not col.nullable:
+            null[:] = False  # a NULL input counts as 0
+        return ColumnData(out, null if null.any() else None, scale)
+
+    def _money_bounds(self, column: str, scale: int) -> tuple[int, int]:
+        """The column's precision and CHECK bounds, scaled like its values."""
+        bounds = self._bounds.get(column)
+        if bounds is None:
+            builder = self._builder(column)
+            if self.table.column(column).type.kind == Kind.INTEGER:
+                bounds = builder.int_range()
+            else:
+                low, high = builder.num_bounds((-1e18, 1e18))
+                bounds = (
+                    int(np.ceil(low * 10**scale - 1e-6)),
+                    int(np.floor(high * 10**scale + 1e-6)),
+                )
+            self._bounds[column] = bounds
+        return bounds
+
+    def _scaled(self, column: str, local: h.I64) -> tuple[h.I64, int, np.ndarray]:
+        """A number column as integers scaled by 10**scale (0 where NULL), the scale, and
+        the NULL mask."""
+        data = self.raw(column, local)
+        if data is not None and isinstance(data.values, np.ndarray):
+            null = data.null if data.null is not None else np.zeros(len(local), dtype=bool)
+            return np.where(null, 0, data.values).astype(np.int64), data.scale, null
+        scale = _scale_of(self.table.column(column))
+        got = self.values(column, local)
+        null = np.array([v is None for v in got], dtype=bool)
+        ints = [0 if v is None else int(Decimal(v).scaleb(scale)) for v in got]
+        return np.array(ints, dtype=np.int64), scale, null
 
     def _sibling(self, name: str, global_idx: h.I64) -> Values:
         return self.values(name, global_idx - self.plan.index_base)
@@ -630,24 +889,61 @@ class TableGen:
                 wanted = set(values)
                 mask |= np.array([v in wanted for v in got], dtype=bool)
             return mask
-        if not col.nullable or col.name in self.key_columns or col.name in self.rules.columns:
-            return None
-        if spec is not None:
+        if not col.nullable or col.name in self.key_columns or spec is not None:
             return None  # an override without a NULL rule: always a value
-        tag = classify(self.table, col)
-        share = _NULL_SHARES.get(tag or "", DEFAULT_NULL_SHARE)
         key = h.stream_key(self.run.seed, self.table.name.name, col.name, "null", attempt or "")
-        status = self._status_column() if tag in {"shipped", "delivered"} else None
-        if status is not None:
-            # NULL exactly when the order has not shipped yet: the row tells one story
+        rule = self.rules.columns.get(col.name)
+        if (
+            col.name in self.timeline.events
+            and col.name != self.timeline.birth
+            and (rule is None or (not rule.not_null and rule.leaves is None))
+        ):
+            # NULL passes the CHECKs that order events (shipped_at >= paid_at)
+            event = self._event_nulls(col.name, key, local)
+            if event is not None:
+                return event
+        if rule is not None:
+            return None
+        share = _NULL_SHARES.get(classify(self.table, col) or "", DEFAULT_NULL_SHARE)
+        return h.uniform(key, local + self.plan.index_base) < share
+
+    def _event_nulls(self, column: str, key: int, local: h.I64) -> np.ndarray | None:
+        """Where an event of the row's lifecycle has not happened: as the row's status says
+        (pending: not shipped; delivered: delivered), else from one progress draw per row,
+        so that a delivered row was shipped and paid too."""
+        gidx = local + self.plan.index_base
+        progress = h.uniform(h.stream_key(self.run.seed, self.table.name.name, "progress"), gidx)
+        null = self.timeline.progress_null(column, progress)
+        if null is None:
+            share = self.timeline.null_share(column)
+            if share is None:
+                return None
+            null = h.uniform(key, gidx) < share
+        event = self.timeline.events.get(column)
+        status = self._status_column() if event in timeline.GOVERNED else None
+        if status is None:
+            return null
+        said_null, said_done = timeline.status_nulls(event, self._status_groups(status, local))
+        out: np.ndarray = said_null | (null & ~said_done)
+        return out
+
+    def _status_groups(self, status: str, local: h.I64) -> list[np.ndarray]:
+        """The rows whose status is a word of each of `timeline.STATUS_GROUPS` (once per
+        batch: every event column of the row asks)."""
+
+        def make() -> list[np.ndarray]:
             data = self.raw(status, local)
             if data is not None and isinstance(data.values, Utf8Array):
-                not_yet = text.lower_in(data.values, _NOT_YET)
-                if not_yet is not None:
-                    return not_yet if data.null is None else not_yet & ~data.null
+                masks = text.lower_groups(data.values, [w for w, _ in timeline.STATUS_GROUPS])
+                if masks is not None:
+                    keep = ~data.null if data.null is not None else None
+                    return [m if keep is None else m & keep for m in masks]
             got = self.values(status, local)
-            return np.array([str(v).lower() in _NOT_YET for v in got], dtype=bool)
-        return h.uniform(key, local + self.plan.index_base) < share
+            low = [None if v is None else str(v).strip().lower() for v in got]
+            return [np.array([v in w for v in low], dtype=bool) for w, _ in timeline.STATUS_GROUPS]
+
+        groups: list[np.ndarray] = self._memoized(("status-groups", status), local, make)
+        return groups
 
     def _tied_nulls(self, column: str, local: h.I64) -> np.ndarray | None:
         """Where a NULL check over several columns puts NULL in this one: one pattern per row
@@ -742,7 +1038,7 @@ class TableGen:
             if nullable:
                 return np.maximum(local - 1, 0), local == 0
             return local.copy(), np.zeros(len(local), dtype=bool)
-        if any(self.tree_columns.get(c) is fk for c in fk.columns):
+        if any(f is fk for f in self.tree_columns.values()):
             idx = self._tree_parent(fk, local)
             return idx, (idx == local) if nullable else np.zeros(len(local), dtype=bool)
         null = np.zeros(len(local), dtype=bool)
@@ -761,13 +1057,21 @@ class TableGen:
 
     def _roots(self, fk: ForeignKey, local: h.I64) -> h.I64:
         """The root of each row's tree: parents are followed until a row is its own, each
-        step to a strictly earlier row (a handful of vectorised steps: trees are shallow)."""
-        at = local
-        while True:
-            up = self._tree_parent(fk, at)
-            if np.array_equal(up, at):
-                return at
-            at = up
+        step to a strictly earlier row (a handful of vectorised steps: trees are shallow),
+        only for the rows not there yet; once per batch (each shared column asks)."""
+
+        def find() -> h.I64:
+            at = local.copy()
+            todo = np.arange(len(at))
+            while len(todo):
+                up = self._tree_parent(fk, at[todo])
+                moved = up != at[todo]
+                at[todo] = up
+                todo = todo[moved]
+            return at
+
+        roots: h.I64 = self._memoized(("roots", fk.name), local, find)
+        return roots
 
     def _column_index(self, column: str, local: h.I64) -> h.I64:
         """The index a free column's generator gets: its digit when it is part of a key
@@ -834,6 +1138,32 @@ class TableGen:
         if null.any():
             vals = [None if n else v for v, n in zip(vals, null.tolist(), strict=True)]
         return vals
+
+
+def _bounds_only(rule: ColumnRule) -> bool:
+    """Whether a column's CHECK rule only bounds its value (total >= 0): a computed value
+    clipped to the bounds still holds it."""
+    return (
+        replace(rule, low=None, high=None, low_inclusive=True, high_inclusive=True, not_null=False)
+        == ColumnRule()
+    )
+
+
+def _scale_of(col: Column) -> int:
+    """Decimal digits of a number column as generated (integers 0; numeric without a scale 2)."""
+    if col.type.kind == Kind.INTEGER:
+        return 0
+    return col.type.scale if col.type.scale is not None else 2
+
+
+def _rescale(values: h.I64, scale: int, to: int) -> h.I64:
+    """Integers scaled by 10**scale as integers scaled by 10**to (rounded half away)."""
+    if to >= scale:
+        out: h.I64 = values * 10 ** (to - scale)
+        return out
+    q = 10 ** (scale - to)
+    rounded: h.I64 = (np.sign(values) * ((np.abs(values) + q // 2) // q)).astype(np.int64)
+    return rounded
 
 
 def _reaches(base: Mapping[str, str], start: str, target: str) -> bool:

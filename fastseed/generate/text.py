@@ -180,17 +180,16 @@ def truncate_bytes(text: Utf8Array, limits: I64) -> Utf8Array:
     return gather(text.data, np.stack([starts, cut]).T.reshape(-1), idx * 2)
 
 
-def lower_in(text: Utf8Array, words: Collection[str]) -> np.ndarray | None:
-    """Per value: is its lowercase form one of `words` (lowercase ASCII)? None for non-ASCII
-    text, where str.lower() and a byte-wise lowercase could differ."""
+def _lowered(text: Utf8Array, width: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """The values at most `width` bytes long (their positions) and their lowercase forms as
+    fixed-width byte records; None for non-ASCII text, where str.lower() and a byte-wise
+    lowercase could differ."""
     data = text.data
     if data.size and int(data.max()) >= 0x80:
         return None
-    width = max(len(w) for w in words)
     lengths = text.lengths
-    fits = lengths <= width
     # each value that can match, lowercased and zero-padded to one fixed-width record
-    rows = np.flatnonzero(fits)
+    rows = np.flatnonzero(lengths <= width)
     padded = np.zeros((len(rows), width), dtype=np.uint8)
     if len(rows):
         cols = np.arange(width)
@@ -199,16 +198,46 @@ def lower_in(text: Utf8Array, words: Collection[str]) -> np.ndarray | None:
         padded[inside] = data[source[inside]]
         upper = (padded >= 0x41) & (padded <= 0x5A)
         padded[upper] += 32
-    # each record as one fixed-width byte string, which numpy compares without its zero
-    # padding (hence the length test): a handful of words, one vectorised comparison each
-    # (np.isin would sort, and import numpy.ma)
-    records = padded.view(f"S{width}").reshape(-1)
-    kept = lengths[rows]
+    return rows, padded.view(f"S{width}").reshape(-1)
+
+
+def lower_in(text: Utf8Array, words: Collection[str]) -> np.ndarray | None:
+    """Per value: is its lowercase form one of `words` (lowercase ASCII)? None for non-ASCII
+    text, where str.lower() and a byte-wise lowercase could differ."""
+    lowered = _lowered(text, max(len(w) for w in words))
+    if lowered is None:
+        return None
+    rows, records = lowered
+    # numpy compares the records without their zero padding (hence the length test): a
+    # handful of words, one vectorised comparison each (np.isin would sort, and import
+    # numpy.ma)
+    kept = text.lengths[rows]
     found = np.zeros(len(rows), dtype=bool)
     for w in words:
         found |= (records == w.encode()) & (kept == len(w))
     out = np.zeros(len(text), dtype=bool)
     out[rows] = found
+    return out
+
+
+def lower_groups(text: Utf8Array, groups: Sequence[Collection[str]]) -> list[np.ndarray] | None:
+    """Per group of words (lowercase ASCII): is each value's lowercase form one of them? One
+    pass for many words: the distinct values of the batch are looked up, not every word
+    compared. None for non-ASCII text."""
+    lowered = _lowered(text, max(len(w) for g in groups for w in g))
+    if lowered is None:
+        return None
+    rows, records = lowered
+    distinct, back = np.unique(records, return_inverse=True)
+    # a value with a trailing NUL would read as the word without it: lengths must agree
+    names = [v.decode() for v in distinct.tolist()]
+    same = text.lengths[rows] == np.array([len(n) for n in names], dtype=np.int64)[back]
+    out = []
+    for words in groups:
+        hit = np.array([n in words for n in names], dtype=bool)
+        mask = np.zeros(len(text), dtype=bool)
+        mask[rows] = hit[back] & same
+        out.append(mask)
     return out
 
 

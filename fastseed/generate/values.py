@@ -20,14 +20,15 @@ from typing import Any
 
 import numpy as np
 
+from fastseed.generate import distributions, text
 from fastseed.generate import hashing as h
-from fastseed.generate import text
 from fastseed.generate.classify import classify
 from fastseed.generate.overrides import override_gen, range_rule
 from fastseed.generate.pattern import PatternGen, UniquePattern
 from fastseed.generate.pools import Pools
 from fastseed.generate.rules import ColumnRule, LeafBound, leaf_index
 from fastseed.generate.text import Utf8Array
+from fastseed.generate.timeline import Follow
 from fastseed.scenario import ColumnSpec
 from fastseed.schema import Column, ColumnType, Kind, Table
 
@@ -250,7 +251,7 @@ class Builder:
         sampled: tuple[tuple[Any, ...], tuple[int, ...]] | None = None,
         anchor: Callable[[h.I64], h.F64] | None = None,
         override: ColumnSpec | None = None,
-        followers: frozenset[str] = frozenset(),
+        follows: Follow | None = None,
     ) -> None:
         self.pools = pools
         self.table = table
@@ -264,8 +265,8 @@ class Builder:
         self.sibling_seconds = sibling_seconds
         self.sampled = sampled
         self.anchor = anchor
-        self.followers = followers
-        """Columns a CHECK orders after this one: never followed back (that would recurse)."""
+        self.follows = follows
+        """For a time column: the earlier events of the row it comes after (`timeline`)."""
         self.override = override
         if override is not None:
             extra = range_rule(override)
@@ -468,7 +469,7 @@ class Builder:
             replace(self.rule, leaves=None),
             unique=self.unique,
             sibling=self.sibling,
-            followers=self.followers,
+            follows=self.follows,
         ).build()
         typed_lists = [
             [self.typed(v) for v in leaf[1]] if leaf is not None and leaf[0] == "list" else None
@@ -564,12 +565,17 @@ class Builder:
         )
 
     def _choices(self, items: list[str]) -> ColumnGen:
+        ranked = distributions.privilege_weights(self.column.name, items)
+        if ranked is not None:  # roles: the least privileged common, owners rare
+            items = ranked[0]
         typed = [self.typed(x) for x in items]
         if self.unique:
             return ColumnGen(
                 lambda idx: [typed[i] for i in idx.tolist()], "CHECK list (unique)", len(typed)
             )
         weights = skew_weights(len(typed))
+        if ranked is not None:
+            weights = np.array(ranked[1], dtype=np.float64) / sum(ranked[1])
 
         def fn(idx: h.I64) -> Values:
             return [typed[i] for i in h.choose(self.key, idx, len(typed), weights).tolist()]
@@ -685,12 +691,8 @@ class Builder:
         )
 
     def _true_share(self) -> float:
-        name = self.column.name.lower()
-        if any(w in name for w in ("deleted", "archived", "banned", "locked", "blocked")):
-            return 0.05
-        if any(w in name for w in ("active", "enabled", "visible", "verified", "confirmed")):
-            return 0.85
-        return 0.5
+        share = distributions.true_share(self.column.name)
+        return 0.5 if share is None else share
 
     def _kind_boolean(self) -> ColumnGen:
         if self.unique:
@@ -725,7 +727,7 @@ class Builder:
                 int(hi) - base + 1,
             )
         tag = self.tag
-        default = {
+        default = distributions.soft_range(self.column.name) or {
             "money": (0.5, 2000.0),
             "percent": (0, 100),
             "rating": (1, 5),
@@ -757,7 +759,7 @@ class Builder:
 
     def _kind_float(self) -> ColumnGen:
         tag = self.tag
-        default = {
+        default = distributions.soft_range(self.column.name) or {
             "money": (0.5, 2000.0),
             "latitude": (-90, 90),
             "longitude": (-180, 180),
@@ -1515,10 +1517,21 @@ class Builder:
         lo, hi = self._checked_window()
         sibling = self._chronology_base()
         if sibling is not None and self.sibling is not None:
-            base_col, min_gap, share = sibling
+            base_col, min_gap, mean = sibling
             base_s = self._sibling_seconds(base_col, idx)
-            gap = self._u(idx, 3) ** 3 * np.maximum(hi - base_s, 0) * share + min_gap
+            for other in self.follows.bases[1:] if self.follows is not None else ():
+                # a NULL event: after the one before it, so the chain still holds
+                gone = np.isnan(base_s)
+                if not gone.any():
+                    break
+                base_s = np.where(gone, self._sibling_seconds(other, idx), base_s)
+            if mean is None:
+                gap = self._u(idx, 3) ** 3 * np.maximum(hi - base_s, 0) + min_gap
+            else:
+                gap = -np.log1p(-self._u(idx, 3)) * mean + min_gap
             secs = np.where(np.isnan(base_s), lo + self._u(idx) * (hi - lo), base_s + gap)
+            if r.high is None:  # an event after the reference time (a row of today) follows
+                return np.clip(secs, lo, np.fmax(hi, base_s))
             return np.clip(secs, lo, hi)
         if self.unique:
             # a minute apart, or further when a key keeps only days (date(created_at))
@@ -1528,7 +1541,8 @@ class Builder:
             base_s = self.anchor(idx)
             start = np.where(np.isnan(base_s), lo, np.maximum(base_s, lo))
             secs = start + 60.0 + self._u(idx, 5) ** 1.5 * np.maximum(hi - start - 60.0, 0)
-            return np.minimum(secs, hi)
+            # after the reference time only behind a parent born later (a row of today)
+            return np.minimum(secs, np.maximum(hi, start + 60.0))
         skew = 0.6 if self.tag in {"created", "ordered"} else 1.0
         return hi - (self._u(idx) ** skew) * (hi - lo)
 
@@ -1565,33 +1579,16 @@ class Builder:
         assert self.sibling is not None
         return seconds_of(self.sibling(column, idx))
 
-    def _chronology_base(self) -> tuple[str, float, float] | None:
-        """For updated/deleted/shipped/end columns, the sibling they follow and the gap shape."""
+    def _chronology_base(self) -> tuple[str, float, float | None] | None:
+        """The earlier event this column follows, the least gap and the typical gap (None:
+        spread over the time left); from a CHECK ordering the two, else the row's timeline."""
         if self.rule.after is not None:
             strict_gap = 1.0 if self.type.kind == Kind.TIMESTAMP else 86400.0
-            return self.rule.after, strict_gap if self.rule.after_strict else 0.0, 1.0
-        order = {
-            "updated": ["created", "ordered", "start"],
-            "deleted": ["updated", "created"],
-            "shipped": ["ordered", "created"],
-            "delivered": ["shipped", "ordered", "created"],
-            "end": ["start", "created"],
-        }.get(self.tag or "")
-        if not order:
+            return self.rule.after, strict_gap if self.rule.after_strict else 0.0, None
+        if self.follows is None or not self.follows.bases:
             return None
-        tags = {
-            c.name: classify(self.table, c)
-            for c in self.table.columns
-            if c.type.kind in {Kind.TIMESTAMP, Kind.DATE} and c.name != self.column.name
-        }
-        for want in order:
-            for name, tag in tags.items():
-                if name in self.followers:
-                    continue
-                if tag == want:
-                    share = 0.05 if self.tag in {"shipped", "delivered"} else 1.0
-                    return name, 60.0 if self.type.kind == Kind.TIMESTAMP else 86400.0, share
-        return None
+        gap = 1.0 if self.type.kind == Kind.TIMESTAMP else 0.0
+        return self.follows.bases[0], gap, self.follows.mean_gap
 
     def _time_label(self) -> str:
         if self.rule.leaves:
@@ -1646,7 +1643,12 @@ class Builder:
             return dates
 
         return ColumnGen(
-            fn, f"date ({self._time_label()})", 40000 // days if self.unique else None, raw=raw
+            fn,
+            f"date ({self._time_label()})",
+            40000 // days if self.unique else None,
+            # midnight UTC, as a later event of the row reads it (due_on after issued_on)
+            seconds=lambda idx: raw(idx) * 86400.0,
+            raw=raw,
         )
 
     def _kind_time(self) -> ColumnGen:

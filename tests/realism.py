@@ -168,7 +168,8 @@ JUDGES: dict[str, Judge] = {
     "locale": _locale,
     "timezone": lambda v: v in _ZONES,
     "city": lambda v: _WORDS.match(v) is not None and v[0].isupper(),
-    "company": lambda v: bool(v.strip()) and not v.endswith("."),
+    # 'Acme & Sons, Inc.' is a company; 'Dinner was served.' is a sentence
+    "company": lambda v: bool(v.strip()) and re.search(r"[a-z]{4,}\.$", v) is None,
     "url": _url,
     "hostname": lambda v: _HOST.match(v) is not None,
     "email": _email,
@@ -190,7 +191,8 @@ JUDGES: dict[str, Judge] = {
     "ip": _ip(None),
     "ipv4": _ip(4),
     "ipv6": _ip(6),
-    "street_address": _fullmatch(r"\d+[A-Za-z]? [^\s].*"),
+    # a house number and a street name, in either order ('12 Main St', 'Hauptstraße 12')
+    "street_address": _fullmatch(r"(\d+[A-Za-z]? \D{3,}.*|.*\D{3,} \d+[A-Za-z]?)"),
     "address_line2": lambda v: bool(re.search(r"\d|[A-Z]", v)),
     "postal_code": _fullmatch(r"[A-Z0-9][A-Z0-9 -]{1,9}[A-Z0-9]"),
     "state": _subdivision,

@@ -27,52 +27,6 @@ NAMES = sorted({f"concept:{c}" for cols in CONCEPTS.values() for c in cols.value
     f"rule:{r.table}: {r.name}" for r in RULES
 ]
 
-# concepts that fail today, per dialect: strict, so one that starts passing must leave the list
-_TODAY = {
-    "concept:bic",
-    "concept:card_brand",
-    "concept:card_expiry",
-    "concept:card_last4",
-    "concept:card_number",
-    "concept:color_name",
-    "concept:company",
-    "concept:country_alpha2",
-    "concept:country_alpha3",
-    "concept:country_name",
-    "concept:ean13",
-    "concept:file_name",
-    "concept:file_path",
-    "concept:hex_color",
-    "concept:iban",
-    "concept:ip",
-    "concept:ipv6",
-    "concept:isbn10",
-    "concept:isbn13",
-    "concept:language_alpha2",
-    "concept:language_name",
-    "concept:locale",
-    "concept:mac",
-    "concept:md5",
-    "concept:mime_type",
-    "concept:order_number",
-    "concept:password_hash",
-    "concept:phone",
-    "concept:session_id",
-    "concept:sha256",
-    "concept:sku",
-    "concept:ssn",
-    "concept:token",
-    "concept:tracking_number",
-    "concept:upc",
-    "concept:url",
-    "rule:addresses: postal code, state and coordinates in the address's country",
-    "rule:files: extension and MIME type follow the file name",
-    "rule:media: MIME type follows the file name",
-    "rule:payments: last4 is the card's tail, brand its prefix",
-    "rule:users: full name is first + last",
-}
-XFAIL: dict[str, set[str]] = {"postgres": _TODAY, "mysql": _TODAY}
-
 
 def _columns(table: str) -> list[str]:
     wanted = dict.fromkeys(CONCEPTS[table])
@@ -140,8 +94,6 @@ def _cases() -> list[Any]:
     for dialect in DIALECTS:
         for name in NAMES:
             marks = [getattr(pytest.mark, dialect)]
-            if name in XFAIL[dialect]:
-                marks.append(pytest.mark.xfail(strict=True, reason="issue 13: not yet"))
             out.append(pytest.param(dialect, name, marks=marks, id=f"{dialect}-{name}"))
     return out
 

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from fastseed.generate import concepts, text
 from fastseed.generate import hashing as h
-from fastseed.generate import text
 from fastseed.generate.anomalies import TableAnomalies
 from fastseed.generate.batch import Batch, ColumnData
 from fastseed.generate.classify import classify
@@ -637,6 +637,11 @@ class TableGen:
         tag = classify(self.table, col)
         share = _NULL_SHARES.get(tag or "", DEFAULT_NULL_SHARE)
         key = h.stream_key(self.run.seed, self.table.name.name, col.name, "null", attempt or "")
+        found = concepts.match(self.table, col) if col.type.kind == Kind.TEXT else None
+        if found is not None and found.concept.group in {"card", "file", "bank"}:
+            # the parts of one card or file are there together or missing together
+            group = (found.concept.group, found.prefix, attempt or "")
+            key = h.stream_key(self.run.seed, self.table.name.name, "null-group", *group)
         status = self._status_column() if tag in {"shipped", "delivered"} else None
         if status is not None:
             # NULL exactly when the order has not shipped yet: the row tells one story

@@ -117,8 +117,11 @@ def _file_name(v: Any) -> bool:
     )
 
 
+_MIME_TYPES = set(_MIME.types_map[True].values()) | set(_MIME.types_map[False].values())
+
+
 def _mime(v: Any) -> bool:
-    return v in set(_MIME.types_map[True].values()) | set(_MIME.types_map[False].values())
+    return v in _MIME_TYPES
 
 
 def _path(v: Any) -> bool:
@@ -150,8 +153,13 @@ def _currency(v: Any) -> bool:
     return pycountry.currencies.get(alpha_3=v) is not None
 
 
+_SUBDIVISIONS = {s.name for s in pycountry.subdivisions} | {
+    s.code.split("-")[-1] for s in pycountry.subdivisions
+}
+
+
 def _subdivision(v: Any) -> bool:
-    return any(s.name == v or s.code.split("-")[-1] == v for s in pycountry.subdivisions)
+    return v in _SUBDIVISIONS
 
 
 def _positive(v: Any) -> bool:

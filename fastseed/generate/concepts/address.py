@@ -10,6 +10,7 @@ state, coordinates and phone all lie in the country it names.
 from __future__ import annotations
 
 import numpy as np
+from mimesis.datasets import CLOUD_REGION_DIRECTIONS, CLOUD_REGION_PREFIXES
 
 from fastseed.generate import hashing as h
 from fastseed.generate.concepts.geo_data import (
@@ -197,6 +198,16 @@ def _phone(ctx: Ctx) -> Made:
     return Made(fn, "phone number of the row's country (international format)")
 
 
+def _cloud_region(ctx: Ctx) -> Made:
+    def fn(idx: h.I64) -> list[str]:
+        area = pick(CLOUD_REGION_PREFIXES, ctx.key, idx, 1, skew=True)
+        way = pick(CLOUD_REGION_DIRECTIONS, ctx.key, idx, 2, skew=True)
+        n = h.integers(ctx.key + 3, idx, 1, 3).tolist()
+        return [f"{a}-{w}-{k}" for a, w, k in zip(area, way, n, strict=True)]
+
+    return Made(fn, "cloud region (mimesis prefixes and directions)")
+
+
 def _timezone(ctx: Ctx) -> Made:
     return Made(
         lambda idx: [COUNTRIES[i].timezone for i in country_row(ctx, idx).tolist()],
@@ -222,7 +233,7 @@ register(
     Concept("street", "address", "street", (("street",), ("street", "name")), _from_locale("street", "street name"), min_len=8, group="address"),
     Concept("city", "address", "city", (("city",), ("town",), ("city", "name"), ("locality",), ("municipality",)), _from_locale("city", "city of the row's country"), min_len=6, group="address"),
     Concept("city", "address", "city", (("name",),), _from_locale("city", "city of the row's country"), min_len=6, group="address", tables=r"\bcity\b", exact=True),
-    Concept("state", "address", "state", (("state",), ("province",), ("county",), ("state", "name"), ("province", "name"), ("region",)), _state, min_len=2, group="address", needs=_PLACE),
+    Concept("state", "address", "state", (("state",), ("province",), ("county",), ("state", "name"), ("province", "name"), ("region",), ("district",)), _state, min_len=2, group="address", needs=_PLACE),
     Concept("postal_code", "address", "postal_code", (("postal", "code"), ("postal",), ("zip",), ("zip", "code"), ("post", "code"), ("postcode",), ("postleitzahl",), ("plz",)), _postal, min_len=5, group="address"),
     Concept("country_alpha2", "address", "country_code", (("country",), ("country", "code"), ("country", "iso"), ("iso", "country"), ("nation",)), _country_fact("alpha2"), min_len=2, max_len=2, group="address"),
     Concept("country_alpha2", "address", "country_code", (("country", "code"), ("country", "iso"), ("iso", "country"), ("iso", "country", "code"), ("country", "iso", "code"), ("iso2",), ("alpha2",), ("iso", "code"), ("iso", "2")), _country_fact("alpha2"), min_len=2, group="address"),
@@ -238,6 +249,7 @@ register(
     Concept("locale", "address", "language", (("locale",), ("locale", "code"), ("culture",)), _locale, min_len=2, group="address", sampled=True),
     Concept("timezone", "address", "timezone", (("timezone",), ("time", "zone"), ("zone", "id"), ("timezone", "id"), ("timezone", "name")), _timezone, min_len=10, group="address", sampled=True),
     Concept("phone", "address", "phone", (("phone",), ("phone", "number"), ("mobile",), ("mobile", "number"), ("mobile", "phone"), ("fax",), ("cell",), ("cell", "phone"), ("msisdn",), ("contact", "number")), _phone, min_len=10, group="address"),
+    Concept("cloud_region", "address", "region", (("region",), ("cloud", "region"), ("availability", "zone"), ("datacenter",)), _cloud_region, min_len=9),
     Concept("nationality", "address", "nationality", (("nationality",), ("citizenship",)), _pool("nationality", "mimesis nationality"), min_len=6),
     Concept("latitude", "address", "latitude", (("latitude",),), lambda ctx: Made(lambda idx: [], "latitude in the row's country"), group="address", kinds=_NUMBERS),
     Concept("longitude", "address", "longitude", (("longitude",),), lambda ctx: Made(lambda idx: [], "longitude in the row's country"), group="address", kinds=_NUMBERS),

@@ -124,10 +124,10 @@ def _date_text(ctx: Ctx) -> Made:
 
 register(
     Concept("uuid", "codes", "uuid", (("uuid",), ("guid",), ("uuid", "id")), _uuid, min_len=36),
-    Concept("external_id", "codes", "external_id", (("id",), ("key",), ("external", "id"), ("ref",), ("ucdn",), ("ticket", "number"), ("ticketnum",), ("instance", "id"), ("request", "id"), ("trace", "id"), ("correlation", "id"), ("node", "id"), ("service", "id"), ("pk",), ("sequence",), ("sign",), ("signature",), ("iv",), ("ak",)), _external_id, min_len=6),
+    Concept("external_id", "codes", "external_id", (("id",), ("key",), ("external", "id"), ("ref",), ("ticket", "number"), ("instance", "id"), ("request", "id"), ("trace", "id"), ("correlation", "id"), ("node", "id"), ("service", "id"), ("pk",), ("sequence",), ("sign",), ("signature",), ("iv",), ("ak",), ("parent",), ("derived", "from"), ("derived", "from", "root"), ("root",)), _external_id, min_len=6),
     Concept("slug", "codes", "slug", (("slug",), ("permalink",), ("handle", "slug"), ("url", "key")), _slug, min_len=8, weight=1),
     Concept("code", "codes", "code", (("code",), ("short", "code"), ("promo", "code"), ("coupon",), ("coupon", "code"), ("voucher",)), _code, min_len=8),
-    Concept("urn", "codes", "urn", (("urn",), ("topic", "urn"), ("arn",)), _urn, min_len=20),
+    Concept("urn", "codes", "urn", (("urn",), ("arn",)), _urn, min_len=20),
     Concept("phone_extension", "codes", "extension", (("extension",), ("phone", "extension"), ("ext",)), _phone_extension, min_len=4, needs=r"\b(phone|fax|mobile|cell)\b"),
-    Concept("date_text", "codes", "date_text", (("date",), ("time",), ("day",), ("timestamp",), ("creation", "date"), ("modification", "date"), ("expire",), ("expiry", "time"), ("logtime",), ("log", "time"), ("date", "str"), ("offline", "date"), ("locked", "date"), ("empty", "date"), ("at",), ("on",)), _date_text, min_len=8),
+    Concept("date_text", "codes", "date_text", (("date",), ("time",), ("day",), ("timestamp",), ("expire",), ("expiry", "time"), ("logtime",), ("log", "time"), ("at",), ("on",)), _date_text, min_len=8),
 )  # fmt: skip

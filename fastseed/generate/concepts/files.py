@@ -98,6 +98,6 @@ register(
     Concept("file_name", "files", "file_name", (("file", "name"), ("filename",), ("file",), ("attachment", "name"), ("original", "name"), ("document", "name"), ("image", "name"), ("file", "title")), _file_name, min_len=12, group="file"),
     Concept("file_name", "files", "file_name", (("name",),), _file_name, min_len=12, group="file", tables=r"\b(file|attachment|upload|document|media|asset|image|photo)\b", exact=True),
     Concept("extension", "files", "extension", (("extension",), ("file", "extension"), ("file", "ext"), ("ext",), ("suffix",), ("file", "type")), _extension, min_len=3, group="file", needs=r"\b(file|name|mime|content|size|path|attachment|media)\b"),
-    Concept("mime_type", "files", "mime_type", (("mime",), ("mime", "type"), ("content", "type"), ("media", "type"), ("mimetype",)), _mime, min_len=10, group="file"),
-    Concept("file_path", "files", "file_path", (("path",), ("file", "path"), ("storage", "path"), ("storage", "key"), ("local", "path"), ("upload", "path"), ("object", "key")), _path, min_len=20, group="file"),
+    Concept("mime_type", "files", "mime_type", (("mime",), ("mime", "type"), ("content", "type"), ("media", "type"), ("mimetype",), ("consume",), ("produce",), ("accept",)), _mime, min_len=10, group="file"),
+    Concept("file_path", "files", "file_path", (("path",), ("file", "path"), ("icon",), ("logo",), ("thumbnail",), ("avatar",), ("storage", "path"), ("storage", "key"), ("local", "path"), ("upload", "path"), ("object", "key")), _path, min_len=20, group="file"),
 )  # fmt: skip

@@ -141,6 +141,27 @@ def _bcrypt(ctx: Ctx) -> Made:
     return Made(fn, "bcrypt hash")
 
 
+def _password(ctx: Ctx) -> Made:
+    """A password as people type them (a plain-text column, a test fixture's own)."""
+    n = 14 if ctx.length is None else min(ctx.length, 16)
+    return Made(
+        lambda idx: chars(ctx.key, idx, _B62 + "!#%&*+-=?@^_", n), f"password ({n} characters)"
+    )
+
+
+def _digest(ctx: Ctx) -> Made:
+    """A hashed password where a bcrypt string does not fit: SHA-1 (40) or MD5 (32) hex."""
+    n = 40 if ctx.length is None or ctx.length >= 40 else 32
+    return Made(lambda idx: hex_digits(ctx.key, idx, n), f"password digest ({n} hex digits)")
+
+
+def _port(ctx: Ctx) -> Made:
+    common = ["443", "80", "8080", "8443", "3306", "5432", "6379", "9092", "27017", "9200"]
+    return Made(
+        lambda idx: pick(common, ctx.key, idx, skew=True), "port number", pool=common, skew=True
+    )
+
+
 def _jid(ctx: Ctx) -> Made:
     hosts = ctx.pools.get("hostname")
     first = ctx.pools.get("first_name")
@@ -160,7 +181,7 @@ def _jid(ctx: Ctx) -> Made:
 
 register(
     Concept("url", "internet", "url", (("url",), ("website",), ("homepage",), ("home", "page"), ("link",), ("href",), ("web", "site"), ("referrer",), ("referer",), ("callback",), ("endpoint",), ("webhook",), ("site",), ("url", "path")), _url, min_len=12),
-    Concept("hostname", "internet", "hostname", (("host", "name"), ("hostname",), ("host",), ("domain",), ("domain", "name"), ("fqdn",), ("cname",), ("server", "name"), ("dns", "name")), _hostname, min_len=8),
+    Concept("hostname", "internet", "hostname", (("host", "name"), ("hostname",), ("host",), ("domain",), ("domain", "name"), ("fqdn",), ("cname",), ("server", "name"), ("dns", "name"), ("subdomain",)), _hostname, min_len=8),
     Concept("ip", "internet", "ip", (("ip",), ("ip", "address"), ("ip", "addr"), ("remote", "address"), ("client", "ip"), ("gateway",), ("netmask",), ("ip", "gateway"), ("ip", "netmask"), ("ip", "address", "v")), _ip(None), min_len=7),
     Concept("ipv4", "internet", "ip", (("ipv4",), ("ip", "v4"), ("ipv4", "address")), _ip(4), min_len=7, weight=1),
     Concept("ipv6", "internet", "ip", (("ipv6",), ("ip", "v6"), ("ipv6", "address")), _ip(6), min_len=15, weight=1),
@@ -168,6 +189,9 @@ register(
     Concept("user_agent", "internet", "user_agent", (("user", "agent"), ("agent",), ("browser",), ("req", "agent")), _user_agent, min_len=20),
     Concept("token", "internet", "token", (("token",), ("api", "key"), ("api", "token"), ("access", "token"), ("refresh", "token"), ("secret",), ("access", "key"), ("secret", "key"), ("nonce",), ("auth", "key"), ("apikey",), ("sk",), ("ak",)), _token, min_len=16),
     Concept("password_hash", "internet", "password_hash", (("password",), ("password", "hash"), ("hash",), ("secret", "hash"), ("encrypted", "password"), ("password", "digest"), ("hashed", "password"), ("crypted", "password"), ("pass", "hash")), _bcrypt, min_len=60),
+    Concept("password_digest", "internet", "password_hash", (("password",), ("password", "hash"), ("hash",), ("encrypted", "password"), ("password", "digest"), ("hashed", "password")), _digest, min_len=32, max_len=59),
+    Concept("password", "internet", "password_hash", (("password",), ("plain", "password"), ("passphrase",), ("pin",)), _password, min_len=8, max_len=31),
+    Concept("port", "internet", "port", (("port",), ("port", "number")), _port, min_len=4),
     Concept("sha256", "internet", "hash", (("sha256",), ("checksum",), ("digest",), ("hash",), ("sha",), ("fingerprint",)), _hex(64, "SHA-256 digest"), min_len=64),
     Concept("sha1", "internet", "hash", (("sha1",), ("checksum",), ("digest",), ("hash",), ("fingerprint",)), _hex(40, "SHA-1 digest"), min_len=40, max_len=40),
     Concept("md5", "internet", "hash", (("md5",), ("md5", "checksum"), ("checksum",), ("digest",), ("hash",), ("etag",)), _hex(32, "MD5 digest"), min_len=32, max_len=32),

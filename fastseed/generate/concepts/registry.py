@@ -138,9 +138,16 @@ ABBREVIATIONS = {
     "desc": "description",
     "descr": "description",
     "dob": "birth",
+    "db": "database",
+    "col": "column",
+    "def": "definition",
+    "cmd": "command",
     "dt": "date",
     "e": "e",
+    "fam": "family",
     "fname": "first",
+    "ip4": "ipv4",
+    "ip6": "ipv6",
     "lname": "last",
     "img": "image",
     "lang": "language",
@@ -155,12 +162,15 @@ ABBREVIATIONS = {
     "pwd": "password",
     "pic": "picture",
     "qty": "quantity",
+    "res": "resource",
     "tel": "phone",
     "telephone": "phone",
     "tz": "timezone",
+    "udf": "function",
     "ua": "agent",
     "uri": "url",
     "usr": "user",
+    "var": "variable",
     "zipcode": "zip",
 }
 """Short forms people write in column names, as the word the signals use."""
@@ -190,9 +200,23 @@ _HEADS = (
     "model",
     "policy",
     "by",
+    "password",
+    "domain",
+    "node",
+    "group",
+    "json",
+    "xml",
+    "xslt",
+    "data",
+    "presence",
+    "port",
+    "num",
+    "entry",
 )
 """Words that end glued names ('groupname', 'propvalue', 'creationdate', 'serviceid')."""
 _NOT_GLUED = {
+    "metadata",
+    "subdomain",
     "hostname",
     "username",
     "filename",
@@ -260,7 +284,7 @@ def tokens(identifier: str) -> list[str]:
             parts = [m[1], m[2]]
         for part in parts:
             for word in _unglue(part):
-                word = ABBREVIATIONS.get(word, word)
+                word = ABBREVIATIONS.get(word) or ABBREVIATIONS.get(_singular(word), word)
                 out.append(_singular(word))
     return out
 

@@ -243,6 +243,16 @@ def _route(ctx: Ctx) -> Made:
     return Made(fn, "URL path")
 
 
+def _repeat(ctx: Ctx) -> Made:
+    forms = ["R/PT1H", "R3/PT10M", "R/P1D", "R5/PT30S", "R/PT15M", "R2/P1W"]
+    return Made(
+        lambda idx: pick(forms, ctx.key, idx, skew=True),
+        "ISO 8601 repetition",
+        pool=forms,
+        skew=True,
+    )
+
+
 def _pattern(ctx: Ctx) -> Made:
     forms = [
         "^[a-z0-9_-]{3,32}$",
@@ -264,19 +274,17 @@ _PROSE = (
     ("message",), ("bio",), ("about",), ("text",), ("remark",), ("detail",), ("info",),
     ("explanation",), ("term", "of", "use"), ("instruction",), ("abstract",), ("review",),
     ("feedback",), ("answer",), ("question",), ("excerpt",), ("introduction",), ("overview",),
-    ("faq", "entry"), ("faqentry",), ("additional", "info"), ("long", "description"),
+    ("faq", "entry"), ("notification",), ("additional", "info"), ("long", "description"),
 )  # fmt: skip
 _REASONS = (
     ("reason",), ("error",), ("exception",), ("exception", "message"), ("error", "message"),
-    ("cause",), ("failure",), ("status", "message"), ("result", "reason"), ("offline", "reason"),
-    ("delete", "reason"), ("msg",), ("hint",), ("ui", "hint"), ("tooltip",), ("warning",),
+    ("cause",), ("failure",), ("status", "message"), ("msg",), ("hint",), ("ui", "hint"), ("tooltip",), ("warning",),
 )  # fmt: skip
 _ACTORS = (
     ("owner",), ("assignee",), ("created", "by"), ("updated", "by"), ("modified", "by"),
     ("completed", "by"), ("claimed", "by"), ("started", "by"), ("approved", "by"), ("by",),
     ("operator",), ("requester",), ("request", "user"), ("approver",), ("reviewer",),
-    ("creator",), ("modifier",), ("sender",), ("lock", "owner"), ("api", "owner"), ("actor",),
-    ("inst", "by"), ("updater",), ("submitter",), ("uploader",), ("author", "id"),
+    ("creator",), ("modifier",), ("sender",), ("actor",), ("updater",), ("submitter",), ("uploader",), ("author", "id"),
 )  # fmt: skip
 _SYSTEM_NAMES = (
     ("namespace",), ("cluster",), ("queue",), ("queue", "name"), ("database",), ("schema",),
@@ -285,23 +293,18 @@ _SYSTEM_NAMES = (
     ("tenant",), ("environment",), ("workspace",), ("realm",), ("bucket",), ("project", "name"),
     ("group", "name"), ("groupname",), ("group",), ("app", "name"), ("application", "name"),
     ("instance",), ("instance", "name"), ("resource",), ("resource", "name"), ("job", "name"),
-    ("task", "name"), ("trigger", "name"), ("scheduler", "name"), ("table", "name"),
-    ("output", "table"), ("table",), ("enforcer",), ("enricher",), ("transformer",),
-    ("evaluator",), ("matcher",), ("listener", "node"), ("sync", "source"), ("profile",),
-    ("natural", "name"), ("list",), ("rack",), ("origin", "shield"), ("component", "name"),
-    ("category",), ("tag",), ("label",), ("field",), ("placeholder",), ("column",),
-    ("property",), ("prop", "name"), ("attribute",), ("var", "pool"), ("perm",),
+    ("task", "name"), ("trigger", "name"), ("scheduler", "name"), ("table", "name"), ("table",), ("enforcer",), ("enricher",), ("transformer",),
+    ("evaluator",), ("matcher",), ("profile",), ("list",), ("rack",), ("component", "name"),
+    ("category",), ("tag",), ("label",), ("database",), ("function",), ("topology",),
+    ("family",), ("metric",), ("rule",), ("definition",), ("preference",), ("field",), ("placeholder",), ("column",),
+    ("property",), ("prop", "name"), ("attribute",), ("perm",),
 )  # fmt: skip
 _DOCUMENTS = (
     ("config",), ("configuration",), ("prop",), ("property",), ("param",), ("parameter",),
     ("setting",), ("option",), ("attribute",), ("other", "attribute"), ("metadata",),
-    ("meta",), ("meta", "info"), ("ext", "info"), ("extra",), ("extra", "value"),
-    ("context",), ("payload",), ("data",), ("json",), ("header",), ("annotation",),
-    ("values", "map"), ("value", "map"), ("map",), ("state", "history"), ("location",),
-    ("ext", "obj"), ("rpc", "ext"), ("schedule",), ("validity", "schedule"),
-    ("validity", "period"), ("history",), ("detail", "json"), ("arg", "type"),
-    ("parameter", "type"), ("dependence",), ("path", "variable"), ("server", "list"),
-    ("resource", "id"),
+    ("meta",), ("meta", "info"), ("ext", "info"), ("extra",),
+    ("context",), ("payload",), ("data",), ("json",), ("header",), ("annotation",), ("value", "map"), ("map",), ("variable",), ("period",), ("location",),
+    ("ext", "obj"), ("schedule",), ("history",), ("detail", "json"), ("dependence",), ("path", "variable"), ("server", "list"),
 )  # fmt: skip
 
 register(
@@ -311,13 +314,14 @@ register(
     Concept("label", "text", "label", (("name",), ("label",), ("identifier",), ("reference",), ("display", "name"), ("tag",)), _label, min_len=6),
     Concept("system_name", "text", "label", _SYSTEM_NAMES, _identifier, min_len=8),
     Concept("status", "text", "status", (("status",), ("state",), ("status", "code"), ("lifecycle",), ("stage",), ("phase",)), _listed(STATUS, "status list, skewed"), min_len=4, sampled=True),
-    Concept("category", "text", "category", (("type",), ("kind",), ("category",), ("role",), ("level",), ("priority",), ("tier",), ("plan",), ("severity",), ("class",), ("grade",), ("segment",), ("channel", "type")), _listed(CATEGORY, "category list, skewed"), min_len=4, sampled=True),
+    Concept("category", "text", "category", (("type",), ("kind",), ("category",), ("role",), ("level",), ("priority",), ("tier",), ("plan",), ("severity",), ("class",), ("grade",), ("segment",), ("channel", "type"), ("affiliation",), ("classifier",), ("dependency",), ("delegation",), ("mechanism",)), _listed(CATEGORY, "category list, skewed"), min_len=4, sampled=True),
     Concept("category_name", "text", "category_name", (("name",), ("title",)), _listed(CATEGORY_NAMES, "category name list, skewed"), min_len=6, tables=r"categor|genre|\btag\b|\bgroup\b|\btype\b|\brole\b|status|section|topic", exact=True, sampled=True),
     Concept("mode", "text", "category", (("model",), ("policy",), ("mode",), ("strategy",), ("access", "model"), ("publisher", "model"), ("reply", "policy"), ("association", "policy"), ("visibility",), ("scope",), ("method",)), _listed(_MODES, "mode list, skewed"), min_len=4, sampled=True),
     Concept("permission", "text", "category", (("permission",), ("acl",), ("perms",), ("privilege",), ("access",), ("right",), ("grant",), ("access", "type")), _listed(_PERMISSIONS, "permission list, skewed"), min_len=4, sampled=True),
     Concept("protocol", "text", "category", (("protocol",), ("scheme",), ("transport",)), _listed(_PROTOCOLS, "protocol list, skewed"), min_len=3, sampled=True),
     Concept("action", "text", "category", (("action",), ("operation",), ("activity",), ("verb",), ("op",), ("command",), ("action", "name"), ("action", "type")), _listed(_ACTIONS, "action list, skewed"), min_len=6, sampled=True),
     Concept("environment", "text", "category", (("env",), ("environment",), ("stage",), ("deployment",)), _listed(_ENVIRONMENTS, "environment list, skewed"), min_len=4, sampled=True, weight=1),
+    Concept("repeat", "text", "cron", (("repeat",), ("recurrence",), ("repetition",), ("interval", "expression")), _repeat, min_len=8),
     Concept("cron", "text", "cron", (("cron",), ("cron", "expression"), ("schedule", "expression"), ("crontab",)), _listed(CRON, "cron list, skewed"), min_len=12),
     Concept("group_label", "text", "group_label", (("group",), ("grp",), ("job", "group"), ("trigger", "group")), _listed(GROUP_LABELS, "group_label list, skewed"), min_len=7, sampled=True),
     Concept("event_name", "text", "event_name", (("event",), ("event", "name"), ("event", "type"), ("action", "name")), _event, min_len=12),
@@ -326,9 +330,9 @@ register(
     Concept("sql", "text", "query", (("sql",), ("execute", "sql"), ("statement",), ("query", "sql"), ("script",)), _sql, min_len=40, weight=1),
     Concept("packaging", "text", "packaging", (("per", "unit"), ("quantity", "per", "unit"), ("packaging",), ("package",), ("unit",)), _packaging, min_len=14),
     Concept("json_text", "text", "json_text", _DOCUMENTS, _json, min_len=48),
-    Concept("setting_value", "text", "label", (("value",), ("val",), ("setting", "value"), ("prop", "value"), ("param", "value"), ("default", "value"), ("parameter", "value"), ("dict", "value"), ("field", "value"), ("data", "value"), ("str", "prop"), ("prop",), ("minimum",), ("maximum",), ("threshold",), ("limit",), ("extra", "value"), ("text", "2"), ("lock", "value")), _setting_value, min_len=4),
-    Concept("xml", "text", "xml", (("stanza",), ("vcard",), ("xml",), ("xslt",), ("dataform", "xslt"), ("document",), ("presence",), ("offline", "presence"), ("html",), ("template",)), _xml, min_len=40),
-    Concept("log", "text", "paragraph", (("log",), ("log", "text"), ("output",), ("stack", "trace"), ("trace",), ("change", "info"), ("history", "cmd"), ("command", "param"), ("audit",)), _log, min_len=40),
+    Concept("setting_value", "text", "label", (("value",), ("val",), ("setting", "value"), ("prop", "value"), ("param", "value"), ("default", "value"), ("parameter", "value"), ("dict", "value"), ("field", "value"), ("data", "value"), ("prop",), ("minimum",), ("maximum",), ("threshold",), ("limit",)), _setting_value, min_len=4),
+    Concept("xml", "text", "xml", (("stanza",), ("vcard",), ("xml",), ("xslt",), ("document",), ("presence",), ("html",), ("template",)), _xml, min_len=40),
+    Concept("log", "text", "paragraph", (("log",), ("log", "text"), ("output",), ("stack", "trace"), ("trace",), ("audit",)), _log, min_len=40),
     Concept("actor", "text", "username", _ACTORS, _actor, min_len=6),
     Concept("route", "text", "url", (("route",), ("path",), ("uri",), ("endpoint", "path"), ("api", "path"), ("request", "path"), ("page",), ("resource", "path"), ("location",), ("redirect",)), _route, min_len=12),
     Concept("pattern", "text", "query", (("pattern",), ("regex",), ("reg", "ex"), ("regexp",), ("validation", "reg", "ex"), ("mask",), ("format",), ("expression",)), _pattern, min_len=12),

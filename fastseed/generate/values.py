@@ -628,6 +628,8 @@ class Builder:
             return [Decimal(v).scaleb(-s) for v in raw(idx).tolist()]
 
         label = f"{tag or 'decimal'} in [{lo:g}, {hi:g}] scale {s}"
+        if placed is not None:
+            label = f"{tag} in the row's country, scale {s}{self.because()}"
         return ColumnGen(fn, label, raw=raw, raw_scale=s)
 
     _kind_money = _kind_numeric
@@ -683,6 +685,8 @@ class Builder:
                 return np.clip(np.round(placed(idx), 6), lo, hi)
             return np.round(lo + margin + self._u(idx) * (span - 2 * margin), 4)
 
+        if placed is not None:
+            return array_gen(raw, f"{tag} in the row's country{self.because()}")
         return array_gen(raw, f"{tag or 'float'} in [{lo:g}, {hi:g}]")
 
     # -- text ----------------------------------------------------------------------------------
@@ -717,7 +721,17 @@ class Builder:
         return self._made
 
     def _text_base(self) -> tuple[Fn, str]:
-        """Realistic (non-unique) text: the column's concept, else two generic words."""
+        """Realistic (non-unique) text: the column's concept, else two generic words; the
+        label says which concept and the signal that chose it."""
+        fn, label = self._concept_text()
+        return fn, label + self.because()
+
+    def because(self) -> str:
+        """' (concept NAME: why)' for labels, '' when no concept was recognised."""
+        found = self.match
+        return "" if found is None else f" (concept {found.concept.name}: {found.why})"
+
+    def _concept_text(self) -> tuple[Fn, str]:
         tag = self.tag
         pools = self.pools
         if tag == "full_name":
@@ -925,7 +939,8 @@ class Builder:
         """Unique by construction: a readable prefix plus the row index encoded in base 36."""
         made = self.made()
         if made is not None and made.capacity is not None and not self.rule.min_length:
-            return ColumnGen(made.fn, made.label + " (distinct per row)", made.capacity)
+            label = f"{made.label}, distinct per row{self.because()}"
+            return ColumnGen(made.fn, label, made.capacity)
         base, label = self._text_base()
         min_len = self.rule.min_length or 0
         if n is not None and n <= 8:

@@ -369,8 +369,11 @@ def _match(table: Table, column: Column) -> Match | None:
                 why = f"name '{' '.join(words[start:end])}'"
                 if concept.tables is not None:
                     why += f" in table '{table.name.name}'"
-                if concept.max_len is not None or concept.min_len > 1:
-                    why += f", {column.type.sql}"
+                if concept.needs is not None and neighbours is not None:
+                    beside = re.search(concept.needs, neighbours)
+                    why += f", beside a '{beside[0] if beside else ''}' column"
+                if concept.max_len is not None:
+                    why += f", {column.type.sql} (the length picks the form)"
                 prefix = "_".join(words[:start])
                 best = (score, Match(concept, phrase, prefix, why))
     return None if best is None else best[1]

@@ -896,7 +896,7 @@ class Builder:
 
         def fn(idx: h.I64) -> Values:
             vals = base(idx)
-            if n is not None:
+            if n is not None and max(map(len, vals), default=0) > n:
                 vals = [v[:n].rstrip() or v[:n] for v in vals]
             if min_len:
                 vals = [v.ljust(min_len, "x") if len(v) < min_len else v for v in vals]

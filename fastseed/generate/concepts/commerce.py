@@ -8,15 +8,18 @@ Check digits are computed with the real algorithms (kit.py); the columns of one 
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 from fastseed.generate import hashing as h
 from fastseed.generate.concepts.kit import (
+    char_matrix,
     chars,
+    digit_matrix,
+    digit_strings,
     digits,
-    gs1_digit,
-    iban,
-    isbn10_digit,
-    luhn_digit,
+    gs1_digits,
+    iban_numbers,
+    luhn_digits,
     pick,
 )
 from fastseed.generate.concepts.registry import Concept, Ctx, Made, Maker, register
@@ -97,43 +100,49 @@ def _base36(i: int, width: int) -> str:
     return out
 
 
-def _injective_digits(ctx: Ctx, idx: h.I64, width: int) -> list[str]:
-    """`width` digits that differ for every row index below 10**width (a permutation)."""
+def _injective_body(ctx: Ctx, idx: h.I64, width: int) -> npt.NDArray[np.uint8]:
+    """`width` digits per row that differ for every row index below 10**width (a
+    permutation), as a digit matrix."""
     space = 10**width
-    perm = h.permute(ctx.key, idx % space, space).tolist()
-    return [f"{p:0{width}d}" for p in perm]
+    return digit_matrix(h.permute(ctx.key, idx % space, space), width)
+
+
+def _with_gs1(body: npt.NDArray[np.uint8]) -> list[str]:
+    return digit_strings(np.hstack([body, gs1_digits(body)[:, None]]))
 
 
 def _isbn13(ctx: Ctx) -> Made:
     dash = ctx.length is not None and ctx.length >= 17
+    prefix = np.array([9, 7, 8], dtype=np.uint8)
 
     def fn(idx: h.I64) -> list[str]:
-        body = _injective_digits(ctx, idx, 9)
-        out = []
-        for b in body:
-            code = "978" + b
-            out.append(code + gs1_digit(code))
+        body = _injective_body(ctx, idx, 9)
+        codes = _with_gs1(np.hstack([np.tile(prefix, (len(idx), 1)), body]))
         if dash:
-            return [f"{c[:3]}-{c[3]}-{c[4:8]}-{c[8:12]}-{c[12]}" for c in out]
-        return out
+            return [f"{c[:3]}-{c[3]}-{c[4:8]}-{c[8:12]}-{c[12]}" for c in codes]
+        return codes
 
     return Made(fn, "ISBN-13 (978 prefix, check digit)", capacity=10**9)
 
 
 def _isbn10(ctx: Ctx) -> Made:
     def fn(idx: h.I64) -> list[str]:
-        return [b + isbn10_digit(b) for b in _injective_digits(ctx, idx, 9)]
+        body = _injective_body(ctx, idx, 9)
+        total = (body.astype(np.int64) * np.arange(10, 1, -1)).sum(axis=1)
+        check = ["X" if d == 10 else str(d) for d in ((-total) % 11).tolist()]
+        return [b + c for b, c in zip(digit_strings(body), check, strict=True)]
 
     return Made(fn, "ISBN-10 (mod 11 check digit)", capacity=10**9)
 
 
 def _gs1(width: int, label: str) -> Maker:
     def make(ctx: Ctx) -> Made:
+        # a GS1 prefix outside the restricted ranges (0/2 in front of EAN-13: in-store use)
+        lead = np.array([0 if width == 12 else 4], dtype=np.uint8)
+
         def fn(idx: h.I64) -> list[str]:
-            # a GS1 company prefix that is not a restricted range (0 / 2 in front: in-store)
-            body = _injective_digits(ctx, idx, width - 2)
-            lead = "4" if width != 12 else "0"
-            return [lead + b + gs1_digit(lead + b) for b in body]
+            body = _injective_body(ctx, idx, width - 2)
+            return _with_gs1(np.hstack([np.tile(lead, (len(idx), 1)), body]))
 
         return Made(fn, f"{label} (GS1 check digit)", capacity=10 ** (width - 2))
 
@@ -168,15 +177,20 @@ def card_rows(ctx: Ctx, idx: h.I64) -> h.I64:
 
 def card_numbers(ctx: Ctx, idx: h.I64) -> list[str]:
     """Each row's card number: a network prefix, random digits, the Luhn digit."""
-    brand = card_rows(ctx, idx).tolist()
-    body = digits(ctx.group_key + 1, idx, 18)
-    which = h.integers(ctx.group_key + 2, idx, 0, 6).tolist()
-    out = []
-    for b, d, w in zip(brand, body, which, strict=True):
-        _, prefixes, length = _CARDS[b]
-        p = prefixes[w % len(prefixes)]
-        partial = (p + d)[: length - 1]
-        out.append(partial + luhn_digit(partial))
+    brand = card_rows(ctx, idx)
+    which = h.integers(ctx.group_key + 2, idx, 0, 6)
+    body = char_matrix(ctx.group_key + 1, idx, "0123456789", 18) - np.uint8(48)
+    out = [""] * len(idx)
+    for b, (_, prefixes, length) in enumerate(_CARDS):
+        for w, p in enumerate(prefixes):
+            rows = np.flatnonzero((brand == b) & (which % len(prefixes) == w))
+            if not len(rows):
+                continue
+            head = np.tile(np.array([int(c) for c in p], dtype=np.uint8), (len(rows), 1))
+            partial = np.hstack([head, body[rows, : length - 1 - len(p)]])
+            numbers = digit_strings(np.hstack([partial, luhn_digits(partial)[:, None]]))
+            for r, number in zip(rows.tolist(), numbers, strict=True):
+                out[r] = number
     return out
 
 
@@ -214,16 +228,20 @@ def bank_rows(ctx: Ctx, idx: h.I64) -> h.I64:
 
 def _iban(ctx: Ctx) -> Made:
     def fn(idx: h.I64) -> list[str]:
-        which = bank_rows(ctx, idx).tolist()
-        parts = {}
-        for k, (_, layout) in enumerate(_IBANS):
-            parts[k] = [
-                chars(ctx.key + 13 * j, idx, _ALPHABETS[a], n) for j, (n, a) in enumerate(layout)
+        which = bank_rows(ctx, idx)
+        out = [""] * len(idx)
+        for k, (country, layout) in enumerate(_IBANS):
+            rows = np.flatnonzero(which == k)
+            if not len(rows):
+                continue
+            parts = [
+                char_matrix(ctx.key + 13 * j, idx[rows], _ALPHABETS[a], n)
+                for j, (n, a) in enumerate(layout)
             ]
-        out = []
-        for r, k in enumerate(which):
-            bban = "".join(p[r] for p in parts[k])
-            out.append(iban(_IBANS[k][0], bban))
+            for r, value in zip(
+                rows.tolist(), iban_numbers(country, np.hstack(parts)), strict=True
+            ):
+                out[r] = value
         return out
 
     return Made(fn, "IBAN (ISO 13616 mod 97)")

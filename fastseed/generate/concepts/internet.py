@@ -4,8 +4,6 @@ column of 15 characters holds IPv4, one of 39 or more holds either family."""
 
 from __future__ import annotations
 
-import ipaddress
-
 import numpy as np
 from mimesis.datasets import USER_AGENTS
 
@@ -41,22 +39,23 @@ def _ipv4(idx: h.I64, key: int) -> list[str]:
     v = h.mix(key, idx)
     first = (v >> np.uint64(24)) % np.uint64(222) + np.uint64(1)
     first = np.where((first == 10) | (first == 127), first + np.uint64(1), first)
-    low = (v & np.uint64(0xFFFFFF)).astype(np.uint64)
+    b, c, d = ((v >> np.uint64(s)) & np.uint64(255) for s in (16, 8, 0))
     return [
-        str(ipaddress.IPv4Address(int(a) << 24 | int(b)))
-        for a, b in zip(first.tolist(), low.tolist(), strict=True)
+        f"{w}.{x}.{y}.{z}"
+        for w, x, y, z in zip(first.tolist(), b.tolist(), c.tolist(), d.tolist(), strict=True)
     ]
 
 
 def _ipv6(idx: h.I64, key: int) -> list[str]:
-    # global unicast 2000::/3, compressed text form
-    high = h.mix(key, idx).tolist()
-    low = h.mix(key + 1, idx).tolist()
+    # global unicast 2000::/3, eight hextets without leading zeros (RFC 4291 text form)
+    high = h.mix(key, idx)
+    low = h.mix(key + 1, idx)
+    first = (np.uint64(0x2000) | (high >> np.uint64(51))).tolist()
+    words = [((high >> np.uint64(s)) & np.uint64(0xFFFF)).tolist() for s in (32, 16, 0)]
+    words += [((low >> np.uint64(s)) & np.uint64(0xFFFF)).tolist() for s in (48, 32, 16, 0)]
     return [
-        str(
-            ipaddress.IPv6Address(((0x2000 | (a >> 51)) << 112) | ((a & ((1 << 48) - 1)) << 64) | b)
-        )
-        for a, b in zip(high, low, strict=True)
+        f"{a:x}:{b:x}:{c:x}:{d:x}:{e:x}:{f:x}:{g:x}:{k:x}"
+        for a, b, c, d, e, f, g, k in zip(first, *words, strict=True)
     ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 from fastseed.generate import hashing as h
 
@@ -47,51 +48,80 @@ def hex_digits(key: int, idx: h.I64, width: int, injective: bool = False) -> lis
     return ["".join(p)[:width] for p in zip(*chunks, strict=True)]
 
 
-def chars(key: int, idx: h.I64, alphabet: str, width: int) -> list[str]:
-    """`width` characters of `alphabet` per row."""
+def char_matrix(key: int, idx: h.I64, alphabet: str, width: int) -> npt.NDArray[np.uint8]:
+    """`width` ASCII characters of `alphabet` per row, as a (rows, width) byte matrix: as
+    many characters per 64-bit draw as it holds, all rows at once."""
     base = len(alphabet)
-    out = [""] * len(idx)
-    per = max(1, int(60 // np.log2(base)))
+    table = np.frombuffer(alphabet.encode("ascii"), dtype=np.uint8)
+    out = np.empty((len(idx), width), dtype=np.uint8)
+    per = max(1, int(63 // np.log2(base)))
     for salt, start in enumerate(range(0, width, per)):
         n = min(per, width - start)
-        vals = h.integers(key + 101 * salt, idx, 0, base**n - 1).tolist()
-        for i, v in enumerate(vals):
-            s = ""
-            for _ in range(n):
-                v, r = divmod(v, base)
-                s += alphabet[r]
-            out[i] += s
+        v = h.mix(key + 101 * salt, idx) % np.uint64(base**n)
+        for j in range(n):
+            out[:, start + j] = table[(v % np.uint64(base)).astype(np.int64)]
+            v //= np.uint64(base)
     return out
 
 
-# -- check digits (the real algorithms: Luhn, GS1 mod 10, ISBN-10 mod 11, ISO 7064 mod 97) --
+def strings(matrix: npt.NDArray[np.uint8]) -> list[str]:
+    """The rows of an ASCII byte matrix as strings."""
+    if matrix.shape[1] == 0:
+        return [""] * matrix.shape[0]
+    flat = np.ascontiguousarray(matrix).view(f"S{matrix.shape[1]}").ravel()
+    out: list[str] = flat.astype(f"U{matrix.shape[1]}").tolist()
+    return out
 
 
-def luhn_digit(body: str) -> str:
-    """The digit that makes body + digit pass the Luhn check (card numbers)."""
-    total = 0
-    for i, ch in enumerate(reversed(body)):
-        d = int(ch)
-        if i % 2 == 0:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return str(-total % 10)
+def chars(key: int, idx: h.I64, alphabet: str, width: int) -> list[str]:
+    """`width` characters of `alphabet` per row."""
+    return strings(char_matrix(key, idx, alphabet, width))
 
 
-def gs1_digit(body: str) -> str:
-    """EAN-8/EAN-13/UPC-A/ISBN-13 check digit: weights 3 and 1 from the right."""
-    total = sum(int(ch) * (3 if i % 2 == 0 else 1) for i, ch in enumerate(reversed(body)))
-    return str(-total % 10)
+# -- check digits, vectorised: GS1 mod 10 (EAN, UPC, ISBN-13), Luhn (cards), ISO 7064 mod 97
+# (IBAN); ISBN-10 mod 11 is in commerce.py
 
 
-def isbn10_digit(body: str) -> str:
-    total = sum(int(ch) * (10 - i) for i, ch in enumerate(body))
-    d = -total % 11
-    return "X" if d == 10 else str(d)
+def digit_matrix(values: npt.NDArray[np.int64], width: int) -> npt.NDArray[np.uint8]:
+    """Non-negative integers as (rows, width) decimal digits, most significant first."""
+    out = np.empty((len(values), width), dtype=np.uint8)
+    v = values.astype(np.int64).copy()
+    for j in range(width - 1, -1, -1):
+        out[:, j] = v % 10
+        v //= 10
+    return out
 
 
-def iban(country: str, bban: str) -> str:
-    """ISO 13616: the check digits are 98 - (BBAN + country + '00' as digits) mod 97."""
-    moved = bban + country + "00"
-    number = int("".join(str(int(ch, 36)) for ch in moved))
-    return f"{country}{98 - number % 97:02d}{bban}"
+def gs1_digits(body: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+    """The GS1 check digit of each row of a digit matrix (weights 3, 1, ... from the right)."""
+    weights = np.where(np.arange(body.shape[1])[::-1] % 2 == 0, 3, 1)
+    total = (body.astype(np.int64) * weights).sum(axis=1)
+    out: npt.NDArray[np.uint8] = ((-total) % 10).astype(np.uint8)
+    return out
+
+
+def luhn_digits(body: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+    """The Luhn check digit of each row of a digit matrix."""
+    d = body.astype(np.int64)
+    doubled = np.arange(body.shape[1])[::-1] % 2 == 0  # from the right, every other digit
+    d[:, doubled] = np.where(d[:, doubled] > 4, d[:, doubled] * 2 - 9, d[:, doubled] * 2)
+    out: npt.NDArray[np.uint8] = ((-d.sum(axis=1)) % 10).astype(np.uint8)
+    return out
+
+
+def digit_strings(matrix: npt.NDArray[np.uint8]) -> list[str]:
+    return strings(matrix + np.uint8(48))
+
+
+def iban_numbers(country: str, bban: npt.NDArray[np.uint8]) -> list[str]:
+    """IBANs of one country from a matrix of ASCII BBANs (digits and capitals), all rows at
+    once: ISO 7064 mod 97 over the BBAN, the country and '00', letters counting 10-35."""
+    tail = np.tile(np.frombuffer((country + "00").encode(), dtype=np.uint8), (len(bban), 1))
+    chars = np.hstack([bban, tail]).astype(np.int64)
+    value = np.where(chars >= 65, chars - 55, chars - 48)
+    r = np.zeros(len(bban), dtype=np.int64)
+    for j in range(value.shape[1]):
+        v = value[:, j]
+        r = (r * np.where(v >= 10, 100, 10) + v) % 97
+    check = (98 - r).tolist()
+    return [f"{country}{c:02d}{b}" for c, b in zip(check, strings(bban), strict=True)]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ipaddress
 import mimetypes
 import re
+import unicodedata
 import uuid
 import zoneinfo
 from collections.abc import Callable
@@ -440,6 +441,21 @@ def _same_country_address(row: dict[str, Any]) -> bool:
     return south <= float(row["latitude"]) <= north and west <= float(row["longitude"]) <= east
 
 
+def _postal_of(code: str | None, postal: str | None) -> bool:
+    return postal is None or (code in _POSTAL and re.fullmatch(_POSTAL[code], postal) is not None)
+
+
+def _phone_of(code: str | None, phone: str | None) -> bool:
+    if phone is None or code is None:
+        return True
+    return phonenumbers.region_code_for_number(phonenumbers.parse(phone, None)) == code
+
+
+def _ascii(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]", "", folded.lower())
+
+
 def _card(row: dict[str, Any]) -> bool:
     number = (row["card_number"] or "").replace(" ", "")
     if not number:
@@ -492,6 +508,26 @@ RULES: list[Rule] = [
         "email names the person",
         ("first_name", "last_name", "email"),
         lambda r: _email_of(r["first_name"], r["last_name"], r["email"]),
+    ),
+    Rule(
+        "users",
+        "username names the person",
+        ("first_name", "last_name", "username"),
+        lambda r: (
+            _ascii(r["first_name"]) in r["username"] or _ascii(r["last_name"]) in r["username"]
+        ),
+    ),
+    Rule(
+        "orders",
+        "shipping postcode in the shipping country",
+        ("shipping_country", "shipping_postcode"),
+        lambda r: _postal_of(r["shipping_country"], r["shipping_postcode"]),
+    ),
+    Rule(
+        "companies",
+        "phone number in the company's country",
+        ("country_code", "phone_number"),
+        lambda r: _phone_of(r["country_code"], r["phone_number"]),
     ),
     Rule(
         "employees",

@@ -638,8 +638,9 @@ class TableGen:
         share = _NULL_SHARES.get(tag or "", DEFAULT_NULL_SHARE)
         key = h.stream_key(self.run.seed, self.table.name.name, col.name, "null", attempt or "")
         found = concepts.match(self.table, col) if col.type.kind == Kind.TEXT else None
-        if found is not None and found.concept.group in {"card", "file", "bank"}:
-            # the parts of one card or file are there together or missing together
+        if found is not None and found.concept.group in {"card", "file", "bank", "address"}:
+            # the parts of one card, file or address are missing together (nested by their
+            # NULL shares: a row without a country has no postal code either)
             group = (found.concept.group, found.prefix, attempt or "")
             key = h.stream_key(self.run.seed, self.table.name.name, "null-group", *group)
         status = self._status_column() if tag in {"shipped", "delivered"} else None

@@ -10,7 +10,9 @@ its fixture's columns; fastseed never does).
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
+import json
 import mimetypes
 import re
 import unicodedata
@@ -22,6 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from xml.etree import ElementTree
 
 import phonenumbers
 import pycountry
@@ -167,6 +170,48 @@ def _positive(v: Any) -> bool:
     return isinstance(v, int | Decimal | float) and v > 0
 
 
+def _json(v: Any) -> bool:
+    try:
+        json.loads(v)
+    except ValueError:
+        return False
+    return True
+
+
+def _xml(v: Any) -> bool:
+    try:
+        ElementTree.fromstring(v)
+    except ElementTree.ParseError:
+        return False
+    return True
+
+
+def _regex(v: Any) -> bool:
+    try:
+        re.compile(v)
+    except re.error:
+        return False
+    return True
+
+
+def _iso_time(v: Any) -> bool:
+    if v.isdigit():  # epoch seconds or milliseconds in the past 30 years
+        t = int(v) / (1000 if len(v.lstrip("0")) > 10 else 1)
+        return 631152000 <= t <= 1893456000
+    try:
+        dt.datetime.fromisoformat(v.replace("Z", "+00:00") if len(v) != 8 else v)
+    except ValueError:
+        return False
+    return True
+
+
+def _jid(v: Any) -> bool:
+    return _email(v.split("/")[0])
+
+
+_PROSE = re.compile(r"^[\w\s.,;:'’\"!?(){}\[\]&/%$#@+*=<>-]+$")
+_LOWER_WORDS = _fullmatch(r"[a-z][a-z0-9 ,_.-]*")
+
 JUDGES: dict[str, Judge] = {
     "country_alpha2": _country2,
     "country_alpha3": lambda v: pycountry.countries.get(alpha_3=v) is not None,
@@ -221,7 +266,7 @@ JUDGES: dict[str, Judge] = {
     "card_brand": lambda v: v.lower() in {"visa", "mastercard", "american express", "discover"},
     "card_number": _card_number,
     "card_last4": _fullmatch(r"\d{4}"),
-    "card_expiry": _fullmatch(r"(0[1-9]|1[0-2])/\d{2}"),
+    "card_expiry": _fullmatch(r"(0[1-9]|1[0-2])/(\d{2}|20\d{2})"),
     "transaction_id": _fullmatch(r"[A-Za-z0-9_-]{8,64}"),
     "file_name": _file_name,
     "extension": _fullmatch(r"\.?[a-z0-9]{1,5}"),
@@ -230,11 +275,59 @@ JUDGES: dict[str, Judge] = {
     "sha256": _fullmatch(r"[0-9a-f]{64}"),
     "md5": _fullmatch(r"[0-9a-f]{32}"),
     "file_path": _path,
-    "token": _fullmatch(r"[0-9a-zA-Z]{40}"),
+    # as long as the column holds: a char(40) token padded with spaces fails
+    "token": _fullmatch(r"[0-9a-zA-Z]{16,}"),
     "uuid": _uuid,
-    "user_agent": _fullmatch(r"[A-Za-z]+/\d[\w.]* .+"),
+    # product/version first (RFC 9110 User-Agent), then anything
+    "user_agent": _fullmatch(r"[A-Za-z][\w.,-]*/\S+( .+)?"),
     "session_id": _fullmatch(r"[A-Za-z0-9_-]{16,64}"),
     "mac": _fullmatch(r"([0-9a-f]{2}:){5}[0-9a-f]{2}", re.IGNORECASE),
+    "street": lambda v: _WORDS.match(v) is not None or bool(re.search(r"[A-Za-zÀ-ÿ]{3}", v)),
+    "cloud_region": _fullmatch(r"[a-z]{2}-[a-z]+-\d"),
+    "external_id": lambda v: _uuid(v) or re.fullmatch(r"[0-9a-f]{6,24}", v) is not None,
+    "code": _fullmatch(r"[A-Z]{2,3}-\d{4}"),
+    "urn": _fullmatch(r"urn:[a-z0-9][a-z0-9-]*:\S+"),
+    "phone_extension": _fullmatch(r"\d{3,4}"),
+    "date_text": _iso_time,
+    "product": lambda v: _WORDS.match(v) is not None and not v.endswith("."),
+    "ean8": _ean(8),
+    "password_digest": _fullmatch(r"[0-9a-f]{32}|[0-9a-f]{40}"),
+    "password": lambda v: len(v) >= 8 and " " not in v,
+    "port": lambda v: v.isdigit() and 1 <= int(v) <= 65535,
+    "sha1": _fullmatch(r"[0-9a-f]{40}"),
+    "salt": _fullmatch(r"[0-9a-f]{8,64}"),
+    "jid": _jid,
+    "honorific": lambda v: v in {"Mr.", "Ms.", "Mrs.", "Dr.", "Prof.", "Mx."},
+    "university": lambda v: _PROSE.match(v) is not None and not v.endswith("."),
+    "paragraph": lambda v: _PROSE.match(v) is not None and v.rstrip()[-1] in ".!?",
+    "sentence": lambda v: _PROSE.match(v) is not None and v.rstrip()[-1] in ".!?",
+    "title": lambda v: not v.endswith(".") and 1 <= len(v.split()) <= 8,
+    "label": lambda v: not v.endswith(".") and 1 <= len(v.split()) <= 5,
+    "system_name": _fullmatch(r"[a-z0-9]+([_-][a-z0-9]+)+"),
+    "status": _LOWER_WORDS,
+    "category": _LOWER_WORDS,
+    "category_name": _WORDS.match,
+    "mode": _LOWER_WORDS,
+    "permission": _LOWER_WORDS,
+    "protocol": _LOWER_WORDS,
+    "action": _LOWER_WORDS,
+    "environment": _LOWER_WORDS,
+    "repeat": _fullmatch(r"R\d*/P(T?\d+[SMHDW])+"),
+    "cron": lambda v: len(v.split()) in {5, 6, 7},
+    "group_label": _fullmatch(r"[A-Za-z][A-Za-z0-9_-]*"),
+    "event_name": _fullmatch(r"[a-z]+\.[a-z]+"),
+    "class_name": _fullmatch(r"([a-z][a-z0-9_]*\.)+[A-Z]\w*"),
+    "query": lambda v: bool(v.strip()),
+    "sql": lambda v: v.upper().startswith(("SELECT ", "INSERT ", "UPDATE ", "DELETE ", "WITH ")),
+    "packaging": lambda v: bool(re.match(r"\d+ ", v)),
+    "json_text": _json,
+    "setting_value": lambda v: bool(v.strip()) and len(v) <= 64,
+    "xml": _xml,
+    "log": _fullmatch(r"\[(INFO|WARN|ERROR|DEBUG)\] .+"),
+    "actor": _fullmatch(r"[a-z0-9][a-z0-9._-]{1,39}"),
+    "route": _fullmatch(r"/[A-Za-z0-9/_.-]*"),
+    "pattern": _regex,
+    "keywords": lambda v: all(w.strip() for w in v.split(",")),
 }
 
 CONCEPTS: dict[str, dict[str, str]] = {

@@ -3,6 +3,9 @@ generated values pass the same real validators as the realism suite (tests/reali
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 import numpy as np
 import pytest
 from realism import JUDGES
@@ -134,3 +137,52 @@ def test_values_are_a_function_of_the_row_index() -> None:
     col = t.columns[0]
     builder = Builder(Pools(3), 3, t, col, None, unique=False)
     assert builder.build()(np.arange(100, 300, dtype=np.int64)) == full[100:]
+
+
+def _plain(phrase: tuple[str, ...]) -> bool:
+    return all(re.fullmatch(r"[a-z0-9]+", w) for w in phrase)
+
+
+def _signals() -> list[Any]:
+    """One case per registered signal set: its concept, its plain phrases, the longest length
+    it allows (80 if open) and a table name its signals ask for."""
+    cases, seen = [], set()
+    for concept in concepts.registered():
+        phrases = tuple("_".join(p) for p in concept.phrases if _plain(p))
+        if not phrases or Kind.TEXT not in concept.kinds:
+            continue
+        length = concept.max_len or max(concept.min_len, 80)
+        tname = "things"
+        if concept.tables:
+            tname = next(w for w in _TABLE_WORDS if re.search(concept.tables, w))
+        key = (concept.name, phrases[0], tname)
+        if key not in seen:
+            seen.add(key)
+            cases.append(pytest.param(concept, phrases, length, tname, id="-".join(key)))
+    return cases
+
+
+_TABLE_WORDS = ["country", "city", "language", "customer", "company", "product", "colour",
+                "department", "category", "file", "currency"]  # fmt: skip
+_NEIGHBOURS = ("phone", "postal_code", "file_name")
+"""Neighbours that satisfy every `needs` signal (a place, a phone, a file)."""
+
+
+@pytest.mark.parametrize("concept, phrases, length, tname", _signals())
+def test_every_concept_is_found_by_its_signals_and_passes_its_judge(
+    concept: concepts.Concept, phrases: tuple[str, ...], length: int, tname: str
+) -> None:
+    """Some phrase of each concept finds it (no other concept shadows it everywhere), and
+    what it makes passes the realism suite's validator for that concept."""
+    for column in phrases:
+        neighbours = [(n, text(40)) for n in _NEIGHBOURS if concept.needs and n != column]
+        t = table(tname, (column, text(length)), *neighbours)
+        found = concepts.match(t, t.columns[0])
+        if found is not None and found.concept.name == concept.name:
+            break
+    else:
+        pytest.fail(f"no phrase of {concept.name} finds it: {phrases}")
+    judge = JUDGES[concept.name]
+    got = values(t, column, 300)
+    bad = [v for v in got if not judge(v)]
+    assert len(bad) <= 3, bad[:5]

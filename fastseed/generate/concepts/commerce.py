@@ -112,15 +112,12 @@ def _with_gs1(body: npt.NDArray[np.uint8]) -> list[str]:
 
 
 def _isbn13(ctx: Ctx) -> Made:
-    dash = ctx.length is not None and ctx.length >= 17
+    # compact: hyphens belong at the registration group's ranges, which need their tables
     prefix = np.array([9, 7, 8], dtype=np.uint8)
 
     def fn(idx: h.I64) -> list[str]:
         body = _injective_body(ctx, idx, 9)
-        codes = _with_gs1(np.hstack([np.tile(prefix, (len(idx), 1)), body]))
-        if dash:
-            return [f"{c[:3]}-{c[3]}-{c[4:8]}-{c[8:12]}-{c[12]}" for c in codes]
-        return codes
+        return _with_gs1(np.hstack([np.tile(prefix, (len(idx), 1)), body]))
 
     return Made(fn, "ISBN-13 (978 prefix, check digit)", capacity=10**9)
 

@@ -56,20 +56,43 @@ def _words(ctx: Ctx, idx: h.I64, count: int, salt: int = 0) -> list[list[str]]:
     return [pick(pool, ctx.key, idx, salt + k) for k in range(count)]
 
 
+def _fit_prose(sentences: list[list[str]], counts: list[int], room: int | None) -> list[str]:
+    """Up to `counts[j]` sentences for row j, as many whole ones as `room` holds; a first
+    sentence longer than the room is cut at a word and closed with a period."""
+    out = []
+    for j, k in enumerate(counts):
+        text = sentences[0][j]
+        for s in sentences[1:k]:
+            if room is not None and len(text) + 1 + len(s[j]) > room:
+                break
+            text = f"{text} {s[j]}"
+        if room is not None and len(text) > room:
+            cut = text[: room - 1].rsplit(" ", 1)[0].rstrip(",;:") if room > 2 else ""
+            text = (cut + ".") if cut else text[:room]
+        out.append(text)
+    return out
+
+
 def _paragraph(ctx: Ctx) -> Made:
     pool = ctx.pools.get("sentence")
 
     def fn(idx: h.I64) -> list[str]:
-        k = (h.uniform(ctx.key + 7, idx) * 3).astype(int) + 1
+        k = ((h.uniform(ctx.key + 7, idx) * 3).astype(int) + 1).tolist()
         picks = [pick(pool, ctx.key, idx, s) for s in range(3)]
-        return [" ".join(p[j] for p in picks[:kk]) for j, kk in enumerate(k.tolist())]
+        return _fit_prose(picks, k, ctx.length)
 
     return Made(fn, "mimesis sentences")
 
 
 def _sentence(ctx: Ctx) -> Made:
     pool = ctx.pools.get("sentence")
-    return Made(lambda idx: pick(pool, ctx.key, idx), "mimesis sentence", pool=pool)
+    if ctx.length is None or max(map(len, pool)) <= ctx.length:
+        return Made(lambda idx: pick(pool, ctx.key, idx), "mimesis sentence", pool=pool)
+
+    def fn(idx: h.I64) -> list[str]:
+        return _fit_prose([pick(pool, ctx.key, idx)], [1] * len(idx), ctx.length)
+
+    return Made(fn, "mimesis sentence")
 
 
 def _title(ctx: Ctx) -> Made:

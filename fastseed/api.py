@@ -12,8 +12,7 @@ import anyio
 from fastseed import journal
 from fastseed.dialects.base import Adapter, TableState, TriggerRejected, opened
 from fastseed.errors import PlanError, UsageError
-from fastseed.generate import timeline
-from fastseed.generate.classify import classify
+from fastseed.generate import concepts, timeline
 from fastseed.generate.rules import table_rules
 from fastseed.generate.table import RunGenerators, deferred_null_columns
 from fastseed.generate.values import seconds_of
@@ -21,7 +20,7 @@ from fastseed.journal import Journal
 from fastseed.load import LoadResult, Progress, load
 from fastseed.plan import Plan, RowRequest, Sample, build_plan
 from fastseed.scenario import Scenario, resolve_fk, validate_against_catalog
-from fastseed.schema import Catalog, ForeignKey, Kind, Table, TableName
+from fastseed.schema import Catalog, Column, ForeignKey, Kind, Table, TableName
 from fastseed.url import DatabaseURL, guard_remote, parse_url
 from fastseed.verify import VerifyResult, verify
 
@@ -255,18 +254,11 @@ async def plan_for(adapter: Adapter, rows: RowRequest, *, schemas: list[str] | N
     return await prepare(adapter, RunOptions(rows=rows, schemas=tuple(schemas or ())))
 
 
-SAMPLED_TAGS = {
-    "status",
-    "category",
-    "gender",
-    "department",
-    "category_name",
-    "group_label",
-    "honorific",
-    "currency",
-    "language",
-    "timezone",
-}
+def _sampled(table: Table, column: Column) -> bool:
+    """Status-like text (statuses, categories, currencies, languages, ...): a table's own
+    values are drawn again, weighted by how often they occur."""
+    found = concepts.match(table, column)
+    return found is not None and found.concept.sampled
 
 
 async def read_samples(adapter: Adapter, plan: Plan) -> dict[TableName, dict[str, Sample]]:
@@ -281,9 +273,7 @@ async def read_samples(adapter: Adapter, plan: Plan) -> dict[TableName, dict[str
         for col in table.writable_columns:
             if col.name in fk_cols or col.name in key_cols:
                 continue
-            if col.type.kind == Kind.ENUM or (
-                col.type.kind == Kind.TEXT and classify(table, col) in SAMPLED_TAGS
-            ):
+            if col.type.kind == Kind.ENUM or (col.type.kind == Kind.TEXT and _sampled(table, col)):
                 wanted.append((name, col.name))
     out: dict[TableName, dict[str, Sample]] = {}
     limit = anyio.CapacityLimiter(4 if adapter.capabilities.concurrent_sessions else 1)

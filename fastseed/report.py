@@ -130,6 +130,7 @@ def print_summary(console: Console, data: dict[str, Any]) -> None:
     if real:
         generic = real["generic_text_columns"]
         line = f"{len(generic)} of {real['text_columns']} text columns use generic words"
+        line += _share(len(generic), real["text_columns"])
         console.print(line + (f": {', '.join(generic)}" if generic else ""))
         for check in real["checks_not_understood"]:
             console.print(f"check tested in the database before loading: {check}")
@@ -350,4 +351,13 @@ def print_plan_extras(console: Console, data: dict[str, Any]) -> None:
         for check in real["checks_not_understood"]:
             console.print(f"  check tested in the database before loading: {check}")
         generic = real["generic_text_columns"]
-        console.print(f"{len(generic)} of {real['text_columns']} text columns use generic words")
+        share = _share(len(generic), real["text_columns"])
+        console.print(
+            f"{len(generic)} of {real['text_columns']} text columns use generic words{share}"
+            + (f": {', '.join(generic)}" if generic else "")
+        )
+
+
+def _share(part: int, whole: int) -> str:
+    """' (4.8%)': the generic-word share `plan` and `seed` print (issue 13 keeps it <= 5%)."""
+    return f" ({part / whole:.1%})" if whole else ""

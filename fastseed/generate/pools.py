@@ -20,6 +20,8 @@ from fastseed.generate.hashing import mix, stream_key
 from fastseed.generate.text import Utf8Array, from_strings
 
 POOL_SIZE = 2000
+LOCALE_POOL_SIZE = 400
+"""Draws per pool of a locale other than the run's (addresses in several countries)."""
 
 # mimesis' own lists, taken whole: drawing them until every entry showed up took 25 ms
 _LISTS: dict[str, Callable[[], list[str]]] = {
@@ -50,6 +52,7 @@ _RECIPES: dict[str, Callable[[Generic], str]] = {
     "street": lambda g: g.address.street_name(),
     "city": lambda g: g.address.city(),
     "state": lambda g: g.address.state(),
+    "state_code": lambda g: g.address.state(abbr=True).split("-")[-1],
     "country": lambda g: g.address.country(),
     "country_code": lambda g: g.address.country_code(),
     "postal_code": lambda g: g.address.postal_code(),
@@ -87,6 +90,11 @@ class Pools:
         self._pools: dict[str, list[str]] = {}
         self._utf8: dict[str, Utf8Array] = {}
         self._lock = threading.Lock()  # generation runs in worker threads
+
+    @property
+    def locale(self) -> str:
+        """The run's mimesis locale code ('en', 'de', ...)."""
+        return str(self._locale.value)
 
     def get(self, name: str) -> list[str]:
         pool = self._pools.get(name)
@@ -168,6 +176,31 @@ class Pools:
             pool = sorted(seen)
             self._pools[key] = pool
             return pool
+
+    def in_locale(self, locale: str, name: str) -> list[str]:
+        """A pool of another locale than the run's (an address in another country)."""
+        key = f"{locale}:{name}"
+        pool = self._pools.get(key)
+        if pool is not None:
+            return pool
+        with self._lock:
+            pool = self._pools.get(key)
+            if pool is None:
+                gen = Generic(locale=Locale(locale), seed=stream_key(self._seed, "pool", key))
+                recipe = _RECIPES[name]
+                seen = {recipe(gen): None for _ in range(LOCALE_POOL_SIZE)}
+                pool = sorted(seen)
+                self._pools[key] = pool
+            return pool
+
+    def utf8_in(self, locale: str, name: str) -> Utf8Array:
+        key = f"{locale}:{name}"
+        pool = self._utf8.get(key)
+        if pool is None:
+            pool = from_strings(self.in_locale(locale, name))
+            with self._lock:
+                self._utf8[key] = pool
+        return pool
 
     @staticmethod
     def names() -> list[str]:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from fastseed.generate import arithmetic, text, timeline
+from fastseed.generate import arithmetic, concepts, text, timeline
 from fastseed.generate import hashing as h
 from fastseed.generate.anomalies import TableAnomalies
 from fastseed.generate.batch import Batch, ColumnData
@@ -892,6 +892,12 @@ class TableGen:
         if not col.nullable or col.name in self.key_columns or spec is not None:
             return None  # an override without a NULL rule: always a value
         key = h.stream_key(self.run.seed, self.table.name.name, col.name, "null", attempt or "")
+        found = concepts.match(self.table, col) if col.type.kind == Kind.TEXT else None
+        if found is not None and found.concept.group in {"card", "file", "bank", "address"}:
+            # the parts of one card, file or address are missing together (nested by their
+            # NULL shares: a row without a country has no postal code either)
+            group = (found.concept.group, found.prefix, attempt or "")
+            key = h.stream_key(self.run.seed, self.table.name.name, "null-group", *group)
         rule = self.rules.columns.get(col.name)
         if (
             col.name in self.timeline.events

@@ -20,9 +20,10 @@ from typing import Any
 
 import numpy as np
 
-from fastseed.generate import distributions, text
+from fastseed.generate import concepts, distributions, text
 from fastseed.generate import hashing as h
 from fastseed.generate.classify import classify
+from fastseed.generate.concepts.address import coordinates
 from fastseed.generate.overrides import override_gen, range_rule
 from fastseed.generate.pattern import PatternGen, UniquePattern
 from fastseed.generate.pools import Pools
@@ -41,137 +42,7 @@ _YEAR_S = 365.25 * 86400
 Values = list[Any]
 Fn = Callable[[h.I64], Values]
 
-_STATUS = ["active", "pending", "completed", "cancelled", "archived", "failed"]
-_CATEGORY = ["standard", "premium", "basic", "internal", "partner", "trial"]
-_DEPARTMENTS = [
-    "Engineering",
-    "Sales",
-    "Marketing",
-    "Finance",
-    "Support",
-    "Operations",
-    "Human Resources",
-    "Legal",
-    "Research",
-    "Customer Success",
-    "Logistics",
-]
-_GENDERS = ["female", "male", "non-binary", "unspecified"]
-_TIMEZONES = [
-    "UTC",
-    "Europe/London",
-    "Europe/Berlin",
-    "America/New_York",
-    "America/Chicago",
-    "America/Los_Angeles",
-    "Asia/Tokyo",
-    "Asia/Kolkata",
-    "Australia/Sydney",
-]
-_CATEGORY_NAMES = [
-    "Electronics",
-    "Books",
-    "Home & Kitchen",
-    "Toys",
-    "Garden",
-    "Sports",
-    "Beauty",
-    "Clothing",
-    "Shoes",
-    "Jewelry",
-    "Grocery",
-    "Health",
-    "Automotive",
-    "Office",
-    "Pet Supplies",
-    "Music",
-    "Movies",
-    "Tools",
-    "Baby",
-    "Outdoors",
-    "Furniture",
-    "Crafts",
-    "Video Games",
-    "Software",
-    "Travel",
-    "Luggage",
-]
-_FIXED_LISTS = {
-    "honorific": ["Mr.", "Ms.", "Mrs.", "Dr.", "Prof."],
-    "cron": [
-        "0 0 * * * ?",
-        "0 */5 * * * ?",
-        "0 0 2 * * ?",
-        "0 30 6 ? * MON-FRI",
-        "0 0 0 1 * ?",
-        "0 15 10 ? * 6L",
-        "0 0/30 8-18 ? * *",
-    ],
-    "group_label": [
-        "DEFAULT",
-        "reports",
-        "billing",
-        "maintenance",
-        "sync",
-        "notifications",
-        "cleanup",
-        "imports",
-        "exports",
-        "analytics",
-    ],
-}
-_UNITS = ["boxes", "bags", "bottles", "jars", "cans", "packs", "pieces", "tins"]
-_ENTITIES = ["task", "comment", "project", "user", "file", "order", "invoice", "subtask"]
-_VERBS = ["create", "update", "close", "open", "move", "delete", "assign", "comment"]
-_FILTERS = [
-    "status:open",
-    "assignee:me",
-    "status:closed",
-    "priority:high",
-    "due:tomorrow",
-    "category:bug",
-    "color:red",
-    "created:today",
-]
-_SIMPLE_POOLS = {
-    "first_name",
-    "last_name",
-    "city",
-    "street",
-    "street_address",
-    "state",
-    "country",
-    "country_code",
-    "postal_code",
-    "company",
-    "job_title",
-    "url",
-    "hostname",
-    "user_agent",
-    "currency",
-    "color",
-    "mime_type",
-    "file_name",
-    "language",
-    "version",
-    "phone",
-    "title",
-    "product",
-    "username",
-    "nationality",
-    "university",
-}
-"""Tags whose text is one pick from the mimesis pool of the same name."""
-_TAG_LISTS = {
-    "status": _STATUS,
-    "category": _CATEGORY,
-    "gender": _GENDERS,
-    "department": _DEPARTMENTS,
-    "timezone": _TIMEZONES,
-    "category_name": _CATEGORY_NAMES,
-}
 _ORDERED_NUMBERS = {Kind.INTEGER, Kind.NUMERIC, Kind.FLOAT, Kind.MONEY}
-_PRODUCT_TABLE = re.compile(r"product|item|article|sku|catalog")
 _B36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _CODE = "0123456789" + _UPPER
@@ -274,7 +145,10 @@ class Builder:
                 self.rule = self.rule.merge(extra)
             if override.pattern is not None:
                 self.rule = self.rule.merge(ColumnRule(pattern=override.pattern))
+        self.seed = seed
         self.tag = classify(table, column)
+        self.match = concepts.match(table, column)
+        self._made: concepts.Made | None = None
 
     # -- entry ---------------------------------------------------------------------------------
 
@@ -737,11 +611,14 @@ class Builder:
         }.get(tag or "", (0, 1000))
         lo, hi = self.num_bounds(default)
         log_scale = tag == "money" and lo > 0
+        placed = self._coordinates()
 
         def raw(idx: h.I64) -> np.ndarray:
             u = self._u(idx)
             x: h.F64
-            if log_scale:
+            if placed is not None:
+                x = placed(idx)
+            elif log_scale:
                 x = np.exp(np.log(lo) + u * (np.log(hi) - np.log(lo)))
             else:
                 x = lo + u * (hi - lo)
@@ -753,9 +630,37 @@ class Builder:
             return [Decimal(v).scaleb(-s) for v in raw(idx).tolist()]
 
         label = f"{tag or 'decimal'} in [{lo:g}, {hi:g}] scale {s}"
+        if placed is not None:
+            label = f"{tag} in the row's country, scale {s}{self.because()}"
         return ColumnGen(fn, label, raw=raw, raw_scale=s)
 
     _kind_money = _kind_numeric
+
+    def _coordinates(self) -> Callable[[h.I64], h.F64] | None:
+        """Latitude or longitude inside the country of the row's address (its group)."""
+        found = self.match
+        if found is None or found.concept.name not in {"latitude", "longitude"}:
+            return None
+        which = found.concept.name
+        ctx = concepts.Ctx(
+            pools=self.pools,
+            seed=self.seed,
+            key=self.key,
+            group_key=self._group_key(found),
+            length=None,
+            fixed=False,
+            table=self.table,
+            column=self.column,
+            siblings=concepts.group_members(self.table, found),
+            sibling=None,
+            locale=self.pools.locale,
+        )
+        return lambda idx: coordinates(ctx, idx, which)
+
+    def _group_key(self, found: concepts.Match) -> int:
+        """Shared by the columns of one person, address, card, file in a row."""
+        group = found.concept.group or found.concept.name
+        return h.stream_key(self.seed, self.table.name.name, "group", group, found.prefix)
 
     def _kind_float(self) -> ColumnGen:
         tag = self.tag
@@ -775,10 +680,15 @@ class Builder:
             )
         span = hi - lo
         margin = span * 1e-6
+        placed = self._coordinates()
 
         def raw(idx: h.I64) -> np.ndarray:
+            if placed is not None:
+                return np.clip(np.round(placed(idx), 6), lo, hi)
             return np.round(lo + margin + self._u(idx) * (span - 2 * margin), 4)
 
+        if placed is not None:
+            return array_gen(raw, f"{tag} in the row's country{self.because()}")
         return array_gen(raw, f"{tag or 'float'} in [{lo:g}, {hi:g}]")
 
     # -- text ----------------------------------------------------------------------------------
@@ -789,32 +699,53 @@ class Builder:
             n = min(n or self.rule.max_length, self.rule.max_length)
         return n
 
-    def _simple_pool(self) -> str | None:
-        tag = self.tag
-        if tag not in _SIMPLE_POOLS:
+    def made(self) -> concepts.Made | None:
+        """The column's concept generator, built once (None: no concept, or one the Builder
+        makes itself from the row's siblings: email, full name)."""
+        if self.match is None or self.tag in {"email", "full_name"}:
             return None
-        if tag == "title" and (
-            _PRODUCT_TABLE.search(self.table.name.name.lower())
-            or (self.type.length is not None and self.type.length < 60)
-        ):
-            return "product"
-        return tag
+        if self._made is None:
+            found = self.match
+            ctx = concepts.Ctx(
+                pools=self.pools,
+                seed=self.seed,
+                key=self.key,
+                group_key=self._group_key(found),
+                length=self._max_len(),
+                fixed=self.type.fixed_length,
+                table=self.table,
+                column=self.column,
+                siblings=concepts.group_members(self.table, found),
+                sibling=self.sibling,
+                locale=self.pools.locale,
+            )
+            self._made = found.concept.make(ctx)
+        return self._made
 
     def _text_base(self) -> tuple[Fn, str]:
-        """Realistic (non-unique) text by semantic tag."""
+        """Realistic (non-unique) text: the column's concept, else two generic words; the
+        label says which concept and the signal that chose it."""
+        fn, label = self._concept_text()
+        return fn, label + self.because()
+
+    def because(self) -> str:
+        """' (concept NAME: why)' for labels, '' when no concept was recognised."""
+        found = self.match
+        return "" if found is None else f" (concept {found.concept.name}: {found.why})"
+
+    def _concept_text(self) -> tuple[Fn, str]:
         tag = self.tag
         pools = self.pools
-        pool_name = self._simple_pool()
-        if pool_name is not None:
-            return (lambda idx: self.pick(pools.get(pool_name), idx)), f"mimesis {pool_name}"
         if tag == "full_name":
+            first_col, last_col = self._name_siblings()
 
             def full(idx: h.I64) -> Values:
-                first = self.pick(pools.get("first_name"), idx, 1)
-                last = self.pick(pools.get("last_name"), idx, 2)
+                first = self._names(first_col, "first_name", idx, 1)
+                last = self._names(last_col, "last_name", idx, 2)
                 return [f"{a} {b}" for a, b in zip(first, last, strict=True)]
 
-            return full, "mimesis first + last name"
+            source = "the row's first + last name" if first_col else "mimesis first + last name"
+            return full, source
         if tag == "email":
             first_col, last_col = self._name_siblings()
 
@@ -829,70 +760,9 @@ class Builder:
 
             source = "the row's names" if first_col else "names"
             return email, f"email from {source}"
-        if tag in _TAG_LISTS:
-            chosen = _TAG_LISTS[tag]
-            return (lambda idx: self.pick(chosen, idx, skew=True)), f"{tag} list, skewed"
-        if tag == "address_line2":
-            return (
-                lambda idx: [f"Apt {n}" for n in (self._u(idx) * 900 + 1).astype(int).tolist()],
-                "apartment line",
-            )
-        if tag == "paragraph":
-
-            def para(idx: h.I64) -> Values:
-                pool = pools.get("sentence")
-                k = (self._u(idx, 7) * 3).astype(int) + 1
-                picks = [self.pick(pool, idx, s) for s in range(3)]
-                return [" ".join(p[j] for p in picks[:kk]) for j, kk in enumerate(k.tolist())]
-
-            return para, "mimesis sentences"
-        if tag == "password_hash":
-            return (
-                lambda idx: ["$2b$12$" + f"{v:016x}" * 3 for v in h.mix(self.key, idx).tolist()]
-            ), "bcrypt-like hash"
-        if tag == "token":
-            return (
-                lambda idx: [
-                    f"{a:016x}{b:016x}"
-                    for a, b in zip(
-                        h.mix(self.key, idx).tolist(),
-                        h.mix(self.key + 1, idx).tolist(),
-                        strict=True,
-                    )
-                ],
-                "hex token",
-            )
-        if tag == "ip":
-            return (
-                lambda idx: [
-                    str(ipaddress.IPv4Address(int(v) & 0xFFFFFFFF))
-                    for v in h.mix(self.key, idx).tolist()
-                ]
-            ), "IPv4 address"
-        if tag == "mac":
-            return (
-                lambda idx: [
-                    ":".join(f"{(v >> s) & 255:02x}" for s in range(0, 48, 8))
-                    for v in h.mix(self.key, idx).tolist()
-                ]
-            ), "MAC address"
-        if tag == "uuid":
-            return (lambda idx: [str(u) for u in self._uuids(idx)]), "uuid text"
-        if tag in {"slug", "sku", "code"}:
-            upper = tag != "slug"
-
-            def code(idx: h.I64) -> Values:
-                words = self.pick(pools.get("word"), idx)
-                nums = (self._u(idx, 5) * 9000 + 1000).astype(int).tolist()
-                if upper:
-                    return [f"{w[:3].upper()}-{n}" for w, n in zip(words, nums, strict=True)]
-                return [f"{w}-{n}" for w, n in zip(words, nums, strict=True)]
-
-            return code, f"{tag} pattern"
-
-        special = self._special_text(tag)
-        if special is not None:
-            return special
+        made = self.made()
+        if made is not None:
+            return made.fn, made.label
 
         def words(idx: h.I64) -> Values:
             pool = pools.get("word")
@@ -912,22 +782,21 @@ class Builder:
         return pool.take(h.choose(self.key + salt, idx, len(pool), weights))
 
     def _text_base_utf8(self) -> Callable[[h.I64], Utf8Array | None] | None:
-        """`_text_base` for the tags it can build from pools alone; None for the others, and
-        a function that answers None for a batch it cannot do (non-ASCII emails)."""
+        """`_text_base` for the values it can gather from encoded pools alone; None for the
+        others, and a function that answers None for a batch it cannot do (non-ASCII
+        emails, names the row's siblings do not give as UTF-8)."""
         tag = self.tag
-        pool_name = self._simple_pool()
-        if pool_name is not None:
-            pool = self.pools.utf8(pool_name)
-            return lambda idx: self.pick_utf8(pool, idx)
         if tag == "full_name":
-            first, last = self.pools.utf8("first_name"), self.pools.utf8("last_name")
-            return lambda idx: text.concat(
-                [
-                    self.pick_utf8(first, idx, 1),
-                    text.constant(" ", len(idx)),
-                    self.pick_utf8(last, idx, 2),
-                ]
-            )
+            first_col, last_col = self._name_siblings()
+
+            def full(idx: h.I64) -> Utf8Array | None:
+                first = self._names_utf8(first_col, "first_name", idx, 1)
+                last = self._names_utf8(last_col, "last_name", idx, 2)
+                if first is None or last is None:
+                    return None
+                return text.concat([first, text.constant(" ", len(idx)), last])
+
+            return full
         if tag == "email":
             parts = self._email_parts_utf8
 
@@ -938,11 +807,12 @@ class Builder:
                 return text.concat([split[0], text.constant("@", len(idx)), split[1]])
 
             return email
-        if tag in _TAG_LISTS:
-            chosen = text.from_strings(_TAG_LISTS[tag])
-            return lambda idx: self.pick_utf8(chosen, idx, skew=True)
-        if self._text_base()[1] != "generic words":
-            return None  # tags with a format of their own stay on the list path
+        made = self.made()
+        if made is not None:
+            if made.pool is None:
+                return None  # a format of its own: the list path
+            pool = text.from_strings(made.pool)
+            return lambda idx: self.pick_utf8(pool, idx, made.salt, skew=made.skew)
         words = self.pools.utf8("word")
         return lambda idx: text.concat(
             [
@@ -1015,7 +885,7 @@ class Builder:
         if self.unique:
             return self._unique_text(n)
         base, label = self._text_base()
-        if n is not None and n <= 3 and self.tag not in {"country_code", "currency", "state"}:
+        if n is not None and n <= 3 and self.match is None:
             # a code column such as char(1) or char(2): short uppercase codes
             width = n
             return ColumnGen(
@@ -1028,7 +898,7 @@ class Builder:
 
         def fn(idx: h.I64) -> Values:
             vals = base(idx)
-            if n is not None:
+            if n is not None and max(map(len, vals), default=0) > n:
                 vals = [v[:n].rstrip() or v[:n] for v in vals]
             if min_len:
                 vals = [v.ljust(min_len, "x") if len(v) < min_len else v for v in vals]
@@ -1069,6 +939,10 @@ class Builder:
 
     def _unique_text(self, n: int | None) -> ColumnGen:
         """Unique by construction: a readable prefix plus the row index encoded in base 36."""
+        made = self.made()
+        if made is not None and made.capacity is not None and not self.rule.min_length:
+            label = f"{made.label}, distinct per row{self.because()}"
+            return ColumnGen(made.fn, label, made.capacity)
         base, label = self._text_base()
         min_len = self.rule.min_length or 0
         if n is not None and n <= 8:
@@ -1159,97 +1033,23 @@ class Builder:
         per_char = self.type.max_bytes_per_char
         return _CJK if per_char is None or per_char >= 3 else ""
 
-    def _special_text(self, tag: str | None) -> tuple[Fn, str] | None:
-        """Name-driven text families that need a little formatting beyond one pool."""
-        pools = self.pools
-        if tag in _FIXED_LISTS:
-            chosen = _FIXED_LISTS[tag]
-            return (lambda idx: self.pick(chosen, idx, skew=True)), f"{tag} list, skewed"
-        if tag == "extension":
-            return (
-                lambda idx: [str(v) for v in h.integers(self.key, idx, 100, 9999).tolist()],
-                "phone extension",
-            )
-        if tag == "file_path":
-
-            def path(idx: h.I64) -> Values:
-                dirs = self.pick(pools.get("word"), idx, 1)
-                files = self.pick(pools.get("file_name"), idx, 2)
-                return [f"/uploads/{d}/{f}" for d, f in zip(dirs, files, strict=True)]
-
-            return path, "file path"
-        if tag == "packaging":
-
-            def pack(idx: h.I64) -> Values:
-                a = h.integers(self.key, idx, 1, 48).tolist()
-                b = h.integers(self.key + 1, idx, 1, 500).tolist()
-                unit = self.pick(_UNITS, idx, 2)
-                return [f"{x} {u} x {y} g" for x, u, y in zip(a, unit, b, strict=True)]
-
-            return pack, "packaging description"
-        if tag == "class_name":
-
-            def cls(idx: h.I64) -> Values:
-                org = self.pick(pools.get("word"), idx, 1)
-                pkg = self.pick(pools.get("word"), idx, 2)
-                name = self.pick(pools.get("word"), idx, 3)
-                return [
-                    f"com.{o.lower()}.{p.lower()}.{n.title()}Job"
-                    for o, p, n in zip(org, pkg, name, strict=True)
-                ]
-
-            return cls, "Java class name"
-        if tag == "event_name":
-
-            def event(idx: h.I64) -> Values:
-                ents = self.pick(_ENTITIES, idx, 1, skew=True)
-                verbs = self.pick(_VERBS, idx, 2, skew=True)
-                return [f"{e}.{v}" for e, v in zip(ents, verbs, strict=True)]
-
-            return event, "event name"
-        if tag == "external_id":
-            return (
-                lambda idx: [f"{v:012x}"[:12] for v in h.mix(self.key, idx).tolist()],
-                "external id (hex)",
-            )
-        if tag == "date_text":
-
-            def day(idx: h.I64) -> Values:
-                ref = REFERENCE_TIME.timestamp()
-                secs = ref - self._u(idx) * 3 * _YEAR_S
-                days = np.floor(secs / 86400).astype(np.int64).astype("datetime64[D]")
-                return [str(d) for d in days.tolist()]
-
-            return day, "ISO date text"
-        if tag == "json_text":
-            return self._kind_json().fn, "JSON text"
-        if tag == "label":
-
-            def label(idx: h.I64) -> Values:
-                a = self.pick(pools.get("word"), idx, 1)
-                b = self.pick(pools.get("word"), idx, 2)
-                return [f"{x.title()} {y.title()}" for x, y in zip(a, b, strict=True)]
-
-            return label, "title-case label"
-        if tag == "query":
-
-            def query(idx: h.I64) -> Values:
-                a = self.pick(_FILTERS, idx, 1, skew=True)
-                b = self.pick(_FILTERS, idx, 2, skew=True)
-                return [x if x == y else f"{x} {y}" for x, y in zip(a, b, strict=True)]
-
-            return query, "search filter"
-        return None
-
     def _name_siblings(self) -> tuple[str | None, str | None]:
-        """The table's first/last name columns, so an email matches the person's name."""
+        """The row's first/last name columns, so a full name or email is that person's: the
+        ones of the column's own group (billing_first_name for billing_email), else the
+        table's first ones."""
+        if self.sibling is None or self.match is None:
+            return None, None
         found: dict[str, str] = {}
-        for col in self.table.columns:
-            if col.type.kind == Kind.TEXT and col.name != self.column.name:
-                tag = classify(self.table, col)
-                if tag in {"first_name", "last_name"}:
-                    found.setdefault(tag, col.name)
-        if self.sibling is None or len(found) < 2:
+        for key, name in concepts.group_members(self.table, self.match).items():
+            if key in {"first_name", "last_name"} and name != self.column.name:
+                found[key] = name
+        if len(found) < 2:
+            found = {}
+            for col in self.table.columns:
+                other = concepts.match(self.table, col) if col.type.kind == Kind.TEXT else None
+                if other is not None and other.concept.name in {"first_name", "last_name"}:
+                    found.setdefault(other.concept.name, col.name)
+        if len(found) < 2:
             return None, None
         return found["first_name"], found["last_name"]
 

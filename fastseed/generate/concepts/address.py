@@ -1,0 +1,258 @@
+"""Addresses and geography: street, city, state, postal code, country (alpha-2, alpha-3 or
+name by the column's length), coordinates, phone, and the country facts that go with them
+(currency, language, locale, time zone).
+
+Every column of one address group in a row (same table, same name prefix: `shipping_city`
+and `shipping_country`) draws its country from the group's key, so a row's postal code,
+state, coordinates and phone all lie in the country it names.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from mimesis.datasets import CLOUD_REGION_DIRECTIONS, CLOUD_REGION_PREFIXES
+
+from fastseed.generate import hashing as h
+from fastseed.generate.concepts.geo_data import (
+    ADDRESS_COUNTRIES,
+    COUNTRIES,
+    LANGUAGES,
+    AddressCountry,
+)
+from fastseed.generate.concepts.kit import digits, pick
+from fastseed.generate.concepts.registry import Concept, Ctx, Made, Maker, register
+from fastseed.schema import Kind
+
+ADDRESS_ONLY = {
+    "street_address",
+    "address_line2",
+    "street",
+    "city",
+    "state",
+    "state_code",
+    "postal_code",
+    "latitude",
+    "longitude",
+    "phone",
+}
+"""Concepts that need mimesis address data: a group holding one uses ADDRESS_COUNTRIES."""
+
+_A_WEIGHTS = np.array([c.weight for c in ADDRESS_COUNTRIES], dtype=np.float64)
+_A_BY_CODE = {c.alpha2: c for c in COUNTRIES}
+_C_WEIGHTS = 1.0 / np.arange(1, len(COUNTRIES) + 1, dtype=np.float64) ** 0.8
+# the coherent facts of the address countries, as rows of COUNTRIES
+_A_AS_C = [
+    next(i for i, c in enumerate(COUNTRIES) if c.alpha2 == a.alpha2) for a in ADDRESS_COUNTRIES
+]
+
+
+def _in_address(ctx: Ctx) -> bool:
+    return any(name in ADDRESS_ONLY for name in ctx.siblings)
+
+
+def address_country(ctx: Ctx, idx: h.I64) -> h.I64:
+    """Each row's position in ADDRESS_COUNTRIES (weighted toward the run's locale)."""
+    weights = _A_WEIGHTS.copy()
+    for i, c in enumerate(ADDRESS_COUNTRIES):
+        if c.locale == ctx.locale:
+            weights[i] = weights.sum()  # the run's own country: at least half of the rows
+    return h.choose(ctx.group_key, idx, len(weights), weights)
+
+
+def country_row(ctx: Ctx, idx: h.I64) -> h.I64:
+    """Each row's position in COUNTRIES, the same for every column of the group."""
+    if _in_address(ctx):
+        return np.array(_A_AS_C, dtype=np.int64)[address_country(ctx, idx)]
+    return h.choose(ctx.group_key, idx, len(COUNTRIES), _C_WEIGHTS)
+
+
+def _per_country(ctx: Ctx, idx: h.I64, what: str, salt: int) -> list[str]:
+    """One pick per row from the mimesis pool `what` of the row's address country."""
+    which = address_country(ctx, idx)
+    out = [""] * len(idx)
+    for k, country in enumerate(ADDRESS_COUNTRIES):
+        rows = np.flatnonzero(which == k)
+        if not len(rows):
+            continue
+        pool = ctx.pools.in_locale(country.locale, what)
+        for r, v in zip(rows.tolist(), pick(pool, ctx.key + salt, idx[rows]), strict=True):
+            out[r] = v
+    return out
+
+
+def _country_fact(field: str) -> Maker:
+    def make(ctx: Ctx) -> Made:
+        def fn(idx: h.I64) -> list[str]:
+            return [getattr(COUNTRIES[i], field) for i in country_row(ctx, idx).tolist()]
+
+        return Made(fn, f"ISO {field} of the row's country")
+
+    return make
+
+
+def _from_locale(what: str, label: str) -> Maker:
+    def make(ctx: Ctx) -> Made:
+        return Made(lambda idx: _per_country(ctx, idx, what, 0), label)
+
+    return make
+
+
+def _country_name(ctx: Ctx) -> Made:
+    return Made(
+        lambda idx: [COUNTRIES[i].name for i in country_row(ctx, idx).tolist()],
+        "country name (ISO 3166 short name)",
+    )
+
+
+def _language(ctx: Ctx) -> Made:
+    return Made(
+        lambda idx: [COUNTRIES[i].language for i in country_row(ctx, idx).tolist()],
+        "ISO 639-1 language of the row's country",
+    )
+
+
+def _language_name(ctx: Ctx) -> Made:
+    return Made(
+        lambda idx: [LANGUAGES[COUNTRIES[i].language] for i in country_row(ctx, idx).tolist()],
+        "language name (ISO 639)",
+    )
+
+
+def _locale(ctx: Ctx) -> Made:
+    sep = "-" if ctx.length is not None and ctx.length < 5 else "_"
+    short = ctx.length is not None and ctx.length < 5
+
+    def fn(idx: h.I64) -> list[str]:
+        rows = [COUNTRIES[i] for i in country_row(ctx, idx).tolist()]
+        return [c.language if short else f"{c.language}{sep}{c.alpha2}" for c in rows]
+
+    return Made(fn, "locale (language_COUNTRY)")
+
+
+def _postal(ctx: Ctx) -> Made:
+    return Made(
+        lambda idx: _per_country(ctx, idx, "postal_code", 0), "postal code of the row's country"
+    )
+
+
+def _street_address(ctx: Ctx) -> Made:
+    return Made(lambda idx: _per_country(ctx, idx, "street_address", 0), "street address (mimesis)")
+
+
+def _line2(ctx: Ctx) -> Made:
+    def fn(idx: h.I64) -> list[str]:
+        kind = pick(["Apt", "Suite", "Unit", "Floor"], ctx.key, idx, 1, skew=True)
+        nums = h.integers(ctx.key + 2, idx, 1, 999).tolist()
+        return [f"{k} {n}" for k, n in zip(kind, nums, strict=True)]
+
+    return Made(fn, "apartment, suite or unit")
+
+
+def _state(ctx: Ctx) -> Made:
+    short = ctx.length is not None and ctx.length <= 3
+    what = "state_code" if short else "state"
+    return Made(
+        lambda idx: _per_country(ctx, idx, what, 0),
+        f"{'state code' if short else 'state'} of the row's country",
+    )
+
+
+def coordinates(ctx: Ctx, idx: h.I64, which: str) -> h.F64:
+    """Latitude or longitude inside the row's address country."""
+    row = address_country(ctx, idx)
+    boxes = np.array([c.box for c in ADDRESS_COUNTRIES], dtype=np.float64)[row]
+    u = h.uniform(ctx.group_key + (7 if which == "latitude" else 8), idx)
+    if which == "latitude":
+        return boxes[:, 0] + u * (boxes[:, 1] - boxes[:, 0])
+    return boxes[:, 2] + u * (boxes[:, 3] - boxes[:, 2])
+
+
+def _phone_of(country: AddressCountry, key: int, idx: h.I64, room: int | None) -> list[str]:
+    code, prefixes, rest = country.phone
+    pre = pick(list(prefixes), key, idx, 1)
+    tail = digits(key + 2, idx, rest)
+    # a real operator's number range, never a leading 0 or 1 after the prefix (US exchanges)
+    tail = [("2" + t[1:]) if t[0] in "01" else t for t in tail]
+    full = [f"+{code} {p} {t[:3]} {t[3:]}" for p, t in zip(pre, tail, strict=True)]
+    if room is None or room >= max(map(len, full), default=0):
+        return full
+    compact = [f"+{code}{p}{t}" for p, t in zip(pre, tail, strict=True)]
+    if room >= max(map(len, compact), default=0):
+        return compact
+    return [f"{p}{t}"[-room:] for p, t in zip(pre, tail, strict=True)]
+
+
+def _phone(ctx: Ctx) -> Made:
+    def fn(idx: h.I64) -> list[str]:
+        which = address_country(ctx, idx)
+        out = [""] * len(idx)
+        for k, country in enumerate(ADDRESS_COUNTRIES):
+            rows = np.flatnonzero(which == k)
+            if len(rows):
+                for r, v in zip(
+                    rows.tolist(), _phone_of(country, ctx.key, idx[rows], ctx.length), strict=True
+                ):
+                    out[r] = v
+        return out
+
+    return Made(fn, "phone number of the row's country (international format)")
+
+
+def _cloud_region(ctx: Ctx) -> Made:
+    def fn(idx: h.I64) -> list[str]:
+        area = pick(CLOUD_REGION_PREFIXES, ctx.key, idx, 1, skew=True)
+        way = pick(CLOUD_REGION_DIRECTIONS, ctx.key, idx, 2, skew=True)
+        n = h.integers(ctx.key + 3, idx, 1, 3).tolist()
+        return [f"{a}-{w}-{k}" for a, w, k in zip(area, way, n, strict=True)]
+
+    return Made(fn, "cloud region (mimesis prefixes and directions)")
+
+
+def _timezone(ctx: Ctx) -> Made:
+    return Made(
+        lambda idx: [COUNTRIES[i].timezone for i in country_row(ctx, idx).tolist()],
+        "IANA time zone of the row's country",
+    )
+
+
+def _pool(name: str, label: str, skew: bool = False) -> Maker:
+    def make(ctx: Ctx) -> Made:
+        pool = ctx.pools.get(name)
+        return Made(lambda idx: pick(pool, ctx.key, idx, skew=skew), label, pool=pool, skew=skew)
+
+    return make
+
+
+_NUMBERS = frozenset({Kind.NUMERIC, Kind.FLOAT})
+_PLACE = r"\b(city|town|zip|postal|postcode|country|address|street)\b"
+"""Other columns that make `state` a place rather than a status."""
+
+register(
+    Concept("street_address", "address", "street_address", (("street", "address"), ("address",), ("address", "line"), ("address", "line", "1"), ("address", "1"), ("street", "line")), _street_address, min_len=12, group="address"),
+    Concept("address_line2", "address", "address_line2", (("address", "line", "2"), ("address", "2"), ("line", "2"), ("street", "2")), _line2, min_len=6, group="address", weight=1),
+    Concept("street", "address", "street", (("street",), ("street", "name")), _from_locale("street", "street name"), min_len=8, group="address"),
+    Concept("city", "address", "city", (("city",), ("town",), ("city", "name"), ("locality",), ("municipality",)), _from_locale("city", "city of the row's country"), min_len=6, group="address"),
+    Concept("city", "address", "city", (("name",),), _from_locale("city", "city of the row's country"), min_len=6, group="address", tables=r"\bcity\b", exact=True),
+    Concept("state", "address", "state", (("state",), ("province",), ("county",), ("state", "name"), ("province", "name"), ("region",), ("district",)), _state, min_len=2, group="address", needs=_PLACE),
+    Concept("postal_code", "address", "postal_code", (("postal", "code"), ("postal",), ("zip",), ("zip", "code"), ("post", "code"), ("postcode",), ("postleitzahl",), ("plz",)), _postal, min_len=5, group="address"),
+    Concept("country_alpha2", "address", "country_code", (("country",), ("country", "code"), ("country", "iso"), ("iso", "country"), ("nation",)), _country_fact("alpha2"), min_len=2, max_len=2, group="address"),
+    Concept("country_alpha2", "address", "country_code", (("country", "code"), ("country", "iso"), ("iso", "country"), ("iso", "country", "code"), ("country", "iso", "code"), ("iso2",), ("alpha2",), ("iso", "2")), _country_fact("alpha2"), min_len=2, group="address"),
+    Concept("country_alpha2", "address", "country_code", (("iso", "code"), ("code",), ("iso",), ("alpha", "2")), _country_fact("alpha2"), min_len=2, max_len=2, group="address", tables=r"countr|nation"),
+    Concept("country_alpha3", "address", "country_code", (("country",), ("country", "code"), ("nation",)), _country_fact("alpha3"), min_len=3, max_len=3, group="address"),
+    Concept("country_alpha3", "address", "country_code", (("iso3",), ("alpha3",), ("country", "iso3"), ("iso", "3")), _country_fact("alpha3"), min_len=3, group="address", weight=1),
+    Concept("country_name", "address", "country", (("country",), ("country", "name"), ("nation",)), _country_name, min_len=4, group="address"),
+    Concept("country_name", "address", "country", (("name",),), _country_name, min_len=4, group="address", tables=r"countr|nation", exact=True),
+    Concept("currency", "address", "currency", (("currency",), ("currency", "code"), ("currency", "iso")), _country_fact("currency"), min_len=3, group="address", sampled=True),
+    Concept("currency", "address", "currency", (("iso", "code"), ("code",), ("iso",)), _country_fact("currency"), min_len=3, max_len=3, group="address", tables=r"currenc"),
+    Concept("language_alpha2", "address", "language", (("language",), ("language", "code"), ("language", "iso")), _language, min_len=2, max_len=2, group="address", sampled=True),
+    Concept("language_alpha2", "address", "language", (("language", "code"), ("language", "iso"), ("iso", "language")), _language, min_len=2, group="address", sampled=True),
+    Concept("language_name", "address", "language", (("language",), ("language", "name")), _language_name, min_len=8, group="address", sampled=True),
+    Concept("language_name", "address", "language", (("name",),), _language_name, min_len=8, group="address", tables=r"language", exact=True),
+    Concept("locale", "address", "language", (("locale",), ("locale", "code"), ("culture",)), _locale, min_len=2, group="address", sampled=True),
+    Concept("timezone", "address", "timezone", (("timezone",), ("time", "zone"), ("zone", "id"), ("timezone", "id"), ("timezone", "name")), _timezone, min_len=10, group="address", sampled=True),
+    Concept("phone", "address", "phone", (("phone",), ("phone", "number"), ("mobile",), ("mobile", "number"), ("mobile", "phone"), ("fax",), ("cell",), ("cell", "phone"), ("msisdn",), ("contact", "number")), _phone, min_len=10, group="address"),
+    Concept("cloud_region", "address", "region", (("region",), ("cloud", "region"), ("availability", "zone"), ("datacenter",)), _cloud_region, min_len=9),
+    Concept("nationality", "address", "nationality", (("nationality",), ("citizenship",)), _pool("nationality", "mimesis nationality"), min_len=6),
+    Concept("latitude", "address", "latitude", (("latitude",),), lambda ctx: Made(lambda idx: [], "latitude in the row's country"), group="address", kinds=_NUMBERS),
+    Concept("longitude", "address", "longitude", (("longitude",),), lambda ctx: Made(lambda idx: [], "longitude in the row's country"), group="address", kinds=_NUMBERS),
+)  # fmt: skip

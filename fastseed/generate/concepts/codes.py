@@ -1,0 +1,133 @@
+"""Codes and identifiers kept as text: UUIDs, external ids, slugs, short codes, URNs, phone
+extensions, and dates or epoch times an application stores in a text column."""
+
+from __future__ import annotations
+
+import uuid
+
+import numpy as np
+
+from fastseed.generate import hashing as h
+from fastseed.generate.concepts.kit import chars, hex_digits, pick
+from fastseed.generate.concepts.registry import Concept, Ctx, Made, register
+
+REFERENCE_SECONDS = 1782864000.0
+"""2026-07-01T00:00:00Z: the fixed 'now' of generated times (values.REFERENCE_TIME)."""
+_YEAR_S = 365.25 * 86400
+_CODE = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def uuid_text(key: int, idx: h.I64) -> list[str]:
+    """Version-4 shaped UUIDs; the low 64 bits are a bijection of the index (unique)."""
+    high = h.mix(key, idx).tolist()
+    low = h.mix(key + 17, idx).tolist()
+    out = []
+    for a, b in zip(high, low, strict=True):
+        a = (a & ~0xF000) | 0x4000
+        b = (b & ~(0xC << 60)) | (0x8 << 60)
+        out.append(str(uuid.UUID(int=(a << 64) | b)))
+    return out
+
+
+def _uuid(ctx: Ctx) -> Made:
+    return Made(lambda idx: uuid_text(ctx.key, idx), "uuid text", capacity=2**62)
+
+
+def _external_id(ctx: Ctx) -> Made:
+    """An id another system gave: a UUID when the column holds one, else hex."""
+    if ctx.length is None or ctx.length >= 36:
+        return _uuid(ctx)
+    n = min(ctx.length, 24)
+    return Made(
+        lambda idx: hex_digits(ctx.key, idx, n, injective=True),
+        f"external id ({n} hex digits)",
+        capacity=1 << 62 if n >= 16 else 16**n,
+    )
+
+
+def _slug(ctx: Ctx) -> Made:
+    words = ctx.pools.get("word")
+
+    def fn(idx: h.I64) -> list[str]:
+        a = pick(words, ctx.key, idx, 1)
+        b = pick(words, ctx.key, idx, 2)
+        return [
+            "-".join(w.lower().replace(" ", "-").replace("'", "") for w in pair)
+            for pair in zip(a, b, strict=True)
+        ]
+
+    return Made(fn, "slug")
+
+
+def _code(ctx: Ctx) -> Made:
+    words = ctx.pools.get("word")
+
+    def fn(idx: h.I64) -> list[str]:
+        head = [w[:3].upper() for w in pick(words, ctx.key, idx)]
+        nums = h.integers(ctx.key + 5, idx, 1000, 9999).tolist()
+        return [f"{w}-{n}" for w, n in zip(head, nums, strict=True)]
+
+    return Made(fn, "code pattern")
+
+
+def _urn(ctx: Ctx) -> Made:
+    words = ctx.pools.get("word")
+
+    def fn(idx: h.I64) -> list[str]:
+        a = pick(words, ctx.key, idx)
+        ids = chars(ctx.key + 1, idx, _CODE, 12)
+        return [
+            f"urn:{w.lower().replace(' ', '-')}:{i.lower()}" for w, i in zip(a, ids, strict=True)
+        ]
+
+    return Made(fn, "URN")
+
+
+def _phone_extension(ctx: Ctx) -> Made:
+    return Made(
+        lambda idx: [str(v) for v in h.integers(ctx.key, idx, 100, 9999).tolist()],
+        "phone extension",
+    )
+
+
+def _date_text(ctx: Ctx) -> Made:
+    """A date or time kept as text: epoch milliseconds when the column is narrow and digits
+    (char(15) in some XMPP servers), else an ISO 8601 date or timestamp."""
+    n = ctx.length
+
+    def seconds(idx: h.I64) -> h.F64:
+        out: h.F64 = REFERENCE_SECONDS - h.uniform(ctx.key, idx) * 3 * _YEAR_S
+        return out
+
+    def days(idx: h.I64) -> list[str]:
+        stamps = np.floor(seconds(idx) / 86400).astype(np.int64).astype("datetime64[D]")
+        return [
+            str(d).replace("-", "") if n is not None and n < 10 else str(d) for d in stamps.tolist()
+        ]
+
+    if n is not None and n < 13:
+        return Made(days, "ISO 8601 date text")
+    if n is not None and n < 20:
+        width = n
+
+        def millis(idx: h.I64) -> list[str]:
+            return [f"{int(s * 1000):0{width}d}" for s in seconds(idx).tolist()]
+
+        return Made(millis, "epoch milliseconds text")
+
+    def iso(idx: h.I64) -> list[str]:
+        stamps = np.floor(seconds(idx)).astype(np.int64).astype("datetime64[s]")
+        return [f"{s}Z" for s in stamps.tolist()]
+
+    return Made(iso, "ISO 8601 timestamp text")
+
+
+register(
+    Concept("uuid", "codes", "uuid", (("uuid",), ("guid",), ("uuid", "id")), _uuid, min_len=36),
+    Concept("external_id", "codes", "external_id", (("id",), ("key",), ("external", "id"), ("ref",), ("ticket", "number"), ("instance", "id"), ("request", "id"), ("trace", "id"), ("correlation", "id"), ("node", "id"), ("service", "id"), ("pk",), ("sequence",), ("sign",), ("signature",), ("iv",), ("ak",), ("parent",), ("derived", "from"), ("derived", "from", "root"), ("root",)), _external_id, min_len=6),
+    Concept("slug", "codes", "slug", (("slug",), ("permalink",), ("handle", "slug"), ("url", "key")), _slug, min_len=8, weight=1),
+    Concept("code", "codes", "code", (("code",), ("short", "code"), ("promo", "code"), ("coupon",), ("coupon", "code"), ("voucher",)), _code, min_len=8),
+    Concept("urn", "codes", "urn", (("urn",), ("arn",)), _urn, min_len=20),
+    Concept("phone_extension", "codes", "extension", (("extension",), ("phone", "extension"), ("ext",)), _phone_extension, min_len=4, needs=r"\b(phone|fax|mobile|cell)\b"),
+    Concept("date_text", "codes", "date_text", (("date",), ("time",), ("day",), ("timestamp",), ("expire",), ("expiry", "time"), ("logtime",), ("log", "time"), ("at",), ("on",)), _date_text, min_len=8),
+)  # fmt: skip

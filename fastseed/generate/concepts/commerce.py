@@ -1,0 +1,319 @@
+"""Commerce and payment: companies, products (SKU, ISBN, EAN/UPC, titles, colours), orders
+(order and tracking numbers), cards, bank accounts (IBAN, BIC), currencies' amounts' codes.
+
+Check digits are computed with the real algorithms (kit.py); the columns of one card in a row
+(brand, number, last 4 digits, expiry) come from the card's group key, so they agree.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from fastseed.generate import hashing as h
+from fastseed.generate.concepts.kit import (
+    char_matrix,
+    chars,
+    digit_matrix,
+    digit_strings,
+    digits,
+    gs1_digits,
+    iban_numbers,
+    luhn_digits,
+    pick,
+)
+from fastseed.generate.concepts.registry import Concept, Ctx, Made, Maker, register
+
+_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_CODE = "0123456789" + _UPPER
+_ISBN_GROUPS = [
+    "0",
+    "1",
+    "2",
+    "3",
+    "4",
+    "5",
+    "7",
+    "80",
+    "81",
+    "82",
+    "83",
+    "84",
+    "85",
+    "86",
+    "87",
+    "88",
+    "89",
+    "90",
+    "91",
+]
+
+# (brand, prefixes, length): the issuer ranges of the major networks
+_CARDS = [
+    ("Visa", ("4",), 16),
+    ("Mastercard", ("51", "52", "53", "54", "55", "2221", "2720"), 16),
+    ("American Express", ("34", "37"), 15),
+    ("Discover", ("6011", "65"), 16),
+]
+_CARD_WEIGHTS = np.array([0.5, 0.3, 0.12, 0.08])
+
+# IBAN formats: country, then the BBAN as (count, 'n' digits | 'a' capitals | 'c' either)
+_IBANS = [
+    ("DE", ((8, "n"), (10, "n"))),
+    ("FR", ((10, "n"), (11, "c"), (2, "n"))),
+    ("NL", ((4, "a"), (10, "n"))),
+    ("GB", ((4, "a"), (14, "n"))),
+    ("AT", ((16, "n"),)),
+    ("CH", ((5, "n"), (12, "c"))),
+    ("IT", ((1, "a"), (10, "n"), (12, "c"))),
+    ("PL", ((24, "n"),)),
+]
+_ALPHABETS = {"n": "0123456789", "a": _UPPER, "c": _CODE}
+
+
+def _company(ctx: Ctx) -> Made:
+    pool = ctx.pools.get("company")
+    return Made(lambda idx: pick(pool, ctx.key, idx), "mimesis company", pool=pool)
+
+
+def _product(ctx: Ctx) -> Made:
+    pool = ctx.pools.get("product")
+    return Made(lambda idx: pick(pool, ctx.key, idx), "mimesis product", pool=pool)
+
+
+def _sku(ctx: Ctx) -> Made:
+    """'ABC-0001F3': three capitals, then the row index in base 36 (distinct per row)."""
+    words = ctx.pools.get("word")
+
+    def fn(idx: h.I64) -> list[str]:
+        head = [w[:3].upper().ljust(3, "X") for w in pick(words, ctx.key, idx)]
+        return [f"{a}-{_base36(int(i), 6)}" for a, i in zip(head, idx.tolist(), strict=True)]
+
+    return Made(fn, "SKU (letters + row index)", capacity=36**6)
+
+
+def _base36(i: int, width: int) -> str:
+    out = ""
+    while i or len(out) < width:
+        i, r = divmod(i, 36)
+        out = _CODE[r] + out
+    return out
+
+
+def _injective_body(ctx: Ctx, idx: h.I64, width: int) -> npt.NDArray[np.uint8]:
+    """`width` digits per row that differ for every row index below 10**width (a
+    permutation), as a digit matrix."""
+    space = 10**width
+    return digit_matrix(h.permute(ctx.key, idx % space, space), width)
+
+
+def _with_gs1(body: npt.NDArray[np.uint8]) -> list[str]:
+    return digit_strings(np.hstack([body, gs1_digits(body)[:, None]]))
+
+
+def _isbn13(ctx: Ctx) -> Made:
+    # compact: hyphens belong at the registration group's ranges, which need their tables
+    prefix = np.array([9, 7, 8], dtype=np.uint8)
+
+    def fn(idx: h.I64) -> list[str]:
+        body = _injective_body(ctx, idx, 9)
+        return _with_gs1(np.hstack([np.tile(prefix, (len(idx), 1)), body]))
+
+    return Made(fn, "ISBN-13 (978 prefix, check digit)", capacity=10**9)
+
+
+def _isbn10(ctx: Ctx) -> Made:
+    def fn(idx: h.I64) -> list[str]:
+        body = _injective_body(ctx, idx, 9)
+        total = (body.astype(np.int64) * np.arange(10, 1, -1)).sum(axis=1)
+        check = ["X" if d == 10 else str(d) for d in ((-total) % 11).tolist()]
+        return [b + c for b, c in zip(digit_strings(body), check, strict=True)]
+
+    return Made(fn, "ISBN-10 (mod 11 check digit)", capacity=10**9)
+
+
+def _gs1(width: int, label: str) -> Maker:
+    def make(ctx: Ctx) -> Made:
+        # a GS1 prefix outside the restricted ranges (0/2 in front of EAN-13: in-store use)
+        lead = np.array([0 if width == 12 else 4], dtype=np.uint8)
+
+        def fn(idx: h.I64) -> list[str]:
+            body = _injective_body(ctx, idx, width - 2)
+            return _with_gs1(np.hstack([np.tile(lead, (len(idx), 1)), body]))
+
+        return Made(fn, f"{label} (GS1 check digit)", capacity=10 ** (width - 2))
+
+    return make
+
+
+def _order_number(ctx: Ctx) -> Made:
+    prefix = "INV" if "invoice" in ctx.column.name.lower() else "ORD"
+    room = 12 if ctx.length is None else ctx.length - len(prefix) - 1
+    width = max(4, min(room, 10))
+
+    def fn(idx: h.I64) -> list[str]:
+        return [f"{prefix}-{v:0{width}d}" for v in (idx + 100001).tolist()]
+
+    return Made(fn, f"{prefix}- + sequence", capacity=10**width - 100001)
+
+
+def _tracking(ctx: Ctx) -> Made:
+    """UPS-style: '1Z', six capitals or digits, '03', eight digits (18 characters)."""
+
+    def fn(idx: h.I64) -> list[str]:
+        head = chars(ctx.key, idx, _CODE, 6)
+        tail = digits(ctx.key + 1, idx, 8)
+        return [f"1Z{a}03{b}" for a, b in zip(head, tail, strict=True)]
+
+    return Made(fn, "parcel tracking number")
+
+
+def card_rows(ctx: Ctx, idx: h.I64) -> h.I64:
+    return h.choose(ctx.group_key, idx, len(_CARDS), _CARD_WEIGHTS)
+
+
+def card_numbers(ctx: Ctx, idx: h.I64) -> list[str]:
+    """Each row's card number: a network prefix, random digits, the Luhn digit."""
+    brand = card_rows(ctx, idx)
+    which = h.integers(ctx.group_key + 2, idx, 0, 6)
+    body = char_matrix(ctx.group_key + 1, idx, "0123456789", 18) - np.uint8(48)
+    out = [""] * len(idx)
+    for b, (_, prefixes, length) in enumerate(_CARDS):
+        for w, p in enumerate(prefixes):
+            rows = np.flatnonzero((brand == b) & (which % len(prefixes) == w))
+            if not len(rows):
+                continue
+            head = np.tile(np.array([int(c) for c in p], dtype=np.uint8), (len(rows), 1))
+            partial = np.hstack([head, body[rows, : length - 1 - len(p)]])
+            numbers = digit_strings(np.hstack([partial, luhn_digits(partial)[:, None]]))
+            for r, number in zip(rows.tolist(), numbers, strict=True):
+                out[r] = number
+    return out
+
+
+def _card_brand(ctx: Ctx) -> Made:
+    return Made(
+        lambda idx: [_CARDS[b][0] for b in card_rows(ctx, idx).tolist()],
+        "card network of the row's card",
+    )
+
+
+def _card_number(ctx: Ctx) -> Made:
+    return Made(lambda idx: card_numbers(ctx, idx), "card number (network prefix, Luhn)")
+
+
+def _card_last4(ctx: Ctx) -> Made:
+    return Made(
+        lambda idx: [n[-4:] for n in card_numbers(ctx, idx)], "last 4 digits of the row's card"
+    )
+
+
+def _card_expiry(ctx: Ctx) -> Made:
+    def fn(idx: h.I64) -> list[str]:
+        month = h.integers(ctx.group_key + 3, idx, 1, 12).tolist()
+        year = h.integers(ctx.group_key + 4, idx, 26, 31).tolist()
+        if ctx.length is not None and ctx.length >= 7:
+            return [f"{m:02d}/20{y}" for m, y in zip(month, year, strict=True)]
+        return [f"{m:02d}/{y}" for m, y in zip(month, year, strict=True)]
+
+    return Made(fn, "card expiry MM/YY")
+
+
+def bank_rows(ctx: Ctx, idx: h.I64) -> h.I64:
+    return h.choose(ctx.group_key + 11, idx, len(_IBANS))
+
+
+def _iban(ctx: Ctx) -> Made:
+    def fn(idx: h.I64) -> list[str]:
+        which = bank_rows(ctx, idx)
+        out = [""] * len(idx)
+        for k, (country, layout) in enumerate(_IBANS):
+            rows = np.flatnonzero(which == k)
+            if not len(rows):
+                continue
+            parts = [
+                char_matrix(ctx.key + 13 * j, idx[rows], _ALPHABETS[a], n)
+                for j, (n, a) in enumerate(layout)
+            ]
+            for r, value in zip(
+                rows.tolist(), iban_numbers(country, np.hstack(parts)), strict=True
+            ):
+                out[r] = value
+        return out
+
+    return Made(fn, "IBAN (ISO 13616 mod 97)")
+
+
+def _bic(ctx: Ctx) -> Made:
+    eleven = ctx.length is None or ctx.length >= 11
+
+    def fn(idx: h.I64) -> list[str]:
+        country = [_IBANS[k][0] for k in bank_rows(ctx, idx).tolist()]
+        bank = chars(ctx.key, idx, _UPPER, 4)
+        place = chars(ctx.key + 1, idx, _UPPER + "23456789", 2)
+        branch = chars(ctx.key + 2, idx, _CODE, 3) if eleven else [""] * len(idx)
+        return [
+            f"{b}{c}{p}{'XXX' if br.startswith('X') else br}"
+            for b, c, p, br in zip(bank, country, place, branch, strict=True)
+        ]
+
+    return Made(fn, "BIC (bank, country, location)")
+
+
+def _transaction(ctx: Ctx) -> Made:
+    n = 24 if ctx.length is None else max(8, min(ctx.length, 32))
+
+    def fn(idx: h.I64) -> list[str]:
+        return chars(ctx.key, idx, _CODE, n)
+
+    return Made(fn, f"transaction reference ({n} characters)")
+
+
+def _hex_color(ctx: Ctx) -> Made:
+    return Made(
+        lambda idx: [f"#{v:06x}" for v in (h.mix(ctx.key, idx) & np.uint64(0xFFFFFF)).tolist()],
+        "hex colour #rrggbb",
+    )
+
+
+def _color_name(ctx: Ctx) -> Made:
+    pool = ctx.pools.get("color")
+    return Made(lambda idx: pick(pool, ctx.key, idx), "mimesis colour name", pool=pool)
+
+
+def _version(ctx: Ctx) -> Made:
+    def fn(idx: h.I64) -> list[str]:
+        a = h.integers(ctx.key, idx, 0, 9).tolist()
+        b = h.integers(ctx.key + 1, idx, 0, 30).tolist()
+        c = h.integers(ctx.key + 2, idx, 0, 50).tolist()
+        return [f"{x}.{y}.{z}" for x, y, z in zip(a, b, c, strict=True)]
+
+    return Made(fn, "semantic version")
+
+
+register(
+    Concept("company", "commerce", "company", (("company",), ("company", "name"), ("organization",), ("organisation",), ("organization", "name"), ("employer",), ("org", "name"), ("business", "name"), ("vendor", "name"), ("supplier", "name"), ("publisher",), ("manufacturer",), ("brand",), ("brand", "name"), ("shipper", "name")), _company, min_len=8),
+    Concept("company", "commerce", "company", (("name",), ("title",)), _company, min_len=8, tables=r"compan|supplier|vendor|shipper|organi[sz]ation|publisher|brand|manufacturer|merchant|tenant|partner|carrier|bank", exact=True),
+    Concept("product", "commerce", "product", (("product",), ("product", "name"), ("item", "name"), ("good",), ("article",), ("product", "title")), _product, min_len=8),
+    Concept("product", "commerce", "product", (("name",), ("title",)), _product, min_len=8, tables=r"product|item|article|sku|catalog|good|merchandise|offer", exact=True),
+    Concept("sku", "commerce", "sku", (("sku",), ("stock", "code"), ("article", "number"), ("item", "number"), ("product", "code"), ("part", "number"), ("model", "number")), _sku, min_len=10),
+    Concept("isbn13", "commerce", "isbn", (("isbn",), ("isbn13",), ("isbn", "13")), _isbn13, min_len=13),
+    Concept("isbn10", "commerce", "isbn", (("isbn10",), ("isbn", "10"), ("isbn",)), _isbn10, min_len=10, max_len=12, weight=1),
+    Concept("ean13", "commerce", "ean", (("ean",), ("ean13",), ("gtin",), ("barcode",), ("ean", "code"), ("gtin13",), ("ean", "13")), _gs1(13, "EAN-13"), min_len=13),
+    Concept("upc", "commerce", "ean", (("upc",), ("upc", "code"), ("upca",)), _gs1(12, "UPC-A"), min_len=12),
+    Concept("ean8", "commerce", "ean", (("ean8",), ("ean", "8"), ("ean",), ("barcode",)), _gs1(8, "EAN-8"), min_len=8, max_len=8, weight=1),
+    Concept("order_number", "commerce", "order_number", (("order", "number"), ("order", "no"), ("order", "reference"), ("order", "ref"), ("invoice", "number"), ("invoice", "no"), ("order", "code"), ("confirmation", "number"), ("booking", "reference"), ("booking", "number")), _order_number, min_len=9),
+    Concept("tracking_number", "commerce", "tracking_number", (("tracking", "number"), ("tracking",), ("tracking", "code"), ("tracking", "id"), ("tracking", "no"), ("waybill",), ("awb",), ("shipment", "number")), _tracking, min_len=18),
+    Concept("card_brand", "commerce", "card_brand", (("card", "brand"), ("card", "type"), ("card", "network"), ("card", "scheme"), ("card", "issuer")), _card_brand, min_len=16, group="card"),
+    Concept("card_number", "commerce", "card_number", (("card", "number"), ("card", "no"), ("pan",), ("credit", "card"), ("card", "num"), ("credit", "card", "number")), _card_number, min_len=16, group="card"),
+    Concept("card_last4", "commerce", "card_last4", (("last", "4"), ("card", "last", "4"), ("last", "four"), ("last", "digit"), ("card", "suffix"), ("pan", "last", "4")), _card_last4, min_len=4, group="card", weight=1),
+    Concept("card_expiry", "commerce", "card_expiry", (("card", "expiry"), ("expiry",), ("card", "expiration"), ("expiration",), ("exp", "date"), ("card", "exp"), ("expiry", "date"), ("valid", "thru")), _card_expiry, min_len=5, group="card"),
+    Concept("iban", "commerce", "iban", (("iban",), ("bank", "account"), ("account", "iban"), ("iban", "number")), _iban, min_len=32, group="bank"),
+    Concept("bic", "commerce", "bic", (("bic",), ("swift",), ("swift", "code"), ("bic", "code"), ("bank", "code")), _bic, min_len=8, max_len=11, group="bank"),
+    Concept("transaction_id", "commerce", "transaction_id", (("transaction", "id"), ("transaction", "ref"), ("transaction", "reference"), ("payment", "reference"), ("charge", "id"), ("payment", "id"), ("txn", "id"), ("txid",), ("xid",), ("trade", "no")), _transaction, min_len=8),
+    Concept("hex_color", "commerce", "color", (("colour",), ("color",), ("hex",), ("hex", "color"), ("hex", "colour"), ("color", "code"), ("colour", "code"), ("rgb",), ("rgb", "color"), ("background",), ("foreground",)), _hex_color, min_len=7, max_len=7),
+    Concept("hex_color", "commerce", "color", (("hex",), ("hex", "color"), ("hex", "colour"), ("rgb",), ("rgb", "color"), ("rgb", "colour"), ("color", "hex"), ("color", "code")), _hex_color, min_len=7, weight=1),
+    Concept("color_name", "commerce", "color", (("colour",), ("color",), ("colour", "name"), ("color", "name")), _color_name, min_len=8),
+    Concept("color_name", "commerce", "color", (("name",),), _color_name, min_len=8, tables=r"colou?r", exact=True),
+    Concept("version", "commerce", "version", (("version",), ("release",), ("app", "version"), ("schema", "version"), ("semver",)), _version, min_len=5),
+)  # fmt: skip

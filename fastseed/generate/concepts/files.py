@@ -1,0 +1,103 @@
+"""Files and media: names with an extension, the extension alone, the MIME type, paths.
+
+The columns of one file in a row agree: the name's extension, the extension column and the
+MIME type all come from one (extension, type) pair drawn from the file's group key. The
+extensions are mimesis' file categories; their types are the standard library's own table
+(`mimetypes` without the machine's /etc/mime.types, so every machine gives the same)."""
+
+from __future__ import annotations
+
+import mimetypes
+
+import numpy as np
+from mimesis.datasets.int.file import EXTENSIONS
+
+from fastseed.generate import hashing as h
+from fastseed.generate.concepts.kit import pick
+from fastseed.generate.concepts.registry import Concept, Ctx, Made, register
+
+_TYPES = mimetypes.MimeTypes(filenames=())
+
+
+def _kinds() -> list[tuple[str, str]]:
+    """(extension without the dot, MIME type) for mimesis' extensions the table knows."""
+    seen: dict[str, str] = {}
+    for category in ("image", "text", "data", "audio", "video", "compressed", "source"):
+        for ext in EXTENSIONS.get(category, []):
+            mime = _TYPES.guess_type("f" + ext, strict=False)[0]
+            if ext.startswith(".") and ext.count(".") == 1 and mime:
+                seen.setdefault(ext[1:].lower(), mime)
+    return list(seen.items())
+
+
+FILE_KINDS = _kinds()
+_WEIGHTS = 1.0 / np.arange(1, len(FILE_KINDS) + 1, dtype=np.float64) ** 0.7
+_IMAGES = [k for k, (e, m) in enumerate(FILE_KINDS) if m.startswith("image/")]
+
+
+def file_rows(ctx: Ctx, idx: h.I64) -> h.I64:
+    """Each row's position in FILE_KINDS (images only for an image/photo/avatar column)."""
+    words = ctx.column.name.lower()
+    if any(
+        w in words for w in ("image", "photo", "picture", "avatar", "thumbnail", "logo", "icon")
+    ):
+        images = np.array(_IMAGES, dtype=np.int64)
+        return images[h.choose(ctx.group_key, idx, len(images))]
+    return h.choose(ctx.group_key, idx, len(FILE_KINDS), _WEIGHTS)
+
+
+def file_names(ctx: Ctx, idx: h.I64) -> list[str]:
+    words = ctx.pools.get("word")
+    a = pick(words, ctx.group_key + 1, idx)
+    b = pick(words, ctx.group_key + 2, idx)
+    n = h.integers(ctx.group_key + 3, idx, 1, 999).tolist()
+    ext = [FILE_KINDS[k][0] for k in file_rows(ctx, idx).tolist()]
+    stems = [f"{x}_{y}_{k:03d}".lower().replace(" ", "_") for x, y, k in zip(a, b, n, strict=True)]
+    room = None if ctx.length is None else ctx.length
+    out = []
+    for s, e in zip(stems, ext, strict=True):
+        if room is not None and len(s) + len(e) + 1 > room:
+            s = s[: max(1, room - len(e) - 1)]
+        out.append(f"{s}.{e}")
+    return out
+
+
+def _file_name(ctx: Ctx) -> Made:
+    return Made(lambda idx: file_names(ctx, idx), "file name with the row's extension")
+
+
+def _extension(ctx: Ctx) -> Made:
+    dot = ctx.column.name.lower().endswith("suffix")
+
+    def fn(idx: h.I64) -> list[str]:
+        return [("." if dot else "") + FILE_KINDS[k][0] for k in file_rows(ctx, idx).tolist()]
+
+    return Made(fn, "file extension of the row's file")
+
+
+def _mime(ctx: Ctx) -> Made:
+    return Made(
+        lambda idx: [FILE_KINDS[k][1] for k in file_rows(ctx, idx).tolist()],
+        "MIME type of the row's file",
+    )
+
+
+def _path(ctx: Ctx) -> Made:
+    dirs = ["uploads", "documents", "media", "exports", "attachments", "images", "reports"]
+
+    def fn(idx: h.I64) -> list[str]:
+        top = pick(dirs, ctx.key, idx, 1, skew=True)
+        year = h.integers(ctx.key + 2, idx, 2019, 2026).tolist()
+        names = file_names(ctx, idx)
+        return [f"/var/data/{t}/{y}/{n}" for t, y, n in zip(top, year, names, strict=True)]
+
+    return Made(fn, "file path")
+
+
+register(
+    Concept("file_name", "files", "file_name", (("file", "name"), ("filename",), ("file",), ("attachment", "name"), ("original", "name"), ("document", "name"), ("image", "name"), ("file", "title")), _file_name, min_len=12, group="file"),
+    Concept("file_name", "files", "file_name", (("name",),), _file_name, min_len=12, group="file", tables=r"\b(file|attachment|upload|document|media|asset|image|photo)\b", exact=True),
+    Concept("extension", "files", "extension", (("extension",), ("file", "extension"), ("file", "ext"), ("ext",), ("suffix",), ("file", "type")), _extension, min_len=3, group="file", needs=r"\b(file|name|mime|content|size|path|attachment|media)\b"),
+    Concept("mime_type", "files", "mime_type", (("mime",), ("mime", "type"), ("content", "type"), ("media", "type"), ("mimetype",), ("consume",), ("produce",), ("accept",)), _mime, min_len=10, group="file"),
+    Concept("file_path", "files", "file_path", (("path",), ("file", "path"), ("icon",), ("logo",), ("thumbnail",), ("avatar",), ("storage", "path"), ("storage", "key"), ("local", "path"), ("upload", "path"), ("object", "key")), _path, min_len=20, group="file"),
+)  # fmt: skip

@@ -1,0 +1,201 @@
+"""The internet: URLs, host names, IP and MAC addresses, user agents, tokens, hashes,
+password hashes, session ids, XMPP addresses. The column's length picks the form: an IP
+column of 15 characters holds IPv4, one of 39 or more holds either family."""
+
+from __future__ import annotations
+
+import numpy as np
+from mimesis.datasets import USER_AGENTS
+
+from fastseed.generate import hashing as h
+from fastseed.generate.concepts.kit import chars, hex_digits, pick
+from fastseed.generate.concepts.registry import Concept, Ctx, Made, Maker, register
+
+_BCRYPT = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+_B62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_B64URL = _B62 + "-_"
+_PATHS = ["", "about", "blog", "products", "docs", "pricing", "contact", "news", "help", "careers"]
+_AGENTS = sorted(set(USER_AGENTS))
+
+
+def _url(ctx: Ctx) -> Made:
+    hosts = ctx.pools.get("hostname")
+
+    def fn(idx: h.I64) -> list[str]:
+        host = pick(hosts, ctx.key, idx, 1)
+        path = pick(_PATHS, ctx.key, idx, 2, skew=True)
+        return [f"https://{a}/{p}" for a, p in zip(host, path, strict=True)]
+
+    return Made(fn, "https URL on a mimesis host name")
+
+
+def _hostname(ctx: Ctx) -> Made:
+    pool = ctx.pools.get("hostname")
+    return Made(lambda idx: pick(pool, ctx.key, idx), "mimesis host name", pool=pool)
+
+
+def _ipv4(idx: h.I64, key: int) -> list[str]:
+    # public unicast space: first octet 1-223 without 10, 127 (private, loopback)
+    v = h.mix(key, idx)
+    first = (v >> np.uint64(24)) % np.uint64(222) + np.uint64(1)
+    first = np.where((first == 10) | (first == 127), first + np.uint64(1), first)
+    b, c, d = ((v >> np.uint64(s)) & np.uint64(255) for s in (16, 8, 0))
+    return [
+        f"{w}.{x}.{y}.{z}"
+        for w, x, y, z in zip(first.tolist(), b.tolist(), c.tolist(), d.tolist(), strict=True)
+    ]
+
+
+def _ipv6(idx: h.I64, key: int) -> list[str]:
+    # global unicast 2000::/3, eight hextets without leading zeros (RFC 4291 text form)
+    high = h.mix(key, idx)
+    low = h.mix(key + 1, idx)
+    first = (np.uint64(0x2000) | (high >> np.uint64(51))).tolist()
+    words = [((high >> np.uint64(s)) & np.uint64(0xFFFF)).tolist() for s in (32, 16, 0)]
+    words += [((low >> np.uint64(s)) & np.uint64(0xFFFF)).tolist() for s in (48, 32, 16, 0)]
+    return [
+        f"{a:x}:{b:x}:{c:x}:{d:x}:{e:x}:{f:x}:{g:x}:{k:x}"
+        for a, b, c, d, e, f, g, k in zip(first, *words, strict=True)
+    ]
+
+
+def _ip(version: int | None) -> Maker:
+    def make(ctx: Ctx) -> Made:
+        n = ctx.length
+        v4_only = version == 4 or (version is None and n is not None and n < 39)
+
+        def fn(idx: h.I64) -> list[str]:
+            if version == 6:
+                return _ipv6(idx, ctx.key)
+            four = _ipv4(idx, ctx.key)
+            if v4_only:
+                return four
+            six = _ipv6(idx, ctx.key + 5)
+            pick6 = (h.uniform(ctx.key + 9, idx) < 0.2).tolist()
+            return [b if p else a for a, b, p in zip(four, six, pick6, strict=True)]
+
+        label = {4: "IPv4 address", 6: "IPv6 address"}.get(
+            version or 0, "IPv4 address" if v4_only else "IPv4 or IPv6 address"
+        )
+        return Made(fn, label)
+
+    return make
+
+
+def _mac(ctx: Ctx) -> Made:
+    def fn(idx: h.I64) -> list[str]:
+        return [
+            ":".join(f"{(v >> s) & 255:02x}" for s in range(40, -8, -8))
+            for v in (h.mix(ctx.key, idx) & np.uint64((1 << 48) - 1)).tolist()
+        ]
+
+    return Made(fn, "MAC address")
+
+
+def _user_agent(ctx: Ctx) -> Made:
+    pool = [a for a in _AGENTS if ctx.length is None or len(a) <= ctx.length] or _AGENTS
+    return Made(lambda idx: pick(pool, ctx.key, idx), "mimesis user agent", pool=pool)
+
+
+def _hex(width: int, label: str) -> Maker:
+    def make(ctx: Ctx) -> Made:
+        n = width if ctx.length is None else min(width, ctx.length)
+        return Made(
+            lambda idx: hex_digits(ctx.key, idx, n, injective=True),
+            f"{label} ({n} hex digits)",
+            capacity=1 << 62 if n >= 16 else 16**n,
+        )
+
+    return make
+
+
+def _token(ctx: Ctx) -> Made:
+    """Hex as long as the column (a char(40) token is 40 digits: no padding), 32 if open."""
+    n = 32 if ctx.length is None else min(ctx.length, 64)
+    return Made(
+        lambda idx: hex_digits(ctx.key, idx, n, injective=True),
+        f"token ({n} hex digits)",
+        capacity=1 << 62 if n >= 16 else 16**n,
+    )
+
+
+def _session(ctx: Ctx) -> Made:
+    n = 32 if ctx.length is None else min(ctx.length, 43)
+
+    def fn(idx: h.I64) -> list[str]:
+        head = hex_digits(ctx.key, idx, 16, injective=True)
+        return [a + b for a, b in zip(head, chars(ctx.key + 1, idx, _B64URL, n - 16), strict=True)]
+
+    return Made(fn, f"session id ({n} URL-safe characters)", capacity=1 << 62)
+
+
+def _bcrypt(ctx: Ctx) -> Made:
+    """'$2b$12$' + 22 salt + 31 hash characters of bcrypt's alphabet (60 in all)."""
+
+    def fn(idx: h.I64) -> list[str]:
+        cost = h.integers(ctx.key + 7, idx, 10, 12).tolist()
+        body = chars(ctx.key, idx, _BCRYPT, 53)
+        return [f"$2b${c}${b}" for c, b in zip(cost, body, strict=True)]
+
+    return Made(fn, "bcrypt hash")
+
+
+def _password(ctx: Ctx) -> Made:
+    """A password as people type them (a plain-text column, a test fixture's own)."""
+    n = 14 if ctx.length is None else min(ctx.length, 16)
+    return Made(
+        lambda idx: chars(ctx.key, idx, _B62 + "!#%&*+-=?@^_", n), f"password ({n} characters)"
+    )
+
+
+def _digest(ctx: Ctx) -> Made:
+    """A hashed password where a bcrypt string does not fit: SHA-1 (40) or MD5 (32) hex."""
+    n = 40 if ctx.length is None or ctx.length >= 40 else 32
+    return Made(lambda idx: hex_digits(ctx.key, idx, n), f"password digest ({n} hex digits)")
+
+
+def _port(ctx: Ctx) -> Made:
+    common = ["443", "80", "8080", "8443", "3306", "5432", "6379", "9092", "27017", "9200"]
+    return Made(
+        lambda idx: pick(common, ctx.key, idx, skew=True), "port number", pool=common, skew=True
+    )
+
+
+def _jid(ctx: Ctx) -> Made:
+    hosts = ctx.pools.get("hostname")
+    first = ctx.pools.get("first_name")
+
+    def fn(idx: h.I64) -> list[str]:
+        from fastseed.generate.concepts.person import ascii_word
+
+        users = pick(first, ctx.key, idx, 1)
+        dom = pick(hosts, ctx.key, idx, 2)
+        nums = h.integers(ctx.key + 3, idx, 1, 999).tolist()
+        return [
+            f"{ascii_word(u) or 'user'}{n}@{d}" for u, n, d in zip(users, nums, dom, strict=True)
+        ]
+
+    return Made(fn, "XMPP address (user@domain)")
+
+
+register(
+    Concept("url", "internet", "url", (("url",), ("website",), ("homepage",), ("home", "page"), ("link",), ("href",), ("web", "site"), ("referrer",), ("referer",), ("callback",), ("endpoint",), ("webhook",), ("site",), ("url", "path")), _url, min_len=12),
+    Concept("hostname", "internet", "hostname", (("host", "name"), ("hostname",), ("host",), ("domain",), ("domain", "name"), ("fqdn",), ("cname",), ("server", "name"), ("dns", "name"), ("subdomain",)), _hostname, min_len=8),
+    Concept("ip", "internet", "ip", (("ip",), ("ip", "address"), ("ip", "addr"), ("remote", "address"), ("client", "ip"), ("gateway",), ("netmask",), ("ip", "gateway"), ("ip", "netmask"), ("ip", "address", "v")), _ip(None), min_len=7),
+    Concept("ipv4", "internet", "ip", (("ipv4",), ("ip", "v4"), ("ipv4", "address")), _ip(4), min_len=7, weight=1),
+    Concept("ipv6", "internet", "ip", (("ipv6",), ("ip", "v6"), ("ipv6", "address")), _ip(6), min_len=15, weight=1),
+    Concept("mac", "internet", "mac", (("mac",), ("mac", "address"), ("mac", "addr"), ("hardware", "address")), _mac, min_len=17),
+    Concept("user_agent", "internet", "user_agent", (("user", "agent"), ("agent",), ("browser",), ("req", "agent")), _user_agent, min_len=20),
+    Concept("token", "internet", "token", (("token",), ("api", "key"), ("api", "token"), ("access", "token"), ("refresh", "token"), ("secret",), ("access", "key"), ("secret", "key"), ("nonce",), ("auth", "key"), ("apikey",), ("sk",), ("ak",)), _token, min_len=16),
+    Concept("password_hash", "internet", "password_hash", (("password",), ("password", "hash"), ("hash",), ("secret", "hash"), ("encrypted", "password"), ("password", "digest"), ("hashed", "password"), ("crypted", "password"), ("pass", "hash")), _bcrypt, min_len=60),
+    Concept("password_digest", "internet", "password_hash", (("password",), ("password", "hash"), ("hash",), ("encrypted", "password"), ("password", "digest"), ("hashed", "password")), _digest, min_len=32, max_len=59),
+    Concept("password", "internet", "password_hash", (("password",), ("plain", "password"), ("passphrase",), ("pin",)), _password, min_len=8, max_len=31),
+    Concept("port", "internet", "port", (("port",), ("port", "number")), _port, min_len=4),
+    Concept("sha256", "internet", "hash", (("sha256",), ("checksum",), ("digest",), ("hash",), ("sha",), ("fingerprint",)), _hex(64, "SHA-256 digest"), min_len=64),
+    Concept("sha1", "internet", "hash", (("sha1",), ("checksum",), ("digest",), ("hash",), ("fingerprint",)), _hex(40, "SHA-1 digest"), min_len=40, max_len=40),
+    Concept("md5", "internet", "hash", (("md5",), ("md5", "checksum"), ("checksum",), ("digest",), ("hash",), ("etag",)), _hex(32, "MD5 digest"), min_len=32, max_len=32),
+    Concept("md5", "internet", "hash", (("md5",),), _hex(32, "MD5 digest"), min_len=32, weight=1),
+    Concept("salt", "internet", "hash", (("salt",), ("iv",), ("password", "salt")), _hex(32, "random salt"), min_len=8),
+    Concept("session_id", "internet", "session", (("session", "id"), ("session",), ("session", "key"), ("session", "token"), ("sid",)), _session, min_len=20, weight=1),
+    Concept("jid", "internet", "jid", (("jid",), ("bare", "jid"), ("full", "jid"), ("alternate", "jid")), _jid, min_len=12),
+)  # fmt: skip

@@ -1,0 +1,127 @@
+"""People: first, last and full names, email, username, gender, titles, jobs, SSNs.
+
+The columns of one person in a row (same table, same name prefix) are made together: the
+full name is the row's first and last name, the email and username are built from them
+(fastseed.generate.values reads the row's name columns through its sibling hook).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from fastseed.generate import hashing as h
+from fastseed.generate.concepts.kit import numbers, pick
+from fastseed.generate.concepts.registry import Concept, Ctx, Made, Maker, register
+
+_GENDERS = ["female", "male", "non-binary", "unspecified"]
+_HONORIFICS = ["Mr.", "Ms.", "Mrs.", "Dr.", "Prof."]
+_DEPARTMENTS = [
+    "Engineering",
+    "Sales",
+    "Marketing",
+    "Finance",
+    "Support",
+    "Operations",
+    "Human Resources",
+    "Legal",
+    "Research",
+    "Customer Success",
+    "Logistics",
+]
+_PERSON_TABLES = (
+    r"\b(user|customer|employee|staff|person|people|actor|author|member|contact|client|"
+    r"student|teacher|patient|driver|artist|account|profile|manager|owner|guest|player)\b"
+)
+
+
+def ascii_word(text: str) -> str:
+    """'Zoë O'Brien' -> 'zoeobrien': letters and digits of a name, as an address can hold."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]", "", folded.lower())
+
+
+def _pool(name: str, label: str, skew: bool = False) -> Maker:
+    def make(ctx: Ctx) -> Made:
+        pool = ctx.pools.get(name)
+        return Made(lambda idx: pick(pool, ctx.key, idx, skew=skew), label, pool=pool, skew=skew)
+
+    return make
+
+
+def _listed(items: list[str], label: str) -> Maker:
+    def make(ctx: Ctx) -> Made:
+        return Made(lambda idx: pick(items, ctx.key, idx, skew=True), label, pool=items, skew=True)
+
+    return make
+
+
+def _full_name(ctx: Ctx) -> Made:
+    # the Builder joins the row's own first and last name when the table has them
+    first, last = ctx.pools.get("first_name"), ctx.pools.get("last_name")
+
+    def fn(idx: h.I64) -> list[str]:
+        a, b = pick(first, ctx.key, idx, 1), pick(last, ctx.key, idx, 2)
+        return [f"{x} {y}" for x, y in zip(a, b, strict=True)]
+
+    return Made(fn, "mimesis first + last name")
+
+
+def _username(ctx: Ctx) -> Made:
+    first, last = ctx.pools.get("first_name"), ctx.pools.get("last_name")
+    first_col, last_col = ctx.siblings.get("first_name"), ctx.siblings.get("last_name")
+
+    def fn(idx: h.I64) -> list[str]:
+        if first_col and last_col and ctx.sibling is not None:
+            a = [v or "" for v in ctx.sibling(first_col, idx)]
+            b = [v or "" for v in ctx.sibling(last_col, idx)]
+        else:
+            a, b = pick(first, ctx.key, idx, 1), pick(last, ctx.key, idx, 2)
+        style = h.integers(ctx.key + 3, idx, 0, 3).tolist()
+        nums = numbers(ctx.key + 4, idx, 1, 99)
+        out = []
+        for x, y, s, n in zip(a, b, style, nums, strict=True):
+            f, l_ = ascii_word(x) or "user", ascii_word(y) or "name"
+            out.append((f"{f}.{l_}", f"{f[0]}{l_}", f"{f}_{l_}{n}", f"{f}{n}")[s])
+        return out
+
+    source = "the row's names" if first_col and last_col else "names"
+    return Made(fn, f"username from {source}")
+
+
+def _ssn(ctx: Ctx) -> Made:
+    """US SSNs as issued: area 001-665 or 667-899, group 01-99, serial 0001-9999."""
+
+    def fn(idx: h.I64) -> list[str]:
+        area = h.integers(ctx.key, idx, 1, 898).tolist()
+        group = numbers(ctx.key + 1, idx, 1, 99)
+        serial = numbers(ctx.key + 2, idx, 1, 9999)
+        dash = ctx.length is None or ctx.length >= 11
+        sep = "-" if dash else ""
+        return [
+            f"{a + (a >= 666):03d}{sep}{g:02d}{sep}{s:04d}"
+            for a, g, s in zip(area, group, serial, strict=True)
+        ]
+
+    return Made(fn, "US social security number")
+
+
+def _email(ctx: Ctx) -> Made:
+    return Made(lambda idx: [], "email")  # made by the Builder from the row's names
+
+
+register(
+    Concept("first_name", "person", "first_name", (("first", "name"), ("given", "name"), ("fore", "name"), ("first",), ("firstname",), ("middle", "name"), ("christian", "name")), _pool("first_name", "mimesis first_name"), min_len=3, group="person"),
+    Concept("last_name", "person", "last_name", (("last", "name"), ("family", "name"), ("sur", "name"), ("surname",), ("last",), ("lastname",), ("maiden", "name")), _pool("last_name", "mimesis last_name"), min_len=3, group="person"),
+    Concept("full_name", "person", "full_name", (("full", "name"), ("display", "name"), ("contact", "name"), ("person", "name"), ("holder", "name"), ("cardholder",), ("cardholder", "name"), ("author",), ("composer",), ("artist",), ("writer",), ("editor",), ("creator", "name"), ("recipient",), ("recipient", "name"), ("contact", "person"), ("customer", "name"), ("real", "name"), ("ship", "name"), ("assignee", "name"), ("owner", "name"), ("author", "name"), ("poc",), ("point", "of", "contact")), _full_name, min_len=8, group="person"),
+    Concept("full_name", "person", "full_name", (("name",),), _full_name, min_len=8, group="person", tables=_PERSON_TABLES, exact=True),
+    Concept("email", "person", "email", (("email",), ("e", "mail"), ("mail",), ("email", "address"), ("mail", "address")), _email, min_len=6, group="person", weight=1),
+    Concept("username", "person", "username", (("user", "name"), ("username",), ("login",), ("login", "name"), ("handle",), ("nick", "name"), ("nickname",), ("screen", "name"), ("account", "name"), ("nick",)), _username, min_len=4, group="person"),
+    Concept("gender", "person", "gender", (("gender",), ("sex",)), _listed(_GENDERS, "gender list, skewed"), min_len=4, sampled=True),
+    Concept("honorific", "person", "honorific", (("courtesy",), ("salutation",), ("honorific",), ("prefix",), ("title", "of", "courtesy")), _listed(_HONORIFICS, "honorific list, skewed"), min_len=3, sampled=True),
+    Concept("job_title", "person", "job_title", (("job", "title"), ("occupation",), ("position",), ("designation",), ("contact", "title"), ("job",), ("profession",), ("role", "title")), _pool("job_title", "mimesis job_title"), min_len=6),
+    Concept("department", "person", "department", (("department",), ("department", "name"), ("dept",), ("dept", "name"), ("division",)), _listed(_DEPARTMENTS, "department list, skewed"), min_len=5, sampled=True),
+    Concept("department", "person", "department", (("name",),), _listed(_DEPARTMENTS, "department list, skewed"), min_len=5, tables=r"department", exact=True, sampled=True),
+    Concept("ssn", "person", "ssn", (("ssn",), ("social", "security"), ("social", "security", "number")), _ssn, min_len=9),
+    Concept("university", "person", "university", (("university",), ("school",), ("college",), ("alma", "mater")), _pool("university", "mimesis university"), min_len=8),
+)  # fmt: skip

@@ -1,0 +1,188 @@
+"""The concept registry without a server: how names read, what signals decide, and that the
+generated values pass the same real validators as the realism suite (tests/realism.py)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+import pytest
+from realism import JUDGES
+from stdnum import ean, iban, isbn, luhn
+
+from fastseed.generate import concepts
+from fastseed.generate.classify import classify
+from fastseed.generate.pools import Pools
+from fastseed.generate.values import Builder
+from fastseed.schema import Column, ColumnType, Kind, Table, TableName
+
+
+def text(n: int | None = None, fixed: bool = False) -> ColumnType:
+    sql = f"{'char' if fixed else 'varchar'}({n})" if n else "text"
+    return ColumnType(Kind.TEXT, sql, length=n, fixed_length=fixed)
+
+
+def table(name: str, *cols: tuple[str, ColumnType]) -> Table:
+    columns = tuple(Column(c, t, nullable=True) for c, t in cols)
+    return Table(TableName("public", name), columns, primary_key=())
+
+
+def concept_of(tname: str, column: str, ctype: ColumnType, *others: str) -> str | None:
+    t = table(tname, (column, ctype), *((o, text(100)) for o in others))
+    found = concepts.match(t, t.columns[0])
+    return None if found is None else found.concept.name
+
+
+def values(t: Table, column: str, n: int = 400, seed: int = 3) -> list[str]:
+    col = next(c for c in t.columns if c.name == column)
+    builder = Builder(Pools(seed), seed, t, col, None, unique=False)
+    return builder.build()(np.arange(n, dtype=np.int64))
+
+
+@pytest.mark.parametrize(
+    "name, words",
+    [
+        ("billingCity", ["billing", "city"]),
+        ("ADDR_LINE2", ["address", "line", "2"]),
+        ("propValue", ["prop", "value"]),
+        ("groupNames", ["group", "name"]),
+        ("encryptedpassword", ["encrypted", "password"]),
+        ("serviceID", ["service", "id"]),
+        ("e-mail", ["e", "mail"]),
+        ("card_last4", ["card", "last", "4"]),
+        ("res_col_fams", ["resource", "column", "family"]),
+        ("ipv6", ["ipv6"]),
+    ],
+)
+def test_names_read_as_words(name: str, words: list[str]) -> None:
+    assert concepts.tokens(name) == words
+
+
+@pytest.mark.parametrize(
+    "ctype, concept",
+    [
+        (text(2, fixed=True), "country_alpha2"),
+        (text(3, fixed=True), "country_alpha3"),
+        (text(60), "country_name"),
+    ],
+)
+def test_the_length_picks_the_form(ctype: ColumnType, concept: str) -> None:
+    assert concept_of("addresses", "country", ctype) == concept
+
+
+def test_neighbours_tell_a_place_from_a_status() -> None:
+    assert concept_of("addresses", "state", text(40), "city", "zip") == "state"
+    assert concept_of("jobs", "state", text(40), "started_at") == "status"
+
+
+def test_table_context_names_a_name_column() -> None:
+    assert concept_of("countries", "name", text(80)) == "country_name"
+    assert concept_of("suppliers", "name", text(80)) == "company"
+    assert concept_of("customers", "name", text(80)) == "full_name"
+
+
+def test_time_and_number_tags_keep_their_names() -> None:
+    t = table(
+        "orders",
+        ("created_at", ColumnType(Kind.TIMESTAMP, "timestamptz")),
+        ("price", ColumnType(Kind.NUMERIC, "numeric(10,2)", precision=10, scale=2)),
+        ("email", text(100)),
+    )
+    assert [classify(t, c) for c in t.columns] == ["created", "money", "email"]
+
+
+@pytest.mark.parametrize(
+    "column, ctype, judge",
+    [
+        ("isbn", text(13, fixed=True), lambda v: len(v) == 13 and isbn.is_valid(v)),
+        ("isbn", text(10, fixed=True), lambda v: len(v) == 10 and isbn.is_valid(v)),
+        ("ean13", text(13, fixed=True), ean.is_valid),
+        ("iban", text(34), iban.is_valid),
+        ("card_number", text(19), luhn.is_valid),
+        ("ip_address", text(15), JUDGES["ipv4"]),
+        ("ip_address", text(45), JUDGES["ip"]),
+        ("brand_color", text(7, fixed=True), JUDGES["hex_color"]),
+        ("api_token", text(40, fixed=True), lambda v: len(v) == 40 and JUDGES["token"](v)),
+        ("password_hash", text(60), JUDGES["password_hash"]),
+        ("phone", text(32), JUDGES["phone"]),
+        ("time_zone", text(64), JUDGES["timezone"]),
+        ("locale", text(10), JUDGES["locale"]),
+    ],
+)
+def test_values_pass_real_validators(column: str, ctype: ColumnType, judge) -> None:
+    got = values(table("things", (column, ctype)), column)
+    bad = [v for v in got if not judge(v)]
+    assert not bad, bad[:5]
+
+
+def test_one_card_and_one_address_per_row() -> None:
+    t = table(
+        "payments",
+        ("card_brand", text(20)),
+        ("card_number", text(19)),
+        ("card_last4", text(4, fixed=True)),
+    )
+    brand, number, last4 = (values(t, c) for c in ("card_brand", "card_number", "card_last4"))
+    assert all(n.endswith(tail) for n, tail in zip(number, last4, strict=True))
+    assert all((b == "Visa") == n.startswith("4") for b, n in zip(brand, number, strict=True))
+    t = table("addresses", ("country", text(2, fixed=True)), ("currency", text(3, fixed=True)))
+    country, currency = values(t, "country"), values(t, "currency")
+    assert {(a, c) for a, c in zip(country, currency, strict=True) if a == "US"} == {("US", "USD")}
+
+
+def test_values_are_a_function_of_the_row_index() -> None:
+    t = table("files", ("file_name", text(255)), ("mime_type", text(100)))
+    full = values(t, "file_name", 300)
+    col = t.columns[0]
+    builder = Builder(Pools(3), 3, t, col, None, unique=False)
+    assert builder.build()(np.arange(100, 300, dtype=np.int64)) == full[100:]
+
+
+def _plain(phrase: tuple[str, ...]) -> bool:
+    return all(re.fullmatch(r"[a-z0-9]+", w) for w in phrase)
+
+
+def _signals() -> list[Any]:
+    """One case per registered signal set: its concept, its plain phrases, the longest length
+    it allows (80 if open) and a table name its signals ask for."""
+    cases, seen = [], set()
+    for concept in concepts.registered():
+        phrases = tuple("_".join(p) for p in concept.phrases if _plain(p))
+        if not phrases or Kind.TEXT not in concept.kinds:
+            continue
+        length = concept.max_len or max(concept.min_len, 80)
+        tname = "things"
+        if concept.tables:
+            tname = next(w for w in _TABLE_WORDS if re.search(concept.tables, w))
+        key = (concept.name, phrases[0], tname)
+        if key not in seen:
+            seen.add(key)
+            cases.append(pytest.param(concept, phrases, length, tname, id="-".join(key)))
+    return cases
+
+
+_TABLE_WORDS = ["country", "city", "language", "customer", "company", "product", "colour",
+                "department", "category", "file", "currency"]  # fmt: skip
+_NEIGHBOURS = ("phone", "postal_code", "file_name")
+"""Neighbours that satisfy every `needs` signal (a place, a phone, a file)."""
+
+
+@pytest.mark.parametrize("concept, phrases, length, tname", _signals())
+def test_every_concept_is_found_by_its_signals_and_passes_its_judge(
+    concept: concepts.Concept, phrases: tuple[str, ...], length: int, tname: str
+) -> None:
+    """Some phrase of each concept finds it (no other concept shadows it everywhere), and
+    what it makes passes the realism suite's validator for that concept."""
+    for column in phrases:
+        neighbours = [(n, text(40)) for n in _NEIGHBOURS if concept.needs and n != column]
+        t = table(tname, (column, text(length)), *neighbours)
+        found = concepts.match(t, t.columns[0])
+        if found is not None and found.concept.name == concept.name:
+            break
+    else:
+        pytest.fail(f"no phrase of {concept.name} finds it: {phrases}")
+    judge = JUDGES[concept.name]
+    got = values(t, column, 300)
+    bad = [v for v in got if not judge(v)]
+    assert len(bad) <= 3, bad[:5]

@@ -13,6 +13,7 @@ local run uses 20, ten times as many).
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import os
 import random
@@ -189,6 +190,8 @@ class Target:
                 if statement.strip():
                     self.execute(statement)
         self.before = self.snapshot()
+        self.clean = True
+        """Holds exactly the rows it had when made, and no session: reusable."""
 
     def url(self, port: int | None = None, user: str = "root") -> str:
         if self.dialect == "postgres":
@@ -336,18 +339,42 @@ class Outcome:
         return sum(self.added.values())
 
 
+_SPARE: dict[str, list[Target]] = defaultdict(list)
+"""Targets a case left exactly as it found them, for the next case (a database costs about
+a second to make and drop, as much as a fault case's own checks)."""
+
+
+def _drop_spares() -> None:
+    for spares in _SPARE.values():
+        while spares:
+            with contextlib.suppress(Exception):
+                spares.pop().drop()
+
+
+atexit.register(_drop_spares)
+
+
 @contextmanager
 def target(dialect: str) -> Iterator[Target]:
-    """A fault target, dropped after the case; skipped when its server is unreachable
-    (failed in CI, as every database test)."""
-    try:
-        t = Target(dialect)
-    except OSError as exc:
-        _unavailable(f"{dialect} server unreachable: {exc}")
+    """A fault target; skipped when its server is unreachable (failed in CI, as every
+    database test). Kept for the next case when `check_undone` found it as it was (the same
+    rows, no session left), dropped otherwise."""
+    spares = _SPARE[dialect]
+    if spares:
+        t = spares.pop()
+    else:
+        try:
+            t = Target(dialect)
+        except OSError as exc:
+            _unavailable(f"{dialect} server unreachable: {exc}")
+    t.clean = False
     try:
         yield t
     finally:
-        t.drop()
+        if t.clean:
+            spares.append(t)
+        else:
+            t.drop()
 
 
 # ------------------------------------------------------------------------------ running
@@ -459,6 +486,7 @@ def check_undone(figures: Figures, kind: str, t: Target, run: Run, injected: boo
     assert outcome.earlier_changed == 0
     assert outcome.orphans == 0 and outcome.duplicates == 0
     assert outcome.sessions_left == 0
+    t.clean = True
 
 
 def check_complete(figures: Figures, kind: str, t: Target, run: Run, injected: bool) -> None:

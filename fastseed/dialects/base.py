@@ -30,6 +30,11 @@ from fastseed.generate.keyexpr import columns_read
 from fastseed.schema import Catalog, Check, Column, ForeignKey, Kind, Table, TableName, UniqueKey
 from fastseed.url import DatabaseURL
 
+LOST_CONNECTION_ERRORS: list[type[BaseException]] = [OSError]
+"""Exceptions that only say a connection is gone; each dialect adds its driver's. The CLI
+keeps asyncio's 'Future exception was never retrieved' for them off stderr: a driver's
+internal future holds one after a cut, and the run already reports the loss once."""
+
 
 @dataclass(frozen=True)
 class Enforced:

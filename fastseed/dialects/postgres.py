@@ -24,6 +24,7 @@ import asyncpg
 
 from fastseed.dialects import postgres_copy
 from fastseed.dialects.base import (
+    LOST_CONNECTION_ERRORS,
     Adapter,
     Capabilities,
     Enforced,
@@ -65,6 +66,9 @@ _DRIVER_ERRORS = (
     OSError,
     TimeoutError,
 )
+
+# asyncpg leaves one in a COPY's reply future when the link is cut while it sends
+LOST_CONNECTION_ERRORS.append(asyncpg.exceptions.ConnectionDoesNotExistError)
 
 # SQLSTATEs that mean the connection is gone rather than the statement being wrong.
 _CONNECTION_SQLSTATES = ("57P01", "57P02", "57P03")
@@ -736,7 +740,9 @@ class PostgresAdapter(Adapter):
         cls, url: DatabaseURL, *, pool_size: int = 4, timeout: float = 10.0
     ) -> PostgresAdapter:
         pool = asyncpg.create_pool(
-            min_size=1,
+            # no floor: asyncpg would replace dead connections in the background, and print
+            # each failure (a server restarting) as a traceback
+            min_size=0,
             max_size=max(1, pool_size),
             init=register_codecs,
             **_connect_args(url, timeout),
@@ -891,7 +897,8 @@ class PostgresAdapter(Adapter):
         """A pooled connection; a new one of its own with `fresh` or once the pool is not
         trusted (see `Adapter.pool_trusted`), closed after."""
         if fresh or not self.pool_trusted:
-            async with self._fresh_connection() as conn:
+            # the undo's own (`fresh`) write no values: no codecs to set up, fewer round trips
+            async with self._fresh_connection(codecs=not fresh) as conn:
                 yield conn
             return
         try:
@@ -913,10 +920,10 @@ class PostgresAdapter(Adapter):
                     _terminate(conn)
 
     @asynccontextmanager
-    async def _fresh_connection(self) -> AsyncIterator[Any]:
+    async def _fresh_connection(self, *, codecs: bool) -> AsyncIterator[Any]:
         try:
             # bounds the codec set-up too, as `open` does
-            conn = await asyncio.wait_for(self._connect(), timeout=self.timeout * 2)
+            conn = await asyncio.wait_for(self._connect(codecs), timeout=self.timeout * 2)
         except _DRIVER_ERRORS as exc:
             raise _connect_error(self.url, exc, self.timeout) from None
         try:
@@ -930,8 +937,10 @@ class PostgresAdapter(Adapter):
                 except Exception:
                     _terminate(conn)
 
-    async def _connect(self) -> Any:
+    async def _connect(self, codecs: bool) -> Any:
         conn = await asyncpg.connect(**_connect_args(self.url, self.timeout))
+        if not codecs:
+            return conn
         try:
             await register_codecs(conn)
         except BaseException:

@@ -508,6 +508,34 @@ def check(figures: Figures, kind: str, t: Target, run: Run, *, injected: bool) -
         check_undone(figures, kind, t, run, injected)
 
 
+DIALECTS = ("postgres", "mysql")
+
+
+def on_both(case: Callable[[str], None]) -> None:
+    """Run `case(dialect)` on PostgreSQL and MySQL/MariaDB at once, each in a thread: a case
+    that waits out a stalled link's timeout mostly waits, so the two waits overlap. Either
+    one's failure is raised here, naming its dialect (a skip only when neither failed)."""
+    outcomes: dict[str, BaseException] = {}
+
+    def one(dialect: str) -> None:
+        try:
+            case(dialect)
+        except BaseException as exc:  # re-raised below, in the test's own thread
+            outcomes[dialect] = exc
+
+    threads = [threading.Thread(target=one, args=(d,)) for d in DIALECTS]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    skipped = [e for e in outcomes.values() if isinstance(e, pytest.skip.Exception)]
+    for dialect, exc in outcomes.items():
+        if exc not in skipped:
+            raise AssertionError(f"on {dialect}: {exc}") from exc
+    if skipped:
+        raise skipped[0]
+
+
 def terminate(proc: subprocess.Popen[str], signum: int = signal.SIGKILL) -> None:
     if proc.poll() is None:
         proc.send_signal(signum)

@@ -69,9 +69,9 @@ def test_sigkill_then_fastseed_undo(dialect: str, point: int, figures) -> None: 
         check_undone(figures, "client SIGKILL", t, run, injected=bool(hit))
 
 
-RESTART_POINTS = max(1, POINTS // 2)
-"""A restart disturbs every other client of the shared server: half the points of the other
-kinds (1 by default, 10 in the longer run)."""
+RESTART_POINTS = max(1, POINTS // 4)
+"""A restart disturbs every other client of the shared server: a quarter of the points of
+the other kinds (1 by default, 5 in the longer run)."""
 MARIADBD = "/usr/sbin/mariadbd"
 
 

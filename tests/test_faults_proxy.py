@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from faults import (
     POINTS,
+    Figures,
     Proxy,
     Run,
     Target,
@@ -18,6 +19,7 @@ from faults import (
     check_undone,
     figures,  # noqa: F401  (the session fixture)
     loading_now,
+    on_both,
     rng,
     run_fastseed,
     seed_args,
@@ -34,13 +36,12 @@ after on MySQL."""
 
 @pytest.mark.parametrize("mode", ["cut", "stall"])
 @pytest.mark.parametrize("point", range(POINTS))
-@pytest.mark.parametrize("dialect", DIALECTS)
-def test_proxy_cuts_or_stalls_the_load(
-    dialect: str,
-    point: int,
-    mode: str,
-    figures,  # noqa: F811
-) -> None:
+def test_proxy_cuts_or_stalls_the_load(point: int, mode: str, figures) -> None:  # noqa: F811
+    """Both dialects at once (`on_both`): a stalled run waits out its timeout."""
+    on_both(lambda dialect: _cut_or_stall(dialect, point, mode, figures))
+
+
+def _cut_or_stall(dialect: str, point: int, mode: str, figures: Figures) -> None:  # noqa: F811
     r = rng(f"proxy {mode}", dialect, point)
     delay = r.uniform(0.0, 0.6)
     hit: list[int] = []
@@ -76,10 +77,13 @@ def _committed(query: Callable[[str], list[tuple[Any, ...]]]) -> bool:
     return bool(query("SELECT count(*) > 100 FROM account")[0][0])
 
 
-@pytest.mark.parametrize("dialect", DIALECTS)
-def test_undo_after_idle_pooled_connections_died(dialect: str, figures) -> None:  # noqa: F811
+def test_undo_after_idle_pooled_connections_died(figures) -> None:  # noqa: F811
     """Every connection goes dead (a network partition: the pool's idle ones too) once the
     first table committed; the undo reaches the server on a new connection."""
+    on_both(lambda dialect: _partition(dialect, figures))
+
+
+def _partition(dialect: str, figures: Figures) -> None:  # noqa: F811
     with target(dialect) as t, Proxy(SERVER_PORT[dialect]) as proxy:
         hit: list[int] = []
 
@@ -95,11 +99,14 @@ def test_undo_after_idle_pooled_connections_died(dialect: str, figures) -> None:
         check(figures, "proxy partition", t, run, injected=bool(hit))
 
 
-@pytest.mark.parametrize("dialect", DIALECTS)
-def test_undo_that_cannot_reach_the_server(dialect: str, figures) -> None:  # noqa: F811
+def test_undo_that_cannot_reach_the_server(figures) -> None:  # noqa: F811
     """The partition also swallows new connections: the undo cannot reach the server. The
     run says which tables keep its rows and how to remove them (exit 6), never that the
     database is clean; once the link is back, `fastseed undo` removes exactly those rows."""
+    on_both(lambda dialect: _unreachable(dialect, figures))
+
+
+def _unreachable(dialect: str, figures: Figures) -> None:  # noqa: F811
     with target(dialect) as t, Proxy(SERVER_PORT[dialect]) as proxy:
         hit: list[int] = []
 

@@ -396,6 +396,13 @@ class Run:
         return lines[0]
 
 
+def fastseed_undo(url: str) -> Run:
+    """`fastseed undo URL --yes`: what a user runs when a run said its rows stay."""
+    args = [sys.executable, "-m", "fastseed", "undo", url, "--yes"]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
 def seed_args(url: str, *extra: str, rows: int = ROWS) -> list[str]:
     return [
         sys.executable,

@@ -12,7 +12,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 from dataclasses import replace
@@ -24,6 +23,7 @@ from faults import (
     Target,
     check_complete,
     check_undone,
+    fastseed_undo,
     figures,  # noqa: F401  (the session fixture)
     rng,
     run_fastseed,
@@ -37,9 +37,7 @@ DIALECTS = ["postgres", "mysql"]
 
 
 def undo(t: Target) -> Run:
-    args = [sys.executable, "-m", "fastseed", "undo", t.url(), "--yes"]
-    done = subprocess.run(args, capture_output=True, text=True, timeout=120)
-    return Run(done.returncode, done.stdout, done.stderr)
+    return fastseed_undo(t.url())
 
 
 @pytest.mark.parametrize("point", range(POINTS))

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import anyio
 
 from fastseed import __version__, api, settings
+from fastseed.dialects.base import LOST_CONNECTION_ERRORS
 from fastseed.errors import FastseedError, SafetyError, UsageError, first_leaf
 from fastseed.logs import JsonLog, JsonProgress
 from fastseed.plan import RowRequest
@@ -98,7 +99,7 @@ def _quiet_lost_connections(loop: asyncio.AbstractEventLoop, context: dict[str, 
     closed: a driver's internal future holds it, and the run already reports the loss once."""
     exc = context.get("exception")
     while exc is not None:
-        if isinstance(exc, OSError):
+        if isinstance(exc, tuple(LOST_CONNECTION_ERRORS)):
             return
         exc = exc.__cause__ or exc.__context__
     loop.default_exception_handler(context)

@@ -15,6 +15,8 @@ class FastseedError(Exception):
     """Base of every error fastseed raises on purpose; `str()` is one clear line."""
 
     exit_code = 1
+    code: int | str | None = None
+    """The server's error code behind it (SQLSTATE, MySQL error number), when there is one."""
 
 
 class LoadError(FastseedError):

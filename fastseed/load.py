@@ -20,7 +20,7 @@ import numpy as np
 from anyio.abc import ObjectReceiveStream, TaskGroup
 
 from fastseed.dialects.base import Adapter
-from fastseed.errors import FastseedError, LoadError, first_leaf
+from fastseed.errors import ConnectError, FastseedError, LoadError, first_leaf
 from fastseed.generate.batch import Batch
 from fastseed.generate.table import RunGenerators, TableGen, deferred_null_columns
 from fastseed.journal import Journal
@@ -162,8 +162,11 @@ async def load(
         tokens = [s.undo_token for s in reversed(sessions) if s.undo_token is not None]
         unrestored = None
         with anyio.CancelScope(shield=True):
-            await adapter.undo(tokens)
-            if journal is not None:  # an undo that failed leaves it for `fastseed undo`
+            try:
+                await adapter.undo(tokens)
+            except FastseedError as failed:  # the journal stays, for `fastseed undo`
+                raise _undo_failed(exc, failed, adapter, tokens, journal) from exc
+            if journal is not None:
                 journal.close()
             if suspended is not None:
                 try:
@@ -182,6 +185,34 @@ async def load(
     result.anomalies = gens.anomaly_counts()
     result.labels = {str(name): gens.table(name).labels() for name in plan.tables}
     return result
+
+
+def _undo_failed(
+    exc: BaseException,
+    failed: FastseedError,
+    adapter: Adapter,
+    tokens: Sequence[Any],
+    journal: Journal | None,
+) -> FastseedError:
+    """The run failed and so did its undo: say what stays and how to remove it, never
+    that the database is as it was. Unreachable (exit 6) when the undo could not get an
+    answer from the server, else the undo's own failure (a row it would orphan, ...)."""
+    first = first_leaf(exc)
+    cause = "interrupted" if not isinstance(first, Exception) else str(first)
+    names = (adapter.token_json(t) or {} for t in tokens)
+    tables = ", ".join(dict.fromkeys(n for data in names for n in data.get("tables", ())))
+    stays = f"the rows this run committed to {tables or 'its tables'} stay"
+    unreachable = isinstance(failed, ConnectError)
+    if journal is not None:
+        when = "when the server answers again" if unreachable else "once that is dealt with"
+        command = f"fastseed undo {adapter.url.redacted()}"
+        fix = f"the crash journal keeps them: `{command}` removes them {when}"
+    else:
+        fix = "no crash journal was kept, so they must be removed by hand"
+    message = f"{cause}; then the undo failed ({failed}): {stays}; {fix}"
+    error = ConnectError(message) if unreachable else LoadError(message)
+    error.code = failed.code
+    return error
 
 
 class _Feeds:

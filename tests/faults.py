@@ -13,6 +13,7 @@ local run uses 20, ten times as many).
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import os
 import random
@@ -32,7 +33,7 @@ import asyncpg
 import pymysql
 import pytest
 from audit import audit_my, audit_pg
-from conftest import MY_ADMIN, PG_ADMIN, _my_run, _pg_run
+from conftest import MY_ADMIN, PG_ADMIN, _my_run, _pg_run, _unavailable
 
 POINTS = int(os.environ.get("FASTSEED_FAULT_POINTS", "2"))
 ROWS = 10_000
@@ -189,6 +190,8 @@ class Target:
                 if statement.strip():
                     self.execute(statement)
         self.before = self.snapshot()
+        self.clean = True
+        """Holds exactly the rows it had when made, and no session: reusable."""
 
     def url(self, port: int | None = None, user: str = "root") -> str:
         if self.dialect == "postgres":
@@ -336,17 +339,42 @@ class Outcome:
         return sum(self.added.values())
 
 
+_SPARE: dict[str, list[Target]] = defaultdict(list)
+"""Targets a case left exactly as it found them, for the next case (a database costs about
+a second to make and drop, as much as a fault case's own checks)."""
+
+
+def _drop_spares() -> None:
+    for spares in _SPARE.values():
+        while spares:
+            with contextlib.suppress(Exception):
+                spares.pop().drop()
+
+
+atexit.register(_drop_spares)
+
+
 @contextmanager
 def target(dialect: str) -> Iterator[Target]:
-    """A fault target, dropped after the case; skipped when its server is unreachable."""
-    try:
-        t = Target(dialect)
-    except OSError as exc:
-        pytest.skip(f"{dialect} server unreachable: {exc}")
+    """A fault target; skipped when its server is unreachable (failed in CI, as every
+    database test). Kept for the next case when `check_undone` found it as it was (the same
+    rows, no session left), dropped otherwise."""
+    spares = _SPARE[dialect]
+    if spares:
+        t = spares.pop()
+    else:
+        try:
+            t = Target(dialect)
+        except OSError as exc:
+            _unavailable(f"{dialect} server unreachable: {exc}")
+    t.clean = False
     try:
         yield t
     finally:
-        t.drop()
+        if t.clean:
+            spares.append(t)
+        else:
+            t.drop()
 
 
 # ------------------------------------------------------------------------------ running
@@ -366,6 +394,13 @@ class Run:
         # asyncpg's 'Resetting connection with an active transaction <... at 0x7f...>'
         assert "0x" not in lines[0] and "Traceback" not in self.stderr, self.stderr
         return lines[0]
+
+
+def fastseed_undo(url: str) -> Run:
+    """`fastseed undo URL --yes`: what a user runs when a run said its rows stay."""
+    args = [sys.executable, "-m", "fastseed", "undo", url, "--yes"]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    return Run(done.returncode, done.stdout, done.stderr)
 
 
 def seed_args(url: str, *extra: str, rows: int = ROWS) -> list[str]:
@@ -460,6 +495,7 @@ def check_undone(figures: Figures, kind: str, t: Target, run: Run, injected: boo
     assert outcome.earlier_changed == 0
     assert outcome.orphans == 0 and outcome.duplicates == 0
     assert outcome.sessions_left == 0
+    t.clean = True
 
 
 def check_complete(figures: Figures, kind: str, t: Target, run: Run, injected: bool) -> None:
@@ -481,6 +517,34 @@ def check(figures: Figures, kind: str, t: Target, run: Run, *, injected: bool) -
         check_undone(figures, kind, t, run, injected)
 
 
+DIALECTS = ("postgres", "mysql")
+
+
+def on_both(case: Callable[[str], None]) -> None:
+    """Run `case(dialect)` on PostgreSQL and MySQL/MariaDB at once, each in a thread: a case
+    that waits out a stalled link's timeout mostly waits, so the two waits overlap. Either
+    one's failure is raised here, naming its dialect (a skip only when neither failed)."""
+    outcomes: dict[str, BaseException] = {}
+
+    def one(dialect: str) -> None:
+        try:
+            case(dialect)
+        except BaseException as exc:  # re-raised below, in the test's own thread
+            outcomes[dialect] = exc
+
+    threads = [threading.Thread(target=one, args=(d,)) for d in DIALECTS]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    skipped = [e for e in outcomes.values() if isinstance(e, pytest.skip.Exception)]
+    for dialect, exc in outcomes.items():
+        if exc not in skipped:
+            raise AssertionError(f"on {dialect}: {exc}") from exc
+    if skipped:
+        raise skipped[0]
+
+
 def terminate(proc: subprocess.Popen[str], signum: int = signal.SIGKILL) -> None:
     if proc.poll() is None:
         proc.send_signal(signum)
@@ -495,13 +559,16 @@ class Proxy:
     `cut()` resets every connection open now; `stall()` stops carrying their bytes (a peer
     that vanished without a FIN), though a side that closes is still closed on the other,
     so the server ends a session whose client gave up; `delay` slows every chunk. New
-    connections always pass: the run's undo must be able to reach the server.
+    connections pass (the run's undo must be able to reach the server) unless `refuse` is
+    set: then they are accepted and black-holed, as by a network partition.
     """
 
     def __init__(self, port: int, delay: float = 0.0) -> None:
         self.upstream = port
         self.delay = delay
         self.port = 0
+        self.refuse = False
+        self._held: list[asyncio.StreamWriter] = []
         self._links: list[tuple[asyncio.StreamWriter, asyncio.StreamWriter, dict[str, Any]]] = []
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
@@ -526,8 +593,13 @@ class Proxy:
         for client, upstream, _ in self._links:
             client.transport.abort()
             upstream.transport.abort()
+        for held in self._held:
+            held.transport.abort()
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if self.refuse:
+            self._held.append(writer)  # open, and never an answer
+            return
         up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.upstream)
         state: dict[str, Any] = {"stalled": False, "active": time.monotonic()}
         self._links.append((writer, up_writer, state))

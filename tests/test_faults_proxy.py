@@ -3,19 +3,23 @@ connections at a seeded random point of the load."""
 
 from __future__ import annotations
 
-import os
 import subprocess
+import sys
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from faults import (
     POINTS,
+    Figures,
     Proxy,
+    Run,
     Target,
     check,
+    check_undone,
     figures,  # noqa: F401  (the session fixture)
     loading_now,
+    on_both,
     rng,
     run_fastseed,
     seed_args,
@@ -26,40 +30,18 @@ from faults import (
 DIALECTS = ["postgres", "mysql"]
 SERVER_PORT = {"postgres": 5432, "mysql": 3306}
 TIMEOUT = "0.5"
-KNOWN = os.environ.get("FASTSEED_FAULT_KNOWN") == "1"
-"""Run the cases of known, open failures too: each can hang up to its timeouts (minutes in
-all), so the default suite leaves them out."""
-KNOWN_FAILURE = pytest.mark.skipif(not KNOWN, reason="known failure: FASTSEED_FAULT_KNOWN=1")
-"""--timeout: a stalled COPY ends after 15 s on PostgreSQL, a LOAD DATA after 6 s on MySQL."""
+"""--timeout: a stalled COPY ends 15 s after its last batch on PostgreSQL, a LOAD DATA 6 s
+after on MySQL."""
 
 
 @pytest.mark.parametrize("mode", ["cut", "stall"])
 @pytest.mark.parametrize("point", range(POINTS))
-@pytest.mark.parametrize("dialect", DIALECTS)
-def test_proxy_cuts_or_stalls_the_load(
-    dialect: str,
-    point: int,
-    mode: str,
-    figures,  # noqa: F811
-    request: pytest.FixtureRequest,
-) -> None:
-    if dialect == "mysql":
-        # the same open failure as test_undo_after_idle_pooled_connections_died: at some
-        # points the undo takes a pooled connection the cut or stall killed too, and rows stay
-        reason = "undo over a pooled connection the fault killed too: rows can stay"
-        if not KNOWN:
-            pytest.skip(f"known failure (FASTSEED_FAULT_KNOWN=1 runs it): {reason}")
-        request.applymarker(pytest.mark.xfail(strict=False, reason=reason))
-    if dialect == "postgres":
-        # not strict: these fail at some points only (reported to the lead)
-        reason = {
-            "stall": "a stalled COPY can hang the run past its timeouts (cause not found yet)",
-            "cut": "undo can deadlock (40P01) with the cut session's backend, which the "
-            "server has not ended yet: exit 1 instead of 6 (undo, load.py)",
-        }[mode]
-        if not KNOWN:
-            pytest.skip(f"known failure (FASTSEED_FAULT_KNOWN=1 runs it): {reason}")
-        request.applymarker(pytest.mark.xfail(strict=False, reason=reason))
+def test_proxy_cuts_or_stalls_the_load(point: int, mode: str, figures) -> None:  # noqa: F811
+    """Both dialects at once (`on_both`): a stalled run waits out its timeout."""
+    on_both(lambda dialect: _cut_or_stall(dialect, point, mode, figures))
+
+
+def _cut_or_stall(dialect: str, point: int, mode: str, figures: Figures) -> None:  # noqa: F811
     r = rng(f"proxy {mode}", dialect, point)
     delay = r.uniform(0.0, 0.6)
     hit: list[int] = []
@@ -90,29 +72,66 @@ def test_proxy_slows_the_load(dialect: str, figures) -> None:  # noqa: F811
         figures.tallies[("proxy slow", dialect)].injected += 1
 
 
-@KNOWN_FAILURE
-@pytest.mark.xfail(
-    strict=True,
-    reason="undo runs on an idle pooled connection that is dead and times out (PostgreSQL at "
-    "BEGIN, MySQL at its DELETE): the first table's rows stay, and the message does not say "
-    "so (undo: load.py, the dialects' undo)",
-)
-@pytest.mark.parametrize("dialect", DIALECTS)
-def test_undo_after_idle_pooled_connections_died(dialect: str, figures) -> None:  # noqa: F811
-    """Every connection goes dead (a network partition: the pool's idle ones too) once the
-    first table committed; the undo must reach the server on a new connection."""
-    with target(dialect) as t, Proxy(SERVER_PORT[dialect]) as proxy:
+def _committed(query: Callable[[str], list[tuple[Any, ...]]]) -> bool:
+    """The first table's unit has committed (its rows are visible to others)."""
+    return bool(query("SELECT count(*) > 100 FROM account")[0][0])
 
-        def committed(query) -> bool:
-            return bool(query("SELECT count(*) > 100 FROM account")[0][0])
+
+def test_undo_after_idle_pooled_connections_died(figures) -> None:  # noqa: F811
+    """Every connection goes dead (a network partition: the pool's idle ones too) once the
+    first table committed; the undo reaches the server on a new connection."""
+    on_both(lambda dialect: _partition(dialect, figures))
+
+
+def _partition(dialect: str, figures: Figures) -> None:  # noqa: F811
+    with target(dialect) as t, Proxy(SERVER_PORT[dialect]) as proxy:
+        hit: list[int] = []
 
         def fault(proc: subprocess.Popen[str]) -> None:
-            if wait_for_load(t, proc, ready=committed):
-                proxy.stall(idle_too=True)
+            if wait_for_load(t, proc, ready=_committed):
+                hit.append(proxy.stall(idle_too=True))
 
         run = run_fastseed(seed_args(t.url(proxy.port), "--timeout", TIMEOUT), fault)
+        if hit and run.code != 0:
+            assert run.code == 6, run.stderr
+            line = run.error_line()
+            assert "no answer" in line or "connection" in line, line
+        check(figures, "proxy partition", t, run, injected=bool(hit))
+
+
+def test_undo_that_cannot_reach_the_server(figures) -> None:  # noqa: F811
+    """The partition also swallows new connections: the undo cannot reach the server. The
+    run says which tables keep its rows and how to remove them (exit 6), never that the
+    database is clean; once the link is back, `fastseed undo` removes exactly those rows."""
+    on_both(lambda dialect: _unreachable(dialect, figures))
+
+
+def _unreachable(dialect: str, figures: Figures) -> None:  # noqa: F811
+    with target(dialect) as t, Proxy(SERVER_PORT[dialect]) as proxy:
+        hit: list[int] = []
+
+        def fault(proc: subprocess.Popen[str]) -> None:
+            if wait_for_load(t, proc, ready=_committed):
+                proxy.refuse = True
+                hit.append(proxy.stall(idle_too=True))
+
+        run = run_fastseed(seed_args(t.url(proxy.port), "--timeout", TIMEOUT), fault)
+        if not (hit and run.code != 0):  # the run ended before the partition: complete
+            check(figures, "undo unreachable", t, run, injected=False)
+            return
         assert run.code == 6, run.stderr
-        check(figures, "proxy partition", t, run, injected=True)
+        line = run.error_line()
+        assert "then the undo failed" in line and "stay" in line, line
+        assert "`fastseed undo " in line and f":{proxy.port}/{t.name}`" in line, line
+        assert "account" in line, line
+        left = t.outcome()
+        assert left.added["account"] > 0 and left.earlier_changed == 0, left
+        proxy.refuse = False
+        args = [sys.executable, "-m", "fastseed", "undo", t.url(proxy.port), "--yes"]
+        done = subprocess.run(args, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert "removed the rows of 1 unfinished run" in done.stdout, done.stdout
+        check_undone(figures, "undo unreachable", t, Run(run.code, run.stdout, run.stderr))
 
 
 def _committing(t: Target) -> Callable[[Callable[[str], list[tuple[Any, ...]]]], bool]:

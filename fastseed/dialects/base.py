@@ -30,6 +30,11 @@ from fastseed.generate.keyexpr import columns_read
 from fastseed.schema import Catalog, Check, Column, ForeignKey, Kind, Table, TableName, UniqueKey
 from fastseed.url import DatabaseURL
 
+LOST_CONNECTION_ERRORS: list[type[BaseException]] = [OSError]
+"""Exceptions that only say a connection is gone; each dialect adds its driver's. The CLI
+keeps asyncio's 'Future exception was never retrieved' for them off stderr: a driver's
+internal future holds one after a cut, and the run already reports the loss once."""
+
 
 @dataclass(frozen=True)
 class Enforced:
@@ -149,6 +154,13 @@ class Adapter(abc.ABC):
         self.before_commit: Callable[[Any], None] | None = None
         """Called with a session's `token_json` just before its COMMIT is sent (the crash
         journal), so a run killed at any point can still find its rows."""
+        self.unsettled: set[int] = set()
+        """Server ids (backend pid, thread id) of this run's sessions whose transaction was
+        not seen to end (a lost or stalled connection): `undo` ends them first, since the
+        server may still hold their locks and their COMMIT may still land."""
+        self.pool_trusted = True
+        """False once `undo` ran: after a fault the pool's idle connections may be dead
+        without knowing it, so every later statement gets a new connection of its own."""
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -296,7 +308,11 @@ class Adapter(abc.ABC):
 
     @abc.abstractmethod
     async def undo(self, tokens: Sequence[Any]) -> None:
-        """Remove the rows written by committed sessions, given their tokens in reverse order."""
+        """Remove the rows written by committed sessions, given their tokens in reverse order.
+
+        Runs on new connections (never a pooled one, which the fault may have killed too),
+        after ending the `unsettled` sessions; retries lock conflicts with them within a
+        bound. Raises ConnectError when the server cannot be reached: the rows then stay."""
 
     async def truncate(self, tables: Sequence[Table]) -> None:
         """Delete every row of `tables`, given children first (`--on-existing truncate`)."""
@@ -547,6 +563,28 @@ class Adapter(abc.ABC):
             f"{self.from_clause(table)} WHERE {where}{group}) d WHERE n > 1"
         )
         return int(await self.fetch_value(sql))
+
+
+UNDO_ATTEMPTS = 6
+"""Tries of an undo that meets a lock conflict (0.25 s, then twice as long each time)."""
+
+
+async def retry_lock_conflicts(
+    attempt: Callable[[], Awaitable[None]], conflicts: Iterable[int | str]
+) -> None:
+    """Run `attempt`, again while it fails with one of the server's `conflicts` codes
+    (deadlock, lock wait timeout): a session of the failed run that the server is still
+    rolling back holds locks on the same rows, and the undo it picked as the victim was
+    rolled back whole, so trying again is safe. Bounded: the last failure is raised."""
+    codes = set(conflicts)
+    for n in range(UNDO_ATTEMPTS):
+        try:
+            await attempt()
+            return
+        except FastseedError as exc:
+            if exc.code not in codes or n == UNDO_ATTEMPTS - 1:
+                raise
+        await anyio.sleep(0.25 * 2**n)
 
 
 @dataclass

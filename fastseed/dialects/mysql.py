@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import math
 import re
+import time
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -33,6 +34,7 @@ from fastseed.dialects.base import (
     free_name,
     mentioned_columns,
     refuse_new_orphans,
+    retry_lock_conflicts,
     with_trigger_writes,
 )
 from fastseed.errors import ConnectError, FastseedError, LoadError, PermissionDenied, UsageError
@@ -382,7 +384,11 @@ class MySQLSession(Session):
         self, table: Table, columns: Sequence[Column], batches: AsyncIterator[Batch], count: int
     ) -> None:
         """All batches as one LOAD DATA, read by the server as one file: no round trip and no
-        statement set-up per batch, and the server never waits between batches."""
+        statement set-up per batch, and the server never waits between batches.
+
+        Each batch gets the budget of one statement: the deadline moves on as each is taken,
+        so a server that stops answering ends the statement one budget after the last batch,
+        not `count` budgets after the first."""
         plan = self._key_plan(table, columns)
         if not (self._uses_infile(plan) and columns):
             await super().write_batches(table, columns, batches, count)
@@ -390,28 +396,41 @@ class MySQLSession(Session):
         sent = 0
         pulled = False
         failed: list[Exception] = []
+        budget = self._adapter._stmt_timeout
+        cur: aiomysql.Cursor | None = None
 
-        async def source() -> AsyncIterator[bytes]:
-            nonlocal sent, pulled
-            pulled = True
+        with anyio.CancelScope(deadline=anyio.current_time() + budget) as progress:
+
+            async def source() -> AsyncIterator[bytes]:
+                nonlocal sent, pulled
+                pulled = True
+                try:
+                    async for batch in batches:
+                        progress.deadline = anyio.current_time() + budget
+                        if batch.size:
+                            payload = await anyio.to_thread.run_sync(mysql_tsv.encode, batch)
+                            self._track_batch(table, batch, plan)
+                            sent += batch.size
+                            yield payload
+                except Exception as exc:
+                    # End the file here so the connection stays in step; raised after the
+                    # statement.
+                    failed.append(exc)
+                progress.deadline = anyio.current_time() + budget
+
             try:
-                async for batch in batches:
-                    if batch.size:
-                        payload = await anyio.to_thread.run_sync(mysql_tsv.encode, batch)
-                        self._track_batch(table, batch, plan)
-                        sent += batch.size
-                        yield payload
-            except Exception as exc:
-                # End the file here so the connection stays in step; raised after the statement.
-                failed.append(exc)
-
-        try:
-            cur = await self._load_data(
-                table.name, columns, source(), timeout=self._adapter._stmt_timeout * max(1, count)
+                cur = await self._load_data(
+                    table.name, columns, source(), timeout=budget * max(1, count)
+                )
+            except _InfileRefused:
+                if pulled:
+                    raise
+        if progress.cancelled_caught:
+            raise ConnectError(
+                f"LOAD DATA into {table.name}: no answer from {self._adapter.url.redacted()} "
+                f"within {budget:g} s (timed out)"
             )
-        except _InfileRefused:
-            if pulled:
-                raise
+        if cur is None:
             self._adapter._infile_refused()  # refused before any batch was taken
             await super().write_batches(table, columns, batches, count)
             return
@@ -596,13 +615,17 @@ class MySQLSession(Session):
             except Exception:
                 self._conn.close()  # never hand out a connection with checks off
 
-    async def _rollback(self) -> None:
+    async def _rollback(self) -> bool:
+        """Roll back; False when the connection is gone (the server rolls the transaction
+        back once it notices, which it may not have yet)."""
         if self._conn.closed:
-            return  # the server rolls back a transaction whose connection is gone
+            return False
         try:
             await self._adapter._bounded(self._conn.rollback(), self._adapter._timeout)
         except Exception:
             self._conn.close()
+            return False
+        return True
 
 
 # FK columns pointing at any of the given tables, in key order ({pairs}: one test per table).
@@ -616,7 +639,9 @@ ORDER BY k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION
 
 # Deadlock, lock wait timeout: the undo met a dying session's locks and is retried.
 _LOCK_CONFLICTS = (1213, 1205)
-_UNDO_ATTEMPTS = 6
+# KILL of a thread that is gone already (1094) or, after all, not this user's (1095)
+_KILL_MISSES = (1094, 1095)
+_STILL_THERE_SQL = "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID IN ({ids})"
 
 # The run lock's name: at most 64 characters whatever the database's name.
 _RUN_LOCK_NAME = "CONCAT('fastseed:', SHA1(DATABASE()))"
@@ -641,6 +666,8 @@ class MySQLAdapter(Adapter):
     def __init__(self, url: DatabaseURL) -> None:
         super().__init__(url)
         self._pool: aiomysql.Pool | None = None
+        self._connect_args: dict[str, Any] = {}
+        """What every connection is opened with, pooled or not."""
         self._timeout = 10.0
         self._stmt_timeout = 120.0
         self._insert_bytes = _INSERT_BYTES_CAP
@@ -709,8 +736,9 @@ class MySQLAdapter(Adapter):
         can_infile = _MEMORY_INFILE and self.server.local_infile
         self.load_path = "infile" if wanted == "infile" and can_infile else "insert"
         self._set_capabilities()
+        self._connect_args = dict(base, init_command=init)
         self._pool = await self._connect(
-            aiomysql.create_pool(minsize=1, maxsize=max(1, pool_size), init_command=init, **base)
+            aiomysql.create_pool(minsize=1, maxsize=max(1, pool_size), **self._connect_args)
         )
         return self
 
@@ -776,7 +804,7 @@ class MySQLAdapter(Adapter):
         what = f"load into {table} failed" if table else "query failed"
         text = f"{what}: MySQL error {code}: {msg}" if code else f"{what}: {msg}"
         err = _load_error(text, code, table)
-        err.code = code  # type: ignore[attr-defined]
+        err.code = code
         return err
 
     async def _bounded(self, aw: Awaitable[T], timeout: float) -> T:
@@ -791,11 +819,23 @@ class MySQLAdapter(Adapter):
     async def close(self) -> None:
         if self._pool is not None:
             self._pool.close()
-            await self._pool.wait_closed()
+            try:
+                await asyncio.wait_for(self._pool.wait_closed(), self._timeout)
+            except TimeoutError:
+                self._pool.terminate()
             self._pool = None
 
     @asynccontextmanager
-    async def _connection(self) -> AsyncIterator[aiomysql.Connection]:
+    async def _connection(self, *, fresh: bool = False) -> AsyncIterator[aiomysql.Connection]:
+        """A pooled connection; a new one of its own with `fresh` or once the pool is not
+        trusted (see `Adapter.pool_trusted`), closed after."""
+        if fresh or not self.pool_trusted:
+            conn = await self._connect(aiomysql.connect(**self._connect_args))
+            try:
+                yield conn
+            finally:
+                conn.close()  # the server rolls back whatever it left open
+            return
         assert self._pool is not None, "adapter is closed"
         try:
             conn = await asyncio.wait_for(_coro(self._pool.acquire()), self._timeout)
@@ -968,6 +1008,8 @@ class MySQLAdapter(Adapter):
     async def session(self) -> AsyncIterator[MySQLSession]:
         async with self._connection() as conn:
             sess = MySQLSession(self, conn)
+            thread = conn.thread_id()
+            self.unsettled.add(thread)  # until its transaction is seen to end
             try:
                 if self.skip_fk_checks:  # fast mode: orphans are counted after the load
                     await sess.defer_all()
@@ -979,13 +1021,15 @@ class MySQLAdapter(Adapter):
                     # Shielded so a cancelled task still rolls back (or drops the connection,
                     # which makes the server roll back) instead of leaving it half-done.
                     with anyio.CancelScope(shield=True):
-                        await sess._rollback()
+                        if await sess._rollback():
+                            self.unsettled.discard(thread)
                     raise
                 # Once the body is done, a cancellation must not cut the COMMIT in half: the
                 # server could commit while the caller never gets the undo token.
                 with anyio.CancelScope(shield=True):
                     self._committing(sess.undo_token)
                     await sess._run("COMMIT")
+                self.unsettled.discard(thread)
             finally:
                 with anyio.CancelScope(shield=True):
                     await sess._restore()
@@ -1058,25 +1102,44 @@ class MySQLAdapter(Adapter):
         so rows that existed before the run are never touched.
         """
         entries = [e for tok in tokens if tok for e in reversed(tok.entries)]
+        self.pool_trusted = False
         if not entries:
             return
-        for attempt in range(_UNDO_ATTEMPTS):
+        await self._end_unsettled()
+        await retry_lock_conflicts(lambda: self._undo_once(entries), _LOCK_CONFLICTS)
+
+    async def _end_unsettled(self) -> None:
+        """KILL this run's sessions whose end was not seen (one may kill one's own) and wait,
+        boundedly, until the server has rolled them back: a session whose client vanished
+        keeps its row locks, and the undo would wait for them. Thread ids are not reused
+        (they count up), so no other session can be hit."""
+        threads = sorted(self.unsettled)
+        if not threads:
+            return
+        ids = ", ".join(str(int(t)) for t in threads)
+        async with self._connection(fresh=True) as conn:
             try:
-                await self._undo_once(entries)
-                return
-            except LoadError as exc:
-                # A session of the failed (or killed) run is still being rolled back by the
-                # server and holds locks on the same rows: InnoDB picks the undo as the
-                # deadlock victim and rolls it back whole, so trying again is safe.
-                if (
-                    getattr(exc, "code", None) not in _LOCK_CONFLICTS
-                    or attempt == _UNDO_ATTEMPTS - 1
-                ):
-                    raise
-                await anyio.sleep(0.5 * 2**attempt)
+                cur = await conn.cursor()
+                for thread in threads:
+                    try:
+                        await self._bounded(cur.execute(f"KILL CONNECTION {thread}"), self._timeout)
+                    except pymysql.err.OperationalError as exc:
+                        if _error_code(exc) not in _KILL_MISSES:
+                            raise
+                deadline = time.monotonic() + self._timeout * _LOCK_WAIT_FACTOR
+                while time.monotonic() < deadline:
+                    await self._bounded(
+                        cur.execute(_STILL_THERE_SQL.format(ids=ids)), self._timeout
+                    )
+                    if not (await cur.fetchone())[0]:
+                        break
+                    await anyio.sleep(0.05)
+            except Exception as exc:
+                raise self._failure(exc, None) from None
+        self.unsettled.clear()
 
     async def _undo_once(self, entries: Sequence[_UndoEntry]) -> None:
-        async with self._connection() as conn:
+        async with self._connection(fresh=True) as conn:
             sess = MySQLSession(self, conn)
             await sess._run("SET SESSION FOREIGN_KEY_CHECKS = 0")
             sess._checks_off = True

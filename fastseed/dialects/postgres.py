@@ -9,7 +9,9 @@ tables but must still end when the peer has vanished.
 from __future__ import annotations
 
 import asyncio
+import math
 import re
+import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
@@ -22,6 +24,7 @@ import asyncpg
 
 from fastseed.dialects import postgres_copy
 from fastseed.dialects.base import (
+    LOST_CONNECTION_ERRORS,
     Adapter,
     Capabilities,
     Enforced,
@@ -31,6 +34,7 @@ from fastseed.dialects.base import (
     free_name,
     mentioned_columns,
     refuse_new_orphans,
+    retry_lock_conflicts,
     with_trigger_writes,
 )
 from fastseed.dialects.postgres_catalog import FIND_FKS_SQL, read_catalog
@@ -63,6 +67,9 @@ _DRIVER_ERRORS = (
     TimeoutError,
 )
 
+# asyncpg leaves one in a COPY's reply future when the link is cut while it sends
+LOST_CONNECTION_ERRORS.append(asyncpg.exceptions.ConnectionDoesNotExistError)
+
 # SQLSTATEs that mean the connection is gone rather than the statement being wrong.
 _CONNECTION_SQLSTATES = ("57P01", "57P02", "57P03")
 # insufficient_privilege, and read_only_sql_transaction (a user or database whose
@@ -85,7 +92,15 @@ def _one_line(text: str) -> str:
 
 
 def _db_error(what: str, exc: BaseException, *, table: object = None) -> FastseedError:
-    """One line naming what failed, the table, the constraint and the SQLSTATE."""
+    """One line naming what failed, the table, the constraint and the SQLSTATE (kept as the
+    error's `code`)."""
+    error = _described(what, exc, table)
+    if isinstance(exc, asyncpg.PostgresError):
+        error.code = exc.sqlstate
+    return error
+
+
+def _described(what: str, exc: BaseException, table: object) -> FastseedError:
     where = f" {table}" if table is not None else ""
     if isinstance(exc, TimeoutError):
         return ConnectError(f"{what}{where}: no answer from the server in time (timed out)")
@@ -144,10 +159,30 @@ def _dsn(url: DatabaseURL) -> str:
 
 def _session_settings(url: DatabaseURL, timeout: float) -> dict[str, str]:
     """Bound lock waits (a table another session holds would stall the run until the COPY
-    timeout, minutes later), unless the URL sets lock_timeout itself."""
-    if any(key == "lock_timeout" for key, _ in url.params):
-        return {}
-    return {"lock_timeout": f"{int(timeout * _LOCK_WAIT_FACTOR * 1000)}ms"}
+    timeout, minutes later), and have the server probe a silent client over TCP, so that a
+    session whose client vanished (a network partition, no FIN) ends, and its locks go,
+    within about a minute rather than hours; unless the URL sets them itself."""
+    idle = max(1, math.ceil(timeout * _LOCK_WAIT_FACTOR))
+    wanted = {
+        "lock_timeout": f"{int(timeout * _LOCK_WAIT_FACTOR * 1000)}ms",
+        "tcp_keepalives_idle": str(idle),
+        "tcp_keepalives_interval": str(max(1, math.ceil(timeout))),
+        "tcp_keepalives_count": "3",
+    }
+    given = {key for key, _ in url.params}
+    return {key: value for key, value in wanted.items() if key not in given}
+
+
+def _connect_args(url: DatabaseURL, timeout: float) -> dict[str, Any]:
+    """What every connection is opened with, pooled or not: `command_timeout` bounds any
+    call that names no timeout of its own."""
+    return {
+        "dsn": _dsn(url),
+        "password": url.password,
+        "timeout": timeout,
+        "command_timeout": timeout * _QUERY_TIMEOUT_FACTOR,
+        "server_settings": _session_settings(url, timeout),
+    }
 
 
 def _connect_error(url: DatabaseURL, exc: BaseException, timeout: float) -> FastseedError:
@@ -404,34 +439,49 @@ class PostgresSession(Session):
         self, table: Table, columns: Sequence[Column], batches: AsyncIterator[Batch], count: int
     ) -> None:
         """All batches as one COPY: the server does its per-statement work (the RI triggers'
-        set-up above all) once, and never waits for a round trip between batches."""
+        set-up above all) once, and never waits for a round trip between batches.
+
+        Each batch gets the budget of one COPY (`query_timeout`): the deadline moves on as
+        each is taken, so a server that stops answering (a stalled link: the bytes go out,
+        nothing comes back) ends the COPY one budget after the last batch, not `count`
+        budgets after the first."""
         if not postgres_copy.supported(columns):
             await super().write_batches(table, columns, batches, count)
             return
         self._touch(table)
         order = postgres_copy.copy_order(columns)
+        budget = self._adapter.query_timeout
 
-        async def source() -> AsyncIterator[bytes]:
-            yield postgres_copy.HEADER
-            async for batch in batches:
-                if batch.size:
-                    yield await anyio.to_thread.run_sync(postgres_copy.encode_rows, batch, order)
-            yield postgres_copy.TRAILER
+        with anyio.CancelScope(deadline=anyio.current_time() + budget) as progress:
 
-        try:
-            await self._conn.copy_to_table(
-                table.name.name,
-                schema_name=table.name.schema,
-                columns=[columns[i].name for i in order],
-                source=source(),
-                format="binary",
-                # the budget of one batch per batch, as when each was its own COPY
-                timeout=self._adapter.query_timeout * max(1, count),
+            async def source() -> AsyncIterator[bytes]:
+                yield postgres_copy.HEADER
+                async for batch in batches:
+                    progress.deadline = anyio.current_time() + budget
+                    if batch.size:
+                        yield await anyio.to_thread.run_sync(
+                            postgres_copy.encode_rows, batch, order
+                        )
+                progress.deadline = anyio.current_time() + budget
+                yield postgres_copy.TRAILER
+
+            try:
+                await self._conn.copy_to_table(
+                    table.name.name,
+                    schema_name=table.name.schema,
+                    columns=[columns[i].name for i in order],
+                    source=source(),
+                    format="binary",
+                    timeout=budget * max(1, count),  # a backstop: `progress` ends it first
+                )
+            except _DRIVER_ERRORS as exc:
+                raise _db_error("COPY into", exc, table=table.name) from exc
+            except RuntimeError as exc:
+                raise _closed_transport("COPY into", exc, table.name) from exc
+        if progress.cancelled_caught:
+            raise ConnectError(
+                f"COPY into {table.name}: no answer from the server within {budget:g} s (timed out)"
             )
-        except _DRIVER_ERRORS as exc:
-            raise _db_error("COPY into", exc, table=table.name) from exc
-        except RuntimeError as exc:
-            raise _closed_transport("COPY into", exc, table.name) from exc
 
     async def update(
         self,
@@ -514,15 +564,30 @@ class PostgresSession(Session):
                     f"{status or 'unknown'}"
                 ) from exc
 
-    async def rollback(self) -> None:
-        """Roll back, even while being cancelled; a connection that cannot is closed."""
+    async def rollback(self) -> bool:
+        """Roll back, even while being cancelled; a connection that cannot is closed (False:
+        the server may not know yet)."""
         with anyio.CancelScope(shield=True):
             try:
                 await self._conn.execute("ROLLBACK", timeout=self._adapter.timeout)
             except Exception:
                 # Closing the socket makes the server abort the transaction itself.
                 _terminate(self._conn)
+                return False
+        return True
 
+
+# The undo's sessions: ends this run's own (same database, same login) whose end was not
+# seen, then waits until none is left. A pid the server reused meanwhile is another session
+# of the same login on the same database: a risk taken only after a fault.
+_TERMINATE_OWN_SQL = """
+SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+WHERE pid = ANY($1::int[]) AND pid <> pg_backend_pid()
+  AND datname = current_database() AND usename = session_user
+"""
+_STILL_THERE_SQL = "SELECT count(*) FROM pg_stat_activity WHERE pid = ANY($1::int[])"
+# deadlock_detected, lock_not_available: the undo met a dying session's locks
+_UNDO_CONFLICTS = ("40P01", "55P03")
 
 # The run lock: one key space for fastseed (b'fsed'), one key per database of the cluster.
 _TRY_LOCK_SQL = "SELECT pg_try_advisory_lock(1718838628, hashtext(current_database()))"
@@ -675,13 +740,12 @@ class PostgresAdapter(Adapter):
         cls, url: DatabaseURL, *, pool_size: int = 4, timeout: float = 10.0
     ) -> PostgresAdapter:
         pool = asyncpg.create_pool(
-            _dsn(url),
-            password=url.password,
-            min_size=1,
+            # no floor: asyncpg would replace dead connections in the background, and print
+            # each failure (a server restarting) as a traceback
+            min_size=0,
             max_size=max(1, pool_size),
-            timeout=timeout,
             init=register_codecs,
-            server_settings=_session_settings(url, timeout),
+            **_connect_args(url, timeout),
         )
 
         async def start() -> str:
@@ -715,7 +779,7 @@ class PostgresAdapter(Adapter):
 
     async def reflect(self, *, schemas: Sequence[str] | None = None) -> Catalog:
         try:
-            async with self._pool.acquire(timeout=self.timeout) as conn:
+            async with self._connection() as conn:
                 tables = await read_catalog(conn, schemas, self.query_timeout)
                 triggers = await conn.fetch(_INSERT_TRIGGERS_SQL, timeout=self.query_timeout)
         except _DRIVER_ERRORS as exc:
@@ -724,39 +788,35 @@ class PostgresAdapter(Adapter):
         pairs = [(TableName(r["schema"], r["name"]), r["body"] or "") for r in triggers]
         return with_trigger_writes(catalog, pairs, case_insensitive=False)
 
+    async def _call(self, what: str, method: str, sql: str, *args: Any) -> Any:
+        """One statement on a connection of `_connection`, its errors in one line."""
+        async with self._connection() as conn:
+            try:
+                return await getattr(conn, method)(sql, *args, timeout=self.query_timeout)
+            except _DRIVER_ERRORS as exc:
+                raise _db_error(what, exc) from exc
+
     async def fetch_value(self, sql: str, *args: Any) -> Any:
-        try:
-            return await self._pool.fetchval(sql, *args, timeout=self.query_timeout)
-        except _DRIVER_ERRORS as exc:
-            raise _db_error("query", exc) from exc
+        return await self._call("query", "fetchval", sql, *args)
 
     async def fetch_rows(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
-        try:
-            rows = await self._pool.fetch(sql, *args, timeout=self.query_timeout)
-        except _DRIVER_ERRORS as exc:
-            raise _db_error("query", exc) from exc
-        return [tuple(r) for r in rows]
+        return [tuple(r) for r in await self._call("query", "fetch", sql, *args)]
 
     async def fetch_row(self, sql: str, *args: Any) -> tuple[Any, ...]:
-        try:
-            row = await self._pool.fetchrow(sql, *args, timeout=self.query_timeout)
-        except _DRIVER_ERRORS as exc:
-            raise _db_error("query", exc) from exc
+        row = await self._call("query", "fetchrow", sql, *args)
         return tuple(row) if row is not None else ()
 
     async def execute(self, sql: str) -> None:
-        try:
-            await self._pool.execute(sql, timeout=self.query_timeout)
-        except _DRIVER_ERRORS as exc:
-            raise _db_error("statement", exc) from exc
+        await self._call("statement", "execute", sql)
 
     async def transaction_status(self, full_xid: int) -> str | None:
         """'committed', 'aborted', 'in progress', or None when it cannot be known."""
         try:
-            status: str | None = await self._pool.fetchval(
-                "SELECT txid_status($1)", full_xid, timeout=self.timeout
-            )
-        except _DRIVER_ERRORS:
+            async with self._connection() as conn:
+                status: str | None = await conn.fetchval(
+                    "SELECT txid_status($1)", full_xid, timeout=self.timeout
+                )
+        except (*_DRIVER_ERRORS, FastseedError):
             return None
         return status
 
@@ -833,7 +893,14 @@ class PostgresAdapter(Adapter):
     # -- loading -----------------------------------------------------------------------------
 
     @asynccontextmanager
-    async def _connection(self) -> AsyncIterator[Any]:
+    async def _connection(self, *, fresh: bool = False) -> AsyncIterator[Any]:
+        """A pooled connection; a new one of its own with `fresh` or once the pool is not
+        trusted (see `Adapter.pool_trusted`), closed after."""
+        if fresh or not self.pool_trusted:
+            # the undo's own (`fresh`) write no values: no codecs to set up, fewer round trips
+            async with self._fresh_connection(codecs=not fresh) as conn:
+                yield conn
+            return
         try:
             conn = await self._pool.acquire(timeout=self.query_timeout)
         except _DRIVER_ERRORS as exc:
@@ -853,17 +920,49 @@ class PostgresAdapter(Adapter):
                     _terminate(conn)
 
     @asynccontextmanager
+    async def _fresh_connection(self, *, codecs: bool) -> AsyncIterator[Any]:
+        try:
+            # bounds the codec set-up too, as `open` does
+            conn = await asyncio.wait_for(self._connect(codecs), timeout=self.timeout * 2)
+        except _DRIVER_ERRORS as exc:
+            raise _connect_error(self.url, exc, self.timeout) from None
+        try:
+            yield conn
+        finally:
+            with anyio.CancelScope(shield=True):
+                if _in_transaction(conn):
+                    _terminate(conn)
+                try:
+                    await conn.close(timeout=self.timeout)
+                except Exception:
+                    _terminate(conn)
+
+    async def _connect(self, codecs: bool) -> Any:
+        conn = await asyncpg.connect(**_connect_args(self.url, self.timeout))
+        if not codecs:
+            return conn
+        try:
+            await register_codecs(conn)
+        except BaseException:
+            _terminate(conn)
+            raise
+        return conn
+
+    @asynccontextmanager
     async def session(self) -> AsyncIterator[PostgresSession]:
         """One connection, one transaction: committed on a clean exit, else rolled back."""
         async with self._connection() as conn:
             session = PostgresSession(self, conn)
+            pid = conn.get_server_pid()
+            self.unsettled.add(pid)  # until its transaction is seen to end
             try:
                 # begin inside: a session cancelled while starting must not go back to the
                 # pool with its transaction open
                 await session.begin()
                 yield session
             except BaseException:
-                await session.rollback()
+                if await session.rollback():
+                    self.unsettled.discard(pid)
                 raise
             try:
                 # Shielded: a COMMIT cut off by cancellation (another unit failed) could still
@@ -872,9 +971,10 @@ class PostgresAdapter(Adapter):
                 with anyio.CancelScope(shield=True):
                     await session.commit()
             except BaseException:
-                if session.undo_token is None:
-                    await session.rollback()
+                if session.undo_token is None and await session.rollback():
+                    self.unsettled.discard(pid)
                 raise
+            self.unsettled.discard(pid)
 
     def token_json(self, token: Any) -> Any:
         if not isinstance(token, UndoToken) or not token.tables:
@@ -924,9 +1024,38 @@ class PostgresAdapter(Adapter):
         ones are made deferrable for this transaction only.
         """
         tokens = [t for t in tokens if isinstance(t, UndoToken) and t.tables]
+        self.pool_trusted = False
         if not tokens:
             return
-        async with self._connection() as conn:
+        await self._end_unsettled()
+        await retry_lock_conflicts(lambda: self._undo_once(tokens), _UNDO_CONFLICTS)
+
+    async def _end_unsettled(self) -> None:
+        """Terminate this run's sessions whose end was not seen (allowed for one's own
+        role) and wait for them to go, boundedly: a backend whose client vanished keeps its
+        locks (the undo would wait for them) and its COMMIT could still land after the undo
+        read the rows."""
+        pids = sorted(self.unsettled)
+        if not pids:
+            return
+        async with self._connection(fresh=True) as conn:
+            try:
+                await conn.execute(_TERMINATE_OWN_SQL, pids, timeout=self.timeout)
+                deadline = time.monotonic() + self.timeout * _LOCK_WAIT_FACTOR
+                while time.monotonic() < deadline:
+                    if not await conn.fetchval(_STILL_THERE_SQL, pids, timeout=self.timeout):
+                        break
+                    await anyio.sleep(0.05)
+            except asyncpg.InsufficientPrivilegeError:
+                pass  # not ours after all: the undo's retries wait for them instead
+            except _DRIVER_ERRORS as exc:
+                raise _db_error(
+                    "undo: ending the run's sessions on", exc, table=self.url.redacted()
+                ) from exc
+        self.unsettled.clear()
+
+    async def _undo_once(self, tokens: Sequence[UndoToken]) -> None:
+        async with self._connection(fresh=True) as conn:
             session = PostgresSession(self, conn)
             try:
                 await session.begin()
@@ -1045,7 +1174,8 @@ class PostgresAdapter(Adapter):
             return
         names = ", ".join(self.from_clause(t) for t in tables)
         try:
-            await self._pool.execute(f"TRUNCATE {names}", timeout=self.query_timeout)
+            async with self._connection() as conn:
+                await conn.execute(f"TRUNCATE {names}", timeout=self.query_timeout)
         except asyncpg.FeatureNotSupportedError:
             await super().truncate(tables)
         except _DRIVER_ERRORS as exc:
@@ -1065,7 +1195,7 @@ class PostgresAdapter(Adapter):
         pg_restore --disable-triggers does (no user trigger fires, and no FK trigger either).
         That needs a superuser or the SET privilege on the setting: tried here."""
         try:
-            async with self._pool.acquire(timeout=self.timeout) as conn, conn.transaction():
+            async with self._connection() as conn, conn.transaction():
                 await conn.execute(
                     "SET LOCAL session_replication_role = replica", timeout=self.timeout
                 )
@@ -1140,7 +1270,8 @@ class PostgresAdapter(Adapter):
             sql = f"ALTER TABLE {fk.table(self)} VALIDATE CONSTRAINT {self.quote(fk.name)}"
             async with limit:
                 try:
-                    await self._pool.execute(sql, timeout=self.query_timeout)
+                    async with self._connection() as conn:
+                        await conn.execute(sql, timeout=self.query_timeout)
                 except asyncpg.ForeignKeyViolationError as exc:
                     raise LoadError(
                         f"{fk.schema}.{fk.relname}: FK {fk.name} stays NOT VALID, rows violate "
@@ -1168,7 +1299,7 @@ class PostgresAdapter(Adapter):
         if not statements:
             return
         try:
-            async with self._pool.acquire(timeout=self.timeout) as conn, conn.transaction():
+            async with self._connection() as conn, conn.transaction():
                 for sql in statements:
                     await conn.execute(sql, timeout=self.query_timeout)
         except _DRIVER_ERRORS as exc:

@@ -89,7 +89,7 @@ class RunOptions:
 async def _check_names(adapter: Adapter, catalog: Catalog, options: RunOptions) -> None:
     """A schema with no table, or a row count for a table that does not exist, is a typo:
     refused (naming the closest match) rather than silently doing nothing or the default."""
-    from fastseed.scenario_file import suggest
+    from fastseed.scenario.file import suggest
 
     schemas = {t.schema for t in catalog.tables if t.schema}
     for schema in options.schemas:

@@ -21,7 +21,9 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from fastseed.errors import ConfigError
-from fastseed.scenario import (
+from fastseed.scenario.lines import Path as KeyPath
+from fastseed.scenario.lines import dotted, key_lines
+from fastseed.scenario.model import (
     ANOMALY_KINDS,
     DISTRIBUTIONS,
     ON_EXISTING,
@@ -31,12 +33,10 @@ from fastseed.scenario import (
     Scenario,
     TableSpec,
 )
-from fastseed.scenario_lines import Path as KeyPath
-from fastseed.scenario_lines import dotted, key_lines
 
 ENV_VAR = "FASTSEED_CONFIG"
 DEFAULT_NAME = "fastseed.toml"
-SCHEMA_PATH = Path(__file__).with_name("scenario.schema.json")
+SCHEMA_PATH = Path(__file__).parent.with_name("scenario.schema.json")
 """The JSON Schema of the file, shipped inside the package for editors (taplo `#:schema`)."""
 
 # "$schema" is taplo's in-document way to name a JSON Schema; it means nothing to fastseed.

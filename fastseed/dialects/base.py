@@ -15,6 +15,7 @@ driver wants.
 from __future__ import annotations
 
 import abc
+import importlib
 import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
@@ -630,13 +631,27 @@ def with_trigger_writes(
     return replace(catalog, tables=tables)
 
 
+_MODULES = {
+    "postgres": ("fastseed.dialects.postgres", "PostgresAdapter"),
+    "mysql": ("fastseed.dialects.mysql", "MySQLAdapter"),
+    "sqlite": ("fastseed.dialects.sqlite", "SQLiteAdapter"),
+}
+
+
+def adapter_class(dialect: str) -> type[Adapter]:
+    try:
+        module_name, class_name = _MODULES[dialect]
+    except KeyError:
+        raise UsageError(f"unknown dialect {dialect!r}") from None
+    cls: type[Adapter] = getattr(importlib.import_module(module_name), class_name)
+    return cls
+
+
 @asynccontextmanager
 async def opened(
     url: DatabaseURL, *, pool_size: int = 4, timeout: float = 10.0
 ) -> AsyncIterator[Adapter]:
     """Open the adapter for `url`'s dialect (imported on first use) and close it afterwards."""
-    from fastseed.dialects import adapter_class
-
     adapter = await adapter_class(url.dialect).open(url, pool_size=pool_size, timeout=timeout)
     try:
         yield adapter

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from fastseed.errors import ConfigError
+from fastseed.pattern_syntax import PatternError, check_pattern
 from fastseed.scenario.lines import Path as KeyPath
 from fastseed.scenario.lines import dotted, key_lines
 from fastseed.scenario.model import (
@@ -334,12 +335,10 @@ class _Reader:
 
     def pattern(self, value: Any, path: KeyPath) -> str:
         regex = self.string(value, path)
-        # Checked with the generator that will produce the values, so an unsupported
+        # Checked with the parser the generator will use (pattern_syntax), so an unsupported
         # construct fails here and not halfway through a load.
-        from fastseed.generate.pattern import PatternError, PatternGen
-
         try:
-            PatternGen(regex)
+            check_pattern(regex)
         except (PatternError, re.error) as exc:
             self.fail(path, f"pattern {regex!r} is not supported: {exc}")
         return regex

@@ -10,7 +10,7 @@ from typing import Any
 import anyio
 
 from fastseed import journal
-from fastseed.dialects.base import Adapter, TableState, TriggerRejected, opened
+from fastseed.dialects.base import Adapter, TriggerRejected, opened
 from fastseed.errors import PlanError, UsageError
 from fastseed.generate import concepts, timeline
 from fastseed.generate.rules import table_rules
@@ -18,9 +18,11 @@ from fastseed.generate.table import RunGenerators, deferred_null_columns
 from fastseed.generate.values import seconds_of
 from fastseed.journal import Journal
 from fastseed.load import LoadResult, Progress, load
-from fastseed.plan import Plan, RowRequest, Sample, build_plan
+from fastseed.plan import Plan, RowRequest, Sample
+from fastseed.planner import build_plan
 from fastseed.scenario import Scenario, resolve_fk, validate_against_catalog
 from fastseed.schema import Catalog, Column, ForeignKey, Kind, Table, TableName
+from fastseed.server import TableState
 from fastseed.url import DatabaseURL, guard_remote, parse_url
 from fastseed.verify import VerifyResult, verify
 
@@ -89,7 +91,7 @@ class RunOptions:
 async def _check_names(adapter: Adapter, catalog: Catalog, options: RunOptions) -> None:
     """A schema with no table, or a row count for a table that does not exist, is a typo:
     refused (naming the closest match) rather than silently doing nothing or the default."""
-    from fastseed.scenario_file import suggest
+    from fastseed.scenario.file import suggest
 
     schemas = {t.schema for t in catalog.tables if t.schema}
     for schema in options.schemas:

@@ -9,10 +9,11 @@ from dataclasses import replace
 import numpy as np
 from helpers import INT, catalog, col, fk, name, table, text
 
-from fastseed.dialects.base import Capabilities
 from fastseed.generate.table import RunGenerators
-from fastseed.plan import RowRequest, build_plan
+from fastseed.plan import RowRequest
+from fastseed.planner import build_plan
 from fastseed.schema import Check, ColumnType, Kind
+from fastseed.server import Capabilities
 
 CAPS = Capabilities(deferrable_constraints=True)
 TS = ColumnType(Kind.TIMESTAMP, "timestamp with time zone", timezone=True)

@@ -22,9 +22,9 @@ from helpers import INT, col, text
 import fastseed
 from fastseed.api import opened
 from fastseed.dialects.mysql_reflect import KeyPart, unique_key
-from fastseed.generate.keyexpr import columns_read, key_rules, parse_part, unknown_parts
+from fastseed.generate.keyexpr import columns_read, parse_part, unknown_parts
 from fastseed.generate.keyexpr import effect as part_effect
-from fastseed.generate.rules import table_rules
+from fastseed.generate.rules import key_rules, table_rules
 from fastseed.plan import RowRequest
 from fastseed.schema import Catalog, ColumnType, Kind, Table, TableName, UniqueKey
 from fastseed.url import parse_url

@@ -11,14 +11,15 @@ from helpers import catalog, col, fk, name, table, text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fastseed.dialects.base import Capabilities
 from fastseed.generate import text as utf8
 from fastseed.generate.pools import Pools
 from fastseed.generate.table import RunGenerators
 from fastseed.generate.text import Utf8Array
 from fastseed.generate.values import Builder, _encode
-from fastseed.plan import RowRequest, build_plan
+from fastseed.plan import RowRequest
+from fastseed.planner import build_plan
 from fastseed.schema import Check, Column, ColumnType, Kind, Table, TableName, UniqueKey
+from fastseed.server import Capabilities
 
 CAPS = Capabilities(deferrable_constraints=True)
 POOLS = Pools(7)

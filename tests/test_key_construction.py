@@ -8,13 +8,14 @@ from helpers import INT, catalog, col, fk, name, table, text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fastseed.dialects.base import Capabilities
 from fastseed.generate.pools import Pools
 from fastseed.generate.rules import ColumnRule
 from fastseed.generate.table import RunGenerators
 from fastseed.generate.values import Builder
-from fastseed.plan import RowRequest, build_plan
+from fastseed.plan import RowRequest
+from fastseed.planner import build_plan
 from fastseed.schema import Catalog, Column, ColumnType, Kind, Table, TableName
+from fastseed.server import Capabilities
 
 POOLS = Pools(5)
 PG_LIKE = Capabilities(deferrable_constraints=True, force_defer_any_fk=True)

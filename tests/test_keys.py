@@ -7,12 +7,13 @@ from dataclasses import replace
 import numpy as np
 from helpers import BOOL, catalog, col, fk, name, table, text
 
-from fastseed.dialects.base import Capabilities
 from fastseed.generate import hashing as h
 from fastseed.generate.table import RunGenerators
-from fastseed.plan import RowRequest, build_plan
+from fastseed.plan import RowRequest
+from fastseed.planner import build_plan
 from fastseed.scenario import FanOut, Scenario, TableSpec
 from fastseed.schema import Check, ColumnType, Kind
+from fastseed.server import Capabilities
 
 CAPS = Capabilities(deferrable_constraints=True, force_defer_any_fk=True)
 ROLE = ColumnType(Kind.ENUM, "role", labels=("admin", "member", "viewer"))

@@ -7,10 +7,11 @@ from dataclasses import replace
 import pytest
 from helpers import BOOL, catalog, col, fk, name, table, text
 
-from fastseed.dialects.base import Capabilities
 from fastseed.errors import PlanError
-from fastseed.plan import DEFERRABLE, FORCED, NULL_THEN_UPDATE, RowRequest, build_plan
+from fastseed.plan import DEFERRABLE, FORCED, NULL_THEN_UPDATE, RowRequest
+from fastseed.planner import build_plan
 from fastseed.schema import Partitioning
+from fastseed.server import Capabilities
 
 PG_LIKE = Capabilities(deferrable_constraints=True, force_defer_any_fk=True)
 NO_FORCE = Capabilities(deferrable_constraints=False, force_defer_any_fk=False)
@@ -173,7 +174,7 @@ def test_a_cycle_member_that_needs_a_skipped_member_is_skipped_too():
 
 
 def test_existing_rows_move_the_index_base():
-    from fastseed.dialects.base import TableState
+    from fastseed.server import TableState
 
     plan = build_plan(shop(), RowRequest(10), {name("users"): TableState(5, {"id": 40})}, PG_LIKE)
     assert plan.tables[name("users")].index_base == 40

@@ -31,8 +31,8 @@ from fastseed.scenario import (
     resolve_table,
     validate_against_catalog,
 )
-from fastseed.scenario_file import SCHEMA_PATH
-from fastseed.scenario_lines import dotted, key_lines
+from fastseed.scenario.file import SCHEMA_PATH
+from fastseed.scenario.lines import dotted, key_lines
 from fastseed.schema import Column, ColumnType, Kind, Table, TableName
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -641,7 +641,9 @@ def test_sqlite_names_have_no_schema() -> None:
 # --- module surface -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("module", ["fastseed.scenario_file", "fastseed.scenario_catalog"])
+@pytest.mark.parametrize(
+    "module", ["fastseed.scenario.file", "fastseed.scenario.catalog", "fastseed.scenario.lines"]
+)
 def test_loader_modules_import_first_without_a_cycle(module: str) -> None:
     subprocess.run([sys.executable, "-c", f"import {module}"], check=True, cwd=ROOT)
 

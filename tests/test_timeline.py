@@ -9,12 +9,13 @@ from decimal import Decimal
 import numpy as np
 from helpers import BOOL, catalog, col, fk, name, table, text
 
-from fastseed.dialects.base import Capabilities
 from fastseed.generate import arithmetic, distributions, timeline
 from fastseed.generate import table as table_module
 from fastseed.generate.table import RunGenerators
-from fastseed.plan import RowRequest, build_plan
+from fastseed.plan import RowRequest
+from fastseed.planner import build_plan
 from fastseed.schema import Check, ColumnType, Kind
+from fastseed.server import Capabilities
 
 STAMP = ColumnType(Kind.TIMESTAMP, "timestamptz", timezone=True)
 DAY = ColumnType(Kind.DATE, "date")

@@ -15,6 +15,7 @@ driver wants.
 from __future__ import annotations
 
 import abc
+import importlib
 import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
@@ -28,6 +29,8 @@ from fastseed.errors import FastseedError, LoadError, LockTimeout, UsageError
 from fastseed.generate.batch import Batch
 from fastseed.generate.keyexpr import columns_read
 from fastseed.schema import Catalog, Check, Column, ForeignKey, Kind, Table, TableName, UniqueKey
+from fastseed.server import Capabilities as Capabilities  # re-exported: adapters build it
+from fastseed.server import TableState as TableState
 from fastseed.url import DatabaseURL
 
 LOST_CONNECTION_ERRORS: list[type[BaseException]] = [OSError]
@@ -42,34 +45,6 @@ class Enforced:
 
     foreign_keys: frozenset[tuple[TableName, str]] = frozenset()
     unique_keys: frozenset[tuple[TableName, str]] = frozenset()
-
-
-@dataclass(frozen=True)
-class Capabilities:
-    """Server facts read once at connect; the loader and planner branch on these."""
-
-    deferrable_constraints: bool = False
-    """SET CONSTRAINTS ... DEFERRED works for DEFERRABLE foreign keys."""
-    force_defer_any_fk: bool = True
-    """Any FK (even NOT DEFERRABLE) can be checked at commit for one session (hard cycles)."""
-    concurrent_sessions: bool = True
-    """Several sessions can load at the same time (False for SQLite: one writer)."""
-    checks_fk_per_row: bool = False
-    """FKs are checked row by row (InnoDB), so a self-reference must point to an earlier row."""
-    load_method: str = "insert"
-    """How rows are written, for plans and reports ('binary COPY', 'multi-row INSERT', ...)."""
-    session_skips_triggers: bool = False
-    """A loading session can skip user triggers (`--disable-triggers`), given the privilege."""
-    crash_journal: bool = False
-    """Undo tokens can be journaled (`token_json`) and undone by a later process."""
-
-
-@dataclass(frozen=True)
-class TableState:
-    """What a table holds before the run: row count and the max of each integer key column."""
-
-    rows: int
-    key_max: dict[str, int] = field(default_factory=dict)
 
 
 class Session(abc.ABC):
@@ -694,13 +669,27 @@ def with_trigger_writes(
     return replace(catalog, tables=tables)
 
 
+_MODULES = {
+    "postgres": ("fastseed.dialects.postgres", "PostgresAdapter"),
+    "mysql": ("fastseed.dialects.mysql", "MySQLAdapter"),
+    "sqlite": ("fastseed.dialects.sqlite", "SQLiteAdapter"),
+}
+
+
+def adapter_class(dialect: str) -> type[Adapter]:
+    try:
+        module_name, class_name = _MODULES[dialect]
+    except KeyError:
+        raise UsageError(f"unknown dialect {dialect!r}") from None
+    cls: type[Adapter] = getattr(importlib.import_module(module_name), class_name)
+    return cls
+
+
 @asynccontextmanager
 async def opened(
     url: DatabaseURL, *, pool_size: int = 4, timeout: float = 10.0
 ) -> AsyncIterator[Adapter]:
     """Open the adapter for `url`'s dialect (imported on first use) and close it afterwards."""
-    from fastseed.dialects import adapter_class
-
     adapter = await adapter_class(url.dialect).open(url, pool_size=pool_size, timeout=timeout)
     try:
         yield adapter

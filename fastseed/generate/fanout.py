@@ -7,11 +7,10 @@ parent gets exactly its count.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from fastseed.generate import hashing as h
+from fastseed.plan import FanoutPlan
 from fastseed.scenario import FanOut
 from fastseed.schema import ForeignKey, TableName
 
@@ -31,26 +30,6 @@ def fanout_counts(seed: int, table: TableName, fk: ForeignKey, parents: int, spe
     else:
         extra = np.floor(u * (span + 1))
     return (np.minimum(extra, span) + spec.low).astype(np.int64)
-
-
-@dataclass(frozen=True)
-class FanoutPlan:
-    """Children per parent on one FK, as running totals over the parents."""
-
-    fk: ForeignKey
-    spec: FanOut
-    ends: h.I64
-    """ends[p] = children of parents 0..p; the child rows of p are ends[p-1]..ends[p]-1."""
-
-    @property
-    def rows(self) -> int:
-        return int(self.ends[-1]) if len(self.ends) else 0
-
-    def parent_of(self, local: h.I64) -> tuple[h.I64, h.I64]:
-        """For child rows `local`: the parent position and the row's rank among its siblings."""
-        parent = np.searchsorted(self.ends, local, side="right").astype(np.int64)
-        starts = np.where(parent > 0, self.ends[np.maximum(parent - 1, 0)], 0)
-        return parent, local - starts
 
 
 def plan_fanout(

@@ -16,7 +16,6 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 
-from fastseed.generate.rules import ColumnRule
 from fastseed.schema import Kind, Table, UniqueKey
 
 _TOKEN = re.compile(
@@ -393,23 +392,6 @@ def _shorter(e: Effect, n: int | None, kind: Kind | None) -> Effect | None:
 def key_effects(table: Table, key: UniqueKey) -> list[tuple[str, Effect | None]]:
     """Each expression part of `key` with what it keeps (None: not understood)."""
     return [(part, effect(parse_part(part, table), table)) for part in key.expressions]
-
-
-def key_rules(table: Table) -> list[tuple[str, ColumnRule]]:
-    """Value rules that keep the table's expression keys unique when their columns are."""
-    out: list[tuple[str, ColumnRule]] = []
-    for key in table.all_uniques:
-        for _, e in key_effects(table, key):
-            if e is None or e.column is None:
-                continue
-            rule = ColumnRule(
-                max_length=e.prefix,
-                not_null=e.not_null,
-                unique_step=e.step if e.step > 1 else None,
-            )
-            if rule != ColumnRule():
-                out.append((e.column, rule))
-    return out
 
 
 def unknown_parts(table: Table) -> list[str]:

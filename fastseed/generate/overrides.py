@@ -12,16 +12,12 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-from fastseed.generate import hashing as h
 from fastseed.generate.pattern import PatternError, PatternGen
 from fastseed.generate.rules import ColumnRule, table_rules
 from fastseed.scenario import ColumnSpec
 from fastseed.schema import Column, Kind, Table, TableName
 
 if TYPE_CHECKING:
-    from fastseed.generate.values import Builder, ColumnGen
     from fastseed.plan import Plan, TablePlan
 
 
@@ -53,35 +49,6 @@ def range_rule(spec: ColumnSpec) -> ColumnRule | None:
         return None
     low, high = spec.range
     return ColumnRule(low=str(low), high=str(high))
-
-
-def override_gen(builder: Builder, spec: ColumnSpec) -> ColumnGen | None:
-    """A generator for constant / choices / provider overrides (ranges and patterns are rules)."""
-    from fastseed.generate.values import ColumnGen
-
-    column = builder.column
-    if spec.has_constant:
-        value = typed(column, spec.constant)
-        return ColumnGen(lambda idx: [value] * len(idx), f"constant {spec.constant!r}", 1)
-    if spec.choices is not None:
-        values = [typed(column, v) for v, _ in spec.choices]
-        weights = np.array([w for _, w in spec.choices], dtype=np.float64)
-
-        def pick(idx: h.I64) -> list[Any]:
-            chosen = h.choose(builder.key, idx, len(values), weights)
-            return [values[i] for i in chosen.tolist()]
-
-        return ColumnGen(pick, f"scenario choices ({len(values)})", len(values))
-    if spec.provider is not None:
-        pool = builder.pools.provider(spec.provider)
-        limit = builder.type.length
-
-        def provide(idx: h.I64) -> list[Any]:
-            vals = builder.pick(pool, idx)
-            return [v[:limit] for v in vals] if limit else vals
-
-        return ColumnGen(provide, f"mimesis {spec.provider}", len(pool))
-    return None
 
 
 def check_scenario(plan: Plan, tables: Mapping[TableName, TablePlan], problems: list[str]) -> None:

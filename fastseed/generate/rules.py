@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from fastseed.generate import hashing as h
+from fastseed.generate.keyexpr import key_effects
 from fastseed.generate.pattern import PatternError, PatternGen, python_regex
 from fastseed.schema import Catalog, ColumnType, Kind, Table
 
@@ -838,12 +839,27 @@ def table_rules(catalog: Catalog, table: Table) -> TableRules:
             for name, rule in parsed:
                 rules.add(name, rule, label)
     _add_leaves(table, rules, partition_leaves(catalog, table))
-    from fastseed.generate.keyexpr import key_rules  # keyexpr builds on ColumnRule
-
     for key_col, rule in key_rules(table):
         rules.add(key_col, rule)
     _settle(table, rules)
     return rules
+
+
+def key_rules(table: Table) -> list[tuple[str, ColumnRule]]:
+    """Value rules that keep the table's expression keys unique when their columns are."""
+    out: list[tuple[str, ColumnRule]] = []
+    for key in table.all_uniques:
+        for _, e in key_effects(table, key):
+            if e is None or e.column is None:
+                continue
+            rule = ColumnRule(
+                max_length=e.prefix,
+                not_null=e.not_null,
+                unique_step=e.step if e.step > 1 else None,
+            )
+            if rule != ColumnRule():
+                out.append((e.column, rule))
+    return out
 
 
 def _add_leaves(table: Table, rules: TableRules, leaves: list[dict[str, LeafBound]]) -> None:

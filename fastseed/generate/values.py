@@ -24,7 +24,7 @@ from fastseed.generate import concepts, distributions, text
 from fastseed.generate import hashing as h
 from fastseed.generate.classify import classify
 from fastseed.generate.concepts.address import coordinates
-from fastseed.generate.overrides import override_gen, range_rule
+from fastseed.generate.overrides import range_rule, typed
 from fastseed.generate.pattern import PatternGen, UniquePattern
 from fastseed.generate.pools import Pools
 from fastseed.generate.rules import ColumnRule, LeafBound, leaf_index
@@ -102,6 +102,33 @@ def _parse_time(text: str) -> dt.datetime:
         t += ":00"
     value = dt.datetime.fromisoformat(t)
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def override_gen(builder: Builder, spec: ColumnSpec) -> ColumnGen | None:
+    """A generator for constant / choices / provider overrides (ranges and patterns are rules)."""
+    column = builder.column
+    if spec.has_constant:
+        value = typed(column, spec.constant)
+        return ColumnGen(lambda idx: [value] * len(idx), f"constant {spec.constant!r}", 1)
+    if spec.choices is not None:
+        values = [typed(column, v) for v, _ in spec.choices]
+        weights = np.array([w for _, w in spec.choices], dtype=np.float64)
+
+        def pick(idx: h.I64) -> list[Any]:
+            chosen = h.choose(builder.key, idx, len(values), weights)
+            return [values[i] for i in chosen.tolist()]
+
+        return ColumnGen(pick, f"scenario choices ({len(values)})", len(values))
+    if spec.provider is not None:
+        pool = builder.pools.provider(spec.provider)
+        limit = builder.type.length
+
+        def provide(idx: h.I64) -> list[Any]:
+            vals = builder.pick(pool, idx)
+            return [v[:limit] for v in vals] if limit else vals
+
+        return ColumnGen(provide, f"mimesis {spec.provider}", len(pool))
+    return None
 
 
 class Builder:

@@ -21,7 +21,10 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from fastseed.errors import ConfigError
-from fastseed.scenario import (
+from fastseed.pattern_syntax import PatternError, check_pattern
+from fastseed.scenario.lines import Path as KeyPath
+from fastseed.scenario.lines import dotted, key_lines
+from fastseed.scenario.model import (
     ANOMALY_KINDS,
     DISTRIBUTIONS,
     ON_EXISTING,
@@ -31,12 +34,10 @@ from fastseed.scenario import (
     Scenario,
     TableSpec,
 )
-from fastseed.scenario_lines import Path as KeyPath
-from fastseed.scenario_lines import dotted, key_lines
 
 ENV_VAR = "FASTSEED_CONFIG"
 DEFAULT_NAME = "fastseed.toml"
-SCHEMA_PATH = Path(__file__).with_name("scenario.schema.json")
+SCHEMA_PATH = Path(__file__).parent.with_name("scenario.schema.json")
 """The JSON Schema of the file, shipped inside the package for editors (taplo `#:schema`)."""
 
 # "$schema" is taplo's in-document way to name a JSON Schema; it means nothing to fastseed.
@@ -334,12 +335,10 @@ class _Reader:
 
     def pattern(self, value: Any, path: KeyPath) -> str:
         regex = self.string(value, path)
-        # Checked with the generator that will produce the values, so an unsupported
+        # Checked with the parser the generator will use (pattern_syntax), so an unsupported
         # construct fails here and not halfway through a load.
-        from fastseed.generate.pattern import PatternError, PatternGen
-
         try:
-            PatternGen(regex)
+            check_pattern(regex)
         except (PatternError, re.error) as exc:
             self.fail(path, f"pattern {regex!r} is not supported: {exc}")
         return regex

@@ -1,21 +1,9 @@
-"""The user's scenario (fastseed.toml) validated into plain frozen data.
-
-The data model is below. Reading a file lives in scenario_file.py (`find_scenario`,
-`load_scenario`, with key line numbers from scenario_lines.py) and checking it against a
-database in scenario_catalog.py (`validate_against_catalog`, `resolve_fk`); they are
-re-exported here. Semantics (how the planner and generators follow a scenario) live in plan.py
-and generate/.
-"""
+"""The user's scenario (fastseed.toml) as plain frozen data: what a run can be told."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from fastseed.schema import Catalog, ForeignKey, Table
+from typing import Any
 
 ANOMALY_KINDS = ("duplicates", "boundaries", "max_length", "unicode", "whitespace", "empty")
 DISTRIBUTIONS = ("uniform", "normal", "zipf")
@@ -110,42 +98,3 @@ class Scenario:
             cut = max(path.rfind("."), path.rfind("["))
             path = path[:cut] if cut > 0 else ""
         return self.source or "scenario"
-
-
-# The loaders import this module's classes, so they are imported when called, not at import
-# time: a module-level re-export would fail whenever a loader module is imported first.
-
-
-def find_scenario(explicit: str | None) -> Path | None:
-    """The scenario file: `--config PATH`, else $FASTSEED_CONFIG, else ./fastseed.toml."""
-    from fastseed.scenario_file import find_scenario
-
-    return find_scenario(explicit)
-
-
-def load_scenario(path: str | os.PathLike[str]) -> Scenario:
-    """Read and validate a scenario file; problems raise ConfigError ("FILE:LINE: ...")."""
-    from fastseed.scenario_file import load_scenario
-
-    return load_scenario(path)
-
-
-def validate_against_catalog(scenario: Scenario, catalog: Catalog) -> None:
-    """Check that the tables, columns and FK references the scenario names exist."""
-    from fastseed.scenario_catalog import validate_against_catalog
-
-    validate_against_catalog(scenario, catalog)
-
-
-def resolve_table(catalog: Catalog, name: str) -> Table:
-    """The table a scenario key names ('schema.table', or a bare name found in one schema)."""
-    from fastseed.scenario_catalog import resolve_table
-
-    return resolve_table(catalog, name)
-
-
-def resolve_fk(table: Table, ref: str, *, catalog: Catalog | None = None) -> ForeignKey:
-    """The one FK of `table` named by `ref` (constraint name, column(s) or parent table)."""
-    from fastseed.scenario_catalog import resolve_fk
-
-    return resolve_fk(table, ref, catalog=catalog)

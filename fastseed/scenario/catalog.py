@@ -8,8 +8,8 @@ missing thing, with a close match among the real names.
 from __future__ import annotations
 
 from fastseed.errors import ConfigError
-from fastseed.scenario import Scenario
-from fastseed.scenario_file import suggest
+from fastseed.scenario.file import suggest
+from fastseed.scenario.model import Scenario
 from fastseed.schema import Catalog, ForeignKey, Table, TableName
 
 

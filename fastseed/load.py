@@ -215,6 +215,23 @@ def _undo_failed(
     return error
 
 
+BATCH_BYTES = 1 << 20
+"""Most bytes of values a batch holds: a batch closes at `batch_size` rows or at this size,
+whichever comes first (as pgloader's batch size), so a wide table's batches (and the
+encoders' temporaries, several times their size) stay as small as a narrow table's."""
+_SAMPLE_ROWS = 64
+
+
+def rows_per_batch(gen: TableGen, first: int, last: int, batch_size: int) -> int:
+    """Rows per batch for a table part: `batch_size`, fewer when a sample of its rows says
+    that many would pass BATCH_BYTES."""
+    if min(last - first, batch_size) <= _SAMPLE_ROWS or gen.unhandled_checks:
+        return batch_size
+    sample = gen.batch(first, first + _SAMPLE_ROWS)
+    per_row = max(1, sample.nbytes() // _SAMPLE_ROWS)
+    return max(1, min(batch_size, BATCH_BYTES // per_row))
+
+
 class _Feeds:
     """Each table part's batches, made in a worker thread ahead of the session that writes
     them, through a stream that holds one batch: memory stays at a couple of batches per
@@ -224,6 +241,15 @@ class _Feeds:
         self._tg, self._adapter = tg, adapter
         self.gens, self.batch_size = gens, batch_size
         self._open: dict[tuple[TableName, tuple[int, int] | None], ObjectReceiveStream[Any]] = {}
+        self._rows: dict[tuple[TableName, tuple[int, int] | None], int] = {}
+
+    def rows_per_batch(self, name: TableName, part: tuple[int, int] | None) -> int:
+        """Rows per batch of one table part, decided once (its writer counts the batches)."""
+        if (name, part) not in self._rows:
+            first, last = part or (0, self.gens.plan.tables[name].rows)
+            size = rows_per_batch(self.gens.table(name), first, last, self.batch_size)
+            self._rows[(name, part)] = size
+        return self._rows[(name, part)]
 
     def start(self, name: TableName, part: tuple[int, int] | None) -> None:
         if (name, part) in self._open:
@@ -231,7 +257,8 @@ class _Feeds:
         gen = self.gens.table(name)
         first, last = part or (0, self.gens.plan.tables[name].rows)
         send, receive = anyio.create_memory_object_stream[Any](1)
-        self._tg.start_soon(_batches, self._adapter, gen, first, last, self.batch_size, send)
+        size = self.rows_per_batch(name, part)
+        self._tg.start_soon(_batches, self._adapter, gen, first, last, size, send)
         self._open[(name, part)] = receive
 
     def prefetch(self, jobs: list[tuple[Unit, tuple[int, int] | None]], count: int) -> None:
@@ -356,8 +383,8 @@ async def _load_unit(
             table = catalog.tables[name]
             gen = gens.table(name)
             first, last = part or (0, gens.plan.tables[name].rows)
-            count = -(-(last - first) // batch_size)
             receive = feeds.take(name, part)
+            count = -(-(last - first) // feeds.rows_per_batch(name, part))
             await _write_all(session, table, gen, receive, result, progress, count)
         for d in unit.deferred:
             if d.method == NULL_THEN_UPDATE:

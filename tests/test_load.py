@@ -11,6 +11,7 @@ import pytest
 from conftest import pg_execute
 
 import fastseed
+from fastseed import load
 from fastseed.generate.table import TableGen
 from fastseed.plan import RowRequest
 
@@ -89,3 +90,25 @@ def test_generation_failing_midway_leaves_no_rows(pg_db, pg_url, monkeypatch, fa
 def test_a_database_without_tables_seeds_nothing_and_passes(pg_url):
     result = asyncio.run(fastseed.seed(pg_url, rows=RowRequest(10)))
     assert result.verify.ok and result.load.total == 0
+
+
+def test_a_batch_closes_at_its_byte_limit(pg_db, pg_url, monkeypatch):
+    """Wide rows close a batch before its row limit (as pgloader's batch size): every batch
+    the loader asks for holds at most about BATCH_BYTES of values, and all rows arrive."""
+    pg_execute(pg_db, SCHEMA)
+    monkeypatch.setattr(load, "BATCH_BYTES", 1500)
+    sizes: list[tuple[str, int]] = []
+    real = TableGen.batch
+
+    def batch(self, start, stop):
+        made = real(self, start, stop)
+        sizes.append((self.table.name.name, made.size, made.nbytes()))
+        return made
+
+    monkeypatch.setattr(TableGen, "batch", batch)
+    rows = RowRequest(default=0, per_table={"parent": 200, "child": 300})
+    result = asyncio.run(fastseed.seed(pg_url, rows=rows, seed=7, batch_size=100, streams=1))
+    assert result.verify.ok and counts(pg_db) == (200, 300)
+    written = [s for s in sizes if s[1] != load._SAMPLE_ROWS]  # not the sample that sizes them
+    assert all(n < 100 for _, n, _ in written)  # the byte limit, not the row limit
+    assert written and max(b for _, _, b in written) <= 2 * 1500

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from fastseed.generate import text
 from fastseed.generate.batch import Batch, ColumnData
 from fastseed.generate.text import Utf8Array, segment_index
 from fastseed.schema import Column, ColumnType, Kind
@@ -145,7 +146,27 @@ def _field(t: ColumnType, data: ColumnData, n: int) -> tuple[np.ndarray, np.ndar
         null = data.null if data.null is not None else np.zeros(n, dtype=bool)
         return _array_field(t, values, null, data.scale)
     null = np.fromiter((v is None for v in values), dtype=bool, count=n)
+    if t.kind in _TEXT_KINDS:
+        present = [v for v in values if v is not None] if null.any() else values
+        try:  # one join for the column; `join` refuses anything but str
+            utf8 = text.from_text_list(present)
+        except TypeError:
+            pass
+        else:
+            return _text_field(utf8, null, t.kind == Kind.JSON and t.sql == "jsonb")
     return _list_field(t, values, null)
+
+
+_TEXT_KINDS = {Kind.TEXT, Kind.ENUM, Kind.JSON}
+
+
+def _text_field(utf8: Utf8Array, null: np.ndarray, jsonb: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Text of the non-NULL rows, one buffer; jsonb puts its version byte before each value."""
+    if jsonb:
+        utf8 = text.concat([text.from_matrix(np.ones((len(utf8), 1), dtype=np.uint8)), utf8])
+    lengths = np.full(len(null), -1, dtype=np.int64)
+    lengths[~null] = utf8.lengths
+    return lengths, utf8.data
 
 
 def _fixed(null: np.ndarray, be: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:

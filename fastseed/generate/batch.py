@@ -36,6 +36,19 @@ class Batch:
     data: list[ColumnData]
     size: int
 
+    def nbytes(self) -> int:
+        """Bytes the batch's values take (for lists: their text and a pointer each)."""
+        total = 0
+        for d in self.data:
+            v = d.values
+            if isinstance(v, np.ndarray):
+                total += v.nbytes
+            elif isinstance(v, Utf8Array):
+                total += v.data.nbytes + v.offsets.nbytes
+            else:
+                total += sum(len(x) if isinstance(x, str | bytes) else 8 for x in v) + 8 * len(v)
+        return total
+
     def rows(self) -> list[tuple[Any, ...]]:
         cols = [to_python(c, d) for c, d in zip(self.columns, self.data, strict=True)]
         return list(zip(*cols, strict=True))

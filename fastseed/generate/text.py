@@ -60,6 +60,45 @@ def from_strings(values: Sequence[str]) -> Utf8Array:
     return Utf8Array(np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets)
 
 
+_SEP = "\x1f"
+"""Joins a column's strings: generated text hardly ever holds it (then: one count per value)."""
+
+
+def from_text_list(values: Sequence[str]) -> Utf8Array:
+    """A list of strings as one buffer with one join and one encode for the whole column,
+    instead of an `encode` per value; the separators give the offsets."""
+    joined = _SEP.join(values) + _SEP
+    data = np.frombuffer(joined.encode(), dtype=np.uint8)
+    ends = np.flatnonzero(data == ord(_SEP))
+    if len(ends) != len(values):  # a value holds the separator itself: count characters
+        chars = np.cumsum(np.fromiter(map(len, values), dtype=np.int64, count=len(values)) + 1)
+        is_ascii = len(data) == len(joined)
+        ends = chars - 1 if is_ascii else np.flatnonzero((data & 0xC0) != 0x80)[chars - 1]
+    keep = np.ones(len(data), dtype=bool)
+    keep[ends] = False  # drop the separators: value i then starts i bytes earlier
+    offsets = np.concatenate(([0], ends + 1)) - np.arange(len(values) + 1, dtype=np.int64)
+    return Utf8Array(data[keep], offsets)
+
+
+def from_matrix(matrix: npt.NDArray[np.uint8]) -> Utf8Array:
+    """The rows of a (rows, width) byte matrix as values of `width` bytes each."""
+    n, width = matrix.shape
+    offsets = np.arange(0, (n + 1) * width, width, dtype=np.int64)
+    return Utf8Array(np.ascontiguousarray(matrix).reshape(-1), offsets)
+
+
+_HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+
+
+def hex_matrix(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint8]:
+    """64-bit values as (rows, 16) lowercase hex digits, most significant first."""
+    nibbles = values.astype(">u8").view(np.uint8).reshape(-1, 8)
+    out = np.empty((len(values), 16), dtype=np.uint8)
+    out[:, 0::2] = _HEX[nibbles >> 4]
+    out[:, 1::2] = _HEX[nibbles & 15]
+    return out
+
+
 def constant(text: str, n: int) -> Utf8Array:
     """The same text n times."""
     return from_strings([text]).take(np.zeros(n, dtype=np.int64))

@@ -836,6 +836,8 @@ class Builder:
             return email
         made = self.made()
         if made is not None:
+            if made.utf8 is not None:
+                return made.utf8
             if made.pool is None:
                 return None  # a format of its own: the list path
             pool = text.from_strings(made.pool)
@@ -969,7 +971,7 @@ class Builder:
         made = self.made()
         if made is not None and made.capacity is not None and not self.rule.min_length:
             label = f"{made.label}, distinct per row{self.because()}"
-            return ColumnGen(made.fn, label, made.capacity)
+            return ColumnGen(made.fn, label, made.capacity, raw=made.utf8)
         base, label = self._text_base()
         min_len = self.rule.min_length or 0
         if n is not None and n <= 8:

@@ -3,12 +3,12 @@ extensions, and dates or epoch times an application stores in a text column."""
 
 from __future__ import annotations
 
-import uuid
-
 import numpy as np
+import numpy.typing as npt
 
 from fastseed.generate import hashing as h
-from fastseed.generate.concepts.kit import chars, hex_digits, pick
+from fastseed.generate import text
+from fastseed.generate.concepts.kit import chars, from_matrix, hex_digit_matrix, pick, strings
 from fastseed.generate.concepts.registry import Concept, Ctx, Made, register
 
 REFERENCE_SECONDS = 1782864000.0
@@ -17,20 +17,32 @@ _YEAR_S = 365.25 * 86400
 _CODE = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-def uuid_text(key: int, idx: h.I64) -> list[str]:
-    """Version-4 shaped UUIDs; the low 64 bits are a bijection of the index (unique)."""
-    high = h.mix(key, idx).tolist()
-    low = h.mix(key + 17, idx).tolist()
-    out = []
-    for a, b in zip(high, low, strict=True):
-        a = (a & ~0xF000) | 0x4000
-        b = (b & ~(0xC << 60)) | (0x8 << 60)
-        out.append(str(uuid.UUID(int=(a << 64) | b)))
+def uuid_matrix(key: int, idx: h.I64) -> npt.NDArray[np.uint8]:
+    """Version-4 shaped UUIDs as (rows, 36) ASCII bytes; the low 64 bits are a bijection of
+    the index (unique)."""
+    high = (h.mix(key, idx) & np.uint64(~0xF000 & (2**64 - 1))) | np.uint64(0x4000)
+    low = (h.mix(key + 17, idx) & np.uint64(~(0xC << 60) & (2**64 - 1))) | np.uint64(0x8 << 60)
+    digits = np.hstack([text.hex_matrix(high), text.hex_matrix(low)])
+    out = np.empty((len(idx), 36), dtype=np.uint8)
+    at = 0
+    for i, (start, stop) in enumerate(_UUID_GROUPS):
+        if i:
+            out[:, at] = ord("-")
+            at += 1
+        out[:, at : at + stop - start] = digits[:, start:stop]
+        at += stop - start
     return out
 
 
+_UUID_GROUPS = ((0, 8), (8, 12), (12, 16), (16, 20), (20, 32))
+
+
+def uuid_text(key: int, idx: h.I64) -> list[str]:
+    return strings(uuid_matrix(key, idx))
+
+
 def _uuid(ctx: Ctx) -> Made:
-    return Made(lambda idx: uuid_text(ctx.key, idx), "uuid text", capacity=2**62)
+    return from_matrix(lambda idx: uuid_matrix(ctx.key, idx), "uuid text", capacity=2**62)
 
 
 def _external_id(ctx: Ctx) -> Made:
@@ -38,8 +50,8 @@ def _external_id(ctx: Ctx) -> Made:
     if ctx.length is None or ctx.length >= 36:
         return _uuid(ctx)
     n = min(ctx.length, 24)
-    return Made(
-        lambda idx: hex_digits(ctx.key, idx, n, injective=True),
+    return from_matrix(
+        lambda idx: hex_digit_matrix(ctx.key, idx, n),
         f"external id ({n} hex digits)",
         capacity=1 << 62 if n >= 16 else 16**n,
     )

@@ -5,10 +5,11 @@ column of 15 characters holds IPv4, one of 39 or more holds either family."""
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 from mimesis.datasets import USER_AGENTS
 
 from fastseed.generate import hashing as h
-from fastseed.generate.concepts.kit import chars, hex_digits, pick
+from fastseed.generate.concepts.kit import char_matrix, chars, from_matrix, hex_digit_matrix, pick
 from fastseed.generate.concepts.registry import Concept, Ctx, Made, Maker, register
 
 _BCRYPT = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
@@ -100,8 +101,8 @@ def _user_agent(ctx: Ctx) -> Made:
 def _hex(width: int, label: str) -> Maker:
     def make(ctx: Ctx) -> Made:
         n = width if ctx.length is None else min(width, ctx.length)
-        return Made(
-            lambda idx: hex_digits(ctx.key, idx, n, injective=True),
+        return from_matrix(
+            lambda idx: hex_digit_matrix(ctx.key, idx, n),
             f"{label} ({n} hex digits)",
             capacity=1 << 62 if n >= 16 else 16**n,
         )
@@ -112,8 +113,8 @@ def _hex(width: int, label: str) -> Maker:
 def _token(ctx: Ctx) -> Made:
     """Hex as long as the column (a char(40) token is 40 digits: no padding), 32 if open."""
     n = 32 if ctx.length is None else min(ctx.length, 64)
-    return Made(
-        lambda idx: hex_digits(ctx.key, idx, n, injective=True),
+    return from_matrix(
+        lambda idx: hex_digit_matrix(ctx.key, idx, n),
         f"token ({n} hex digits)",
         capacity=1 << 62 if n >= 16 else 16**n,
     )
@@ -122,11 +123,11 @@ def _token(ctx: Ctx) -> Made:
 def _session(ctx: Ctx) -> Made:
     n = 32 if ctx.length is None else min(ctx.length, 43)
 
-    def fn(idx: h.I64) -> list[str]:
-        head = hex_digits(ctx.key, idx, 16, injective=True)
-        return [a + b for a, b in zip(head, chars(ctx.key + 1, idx, _B64URL, n - 16), strict=True)]
+    def matrix(idx: h.I64) -> npt.NDArray[np.uint8]:
+        head = hex_digit_matrix(ctx.key, idx, 16)
+        return np.hstack([head, char_matrix(ctx.key + 1, idx, _B64URL, n - 16)])
 
-    return Made(fn, f"session id ({n} URL-safe characters)", capacity=1 << 62)
+    return from_matrix(matrix, f"session id ({n} URL-safe characters)", capacity=1 << 62)
 
 
 def _bcrypt(ctx: Ctx) -> Made:
@@ -143,15 +144,18 @@ def _bcrypt(ctx: Ctx) -> Made:
 def _password(ctx: Ctx) -> Made:
     """A password as people type them (a plain-text column, a test fixture's own)."""
     n = 14 if ctx.length is None else min(ctx.length, 16)
-    return Made(
-        lambda idx: chars(ctx.key, idx, _B62 + "!#%&*+-=?@^_", n), f"password ({n} characters)"
+    return from_matrix(
+        lambda idx: char_matrix(ctx.key, idx, _B62 + "!#%&*+-=?@^_", n),
+        f"password ({n} characters)",
     )
 
 
 def _digest(ctx: Ctx) -> Made:
     """A hashed password where a bcrypt string does not fit: SHA-1 (40) or MD5 (32) hex."""
     n = 40 if ctx.length is None or ctx.length >= 40 else 32
-    return Made(lambda idx: hex_digits(ctx.key, idx, n), f"password digest ({n} hex digits)")
+    return from_matrix(
+        lambda idx: hex_digit_matrix(ctx.key, idx, n), f"password digest ({n} hex digits)"
+    )
 
 
 def _port(ctx: Ctx) -> Made:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
 
 from fastseed.generate import hashing as h
+from fastseed.generate import text
+from fastseed.generate.concepts.registry import Made
 
 
 def skew_weights(n: int) -> h.F64:
@@ -36,16 +38,29 @@ def digits(key: int, idx: h.I64, width: int) -> list[str]:
     return ["".join(p) for p in zip(*parts, strict=True)] if parts else [""] * len(idx)
 
 
-def hex_digits(key: int, idx: h.I64, width: int, injective: bool = False) -> list[str]:
-    """`width` lowercase hex digits per row; with `injective`, the first 16 are a bijection
-    of the row index (distinct rows, distinct values)."""
-    chunks = [
-        [f"{v:016x}" for v in h.mix(key + salt, idx).tolist()]
-        for salt in range(max(1, -(-width // 16)))
-    ]
-    if injective:
-        chunks[0] = [f"{v:016x}" for v in h.mix(key, idx).tolist()]
-    return ["".join(p)[:width] for p in zip(*chunks, strict=True)]
+def from_matrix(
+    matrix: Callable[[h.I64], npt.NDArray[np.uint8]], label: str, capacity: int | None = None
+) -> Made:
+    """A concept whose values are the rows of an ASCII byte matrix (fixed width): strings for
+    the list path, and the matrix's bytes as they are for the encoders."""
+    return Made(
+        lambda idx: strings(matrix(idx)),
+        label,
+        capacity=capacity,
+        utf8=lambda idx: text.from_matrix(matrix(idx)),
+    )
+
+
+def hex_digits(key: int, idx: h.I64, width: int) -> list[str]:
+    """`width` lowercase hex digits per row; the first 16 are a bijection of the row index
+    (distinct rows, distinct values)."""
+    return strings(hex_digit_matrix(key, idx, width))
+
+
+def hex_digit_matrix(key: int, idx: h.I64, width: int) -> npt.NDArray[np.uint8]:
+    """`hex_digits` as a (rows, width) ASCII byte matrix."""
+    chunks = [text.hex_matrix(h.mix(key + salt, idx)) for salt in range(max(1, -(-width // 16)))]
+    return np.hstack(chunks)[:, :width] if len(chunks) > 1 else chunks[0][:, :width]
 
 
 def char_matrix(key: int, idx: h.I64, alphabet: str, width: int) -> npt.NDArray[np.uint8]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastseed.generate import hashing as h
+from fastseed.generate.text import Utf8Array
 from fastseed.schema import Column, Kind, Table
 
 Values = list[Any]
@@ -35,6 +36,8 @@ class Made:
     generator can gather encoded bytes instead of building strings."""
     skew: bool = False
     salt: int = 0
+    utf8: Callable[[h.I64], Utf8Array] | None = None
+    """The same values as `fn`, made as one UTF-8 buffer without a string per row."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,79 @@
+"""The vectorised paths give exactly what the per-value paths give (issue 15).
+
+Each column kind that a generator makes as one array (`ColumnGen.raw`) and that the encoders
+write without a Python call per value is compared here with its list path, value for value.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from fastseed.dialects import postgres_copy as copy
+from fastseed.generate import concepts
+from fastseed.generate.batch import ColumnData
+from fastseed.generate.pools import Pools
+from fastseed.generate.text import Utf8Array
+from fastseed.generate.values import Builder
+from fastseed.schema import Column, ColumnType, Kind, Table, TableName
+
+IDX = np.concatenate([np.arange(0, 300), np.array([10**6, 2**40, 2**62 - 1])]).astype(np.int64)
+
+
+def _table(*cols: Column) -> Table:
+    return Table(TableName("public", "things"), cols, primary_key=())
+
+
+def _text_columns() -> list[object]:
+    """One column per registered text concept phrase, open and at a few declared lengths."""
+    cases, seen = [], set()
+    for concept in concepts.registered():
+        if Kind.TEXT not in concept.kinds:
+            continue
+        phrase = next(
+            (p for p in concept.phrases if all(re.fullmatch(r"[a-z0-9]+", w) for w in p)), None
+        )
+        if phrase is None:
+            continue
+        for length in (None, 12, 36, 80):
+            key = (concept.name, length)
+            if key not in seen:
+                seen.add(key)
+                cases.append(pytest.param("_".join(phrase), length, id=f"{concept.name}-{length}"))
+    return cases
+
+
+@pytest.mark.parametrize("unique", [False, True])
+@pytest.mark.parametrize("name, length", _text_columns())
+def test_text_arrays_equal_the_list_path(name: str, length: int | None, unique: bool) -> None:
+    sql = f"varchar({length})" if length else "text"
+    col = Column(name, ColumnType(Kind.TEXT, sql, length=length), nullable=False)
+    gen = Builder(Pools(5), 5, _table(col), col, None, unique=unique).build()
+    if gen.raw is None:
+        pytest.skip("no array path for this column")
+    raw = gen.raw(IDX)
+    assert isinstance(raw, Utf8Array)
+    assert raw.tolist() == gen.fn(IDX)
+
+
+@pytest.mark.parametrize(
+    "ctype",
+    [
+        ColumnType(Kind.TEXT, "varchar(40)", length=40),
+        ColumnType(Kind.ENUM, "mood", labels=("sad", "ok")),
+        ColumnType(Kind.JSON, "json"),
+        ColumnType(Kind.JSON, "jsonb"),
+    ],
+    ids=lambda t: t.sql,
+)
+def test_copy_text_lists_are_encoded_as_one_buffer(ctype: ColumnType) -> None:
+    """A list of strings (a concept without an array path) is joined and encoded once; the
+    bytes are those of the per-value encoder, NULLs, separators and non-ASCII included."""
+    values = ["ok", None, "", "naïve 日本", "a\x1fb", '{"k": [1, 2]}', None, "x" * 300]
+    null = np.array([v is None for v in values])
+    lengths, payload = copy._field(ctype, ColumnData(values), len(values))
+    expected = copy._list_field(ctype, values, null)
+    assert lengths.tolist() == expected[0].tolist()
+    assert payload.tobytes() == expected[1].tobytes()

@@ -437,7 +437,6 @@ CASES: list[Case] = [
         ],
         {"group": 45, "items": 25},
         128,
-        xfail="item 2 (keys): three keys overlapping pairwise are not unique together",
     ),
     # a unique key with a `<>` CHECK: keys are made injectively, ignoring the excluded value
     # (items 1/5: keys, checks)

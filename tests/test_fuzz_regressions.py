@@ -412,7 +412,6 @@ CASES: list[Case] = [
         ],
         {"select": 34},
         123,
-        xfail="items 1/5 (keys, checks): key moved to satisfy `other < key` repeats",
     ),
     # three keys over two FKs and an enum, each pair overlapping in one column: PRIMARY KEY
     # (g, role), UNIQUE (g2, g), UNIQUE (role, g2) (item 2: keys; found by fuzzhunt)

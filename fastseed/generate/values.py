@@ -569,12 +569,10 @@ class Builder:
         """Distinct integers, each in its row's leaf range: a key column that is also the
         range partition column. Pulling an outside value into a range (as `_per_leaf` does)
         maps many values onto one, so here a row's value is its index counted from the edge
-        of its (disjoint) range; a bounded range holds as many rows as it is wide."""
-        ranges = [
-            (self._bound(b[1]), self._bound(b[2]))
-            for b in leaves
-            if b is not None and b[0] == "range"
-        ]
+        of its (disjoint) range, within the CHECK bounds; a bounded range holds as many rows
+        as it is wide."""
+        # each range narrowed to the column's CHECK bounds (bucket > 0 in a [0, MAXVALUE) leaf)
+        ranges = [self._leaf_span(b) for b in leaves if b is not None and b[0] == "range"]
         # count up from a lower bound, down from an upper one, from 0 in an unbounded range
         los = np.array([_range_edge(lo, hi) for lo, hi in ranges], dtype=np.int64)
         step = np.array(

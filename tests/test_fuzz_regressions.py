@@ -453,6 +453,21 @@ CASES: list[Case] = [
         {"group": 45, "items": 25},
         128,
     ),
+    # a column named like a flag (0/1) whose CHECK range holds neither 0 nor 1 (found by
+    # the hunt profile on MariaDB)
+    *case(
+        "flag-named-column-outside-0-1",
+        [
+            'CREATE TABLE "e-mail" ("id" integer NOT NULL PRIMARY KEY, "flag_2" integer NOT NULL, '
+            'CHECK ("flag_2" BETWEEN 48 AND 148))'
+        ],
+        [
+            "CREATE TABLE `e-mail` (`id` int NOT NULL PRIMARY KEY, `flag_2` int NOT NULL, "
+            "CHECK (`flag_2` BETWEEN 48 AND 148))"
+        ],
+        {"e-mail": 30},
+        128199,
+    ),
     # a unique key with a `<>` CHECK: keys are made injectively, ignoring the excluded value
     # (items 1/5: keys, checks)
     *case(

@@ -664,7 +664,7 @@ class Builder:
             start = lo if bounded or hi < 1 else max(lo, 1)
             return self._sequential(start, hi)
         tag = self.tag
-        if tag == "flag":
+        if tag == "flag" and lo <= 0 and hi >= 1:  # a CHECK may leave no room for 0 and 1
             return self._flag_numbers(lo, hi)
         soft = {
             "quantity": (1, 20),

@@ -983,10 +983,11 @@ _ORDERED = {Kind.INTEGER, Kind.NUMERIC, Kind.FLOAT, Kind.MONEY}
 
 
 def _pinned(table: Table) -> set[str]:
-    """Columns whose values must not move to follow an order: keys (made injective) and FKs
-    (a parent's key)."""
+    """Columns whose values must not move to follow an order: keys (made injective), FKs
+    (a parent's key) and generated columns (the server computes them)."""
     keys = {c for key in table.all_uniques for c in key.columns}
-    return keys | {c for fk in table.foreign_keys for c in fk.columns}
+    generated = {c.name for c in table.columns if c.generated}
+    return keys | generated | {c for fk in table.foreign_keys for c in fk.columns}
 
 
 def _orient_orders(table: Table, rules: TableRules) -> None:

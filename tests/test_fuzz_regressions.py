@@ -429,6 +429,24 @@ CASES: list[Case] = [
         {"select": 34},
         123,
     ),
+    # the same order with the smaller column in a key that holds the primary key too: that
+    # key is unique through the primary key, so the smaller column is the one to move
+    # (found by the long profile on PostgreSQL)
+    *case(
+        "order-below-key-in-a-wider-key",
+        [
+            'CREATE TABLE "accounts" ("id" integer NOT NULL, "name" integer NULL, '
+            'PRIMARY KEY ("id"), UNIQUE ("id", "name"), CHECK ("id" IN (0, 1)), '
+            'CHECK ("name" < "id"))'
+        ],
+        [
+            "CREATE TABLE `accounts` (`id` int NOT NULL, `name` int NULL, "
+            "PRIMARY KEY (`id`), UNIQUE (`id`, `name`), CHECK (`id` IN (0, 1)), "
+            "CHECK (`name` < `id`))"
+        ],
+        {"accounts": 5},
+        1,
+    ),
     # three keys over two FKs and an enum, each pair overlapping in one column: PRIMARY KEY
     # (g, role), UNIQUE (g2, g), UNIQUE (role, g2) (item 2: keys; found by fuzzhunt)
     *case(

@@ -984,8 +984,11 @@ _ORDERED = {Kind.INTEGER, Kind.NUMERIC, Kind.FLOAT, Kind.MONEY}
 
 def _pinned(table: Table) -> set[str]:
     """Columns whose values must not move to follow an order: keys (made injective), FKs
-    (a parent's key) and generated columns (the server computes them)."""
-    keys = {c for key in table.all_uniques for c in key.columns}
+    (a parent's key) and generated columns (the server computes them). A key holding a
+    smaller one is unique through it: its other columns are free (UNIQUE (id, name) beside
+    PRIMARY KEY (id) leaves name free)."""
+    sets = [set(key.columns) for key in table.all_uniques if key.columns]
+    keys = {c for k in sets if not any(o < k for o in sets) for c in k}
     generated = {c.name for c in table.columns if c.generated}
     return keys | generated | {c for fk in table.foreign_keys for c in fk.columns}
 

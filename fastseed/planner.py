@@ -399,8 +399,8 @@ class _RowCounter:
         if keys.loose:
             self.warnings.append(
                 f"{name}: fastseed cannot build unique keys {', '.join(keys.loose)} by "
-                "construction (keys overlapping in a cycle, or a self-reference with few "
-                "other values); their values may collide"
+                "construction (a self-reference with no other part to carry them); their "
+                "values may collide"
             )
         if fanout is not None and keys.per_parent is not None and len(self.problems) == known:
             most = int(np.diff(fanout.ends, prepend=0).max(initial=0))

@@ -189,3 +189,44 @@ def test_pattern_values_fit_the_column_without_losing_the_tail():
     )
     rows = rows_of(t, of="t", rows=2000)
     assert all(re.fullmatch(r"[a-z]+-[0-9]+", r["ref"]) and len(r["ref"]) <= 6 for r in rows)
+
+
+def test_an_order_below_a_key_lowers_the_other_column_never_the_key():
+    # CHECK (code < id) on PRIMARY KEY (id): raising a key to fit would repeat it
+    t = with_checks(
+        table("t", [col("id"), col("code", INT, True), col("low", INT)], pk=("id",)),
+        "(code < id)",
+        "(id <= low)",  # and a key below a plain column: that column goes up, as before
+    )
+    rows = rows_of(t, of="t", rows=500)
+    assert len({r["id"] for r in rows}) == 500
+    assert all(r["code"] is None or r["code"] < r["id"] for r in rows)
+    assert all(r["id"] <= r["low"] for r in rows)
+    assert sum(r["code"] is not None for r in rows) > 400
+
+
+def test_an_order_carries_bounds_and_lists_to_the_moved_column():
+    t = with_checks(
+        table("t", [col("id"), col("a"), col("b"), col("c", INT, True)], pk=("id",)),
+        "(a < b)",
+        "(b < 100)",
+        "(c IN (3, 50, 70))",
+        "(c < id)",
+        "(c > 40)",
+    )
+    rows = rows_of(t, of="t", rows=300)
+    assert all(r["a"] < r["b"] < 100 for r in rows)
+    assert all(r["c"] is None or (r["c"] in (50, 70) and r["c"] < r["id"]) for r in rows)
+    assert len({r["id"] for r in rows}) == 300
+    assert min(r["id"] for r in rows) >= 51  # above the least value c may take
+
+
+def test_an_order_no_value_can_keep_is_a_contradiction():
+    t = with_checks(
+        table("t", [col("id"), col("a"), col("b")], pk=("id",)),
+        "(a >= 60)",
+        "(b IN (1, 2))",
+        "(a < b)",
+    )
+    plan = build_plan(catalog(t), RowRequest(10), {}, CAPS)
+    assert any("t_c1" in p and "t_c2" in p for p in plan.problems), plan.problems

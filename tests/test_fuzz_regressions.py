@@ -265,6 +265,22 @@ CASES: list[Case] = [
         {"e-mail": 26},
         0,
     ),
+    # a key over the range partition column whose other column has one value, and a CHECK
+    # on the partition column: the distinct values counted from a leaf's edge must start
+    # inside the CHECK (PostgreSQL only; found by the ci profile with partition_checks)
+    *case(
+        "key-over-checked-range-partition-column",
+        [
+            'CREATE TABLE "e-mail" ("id" bigint NOT NULL, "bucket" integer NOT NULL, '
+            'PRIMARY KEY ("id", "bucket"), CHECK ("bucket" > 0), CHECK ("id" BETWEEN 0 AND 0)) '
+            'PARTITION BY RANGE ("bucket")',
+            'CREATE TABLE "e-mail_p0" PARTITION OF "e-mail" FOR VALUES FROM (MINVALUE) TO (0)',
+            'CREATE TABLE "e-mail_p1" PARTITION OF "e-mail" FOR VALUES FROM (0) TO (MAXVALUE)',
+        ],
+        None,
+        {"e-mail": 5},
+        0,
+    ),
     # a unique range partition column, one of its ranges narrower than the rows asked
     *case(
         "unique-bounded-range-partition-column",
@@ -412,7 +428,24 @@ CASES: list[Case] = [
         ],
         {"select": 34},
         123,
-        xfail="items 1/5 (keys, checks): key moved to satisfy `other < key` repeats",
+    ),
+    # the same order with the smaller column in a key that holds the primary key too: that
+    # key is unique through the primary key, so the smaller column is the one to move
+    # (found by the long profile on PostgreSQL)
+    *case(
+        "order-below-key-in-a-wider-key",
+        [
+            'CREATE TABLE "accounts" ("id" integer NOT NULL, "name" integer NULL, '
+            'PRIMARY KEY ("id"), UNIQUE ("id", "name"), CHECK ("id" IN (0, 1)), '
+            'CHECK ("name" < "id"))'
+        ],
+        [
+            "CREATE TABLE `accounts` (`id` int NOT NULL, `name` int NULL, "
+            "PRIMARY KEY (`id`), UNIQUE (`id`, `name`), CHECK (`id` IN (0, 1)), "
+            "CHECK (`name` < `id`))"
+        ],
+        {"accounts": 5},
+        1,
     ),
     # three keys over two FKs and an enum, each pair overlapping in one column: PRIMARY KEY
     # (g, role), UNIQUE (g2, g), UNIQUE (role, g2) (item 2: keys; found by fuzzhunt)
@@ -437,7 +470,21 @@ CASES: list[Case] = [
         ],
         {"group": 45, "items": 25},
         128,
-        xfail="item 2 (keys): three keys overlapping pairwise are not unique together",
+    ),
+    # a column named like a flag (0/1) whose CHECK range holds neither 0 nor 1 (found by
+    # the hunt profile on MariaDB)
+    *case(
+        "flag-named-column-outside-0-1",
+        [
+            'CREATE TABLE "e-mail" ("id" integer NOT NULL PRIMARY KEY, "flag_2" integer NOT NULL, '
+            'CHECK ("flag_2" BETWEEN 48 AND 148))'
+        ],
+        [
+            "CREATE TABLE `e-mail` (`id` int NOT NULL PRIMARY KEY, `flag_2` int NOT NULL, "
+            "CHECK (`flag_2` BETWEEN 48 AND 148))"
+        ],
+        {"e-mail": 30},
+        128199,
     ),
     # a unique key with a `<>` CHECK: keys are made injectively, ignoring the excluded value
     # (items 1/5: keys, checks)

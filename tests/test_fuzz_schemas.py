@@ -131,13 +131,10 @@ def requests(draw: st.DrawFn, schema: SchemaModel) -> RowRequest:
     return RowRequest(default=20, per_table=per)
 
 
-AVOID_UNTIL_FIXED = "contradictions,not_equal,pair_checks,partition_checks,fk_part_uniques"
-"""Ingredients the `ci` profile leaves out while their failures are open in issue 11, each a
-strict xfail in test_fuzz_regressions.py: `contradictions` (contradictory-length-check),
-`not_equal` (unique-key-not-equal-check), `pair_checks` (primary-key-above-other-column),
-`partition_checks` (check-on-partition-column, check-against-partition-column) and
-`fk_part_uniques` (unique-part-of-composite-fk, unique-bool-and-part-of-composite-fk). Empty
-it once those fixes are merged; the `long` and `hunt` profiles draw everything."""
+AVOID_UNTIL_FIXED = ""
+"""Ingredients the `ci` profile leaves out while their failures are open in issue 11 (each a
+strict xfail in test_fuzz_regressions.py), comma-separated switch names; empty: every
+profile draws every ingredient."""
 
 SWITCHES = Switches.from_env(default=AVOID_UNTIL_FIXED if PROFILE == "ci" else "")
 """What the strategy draws; FASTSEED_FUZZ_OFF (even empty) overrides the default above."""

@@ -6,6 +6,8 @@ from dataclasses import replace
 
 import numpy as np
 from helpers import BOOL, catalog, col, fk, name, table, text
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fastseed.generate import hashing as h
 from fastseed.generate.table import RunGenerators
@@ -138,17 +140,56 @@ def test_per_parent_rule_beyond_the_partners_a_key_allows_is_a_problem():
     assert len(set(got)) == len(got)
 
 
-def test_keys_no_group_can_express_are_reported():
-    # a triangle of keys over three FKs: two fit one group, the third cannot join it
-    tri = table(
-        "tri",
-        [col("a"), col("b"), col("c")],
-        pk=("a", "b"),
-        fks=(fk("t_a", ("a",), "users"), fk("t_b", ("b",), "users"), fk("t_c", ("c",), "users")),
-        uniques=(("b", "c"), ("c", "a")),
-    )
-    plan = build_plan(catalog(_users(), tri), RowRequest(10), {}, CAPS)
-    assert any("tri_c_a_key" in w and "may collide" in w for w in plan.warnings), plan.warnings
+def _overlapping(keys, sizes, shared_role=False):
+    """A table over one FK per entry of `sizes` (each to a parent with that many rows, or the
+    3-label enum `role` for 0), with these unique keys; planned at 1000 rows and generated."""
+    cols = [f"p{i}" for i in range(len(sizes))]
+    fks = tuple(fk(f"f{i}", (c,), f"par{i}") for i, c in enumerate(cols) if sizes[i])
+    columns = [col(c, ROLE if not n else col(c).type) for c, n in zip(cols, sizes, strict=True)]
+    keys = [tuple(cols[i] for i in k) + (("role",) if shared_role else ()) for k in keys]
+    if shared_role:
+        columns.append(col("role", ROLE))
+    t = table("t", columns, pk=keys[0], fks=fks, uniques=tuple(keys[1:]))
+    parents = [_users(f"par{i}") for i, n in enumerate(sizes) if n]
+    rows = {f"par{i}": n for i, n in enumerate(sizes) if n} | {"t": 1000}
+    plan, data = _seeded([*parents, t], rows)
+    return plan.tables[name("t")].rows, data["t"], keys
+
+
+def test_three_keys_overlapping_in_a_ring_hold_at_the_two_smallest_sizes():
+    # PRIMARY KEY (a, b), UNIQUE (b, c), UNIQUE (c, a): a Latin square, as many rows as the
+    # smallest pair allows (no construction can do better: each pair is a key)
+    for shared in (False, True):
+        got, rows, keys = _overlapping([(0, 1), (1, 2), (2, 0)], [7, 3, 5], shared)
+        assert got == 3 * 5 * (3 if shared else 1)
+        for key in keys:
+            assert _distinct(rows, *key), key
+    # sets of several parts: (a, b, c), (c, d), (d, a, b) is the ring {a, b} {c} {d}
+    got, rows, keys = _overlapping([(0, 1, 2), (2, 3), (3, 0, 1)], [2, 3, 4, 0])
+    assert got == 3 * 4
+    for key in keys:
+        assert _distinct(rows, *key), key
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.integers(0, 8), min_size=4, max_size=4),
+    st.lists(
+        st.lists(st.integers(0, 3), min_size=1, max_size=3, unique=True),
+        min_size=1,
+        max_size=4,
+    ),
+)
+def test_any_overlap_of_keys_holds_at_the_stated_capacity(sizes, keys):
+    """Whatever the keys over four FKs (or enums), every key is unique at the plan's count,
+    and that count is at least what the key with the fewest values in its largest part holds
+    alone (the cyclic form's floor)."""
+    got, rows, named = _overlapping(keys, sizes)
+    assert len(rows) == got
+    for key in named:
+        assert _distinct(rows, *key), key
+    floor = min(max(sizes[i] or 3 for i in k) for k in keys)
+    assert got >= min(floor, 1000)
 
 
 def test_unique_text_padded_to_a_minimum_length_stays_distinct():

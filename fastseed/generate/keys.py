@@ -14,6 +14,17 @@ rows with the same shared values get distinct ranks m below; each key takes its 
 from (m + offset_k(shared)) mod their product, injective while m is below every key's
 product: the group holds prod(shared) * min(products) rows.
 
+Keys whose other parts overlap cannot take them that way (one part, two values). Two forms
+cover them, both still injective by construction:
+- a *ring*: three keys S+A+B, S+B+C, S+A+C (PRIMARY KEY (g, role), UNIQUE (g2, g), UNIQUE
+  (role, g2)). The two smallest of A, B, C are the digits u, v of m, the third is
+  (u + v + offset(shared)) mod its size, a Latin square: any two of the three give back the
+  third, so the group holds prod(shared) * the two smallest sizes, which is also the most any
+  construction can reach (each pair is a key).
+- any other overlap is *cyclic*: every other part is (m + offset_p) mod its size, so a key's
+  parts give back m modulo the lcm of their sizes: the group holds prod(shared) * the least
+  such lcm over the keys. Fewer rows than the keys might allow, never a duplicate.
+
 A CHECK (a <> b) between two FKs to the same parent draws b from the parent's other rows:
 b = (a + 1 + r) mod n with r < n - 1, inside a group (b's domain is n - 1) or outside one.
 """
@@ -24,6 +35,7 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -72,10 +84,14 @@ class KeyGroup:
     """Each key's other parts (pairwise disjoint)."""
     distinct: tuple[tuple[ForeignKey, ForeignKey], ...] = ()
     """(a, b): b != a by a CHECK; a is shared or in b's rest, so b's digit ranges n - 1."""
+    form: Literal["product", "ring", "cyclic"] = "product"
+    """How the rests are made (module docstring): disjoint rests, one per key ("product");
+    three disjoint sets A, B, C whose pairs are the keys ("ring"); overlapping rests, one per
+    key ("cyclic")."""
 
     @property
     def parts(self) -> tuple[Part, ...]:
-        return self.shared + tuple(p for rest in self.rests for p in rest)
+        return tuple(dict.fromkeys(self.shared + tuple(p for rest in self.rests for p in rest)))
 
     def sizes(self, size: Callable[[Part], int]) -> Sizes:
         """Each part's digit range; `size` gives parent rows or a column's capacity."""
@@ -87,6 +103,12 @@ class KeyGroup:
     def layout(self, sizes: Sizes) -> tuple[int, int]:
         """(prod(shared), rank range M): the group holds their product."""
         shared = _prod(sizes[p] for p in self.shared)
+        if self.form == "ring":
+            small = sorted(_prod(sizes[p] for p in rest) for rest in self.rests)[:2]
+            return shared, _prod(small)
+        if self.form == "cyclic":
+            lcms = (_lcm(sizes[p] for p in rest) for rest in self.rests)
+            return shared, min(lcms, default=1)
         rank = min((_prod(sizes[p] for p in rest) for rest in self.rests), default=1)
         return shared, rank
 
@@ -100,7 +122,14 @@ class KeyGroup:
         """Every part's position for rows with these shared codes and ranks; `n` gives an
         FK's parent rows (for the a <> b step)."""
         out = _decode(shared_code, self.shared, sizes)
-        for k, rest in enumerate(self.rests):
+        if self.form == "ring":
+            out.update(self._ring_digits(key, sizes, shared_code, rank))
+        elif self.form == "cyclic":
+            for k, part in enumerate(p for p in self.parts if p not in self.shared):
+                size = np.uint64(max(sizes[part], 1))
+                off = (h.mix(key + 1 + k, shared_code) % size).astype(np.int64)
+                out[part] = (rank + off) % max(sizes[part], 1)
+        for k, rest in enumerate(self.rests if self.form == "product" else ()):
             space = min(_prod(sizes[p] for p in rest), _SPACE_LIMIT)
             code = rank
             if k:  # the first key keeps its natural order; the others shift per shared value
@@ -110,6 +139,30 @@ class KeyGroup:
         for a, b in self.distinct:
             out[b] = (out[a] + 1 + out[b]) % max(n(b), 1)
         return out
+
+    def _ring_digits(
+        self, key: int, sizes: Sizes, shared_code: h.I64, rank: h.I64
+    ) -> dict[Part, h.I64]:
+        """The ring's three sets: the two smallest are the digits of the rank, the largest
+        their sum shifted per shared value, modulo its size (a Latin square)."""
+        spaces = [max(_prod(sizes[p] for p in rest), 1) for rest in self.rests]
+        first, second, third = sorted(range(3), key=lambda k: spaces[k])
+        u, v = rank // spaces[second], rank % spaces[second]
+        off = (h.mix(key + 1, shared_code) % np.uint64(spaces[third])).astype(np.int64)
+        w = (u + v + off) % spaces[third]
+        out: dict[Part, h.I64] = {}
+        for k, code in ((first, u), (second, v), (third, w)):
+            out.update(_decode(code, self.rests[k], sizes))
+        return out
+
+    def holds_apart(self, a: Part, b: Part) -> bool:
+        """Whether b's digit may be shifted past a's (a <> b) without breaking a key: a is
+        shared, or every key that holds b holds a too."""
+        if a in self.shared or not self.rests:
+            return True
+        if self.form == "ring":  # each set is whole in both keys that hold it
+            return any(a in r and b in r for r in self.rests)
+        return all(a in r for r in self.rests if b in r)
 
 
 @dataclass(frozen=True)
@@ -121,8 +174,8 @@ class KeyStrategy:
     apart: tuple[tuple[ForeignKey, ForeignKey], ...] = ()
     """(a, b) FK pairs outside a common group that a CHECK (a <> b) keeps apart."""
     loose: tuple[UniqueKey, ...] = ()
-    """Keys no construction covers: overlapping in a way the groups cannot express, or
-    built on a self-reference (which must point at an earlier row)."""
+    """Keys no construction covers: built on a self-reference (which must point at an
+    earlier row) with no other part to carry them."""
     kept_checks: frozenset[str] = frozenset()
     """Names of CHECKs (a <> b) the construction keeps: no need to test them in the database."""
     chained: frozenset[ForeignKey] = frozenset()
@@ -246,24 +299,14 @@ def _projections(
 def _groups(
     keys: list[tuple[Part, ...]], lead: ForeignKey | None
 ) -> tuple[list[KeyGroup], set[tuple[Part, ...]]]:
-    """One group per cluster of keys sharing parts; keys a group cannot express are loose."""
-    groups: list[KeyGroup] = []
-    loose: set[tuple[Part, ...]] = set()
-    while keys:
-        left = []
-        for cluster in _clusters(keys):
-            taken = [cluster[0]]
-            for key in cluster[1:]:
-                # keep each key that still leaves one shared core and disjoint other parts
-                if _expressible([*taken, key]):
-                    taken.append(key)
-                else:
-                    left.append(key)
-            groups.append(_group(taken, lead))
-        used = {p for g in groups for p in g.parts}
-        loose.update(k for k in left if set(k) & used)
-        keys = [k for k in left if not set(k) & used]  # another round for the untouched ones
-    return groups, loose
+    """One group per cluster of keys sharing parts (none is left loose: see `KeyGroup.form`)."""
+    groups = []
+    for cluster in _clusters(keys):
+        if len(cluster) == 1 or _expressible(cluster):
+            groups.append(_group(cluster, lead))
+        else:
+            groups.append(_overlapping(cluster, lead))
+    return groups, set()
 
 
 def _expressible(keys: list[tuple[Part, ...]]) -> bool:
@@ -285,6 +328,29 @@ def _group(keys: list[tuple[Part, ...]], lead: ForeignKey | None) -> KeyGroup:
         # per-parent rows: the parent leads, its children take distinct partners
         return KeyGroup((lead,), (tuple(p for p in first if p != lead),))
     return KeyGroup(tuple(order))
+
+
+def _overlapping(keys: list[tuple[Part, ...]], lead: ForeignKey | None) -> KeyGroup:
+    """A group for keys whose other parts overlap: a ring when they are the three pairs of
+    three disjoint sets, else cyclic (see the module docstring)."""
+    common = set.intersection(*(set(k) for k in keys))
+    shared = [p for p in keys[0] if p in common]
+    if lead is not None and lead in common:
+        shared.remove(lead)
+        shared.insert(0, lead)
+    rests = [tuple(p for p in k if p not in common) for k in keys]
+    if len(rests) == 3:
+        one, two, three = (set(r) for r in rests)
+        sets = (one & three, one & two, two & three)  # A, B, C
+        if all(sets) and (one, two, three) == (
+            sets[0] | sets[1],
+            sets[1] | sets[2],
+            sets[0] | sets[2],
+        ):
+            order = [p for r in rests for p in r]
+            ring = tuple(tuple(p for p in dict.fromkeys(order) if p in part) for part in sets)
+            return KeyGroup(tuple(shared), ring, form="ring")
+    return KeyGroup(tuple(shared), tuple(rests), form="cyclic")
 
 
 def _clusters(keys: list[tuple[Part, ...]]) -> list[list[tuple[Part, ...]]]:
@@ -354,8 +420,7 @@ def _place_pairs(
             continue
         if b in home.shared and a not in home.shared:
             a, b = b, a
-        same_rest = any(a in r and b in r for r in home.rests)
-        if a in home.shared or same_rest or not home.rests:
+        if home.holds_apart(a, b):
             placed = KeyGroup(home.shared, home.rests, (*home.distinct, (a, b)))
             groups = [placed if g is home else g for g in groups]
             kept.add(check)
@@ -374,6 +439,10 @@ def _decode(code: h.I64, parts: tuple[Part, ...], sizes: Sizes) -> dict[Part, h.
 
 def _prod(values: Iterable[int]) -> int:
     return min(math.prod(values), _SPACE_LIMIT)
+
+
+def _lcm(values: Iterable[int]) -> int:
+    return min(math.lcm(*values), _SPACE_LIMIT)
 
 
 def _nullable(table: Table, fk: ForeignKey) -> bool:

@@ -84,6 +84,11 @@ class ColumnRule:
     after: str | None = None
     """Another column of the row this one must not be smaller than (CHECK (a <= b))."""
     after_strict: bool = False
+    before: str | None = None
+    """Another column of the row this one must not be greater than: the same order seen
+    from its smaller side, when the greater column is a key or an FK whose values must not
+    move (see `_orient_orders`)."""
+    before_strict: bool = False
     pattern: str | None = None
     """A simple regular expression the value must match (from `~`, LIKE or REGEXP)."""
     json: str | None = None
@@ -122,6 +127,8 @@ class ColumnRule:
             out = replace(out, max_length=min(other.max_length, cur or other.max_length))
         if other.after is not None:
             out = replace(out, after=other.after, after_strict=other.after_strict)
+        if other.before is not None:
+            out = replace(out, before=other.before, before_strict=other.before_strict)
         if other.pattern is not None:
             out = replace(out, pattern=other.pattern)
         if other.unique_step is not None:
@@ -950,8 +957,19 @@ def _generable(table: Table, parsed: list[tuple[str, ColumnRule]]) -> bool:
 
 
 def _settle(table: Table, rules: TableRules) -> None:
-    """Narrow each column's list to what its other rules allow, break cycles of column
-    orders, and record what no row can satisfy as problems naming the checks."""
+    """Break cycles of column orders, carry bounds along the orders left, narrow each
+    column's list to what its other rules allow, and record what no row can satisfy as
+    problems naming the checks."""
+    for cycle in _after_cycles(rules):
+        # a > b with b > a: following each column's order would recurse without end
+        for name in cycle:
+            rules.columns[name] = replace(rules.columns[name], after=None, after_strict=False)
+        orders = " > ".join([*cycle, cycle[0]])
+        rules.problems.append(
+            _problem(table, rules, cycle, f"each must be greater than the next ({orders})")
+        )
+    _orient_orders(table, rules)
+    _carry_bounds(table, rules)
     for name, rule in list(rules.columns.items()):
         type_ = table.column(name).type
         why = _contradiction(rule, type_.kind == Kind.INTEGER) or _too_long(rule, type_)
@@ -963,14 +981,6 @@ def _settle(table: Table, rules: TableRules) -> None:
                 why = "no value of its list passes its other checks"
         if why is not None:
             rules.problems.append(_problem(table, rules, [name], why))
-    for cycle in _after_cycles(rules):
-        # a > b with b > a: following each column's order would recurse without end
-        for name in cycle:
-            rules.columns[name] = replace(rules.columns[name], after=None, after_strict=False)
-        orders = " > ".join([*cycle, cycle[0]])
-        rules.problems.append(
-            _problem(table, rules, cycle, f"each must be greater than the next ({orders})")
-        )
     not_null = {c.name for c in table.columns if not c.nullable}
     for null_rule in rules.nulls:
         if not any(
@@ -982,6 +992,126 @@ def _settle(table: Table, rules: TableRules) -> None:
                 f"{table.name}: check {null_rule.name} on {cols}: no row can pass it "
                 "(with the columns' NOT NULL)"
             )
+
+
+_ORDERED = {Kind.INTEGER, Kind.NUMERIC, Kind.FLOAT, Kind.MONEY}
+"""Kinds whose row-internal orders (CHECK (a < b)) the generators keep by moving a value."""
+
+
+def _pinned(table: Table) -> set[str]:
+    """Columns whose values must not move to follow an order: keys (made injective), FKs
+    (a parent's key) and generated columns (the server computes them). A key holding a
+    smaller one is unique through it: its other columns are free (UNIQUE (id, name) beside
+    PRIMARY KEY (id) leaves name free)."""
+    sets = [set(key.columns) for key in table.all_uniques if key.columns]
+    keys = {c for k in sets if not any(o < k for o in sets) for c in k}
+    generated = {c.name for c in table.columns if c.generated}
+    return keys | generated | {c for fk in table.foreign_keys for c in fk.columns}
+
+
+def _orient_orders(table: Table, rules: TableRules) -> None:
+    """CHECK (small < big) raises `big` above `small`; when `big` is a key or an FK and
+    `small` is neither (and follows no order of its own), `small` is lowered below `big`
+    instead: a key moved to fit would repeat (`code < id` on PRIMARY KEY (id))."""
+    pinned = _pinned(table)
+    for big, rule in list(rules.columns.items()):
+        small = rule.after
+        if (
+            small is None
+            or big not in pinned
+            or small in pinned
+            or {table.column(big).type.kind, table.column(small).type.kind} - _ORDERED
+        ):
+            continue
+        other = rules.columns.get(small, ColumnRule())
+        if other.after is not None or other.before is not None:
+            continue
+        rules.columns[big] = replace(rule, after=None, after_strict=False)
+        rules.columns[small] = replace(other, before=big, before_strict=rule.after_strict)
+        rules.sources.setdefault(small, []).extend(
+            c for c in rules.sources.get(big, []) if c not in rules.sources.get(small, [])
+        )
+
+
+def _carry_bounds(table: Table, rules: TableRules) -> None:
+    """Along each order small < big between numbers, big's lower bound is at least small's
+    and small's upper bound at most big's (a list counts by its smallest and largest value):
+    the value moved to follow the order then stays within its own CHECKs, and orders no
+    value can keep become contradictions."""
+    pairs = []
+    for name, rule in rules.columns.items():
+        if rule.after is not None:
+            pairs.append((rule.after, name, rule.after_strict))
+        if rule.before is not None:
+            pairs.append((name, rule.before, rule.before_strict))
+    pairs = [
+        p
+        for p in pairs
+        if not {table.column(p[0]).type.kind, table.column(p[1]).type.kind} - _ORDERED
+    ]
+    for _ in range(len(pairs)):  # a chain a < b < c carries bounds along in as many passes
+        changed = False
+        for small, big, strict in pairs:
+            whole = table.column(small).type.kind == table.column(big).type.kind == Kind.INTEGER
+            lo = _lowest(rules.columns.get(small, ColumnRule()), whole)
+            if lo is not None:
+                changed |= _tighten(rules, big, _shifted(lo, strict, whole, up=True), small)
+            hi = _highest(rules.columns.get(big, ColumnRule()), whole)
+            if hi is not None:
+                changed |= _tighten(rules, small, _shifted(hi, strict, whole, up=False), big)
+        if not changed:
+            return
+
+
+def _lowest(rule: ColumnRule, whole: bool) -> tuple[str, bool] | None:
+    """The rule's least allowed value (as text, inclusive?), from its bound or its list."""
+    out = None if rule.low is None else (rule.low, rule.low_inclusive)
+    if whole and out is not None and not out[1] and _number(out[0]) is not None:
+        out = (str(math.floor(float(out[0])) + 1), True)
+    allowed = [v for v in rule.choices or () if _admits(rule, v)]
+    if allowed:
+        least = min(allowed, key=lambda v: _number(v) or 0.0)
+        if out is None or _order(least, out[0]) > 0:
+            out = (least, True)
+    return out
+
+
+def _highest(rule: ColumnRule, whole: bool) -> tuple[str, bool] | None:
+    out = None if rule.high is None else (rule.high, rule.high_inclusive)
+    if whole and out is not None and not out[1] and _number(out[0]) is not None:
+        out = (str(math.ceil(float(out[0])) - 1), True)
+    allowed = [v for v in rule.choices or () if _admits(rule, v)]
+    if allowed:
+        most = max(allowed, key=lambda v: _number(v) or 0.0)
+        if out is None or _order(most, out[0]) < 0:
+            out = (most, True)
+    return out
+
+
+def _shifted(bound: tuple[str, bool], strict: bool, whole: bool, up: bool) -> ColumnRule:
+    """The bound a strict or loose order carries to the other column, as a rule."""
+    value, inclusive = bound
+    if whole and strict and _number(value) is not None:
+        n = float(value)
+        value, inclusive = str(math.ceil(n) + 1 if up else math.floor(n) - 1), True
+    else:
+        inclusive = inclusive and not strict
+    if up:
+        return ColumnRule(low=value, low_inclusive=inclusive)
+    return ColumnRule(high=value, high_inclusive=inclusive)
+
+
+def _tighten(rules: TableRules, name: str, bound: ColumnRule, origin: str) -> bool:
+    """Merge a bound carried from column `origin` into the column's rule (its checks become
+    sources of this rule too, to name them in a problem); whether it narrowed it."""
+    before = rules.columns.get(name, ColumnRule())
+    after = before.merge(bound)
+    if after == before:
+        return False
+    rules.columns[name] = after
+    for check in rules.sources.get(origin, []):
+        rules.add(name, ColumnRule(), check)
+    return True
 
 
 def _contradiction(rule: ColumnRule, whole: bool) -> str | None:

@@ -208,7 +208,11 @@ def _describe(
             if held:
                 minus += f" (rows distinct in {' and '.join('/'.join(c) for c in held)})"
             names.append(f"{'/'.join(part.columns)} -> {part.ref_table}{minus}")
-    return " x ".join(names)
+    about = {
+        "ring": " (three keys overlapping pairwise: as many as the two smallest parts hold)",
+        "cyclic": " (keys overlapping: as many as each key's parts tell apart, cycled)",
+    }
+    return " x ".join(names) + about.get(group.form, "")
 
 
 class RunGenerators:

@@ -189,7 +189,7 @@ class Builder:
         if self.type.kind == Kind.RANGE and self.type.element is not None:
             return self._range(self.type.element)
         if self.rule.choices is not None:
-            return self._choices(list(self.rule.choices))
+            return self._in_order(self._choices(list(self.rule.choices)))
         if self.type.kind == Kind.INTEGER and self.type.labels:
             return self._choices(list(self.type.labels))
         if self.sampled is not None and not self.unique:
@@ -203,9 +203,7 @@ class Builder:
         if method is None:
             return ColumnGen(lambda idx: [None] * len(idx), f"unsupported type {self.type.sql}", 0)
         gen: ColumnGen = method()
-        if self.rule.after and self.sibling is not None and self.type.kind in _ORDERED_NUMBERS:
-            gen = self._not_below(gen, self.rule.after, self.rule.after_strict)
-        gen = self._avoiding(gen)
+        gen = self._in_order(self._avoiding(gen))
         if self.rule.differs and self.sibling is not None and not self.unique:
             gen = self._apart(gen, self.rule.differs)
         return gen
@@ -293,8 +291,20 @@ class Builder:
         label = f"{gen.label}, not {', '.join(map(str, sorted(banned, key=str)))}"
         return ColumnGen(fn, label, gen.capacity, gen.seconds, raw, gen.raw_scale)
 
-    def _not_below(self, gen: ColumnGen, other: str, strict: bool) -> ColumnGen:
-        """Enforce CHECK (other <= this) on numbers: raise values below the other column."""
+    def _in_order(self, gen: ColumnGen) -> ColumnGen:
+        """Enforce CHECK (other <= this) / (this <= other) on numbers (`ColumnRule.after`,
+        `ColumnRule.before`): a value on the wrong side moves to the nearest allowed one on
+        the right side (the other column's bounds were carried to this one, so one exists)."""
+        if self.sibling is None or self.type.kind not in _ORDERED_NUMBERS:
+            return gen
+        if self.rule.after:
+            gen = self._beside(gen, self.rule.after, self.rule.after_strict, up=True)
+        if self.rule.before:
+            gen = self._beside(gen, self.rule.before, self.rule.before_strict, up=False)
+        return gen
+
+    def _beside(self, gen: ColumnGen, other: str, strict: bool, up: bool) -> ColumnGen:
+        """Values not below (`up`) or not above the other column, strictly or not."""
         sibling = self.sibling
         assert sibling is not None
         if self.type.kind == Kind.INTEGER:
@@ -303,15 +313,33 @@ class Builder:
             step = 1e-6 if strict else 0.0
         else:
             step = Decimal(1).scaleb(-(self.type.scale or 0)) if strict else Decimal(0)
+        listed = sorted(self.typed(v) for v in self.rule.choices or ())
+        banned = {self.typed(v) for v in self.rule.excluded}
+        whole = self.type.kind == Kind.INTEGER
+
+        def nearest(limit: Any) -> Any:
+            """The allowed value nearest to `limit` on the right side of it."""
+            if listed:
+                if up:
+                    return next((c for c in listed if c >= limit), listed[-1])
+                return next((c for c in reversed(listed) if c <= limit), listed[0])
+            for _ in range(len(banned) if whole else 0):
+                if limit not in banned:
+                    break
+                limit += 1 if up else -1
+            return limit
 
         def fn(idx: h.I64) -> Values:
-            base = sibling(other, idx)
-            return [
-                v if b is None or v is None or v >= b + step else b + step
-                for v, b in zip(gen(idx), base, strict=True)
-            ]
+            out = []
+            for v, b in zip(gen(idx), sibling(other, idx), strict=True):
+                if b is None or v is None or (v >= b + step if up else v <= b - step):
+                    out.append(v)
+                else:
+                    out.append(nearest(b + step if up else b - step))
+            return out
 
-        return ColumnGen(fn, f"{gen.label}, not below {other}", gen.capacity)
+        side = "not below" if up else "not above"
+        return ColumnGen(fn, f"{gen.label}, {side} {other}", gen.capacity)
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -443,12 +471,10 @@ class Builder:
         """Distinct integers, each in its row's leaf range: a key column that is also the
         range partition column. Pulling an outside value into a range (as `_per_leaf` does)
         maps many values onto one, so here a row's value is its index counted from the edge
-        of its (disjoint) range; a bounded range holds as many rows as it is wide."""
-        ranges = [
-            (self._bound(b[1]), self._bound(b[2]))
-            for b in leaves
-            if b is not None and b[0] == "range"
-        ]
+        of its (disjoint) range, within the CHECK bounds; a bounded range holds as many rows
+        as it is wide."""
+        # each range narrowed to the column's CHECK bounds (bucket > 0 in a [0, MAXVALUE) leaf)
+        ranges = [self._leaf_span(b) for b in leaves if b is not None and b[0] == "range"]
         # count up from a lower bound, down from an upper one, from 0 in an unbounded range
         los = np.array([_range_edge(lo, hi) for lo, hi in ranges], dtype=np.int64)
         step = np.array(
@@ -545,7 +571,7 @@ class Builder:
             start = lo if bounded or hi < 1 else max(lo, 1)
             return self._sequential(start, hi)
         tag = self.tag
-        if tag == "flag":
+        if tag == "flag" and lo <= 0 and hi >= 1:  # a CHECK may leave no room for 0 and 1
             return self._flag_numbers(lo, hi)
         soft = {
             "quantity": (1, 20),

@@ -1451,10 +1451,11 @@ class Builder:
         if self.rule.low is not None or self.rule.high is not None:
             return f"CHECK range [{self.rule.low or ''}, {self.rule.high or ''}]"
         follows = self._chronology_base()
+        what = self.tag or "an event of the row"  # last_used_at: no tag, ordered all the same
         if follows:
-            return f"{self.tag}, after {follows[0]}"
+            return f"{what}, after {follows[0]}"
         if self.anchor is not None:
-            return f"{self.tag}, after the parent row's creation"
+            return f"{what}, after the parent row's creation"
         return self.tag or "last 3 years"
 
     def _kind_timestamp(self) -> ColumnGen:

@@ -406,6 +406,15 @@ class Builder:
         ]
         spans = [self._leaf_span(leaf) for leaf in leaves]
         routed = self.rule.routed
+        if self.unique and routed and all(v is not None for v in typed_lists):
+            # a unique column that alone routes rows into list leaves: the i-th listed value,
+            # and the row goes to the leaf that lists it
+            listed = list(dict.fromkeys(v for values in typed_lists if values for v in values))
+            return ColumnGen(
+                lambda idx: [listed[i] for i in idx.tolist()],
+                f"distinct, one of {len(listed)} values the partitions list",
+                len(listed),
+            )
 
         def inside(v: Any, k: int) -> bool:
             values, (lo, hi) = typed_lists[k], spans[k]
@@ -430,7 +439,13 @@ class Builder:
                     out.append(_within(v, spans[k][0], spans[k][1], x))
             return out
 
-        return ColumnGen(fn, f"within {len(leaves)} partitions")
+        # a unique column keeps its own generator's distinct values where they land; list
+        # leaves allow no more than the values they list (a key over an enum partition column)
+        capacity = plain.capacity
+        if self.unique and all(leaf is not None and leaf[0] == "list" for leaf in leaves):
+            count = len({v for values in typed_lists if values for v in values})
+            capacity = count if capacity is None else min(capacity, count)
+        return ColumnGen(fn, f"within {len(leaves)} partitions", capacity)
 
     def _leaf_span(self, leaf: LeafBound | None) -> tuple[Any, Any]:
         """A range leaf's [low, high) narrowed to the column's CHECK bounds (None: open)."""

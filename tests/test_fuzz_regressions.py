@@ -447,6 +447,29 @@ CASES: list[Case] = [
         {"accounts": 5},
         1,
     ),
+    # exactly one of two nullable FKs set, one of them inside a unique key with a third FK
+    # (found by the long profile on MariaDB: the tree of the self-reference handed the root's
+    # order_id_2 down while the NULL check chose per row)
+    *case(
+        "exactly-one-fk-inside-a-unique-key",
+        None,
+        [
+            "CREATE TABLE `order` (`id` int AUTO_INCREMENT NOT NULL, `user` int NULL, "
+            "`user_2` enum('it''s') NOT NULL, PRIMARY KEY (`id`), UNIQUE (`id`, `user`), "
+            "CHECK (`user` <> 7))",
+            "CREATE TABLE `user accounts` (`id` int AUTO_INCREMENT NOT NULL, "
+            "`order_id` int NULL, `parent_id` int NULL, `order_id_2` int NULL, "
+            "`order_id_3` int NULL, "
+            "PRIMARY KEY (`id`), UNIQUE (`id`, `order_id`), UNIQUE (`order_id`, `order_id_3`), "
+            "CHECK ((`order_id_2` IS NOT NULL) <> (`order_id_3` IS NOT NULL)), "
+            "FOREIGN KEY (`order_id`) REFERENCES `order` (`id`), "
+            "FOREIGN KEY (`parent_id`) REFERENCES `user accounts` (`id`), "
+            "FOREIGN KEY (`order_id_2`) REFERENCES `order` (`id`), "
+            "FOREIGN KEY (`order_id_3`) REFERENCES `order` (`id`))",
+        ],
+        {"order": 18, "user accounts": 33},
+        0,
+    ),
     # a key over a list partition column and a column its CHECK pins to one value: the key
     # holds as many rows as the partitions list values, not what was asked (found by the
     # long profile on PostgreSQL: the enum's generator ran past its labels)

@@ -308,7 +308,6 @@ class TableGen:
                     if self.fk_of.get(c) is not fk:
                         self.tree_columns.setdefault(c, fk)
         self.key_columns = {c for k in table.all_uniques for c in k.columns}
-        self._share_groups()
         self.write_columns: tuple[Column, ...] = tuple(
             c for c in table.columns if not c.generated and not self._left_to_server(c)
         )
@@ -319,6 +318,7 @@ class TableGen:
             for group in null_patterns(table, self.rules, self.nulled)
             for col in group.columns
         }
+        self._share_groups()
         self.timeline = timeline.plan(
             table,
             {c: r.after for c, r in self.rules.columns.items() if r.after},
@@ -396,7 +396,13 @@ class TableGen:
         if len(selfs) != 1:
             return
         lead = self.fanout.fk if self.fanout is not None else None
-        held = self.key_columns | set(self.rules.columns) | set(self.tree_columns)
+        # a NULL check ties the column to others of its own row (exactly one of two FKs set)
+        held = (
+            self.key_columns
+            | set(self.rules.columns)
+            | set(self.tree_columns)
+            | set(self.null_groups)
+        )
         for fk in self.fks:
             if self._is_self(fk) or fk == lead or any(c in held for c in fk.columns):
                 continue

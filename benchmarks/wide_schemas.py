@@ -329,12 +329,17 @@ def _self_referencing(db: str) -> set[str]:
         return {r[0].decode() if isinstance(r[0], bytes) else r[0] for r in cur.fetchall()}
 
 
-def count(dialect: str, db: str, tables: list[str]) -> int:
-    union = " UNION ALL ".join(f"SELECT count(*) AS n FROM {qualified(dialect, t)}" for t in tables)
-    sql = f"SELECT sum(n) FROM ({union}) AS counts"
+def counts(dialect: str, db: str, tables: list[str]) -> list[int]:
+    """Each table's row count, in one query."""
+    union = " UNION ALL ".join(
+        f"SELECT {i} AS i, count(*) AS n FROM {qualified(dialect, t)}" for i, t in enumerate(tables)
+    )
+    sql = f"SELECT n FROM ({union}) AS counts ORDER BY i"
     if dialect == "postgres":
-        return int(psql(db, "-At", "-c", sql).strip())
-    return int(mariadb(db, "-N", "-B", "-e", sql).strip())
+        out = psql(db, "-At", "-c", sql)
+    else:
+        out = mariadb(db, "-N", "-B", "-e", sql)
+    return [int(n) for n in out.split()]
 
 
 # -- one schema -----------------------------------------------------------------------------------
@@ -351,9 +356,9 @@ def measure(schema: str, dialect: str, rows: int, runs: int) -> Case:
         tables, cycle = load_order(the_plan)
         case.tables = len(tables)
         timed_child(seed_cmd)  # the rows case b loads
-        case.rows = count(dialect, db, tables)
+        expected = counts(dialect, db, tables)
+        case.rows = sum(expected)
         columns = export(dialect, db, tables, workdir)
-        expected = _counts(dialect, db, tables)
         case.values = sum(len(columns[t]) * n for t, n in zip(tables, expected, strict=True))
         for run in range(runs):
             order = ("a", "b") if run % 2 == 0 else ("b", "a")
@@ -364,7 +369,7 @@ def measure(schema: str, dialect: str, rows: int, runs: int) -> Case:
                 else:
                     cmd = bulk_cmd(dialect, db, tables, columns, workdir, cycle)
                     case.bulk.append(timed_child(cmd))
-                if (got := _counts(dialect, db, tables)) != expected:
+                if (got := counts(dialect, db, tables)) != expected:
                     wrong = [
                         f"{t} {n} of {e}"
                         for t, n, e in zip(tables, got, expected, strict=True)
@@ -377,10 +382,6 @@ def measure(schema: str, dialect: str, rows: int, runs: int) -> Case:
         shutil.rmtree(workdir, ignore_errors=True)
         drop(dialect, db)
     return case
-
-
-def _counts(dialect: str, db: str, tables: list[str]) -> list[int]:
-    return [count(dialect, db, [t]) for t in tables]
 
 
 # -- report ---------------------------------------------------------------------------------------

@@ -8,11 +8,9 @@ import subprocess
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
-import pymysql
 import pytest
-from conftest import MY_ADMIN, SCHEMAS
+from conftest import SCHEMAS, my_execute, my_fetch
 
 import fastseed
 from fastseed.plan import FORCED, RowRequest
@@ -70,26 +68,6 @@ def seed(url: str, rows: int, seed: int = 42) -> fastseed.SeedResult:
     return asyncio.run(fastseed.seed(url, rows=RowRequest(rows), seed=seed))
 
 
-def run_script(db: str, statements: list[str]) -> None:
-    conn = pymysql.connect(**MY_ADMIN, database=db, autocommit=True, connect_timeout=5)
-    try:
-        with conn.cursor() as cur:
-            for sql in statements:
-                cur.execute(sql)
-    finally:
-        conn.close()
-
-
-def fetch(db: str, sql: str) -> list[tuple[Any, ...]]:
-    conn = pymysql.connect(**MY_ADMIN, database=db, connect_timeout=5)
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql)
-            return list(cur.fetchall())
-    finally:
-        conn.close()
-
-
 def load_schema(db: str, name: str) -> None:
     """Feed the shared DDL to the `mariadb` client; sakila names its own database in views and
     routines, so the qualifier is pointed at the test database first."""
@@ -108,15 +86,15 @@ def load_schema(db: str, name: str) -> None:
 def fresh_db() -> Iterator[str]:
     """A second fresh database, for tests that compare two."""
     name = f"fs_test_{uuid.uuid4().hex[:12]}"
-    run_script("mysql", [f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4"])
+    my_execute("mysql", [f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4"])
     try:
         yield name
     finally:
-        run_script("mysql", [f"DROP DATABASE IF EXISTS `{name}`"])
+        my_execute("mysql", [f"DROP DATABASE IF EXISTS `{name}`"])
 
 
 def table_digest(db: str, table: str, order_by: str) -> str:
-    rows = fetch(db, f"SELECT * FROM `{table}` ORDER BY {order_by}")
+    rows = my_fetch(db, f"SELECT * FROM `{table}` ORDER BY {order_by}")
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
@@ -139,7 +117,7 @@ def test_shared_schema_seeds_and_verifies(my_db: str, my_url: str, schema: str) 
 
 def test_sakila_hard_cycle_and_trigger_filled_film_text(my_db: str, my_url: str) -> None:
     load_schema(my_db, "sakila")
-    tables = {r[0] for r in fetch(my_db, "SHOW FULL TABLES WHERE Table_type = 'BASE TABLE'")}
+    tables = {r[0] for r in my_fetch(my_db, "SHOW FULL TABLES WHERE Table_type = 'BASE TABLE'")}
     assert len(tables) == 16
     result = seed(my_url, 200)
     assert_clean(result)
@@ -153,18 +131,18 @@ def test_sakila_hard_cycle_and_trigger_filled_film_text(my_db: str, my_url: str)
         if d.method == FORCED
     }
     assert forced & {("store", "staff"), ("staff", "store")}
-    assert fetch(my_db, "SELECT @@GLOBAL.foreign_key_checks, @@SESSION.foreign_key_checks") == [
+    assert my_fetch(my_db, "SELECT @@GLOBAL.foreign_key_checks, @@SESSION.foreign_key_checks") == [
         (1, 1)
     ]
-    orphans = fetch(
+    orphans = my_fetch(
         my_db,
         "SELECT COUNT(*) FROM store s LEFT JOIN staff f ON f.staff_id = s.manager_staff_id "
         "WHERE f.staff_id IS NULL",
     )
     assert orphans == [(0,)]
     # film_text is written by the ins_film trigger, one row per film, and by nobody else.
-    assert fetch(my_db, "SELECT COUNT(*) FROM film_text") == [(200,)]
-    mismatched = fetch(
+    assert my_fetch(my_db, "SELECT COUNT(*) FROM film_text") == [(200,)]
+    mismatched = my_fetch(
         my_db,
         "SELECT COUNT(*) FROM film f JOIN film_text t ON t.film_id = f.film_id "
         "WHERE t.title <> f.title",
@@ -173,7 +151,7 @@ def test_sakila_hard_cycle_and_trigger_filled_film_text(my_db: str, my_url: str)
 
 
 def test_hard_schema_round_trips_mysql_types(my_db: str, my_url: str) -> None:
-    run_script(my_db, HARD_SCHEMA)
+    my_execute(my_db, HARD_SCHEMA)
     result = seed(my_url, 300)
     assert_clean(result)
     counts = {c.table.name: c.rows for c in result.verify.tables}
@@ -183,10 +161,10 @@ def test_hard_schema_round_trips_mysql_types(my_db: str, my_url: str) -> None:
     assert any("code" in w and "255" in w for w in result.plan.warnings)
 
     ua = "`user accounts`"
-    assert {r[0] for r in fetch(my_db, f"SELECT DISTINCT mood FROM {ua}")} == MOODS
-    for (tags,) in fetch(my_db, f"SELECT DISTINCT tags FROM {ua} WHERE tags IS NOT NULL"):
+    assert {r[0] for r in my_fetch(my_db, f"SELECT DISTINCT mood FROM {ua}")} == MOODS
+    for (tags,) in my_fetch(my_db, f"SELECT DISTINCT tags FROM {ua} WHERE tags IS NOT NULL"):
         assert set(tags.split(",")) - {""} <= set(TAGS)
-    bounds = fetch(
+    bounds = my_fetch(
         my_db,
         f"SELECT MIN(tiny), MAX(tiny), MIN(small), MAX(small), MIN(big), MAX(big), "
         f"MIN(born), MAX(born), MIN(active), MAX(active) FROM {ua}",
@@ -195,7 +173,7 @@ def test_hard_schema_round_trips_mysql_types(my_db: str, my_url: str) -> None:
     assert 0 <= bounds[4] <= bounds[5] <= 2**64 - 1
     assert 1901 <= bounds[6] <= bounds[7] <= 2155
     assert {bounds[8], bounds[9]} <= {0, 1}
-    checks = fetch(
+    checks = my_fetch(
         my_db,
         f"SELECT SUM(email_upper <> UPPER(`e-mail`)), SUM(tagged <> CONCAT('#', `e-mail`)), "
         f"SUM(MICROSECOND(created) <> 0), SUM(doc IS NOT NULL AND NOT JSON_VALID(doc)), "
@@ -207,9 +185,9 @@ def test_hard_schema_round_trips_mysql_types(my_db: str, my_url: str) -> None:
     assert tuple(int(v) for v in checks[:2]) == (0, 0)
     assert checks[2] > 0
     assert tuple(int(v) for v in checks[3:8]) == (0, 0, 0, 0, 0)
-    assert fetch(my_db, "SELECT SUM(qty NOT BETWEEN 1 AND 10) FROM `order``line%`") == [(0,)]
+    assert my_fetch(my_db, "SELECT SUM(qty NOT BETWEEN 1 AND 10) FROM `order``line%`") == [(0,)]
     # AUTO_INCREMENT was moved past the loaded keys: an application INSERT without id works.
-    run_script(
+    my_execute(
         my_db,
         [
             f"INSERT INTO {ua} (`e-mail`, mood, active, tiny, small, big, born, created, legacy,"
@@ -217,19 +195,19 @@ def test_hard_schema_round_trips_mysql_types(my_db: str, my_url: str) -> None:
             " 'new', 1)"
         ],
     )
-    assert fetch(my_db, f"SELECT id FROM {ua} WHERE `e-mail` = 'app@example.com'") == [(301,)]
+    assert my_fetch(my_db, f"SELECT id FROM {ua} WHERE `e-mail` = 'app@example.com'") == [(301,)]
 
 
 def test_same_seed_same_data_after_truncate(my_db: str, my_url: str) -> None:
     load_schema(my_db, "chinook")
     seed(my_url, 200, seed=7)
     first = table_digest(my_db, "Track", "TrackId")
-    chinook = [r[0] for r in fetch(my_db, "SHOW FULL TABLES WHERE Table_type = 'BASE TABLE'")]
+    chinook = [r[0] for r in my_fetch(my_db, "SHOW FULL TABLES WHERE Table_type = 'BASE TABLE'")]
     wipe = ["SET FOREIGN_KEY_CHECKS = 0", *(f"TRUNCATE TABLE `{t}`" for t in chinook)]
-    run_script(my_db, wipe)
+    my_execute(my_db, wipe)
     seed(my_url, 200, seed=7)
     assert table_digest(my_db, "Track", "TrackId") == first
-    run_script(my_db, wipe)
+    my_execute(my_db, wipe)
     seed(my_url, 200, seed=8)
     assert table_digest(my_db, "Track", "TrackId") != first
 
@@ -247,7 +225,7 @@ def test_same_seed_same_data_across_fresh_databases(my_db: str, my_url: str) -> 
 def test_failed_load_leaves_no_rows_behind(my_db: str, my_url: str) -> None:
     # A CHECK fastseed cannot parse: the child's rows violate it, the parent tier that already
     # committed is removed again, and the row that was there before is left alone.
-    run_script(
+    my_execute(
         my_db,
         [
             "CREATE TABLE parent (id INT PRIMARY KEY, note VARCHAR(20))",
@@ -260,8 +238,8 @@ def test_failed_load_leaves_no_rows_behind(my_db: str, my_url: str) -> None:
     )
     with pytest.raises(fastseed.LoadError, match="child"):
         seed(my_url, 50)
-    assert fetch(my_db, "SELECT id, note FROM parent") == [(1000000, "keep me")]
-    assert fetch(my_db, "SELECT COUNT(*) FROM child") == [(0,)]
+    assert my_fetch(my_db, "SELECT id, note FROM parent") == [(1000000, "keep me")]
+    assert my_fetch(my_db, "SELECT COUNT(*) FROM child") == [(0,)]
 
 
 def test_verify_skips_only_what_innodb_checked_for_this_runs_rows(my_db: str, my_url: str) -> None:
@@ -270,7 +248,7 @@ def test_verify_skips_only_what_innodb_checked_for_this_runs_rows(my_db: str, my
         "CREATE TABLE child (id int PRIMARY KEY, parent_id int NOT NULL,"
         " CONSTRAINT child_parent FOREIGN KEY (parent_id) REFERENCES parent (id)) ENGINE=InnoDB",
     ]
-    run_script(my_db, schema)
+    my_execute(my_db, schema)
     result = seed(my_url, 100)
     assert result.verify.ok
     assert {t.table.name: sorted(t.enforced) for t in result.verify.tables} == {
@@ -278,7 +256,7 @@ def test_verify_skips_only_what_innodb_checked_for_this_runs_rows(my_db: str, my
         "parent": ["PRIMARY", "code"],
     }
     # an orphan that came in with FK checks off: the next run's child table held rows
-    run_script(
+    my_execute(
         my_db,
         ["SET FOREIGN_KEY_CHECKS = 0", "INSERT INTO child VALUES (1000000, 424242)"],
     )
@@ -302,7 +280,7 @@ FAST_CHECKS_OFF = "FK checks off while loading, orphans counted after"
 
 
 def test_fast_mode_loads_with_fk_checks_off_and_proves_every_fk(my_db: str, my_url: str) -> None:
-    run_script(my_db, FAST_SCHEMA)
+    my_execute(my_db, FAST_SCHEMA)
     rows = RowRequest(default=0, per_table={"team": 40, "player": 400, "game": 300})
     result = asyncio.run(fastseed.seed(my_url, rows=rows, seed=3, fast=True))
     assert result.load.fast_method == FAST_CHECKS_OFF
@@ -314,7 +292,7 @@ def test_fast_mode_loads_with_fk_checks_off_and_proves_every_fk(my_db: str, my_u
         "game_home",
     }
     # the counts came from the proof; verification agrees with the server
-    assert fetch(my_db, "SELECT COUNT(*) FROM player") == [(400,)]
+    assert my_fetch(my_db, "SELECT COUNT(*) FROM player") == [(400,)]
     assert {str(t.table.name): t.rows for t in result.verify.tables} == {
         "team": 40,
         "player": 400,
@@ -326,7 +304,7 @@ def test_fast_mode_fails_and_undoes_when_a_foreign_key_does_not_hold(
     my_db: str, my_url: str
 ) -> None:
     # a row that slipped in with FK checks off: the count after the load finds it
-    run_script(
+    my_execute(
         my_db,
         [
             *FAST_SCHEMA,
@@ -337,6 +315,6 @@ def test_fast_mode_fails_and_undoes_when_a_foreign_key_does_not_hold(
     rows = RowRequest(default=0, per_table={"team": 20, "player": 100, "game": 50})
     with pytest.raises(fastseed.LoadError, match=r"game.*FK game_home"):
         asyncio.run(fastseed.seed(my_url, rows=rows, seed=3, fast=True))
-    assert fetch(my_db, "SELECT id FROM game") == [(77,)]
-    assert fetch(my_db, "SELECT COUNT(*) FROM team") == [(0,)]
-    assert fetch(my_db, "SELECT COUNT(*) FROM player") == [(0,)]
+    assert my_fetch(my_db, "SELECT id FROM game") == [(77,)]
+    assert my_fetch(my_db, "SELECT COUNT(*) FROM team") == [(0,)]
+    assert my_fetch(my_db, "SELECT COUNT(*) FROM player") == [(0,)]

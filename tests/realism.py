@@ -170,28 +170,22 @@ def _positive(v: Any) -> bool:
     return isinstance(v, int | Decimal | float) and v > 0
 
 
-def _json(v: Any) -> bool:
-    try:
-        json.loads(v)
-    except ValueError:
-        return False
-    return True
+def _parses(parse: Callable[[Any], object], error: type[Exception]) -> Judge:
+    """A judge that accepts what `parse` reads without raising `error`."""
+
+    def judge(v: Any) -> bool:
+        try:
+            parse(v)
+        except error:
+            return False
+        return True
+
+    return judge
 
 
-def _xml(v: Any) -> bool:
-    try:
-        ElementTree.fromstring(v)
-    except ElementTree.ParseError:
-        return False
-    return True
-
-
-def _regex(v: Any) -> bool:
-    try:
-        re.compile(v)
-    except re.error:
-        return False
-    return True
+_json = _parses(json.loads, ValueError)
+_xml = _parses(ElementTree.fromstring, ElementTree.ParseError)
+_regex = _parses(re.compile, re.error)
 
 
 def _iso_time(v: Any) -> bool:

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 from audit import audit_my, audit_pg
-from conftest import pg_execute
-from test_mysql_e2e import run_script
+from conftest import my_execute, pg_execute
 
 
 @pytest.mark.postgres
@@ -63,7 +62,7 @@ def test_pg_audit_counts_orphans_duplicates_and_rows(pg_db: str) -> None:
 
 @pytest.mark.mysql
 def test_my_audit_counts_orphans_and_reads_every_unique_key(my_db: str) -> None:
-    run_script(
+    my_execute(
         my_db,
         [
             "CREATE TABLE `Par%ent` (a INT, `b``x` INT, PRIMARY KEY (a, `b``x`))",

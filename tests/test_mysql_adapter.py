@@ -15,9 +15,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import aiomysql
-import pymysql
 import pytest
-from conftest import SCHEMAS
+from conftest import SCHEMAS, my_execute
 
 from fastseed.dialects.mysql import MySQLAdapter
 from fastseed.errors import ConnectError, LoadError, UsageError
@@ -27,16 +26,6 @@ from fastseed.url import parse_url
 pytestmark = pytest.mark.mysql
 T = TypeVar("T")
 MY_ADMIN: dict[str, Any] = dict(host="127.0.0.1", port=3306, user="root", password="")
-
-
-def run_script(db: str, statements: list[str]) -> None:
-    conn = pymysql.connect(**MY_ADMIN, database=db, autocommit=True, connect_timeout=5)
-    try:
-        with conn.cursor() as cur:
-            for sql in statements:
-                cur.execute(sql)
-    finally:
-        conn.close()
 
 
 def with_adapter(url: str, fn: Callable[[MySQLAdapter], Awaitable[T]], **kw: Any) -> T:
@@ -104,7 +93,7 @@ RICH_SCHEMA = [
 
 
 def test_reflect_rich_schema(my_db: str, my_url: str) -> None:
-    run_script(my_db, RICH_SCHEMA)
+    my_execute(my_db, RICH_SCHEMA)
     cat = with_adapter(my_url, lambda a: a.reflect())
     t = lambda name: cat.tables[TableName(my_db, name)]  # noqa: E731
     assert len(cat.tables) == 7
@@ -252,7 +241,7 @@ async def _rows(adapter: MySQLAdapter, sql: str) -> list[tuple[Any, ...]]:
 
 
 def test_session_round_trip_both_paths_update_defer_undo(my_db: str, my_url: str) -> None:
-    run_script(
+    my_execute(
         my_db,
         [
             *ROUND_TRIP_SCHEMA,
@@ -319,7 +308,7 @@ async def _fk_checks(session: Any) -> int:
 
 
 def test_percent_and_backtick_identifiers_and_keyless_undo(my_db: str, my_url: str) -> None:
-    run_script(
+    my_execute(
         my_db,
         [
             "CREATE TABLE `pct%tab` (`a``b` INT NOT NULL, `c%d` VARCHAR(10), PRIMARY KEY (`a``b`))",
@@ -355,7 +344,7 @@ def test_percent_and_backtick_identifiers_and_keyless_undo(my_db: str, my_url: s
 
 
 def test_auto_increment_undo_and_reset_sequences(my_db: str, my_url: str) -> None:
-    run_script(
+    my_execute(
         my_db,
         [
             "CREATE TABLE item (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(20) NOT NULL)",
@@ -384,7 +373,7 @@ def test_auto_increment_undo_and_reset_sequences(my_db: str, my_url: str) -> Non
 
 
 def test_verify_counts_catch_injected_violations(my_db: str, my_url: str) -> None:
-    run_script(
+    my_execute(
         my_db,
         [
             "CREATE TABLE p (a INT, b INT, PRIMARY KEY (a, b))",
@@ -423,7 +412,7 @@ def test_connect_errors_are_one_line_without_password(my_db: str) -> None:
 
 
 def test_falls_back_to_insert_when_local_infile_is_refused(my_db: str, my_url: str) -> None:
-    run_script(my_db, ["CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10))"])
+    my_execute(my_db, ["CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10))"])
 
     async def go(a: MySQLAdapter) -> None:
         assert a.load_path == "infile"
@@ -449,7 +438,7 @@ def test_falls_back_to_insert_when_local_infile_is_refused(my_db: str, my_url: s
 def test_one_stream_where_load_data_takes_the_auto_inc_lock(my_db: str, my_url: str) -> None:
     """LOAD DATA into a table with AUTO_INCREMENT holds the table's AUTO-INC lock for the whole
     statement (lock modes 0 and 1), so parallel streams would only queue; others may split."""
-    run_script(
+    my_execute(
         my_db,
         [
             "CREATE TABLE counted (id BIGINT AUTO_INCREMENT PRIMARY KEY, v INT)",
@@ -528,7 +517,7 @@ def _speed_rows(n: int, offset: int) -> list[tuple[Any, ...]]:
 
 def test_load_path_speed(my_db: str, my_url: str) -> None:
     """Both paths load 100k rows into a table with an FK; prints the figures (pytest -s)."""
-    run_script(
+    my_execute(
         my_db,
         [
             "CREATE TABLE acct (id INT PRIMARY KEY)",
@@ -565,7 +554,7 @@ def test_load_path_speed(my_db: str, my_url: str) -> None:
 
 
 def test_cancelled_session_rolls_back_and_restores_fk_checks(my_db: str, my_url: str) -> None:
-    run_script(my_db, ["CREATE TABLE t (id INT PRIMARY KEY)"])
+    my_execute(my_db, ["CREATE TABLE t (id INT PRIMARY KEY)"])
 
     async def go(a: MySQLAdapter) -> None:
         t = (await a.reflect()).tables[TableName(my_db, "t")]
@@ -593,7 +582,7 @@ def test_deferred_fk_check_covers_only_this_sessions_rows(my_db: str, my_url: st
     # FOREIGN_KEY_CHECKS=0 validates nothing when switched back on: the session checks the
     # deferred FK itself before COMMIT, over the rows it wrote (an orphan planted earlier with
     # the checks off is not this load's fault).
-    run_script(
+    my_execute(
         my_db,
         [
             "CREATE TABLE p (id INT PRIMARY KEY)",

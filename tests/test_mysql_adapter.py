@@ -15,8 +15,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import aiomysql
+import pymysql
 import pytest
-from conftest import SCHEMAS, my_execute
+from conftest import SCHEMAS, my_execute, my_fetch
 
 from fastseed.dialects.mysql import MySQLAdapter
 from fastseed.errors import ConnectError, LoadError, UsageError
@@ -370,6 +371,45 @@ def test_auto_increment_undo_and_reset_sequences(my_db: str, my_url: str) -> Non
         assert await a.fetch_value("SELECT COUNT(*) FROM item") == 52
 
     with_adapter(my_url, go)
+
+
+def test_reset_sequences_waits_for_another_runs_reset(my_db: str, my_url: str) -> None:
+    # Two ALTER TABLE ... AUTO_INCREMENT at once on FK-linked tables hang MariaDB for good, so
+    # runs (and the shards of one run) take turns through a named lock of the server.
+    my_execute(
+        my_db,
+        [
+            "CREATE TABLE dept (id INT AUTO_INCREMENT PRIMARY KEY)",
+            "CREATE TABLE emp (id INT AUTO_INCREMENT PRIMARY KEY,"
+            " dept_id INT REFERENCES dept (id))",
+            "INSERT INTO dept (id) VALUES (40)",
+        ],
+    )
+    other = pymysql.connect(**MY_ADMIN, database=my_db, autocommit=True)
+    try:
+        with other.cursor() as cur:
+            cur.execute("SELECT GET_LOCK('fastseed.reset_sequences', 5)")
+            assert cur.fetchone() == (1,)
+
+        async def go(a: MySQLAdapter) -> float:
+            cat = await a.reflect()
+            tables = [cat.tables[TableName(my_db, t)] for t in ("dept", "emp")]
+            loop = asyncio.get_running_loop()
+            loop.call_later(
+                1.0, other.cursor().execute, "SELECT RELEASE_LOCK('fastseed.reset_sequences')"
+            )
+            started = time.monotonic()
+            await a.reset_sequences(tables)
+            return time.monotonic() - started
+
+        assert with_adapter(my_url, go) >= 0.9
+    finally:
+        other.close()
+    assert my_fetch(
+        my_db,
+        "SELECT AUTO_INCREMENT FROM information_schema.TABLES "
+        f"WHERE TABLE_SCHEMA = '{my_db}' AND TABLE_NAME = 'dept'",
+    ) == [(41,)]
 
 
 def test_verify_counts_catch_injected_violations(my_db: str, my_url: str) -> None:

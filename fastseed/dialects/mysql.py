@@ -1289,18 +1289,33 @@ class MySQLAdapter(Adapter):
         return Enforced(fks, keys)
 
     async def reset_sequences(self, tables: Sequence[Table]) -> None:
-        # One table after another: two ALTER TABLEs at once on tables linked by FKs (sakila's
-        # store and staff) deadlocked inside MariaDB 10.11, unkillable until a restart.
-        for table in tables:
-            auto = [c for c in table.columns if c.identity]
-            if not auto:
-                continue
-            top = await self.fetch_value(
-                f"SELECT MAX({self.quote(auto[0].name)}) FROM {self.qualify(table.name)}"
-            )
-            if top is None:
-                continue
-            # InnoDB never moves the counter below MAX+1, so this only ever moves it forward.
-            await self.execute(
-                f"ALTER TABLE {self.qualify(table.name)} AUTO_INCREMENT = {int(top) + 1}"
-            )
+        # One table after another, and one run after another (the shards of a run finish
+        # together): two ALTER TABLEs at once on tables linked by FKs (sakila's store and
+        # staff, employees and departments) deadlock inside MariaDB 10.11, unkillable until a
+        # restart. The named lock is the server's and goes with the session if that dies; one
+        # still held after a minute is stuck elsewhere, and this run goes on without it.
+        async with self._connection() as conn:
+            try:
+                cur = await conn.cursor()
+
+                async def run(sql: str) -> Any:
+                    await self._bounded(cur.execute(sql), self._stmt_timeout)
+                    row = await cur.fetchone()
+                    return None if row is None else row[0]
+
+                await run("SELECT GET_LOCK('fastseed.reset_sequences', 60)")
+                try:
+                    for table in tables:
+                        auto = [c for c in table.columns if c.identity]
+                        if not auto:
+                            continue
+                        name = self.qualify(table.name)
+                        top = await run(f"SELECT MAX({self.quote(auto[0].name)}) FROM {name}")
+                        if top is None:
+                            continue
+                        # InnoDB never moves the counter below MAX+1: this only moves it forward
+                        await run(f"ALTER TABLE {name} AUTO_INCREMENT = {int(top) + 1}")
+                finally:
+                    await run("SELECT RELEASE_LOCK('fastseed.reset_sequences')")
+            except Exception as exc:
+                raise self._failure(exc, None) from None

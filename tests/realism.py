@@ -30,6 +30,7 @@ from xml.etree import ElementTree
 
 import phonenumbers
 import pycountry
+from babel.numbers import get_currency_precision, get_territory_currencies
 from email_validator import EmailNotValidError, validate_email
 from stdnum import bic, ean, iban, isbn, luhn
 from stdnum.us import ssn
@@ -330,6 +331,8 @@ JUDGES: dict[str, Judge] = {
     "route": _fullmatch(r"/[A-Za-z0-9/_.-]*"),
     "pattern": _regex,
     "keywords": lambda v: all(w.strip() for w in v.split(",")),
+    "amount": lambda v: isinstance(v, Decimal) and v >= 0,
+    "quantity": lambda v: isinstance(v, int) and 1 <= v <= 1000,
 }
 
 CONCEPTS: dict[str, dict[str, str]] = {
@@ -411,7 +414,10 @@ CONCEPTS: dict[str, dict[str, str]] = {
         "shipping_postcode": "postal_code",
         "shipping_country": "country_alpha2",
         "customer_ip": "ip",
+        "subtotal": "amount",
+        "total": "amount",
     },
+    "order_items": {"quantity": "quantity", "unit_price": "amount", "line_total": "amount"},
     "payments": {
         "card_brand": "card_brand",
         "card_number": "card_number",
@@ -649,6 +655,24 @@ def _email_of(first: str, last: str, email: str | None) -> bool:
     return all(p and p in local for p in parts)
 
 
+def _currency_of(code: str | None, currency: str) -> bool:
+    """The currency is the one the country uses now (CLDR, through Babel)."""
+    return code is None or get_territory_currencies(code, tender=True)[:1] == [currency]
+
+
+def _minor_units(currency: str, *amounts: Decimal | None) -> bool:
+    """No amount has more decimals than the currency's amounts use (CLDR: JPY none)."""
+    digits = get_currency_precision(currency)
+    return all(a is None or a == round(a, digits) for a in amounts)
+
+
+def _adds_up(r: dict[str, Any]) -> bool:
+    def v(c: str) -> Decimal:
+        return r[c] if r[c] is not None else Decimal(0)
+
+    return v("subtotal") + v("tax") + v("shipping_fee") - v("discount") == r["total"]
+
+
 @dataclass(frozen=True)
 class Rule:
     """A coherence rule over some columns of a fixture table."""
@@ -659,7 +683,34 @@ class Rule:
     holds: Callable[[dict[str, Any]], bool] = field(repr=False)
 
 
+_ORDER_MONEY = ("subtotal", "tax", "shipping_fee", "discount", "total")
+
 RULES: list[Rule] = [
+    Rule(
+        "orders",
+        "currency is the shipping country's",
+        ("shipping_country", "currency"),
+        lambda r: _currency_of(r["shipping_country"], r["currency"]),
+    ),
+    Rule(
+        "orders",
+        "amounts in the currency's minor units",
+        ("currency", *_ORDER_MONEY),
+        lambda r: _minor_units(r["currency"], *(r[c] for c in _ORDER_MONEY)),
+    ),
+    Rule("orders", "subtotal + tax + shipping - discount = total", _ORDER_MONEY, _adds_up),
+    Rule(
+        "products",
+        "price in the currency's minor units",
+        ("currency", "price"),
+        lambda r: _minor_units(r["currency"], r["price"]),
+    ),
+    Rule(
+        "order_items",
+        "quantity x unit price = line total",
+        ("quantity", "unit_price", "line_total"),
+        lambda r: r["quantity"] * r["unit_price"] == r["line_total"],
+    ),
     Rule(
         "users",
         "full name is first + last",

@@ -16,7 +16,8 @@ class Country(NamedTuple):
     language: str
     timezone: str
     minor: int = 2
-    """The currency's minor unit (ISO 4217): digits after the decimal point (JPY: 0)."""
+    """Digits after the decimal point of the currency's amounts in use (CLDR currencyData:
+    ISO 4217's minor unit, or none where the currency is used without: HUF, COP, IDR)."""
 
 
 COUNTRIES = [
@@ -38,7 +39,7 @@ COUNTRIES = [
     Country("FI", "FIN", "Finland", "EUR", "fi", "Europe/Helsinki"),
     Country("PL", "POL", "Poland", "PLN", "pl", "Europe/Warsaw"),
     Country("CZ", "CZE", "Czechia", "CZK", "cs", "Europe/Prague"),
-    Country("HU", "HUN", "Hungary", "HUF", "hu", "Europe/Budapest"),
+    Country("HU", "HUN", "Hungary", "HUF", "hu", "Europe/Budapest", 0),
     Country("RO", "ROU", "Romania", "RON", "ro", "Europe/Bucharest"),
     Country("UA", "UKR", "Ukraine", "UAH", "uk", "Europe/Kyiv"),
     Country("TR", "TUR", "Türkiye", "TRY", "tr", "Europe/Istanbul"),
@@ -47,13 +48,13 @@ COUNTRIES = [
     Country("BR", "BRA", "Brazil", "BRL", "pt", "America/Sao_Paulo"),
     Country("AR", "ARG", "Argentina", "ARS", "es", "America/Argentina/Buenos_Aires"),
     Country("CL", "CHL", "Chile", "CLP", "es", "America/Santiago", 0),
-    Country("CO", "COL", "Colombia", "COP", "es", "America/Bogota"),
+    Country("CO", "COL", "Colombia", "COP", "es", "America/Bogota", 0),
     Country("PE", "PER", "Peru", "PEN", "es", "America/Lima"),
     Country("JP", "JPN", "Japan", "JPY", "ja", "Asia/Tokyo", 0),
     Country("KR", "KOR", "Korea, Republic of", "KRW", "ko", "Asia/Seoul", 0),
     Country("CN", "CHN", "China", "CNY", "zh", "Asia/Shanghai"),
     Country("IN", "IND", "India", "INR", "hi", "Asia/Kolkata"),
-    Country("ID", "IDN", "Indonesia", "IDR", "id", "Asia/Jakarta"),
+    Country("ID", "IDN", "Indonesia", "IDR", "id", "Asia/Jakarta", 0),
     Country("TH", "THA", "Thailand", "THB", "th", "Asia/Bangkok"),
     Country("VN", "VNM", "Viet Nam", "VND", "vi", "Asia/Ho_Chi_Minh", 0),
     Country("PH", "PHL", "Philippines", "PHP", "en", "Asia/Manila"),

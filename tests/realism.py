@@ -11,6 +11,8 @@ its fixture's columns; fastseed never does).
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import gettext
 import ipaddress
 import json
 import mimetypes
@@ -28,6 +30,7 @@ from xml.etree import ElementTree
 
 import phonenumbers
 import pycountry
+from babel.numbers import get_currency_precision, get_territory_currencies
 from email_validator import EmailNotValidError, validate_email
 from stdnum import bic, ean, iban, isbn, luhn
 from stdnum.us import ssn
@@ -40,6 +43,7 @@ _ZONES = zoneinfo.available_timezones()
 _MIME = mimetypes.MimeTypes(filenames=())
 _HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _NAME = re.compile(r"^[A-Z][A-Za-zÀ-ÿ'’.-]*( [A-Z][A-Za-zÀ-ÿ'’.-]*)*$")
+_PLACE = re.compile(r"^[^\W\d_][\w'’.()/-]*,?( [\w'’.()/-]+,?){0,6}$")
 _WORDS = re.compile(r"^[A-Za-zÀ-ÿ&'’(),./-]+( [A-Za-zÀ-ÿ&'’(),./-]+){0,7}$")
 
 
@@ -163,7 +167,7 @@ _SUBDIVISIONS = {s.name for s in pycountry.subdivisions} | {
 
 
 def _subdivision(v: Any) -> bool:
-    return v in _SUBDIVISIONS
+    return v in _SUBDIVISIONS or any(state_of(code, v) for code in _POSTAL)
 
 
 def _positive(v: Any) -> bool:
@@ -215,7 +219,8 @@ JUDGES: dict[str, Judge] = {
     "language_name": _language_name,
     "locale": _locale,
     "timezone": lambda v: v in _ZONES,
-    "city": lambda v: _WORDS.match(v) is not None and v[0].isupper(),
+    # words of any script, capitalised where the script has cases ('Köln', '東京都', 'Київ')
+    "city": lambda v: _PLACE.match(v) is not None and not v[0].islower(),
     # 'Acme & Sons, Inc.' is a company; 'Dinner was served.' is a sentence
     "company": lambda v: bool(v.strip()) and re.search(r"[a-z]{4,}\.$", v) is None,
     "url": _url,
@@ -240,7 +245,11 @@ JUDGES: dict[str, Judge] = {
     "ipv4": _ip(4),
     "ipv6": _ip(6),
     # a house number and a street name, in either order ('12 Main St', 'Hauptstraße 12')
-    "street_address": _fullmatch(r"(\d+[A-Za-z]? \D{3,}.*|.*\D{3,} \d+[A-Za-z]?)"),
+    # a house number ('12', '12a', Japan's '1-84-36') and a word of a street name, in either
+    # order ('12 Main St', '1044 44 St', 'Hauptstraße 12', 'さいたま市 1-84-36')
+    "street_address": _fullmatch(
+        r"(\d+[A-Za-z]?(-\d+)* .*[^\W\d_]{2,}.*|.*[^\W\d_]{2,}.* \d+[A-Za-z]?(-\d+)*)"
+    ),
     "address_line2": lambda v: bool(re.search(r"\d|[A-Z]", v)),
     "postal_code": _fullmatch(r"[A-Z0-9][A-Z0-9 -]{1,9}[A-Z0-9]"),
     "state": _subdivision,
@@ -276,7 +285,7 @@ JUDGES: dict[str, Judge] = {
     "user_agent": _fullmatch(r"[A-Za-z][\w.,-]*/\S+( .+)?"),
     "session_id": _fullmatch(r"[A-Za-z0-9_-]{16,64}"),
     "mac": _fullmatch(r"([0-9a-f]{2}:){5}[0-9a-f]{2}", re.IGNORECASE),
-    "street": lambda v: _WORDS.match(v) is not None or bool(re.search(r"[A-Za-zÀ-ÿ]{3}", v)),
+    "street": lambda v: bool(re.search(r"[^\W\d_]{2}", v)),
     "cloud_region": _fullmatch(r"[a-z]{2}-[a-z]+-\d"),
     "external_id": lambda v: _uuid(v) or re.fullmatch(r"[0-9a-f]{6,24}", v) is not None,
     "code": _fullmatch(r"[A-Z]{2,3}-\d{4}"),
@@ -322,6 +331,8 @@ JUDGES: dict[str, Judge] = {
     "route": _fullmatch(r"/[A-Za-z0-9/_.-]*"),
     "pattern": _regex,
     "keywords": lambda v: all(w.strip() for w in v.split(",")),
+    "amount": lambda v: isinstance(v, Decimal) and v >= 0,
+    "quantity": lambda v: isinstance(v, int) and 1 <= v <= 1000,
 }
 
 CONCEPTS: dict[str, dict[str, str]] = {
@@ -403,7 +414,10 @@ CONCEPTS: dict[str, dict[str, str]] = {
         "shipping_postcode": "postal_code",
         "shipping_country": "country_alpha2",
         "customer_ip": "ip",
+        "subtotal": "amount",
+        "total": "amount",
     },
+    "order_items": {"quantity": "quantity", "unit_price": "amount", "line_total": "amount"},
     "payments": {
         "card_brand": "card_brand",
         "card_number": "card_number",
@@ -470,15 +484,35 @@ _POSTAL = {
     "FR": r"\d{5}",
     "ES": r"\d{5}",
     "IT": r"\d{5}",
-    "NL": r"\d{4} ?[A-Z]{2}",
+    "NL": r"[1-9]\d{3} ?[A-Z]{2}",
+    "BE": r"\d{4}",
+    "DK": r"\d{4}",
+    "IS": r"\d{3}",
+    "FI": r"\d{5}",
     "CA": r"[A-Z]\d[A-Z] ?\d[A-Z]\d",
     "AU": r"\d{4}",
     "BR": r"\d{5}-?\d{3}",
     "JP": r"\d{3}-?\d{4}",
     "PL": r"\d{2}-\d{3}",
+    "CZ": r"\d{3} ?\d{2}",
+    "SK": r"\d{3} ?\d{2}",
     "SE": r"\d{3} ?\d{2}",
     "AT": r"\d{4}",
     "CH": r"\d{4}",
+    "HU": r"\d{4}",
+    "TR": r"\d{5}",
+    "RU": r"\d{6}",
+    "UA": r"\d{5}",
+    "KZ": r"\d{6}|[A-Z]\d{2}[A-Z]\d[A-Z]\d",
+    "CN": r"\d{6}",
+    "KR": r"\d{5}",
+    "EE": r"\d{5}",
+    "HR": r"\d{5}",
+    "GR": r"\d{3} ?\d{2}",
+    "MX": r"\d{5}",
+    "PT": r"\d{4}-\d{3}",
+    "NO": r"\d{4}",
+    "AZ": r"(AZ ?)?\d{4}",
 }
 """Postal code formats (Universal Postal Union addressing guides) of countries an address may
 be in; an address in another country fails the judge."""
@@ -487,20 +521,71 @@ _BOXES = {
     "US": (25.0, 49.0, -124.5, -67.0),
     "GB": (50.0, 58.6, -7.6, 1.8),
     "DE": (47.3, 55.0, 5.9, 15.0),
-    "FR": (42.3, 51.1, -4.8, 8.2),
+    "FR": (41.3, 51.1, -5.2, 9.6),
     "ES": (36.0, 43.8, -9.3, 3.3),
     "IT": (36.6, 47.1, 6.6, 18.5),
     "NL": (50.75, 53.55, 3.35, 7.23),
+    "BE": (49.5, 51.5, 2.5, 6.4),
+    "DK": (54.5, 57.8, 8.0, 15.2),
+    "IS": (63.3, 66.6, -24.6, -13.5),
+    "FI": (59.7, 70.1, 20.5, 31.6),
     "CA": (41.7, 70.0, -141.0, -52.6),
     "AU": (-43.7, -10.7, 113.2, 153.6),
     "BR": (-33.8, 5.3, -73.99, -34.8),
-    "JP": (24.0, 45.5, 122.9, 145.8),
+    "JP": (24.0, 45.6, 122.9, 154.0),
     "PL": (49.0, 54.84, 14.12, 24.15),
+    "CZ": (48.55, 51.06, 12.09, 18.86),
+    "SK": (47.73, 49.61, 16.83, 22.57),
     "SE": (55.3, 69.1, 11.0, 24.2),
     "AT": (46.37, 49.02, 9.53, 17.16),
     "CH": (45.82, 47.81, 5.96, 10.49),
+    "HU": (45.74, 48.59, 16.11, 22.9),
+    "TR": (35.8, 42.1, 25.6, 44.8),
+    "RU": (41.2, 81.9, 19.6, 180.0),
+    "UA": (44.38, 52.38, 22.14, 40.23),
+    "KZ": (40.56, 55.44, 46.49, 87.36),
+    "CN": (18.1, 53.6, 73.5, 134.8),
+    "KR": (33.1, 38.6, 124.6, 131.9),
+    "EE": (57.5, 59.7, 21.8, 28.2),
+    "HR": (42.4, 46.55, 13.5, 19.45),
+    "GR": (34.8, 41.75, 19.4, 29.65),
+    "MX": (14.5, 32.7, -118.4, -86.7),
+    "PT": (36.96, 42.15, -9.5, -6.19),
+    "NO": (57.97, 71.2, 4.6, 31.1),
+    "AZ": (38.39, 41.9, 44.77, 50.4),
 }
-"""Each country's bounding box (south, north, west, east)."""
+"""Each country's bounding box (south, north, west, east; the mainland where islands lie far)."""
+
+
+def state_of(code: str, value: str) -> bool:
+    """`value` names a subdivision of the country: its ISO 3166-2 code (with or without the
+    country prefix), its name, or its name in the country's languages (iso-codes
+    translations shipped with pycountry)."""
+    return value in _state_names(code)
+
+
+@functools.cache
+def _state_names(code: str) -> frozenset[str]:
+    subs = list(pycountry.subdivisions.get(country_code=code) or ())
+    out = {s.code for s in subs} | {s.code.split("-", 1)[1] for s in subs} | {s.name for s in subs}
+    country = pycountry.countries.get(alpha_2=code)
+    for lang in _languages_of(code if country is None else country.alpha_2):
+        try:
+            tr = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[lang])
+        except OSError:
+            continue
+        out |= {tr.gettext(s.name) for s in subs}
+    return frozenset(out)
+
+
+def _languages_of(code: str) -> list[str]:
+    """The languages a country's addresses are written in (for subdivision names)."""
+    spoken = {"CH": ["de", "fr", "it"], "BE": ["nl", "fr"], "AT": ["de"], "BR": ["pt_BR", "pt"]}
+    lang = {"US": "en", "GB": "en", "CA": "en", "AU": "en", "DK": "da", "SE": "sv", "CZ": "cs",
+            "UA": "uk", "KZ": "kk", "KR": "ko", "CN": "zh_CN", "JP": "ja", "EE": "et", "GR": "el",
+            "MX": "es", "AZ": "az", "NO": "nb"}  # fmt: skip
+    return spoken.get(code, [lang.get(code, code.lower())])
+
 
 _BRANDS = {
     "visa": r"4\d{15}",
@@ -517,10 +602,7 @@ def _same_country_address(row: dict[str, Any]) -> bool:
     postal, state = row["postal_code"], row["state"]
     if postal is not None and not re.fullmatch(_POSTAL[code], postal):
         return False
-    if state is not None and not any(
-        s.name == state or s.code == f"{code}-{state}"
-        for s in pycountry.subdivisions.get(country_code=code) or ()
-    ):
+    if state is not None and not state_of(code, state):
         return False
     if row["latitude"] is None or row["longitude"] is None:
         return True
@@ -573,6 +655,24 @@ def _email_of(first: str, last: str, email: str | None) -> bool:
     return all(p and p in local for p in parts)
 
 
+def _currency_of(code: str | None, currency: str) -> bool:
+    """The currency is the one the country uses now (CLDR, through Babel)."""
+    return code is None or get_territory_currencies(code, tender=True)[:1] == [currency]
+
+
+def _minor_units(currency: str, *amounts: Decimal | None) -> bool:
+    """No amount has more decimals than the currency's amounts use (CLDR: JPY none)."""
+    digits = get_currency_precision(currency)
+    return all(a is None or a == round(a, digits) for a in amounts)
+
+
+def _adds_up(r: dict[str, Any]) -> bool:
+    def v(c: str) -> Decimal:
+        return r[c] if r[c] is not None else Decimal(0)
+
+    return v("subtotal") + v("tax") + v("shipping_fee") - v("discount") == r["total"]
+
+
 @dataclass(frozen=True)
 class Rule:
     """A coherence rule over some columns of a fixture table."""
@@ -583,7 +683,34 @@ class Rule:
     holds: Callable[[dict[str, Any]], bool] = field(repr=False)
 
 
+_ORDER_MONEY = ("subtotal", "tax", "shipping_fee", "discount", "total")
+
 RULES: list[Rule] = [
+    Rule(
+        "orders",
+        "currency is the shipping country's",
+        ("shipping_country", "currency"),
+        lambda r: _currency_of(r["shipping_country"], r["currency"]),
+    ),
+    Rule(
+        "orders",
+        "amounts in the currency's minor units",
+        ("currency", *_ORDER_MONEY),
+        lambda r: _minor_units(r["currency"], *(r[c] for c in _ORDER_MONEY)),
+    ),
+    Rule("orders", "subtotal + tax + shipping - discount = total", _ORDER_MONEY, _adds_up),
+    Rule(
+        "products",
+        "price in the currency's minor units",
+        ("currency", "price"),
+        lambda r: _minor_units(r["currency"], r["price"]),
+    ),
+    Rule(
+        "order_items",
+        "quantity x unit price = line total",
+        ("quantity", "unit_price", "line_total"),
+        lambda r: r["quantity"] * r["unit_price"] == r["line_total"],
+    ),
     Rule(
         "users",
         "full name is first + last",

@@ -1,5 +1,6 @@
 """Money that adds up within a row: quantity x unit price = line total; subtotal + tax
-(+ shipping - discount) = total; tax and discount a plausible share of the subtotal.
+(+ shipping - discount) = total; tax and discount a plausible share of the subtotal; amounts
+in the minor units of the row's currency (no decimals in yen).
 
 `plan` reads the column names of one table once and says which columns are computed from
 which; `table.py` computes them per batch as scaled integers (exact for decimals), so the
@@ -9,9 +10,15 @@ server's own arithmetic on the stored values gives the same result.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
+from fastseed.generate import concepts
+from fastseed.generate import hashing as h
+from fastseed.generate.classify import classify
+from fastseed.generate.concepts.geo_data import COUNTRIES
 from fastseed.generate.timeline import words
 from fastseed.schema import Column, Kind, Table
 
@@ -111,4 +118,43 @@ def plan(table: Table, skip: Collection[str] = ()) -> dict[str, Formula]:
             out[tax.name] = Share(subtotal.name, 0.05, 0.25)
         if discount is not None:
             out[discount.name] = Share(subtotal.name, 0.02, 0.3, zero=0.7)
+    return out
+
+
+_DIGITS = {c.currency: c.minor for c in COUNTRIES}
+
+
+def currency_of(
+    table: Table, skip: Collection[str] = (), computed: Collection[str] = ()
+) -> dict[str, str]:
+    """money column -> the row's currency column, when the table has one currency column:
+    the amounts (and the `computed` ones: a discount) are written in that currency's minor
+    units (JPY without decimals)."""
+    found = [
+        c.name
+        for c in table.columns
+        if c.type.kind == Kind.TEXT
+        and (m := concepts.match(table, c)) is not None
+        and m.concept.name == "currency"
+    ]
+    if len(found) != 1:
+        return {}
+    return {
+        c.name: found[0]
+        for c in table.columns
+        if c.type.kind in {Kind.NUMERIC, Kind.MONEY}
+        and (c.type.scale is None or c.type.scale > 0)
+        and not c.generated
+        and c.name not in skip
+        and (classify(table, c) == "money" or c.name in computed)
+    }
+
+
+def in_minor_units(scaled: h.I64, scale: int, currencies: Sequence[object]) -> h.I64:
+    """Amounts (integers scaled by 10**scale) rounded to each row's currency's minor unit;
+    a positive amount stays positive (the currency's smallest coin)."""
+    digits = np.array([_DIGITS.get(str(c).strip(), scale) for c in currencies], dtype=np.int64)
+    step = 10 ** np.clip(scale - digits, 0, 18)
+    rounded = (scaled + step // 2) // step * step
+    out: h.I64 = np.where((rounded <= 0) & (scaled > 0), step, rounded)
     return out

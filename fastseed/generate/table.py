@@ -374,6 +374,10 @@ class TableGen:
             | {c for c, r in self.rules.columns.items() if not _bounds_only(r)}
         )
         self.money = {} if self.anomalies is not None else arithmetic.plan(table, fixed)
+        # money columns -> the row's currency column: amounts in its minor units
+        self.currency_of = (
+            {} if self.anomalies is not None else arithmetic.currency_of(table, fixed, self.money)
+        )
         # flags that say an event happened: true exactly where its time is set
         self.flag_of = (
             {} if self.anomalies is not None else timeline.flag_events(table, self.timeline, fixed)
@@ -479,7 +483,7 @@ class TableGen:
             both = null if ref.null is None else (null | ref.null)
             return ColumnData(ref.values, both if both.any() else None, ref.scale)
         if column in self.money:
-            return self._money(column, local)
+            return self._in_currency(column, local, self._money(column, local))
         if column in self.flag_of:
             return ColumnData(self._happened(self.flag_of[column], local))
         gen = self._column_gen(column, 0)
@@ -487,7 +491,17 @@ class TableGen:
             return None
         values = gen.raw(self._column_index(column, local))
         mask = self._null_mask(self.table.column(column), local)
-        return ColumnData(values, mask if mask is not None and mask.any() else None, gen.raw_scale)
+        data = ColumnData(values, mask if mask is not None and mask.any() else None, gen.raw_scale)
+        return self._in_currency(column, local, data)
+
+    def _in_currency(self, column: str, local: h.I64, data: ColumnData) -> ColumnData:
+        """An amount rounded to the minor units of its row's currency, within its bounds."""
+        currency = self.currency_of.get(column)
+        if currency is None or not isinstance(data.values, np.ndarray):
+            return data
+        scaled = arithmetic.in_minor_units(data.values, data.scale, self.values(currency, local))
+        lo, hi = self._money_bounds(column, data.scale)
+        return ColumnData(np.clip(scaled, lo, hi), data.null, data.scale)
 
     def rows_at(self, local: h.I64, attempt: int = 0) -> list[tuple[Any, ...]]:
         """Rows at positions `local`; attempt > 0 re-draws the columns of unparsed CHECKs."""
@@ -553,8 +567,8 @@ class TableGen:
         fk = self.fk_of.get(column)
         if fk is not None:
             return self._fk_values(fk, column, local)
-        if column in self.money:
-            data = self._money(column, local)
+        if column in self.money or (column in self.currency_of and self.raw(column, local)):
+            data = self.raw(column, local) or self._money(column, local)
             scale = data.scale
             assert isinstance(data.values, np.ndarray)
             money: Values = (

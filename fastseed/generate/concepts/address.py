@@ -37,32 +37,56 @@ ADDRESS_ONLY = {
 }
 """Concepts that need mimesis address data: a group holding one uses ADDRESS_COUNTRIES."""
 
-_A_WEIGHTS = np.array([c.weight for c in ADDRESS_COUNTRIES], dtype=np.float64)
 _A_BY_CODE = {c.alpha2: c for c in COUNTRIES}
 _C_WEIGHTS = 1.0 / np.arange(1, len(COUNTRIES) + 1, dtype=np.float64) ** 0.8
 # the coherent facts of the address countries, as rows of COUNTRIES
-_A_AS_C = [
-    next(i for i, c in enumerate(COUNTRIES) if c.alpha2 == a.alpha2) for a in ADDRESS_COUNTRIES
-]
+_A_AS_C = np.array(
+    [next(i for i, c in enumerate(COUNTRIES) if c.alpha2 == a.alpha2) for a in ADDRESS_COUNTRIES],
+    dtype=np.int64,
+)
 
 
 def _in_address(ctx: Ctx) -> bool:
     return any(name in ADDRESS_ONLY for name in ctx.siblings)
 
 
-def address_country(ctx: Ctx, idx: h.I64) -> h.I64:
-    """Each row's position in ADDRESS_COUNTRIES (weighted toward the run's locale)."""
-    weights = _A_WEIGHTS.copy()
+def _needed_parts(ctx: Ctx) -> frozenset[str]:
+    """The parts of mimesis' address data the row's address group shows (a short `state`
+    column holds the code, a long one the name)."""
+    out = set()
+    for concept, column in ctx.siblings.items():
+        if concept in {"street_address", "street"}:
+            out.add("street")
+        elif concept in {"city", "postal_code"}:
+            out.add(concept)
+        elif concept == "state":
+            length = ctx.table.column(column).type.length
+            out.add("state_code" if length is not None and length <= 3 else "state")
+    return frozenset(out)
+
+
+def _address_weights(ctx: Ctx) -> h.F64:
+    """Equal among the countries that have every part the group needs; the run's own country
+    (its locale) takes at least half of the rows."""
+    need = _needed_parts(ctx)
+    fits = np.array([need <= c.parts for c in ADDRESS_COUNTRIES], dtype=bool)
+    weights = np.where(fits, 1.0, 0.0) if fits.any() else np.ones(len(fits))
     for i, c in enumerate(ADDRESS_COUNTRIES):
-        if c.locale == ctx.locale:
-            weights[i] = weights.sum()  # the run's own country: at least half of the rows
+        if c.locale == ctx.locale and weights[i] > 0:
+            weights[i] = weights.sum()
+    return weights
+
+
+def address_country(ctx: Ctx, idx: h.I64) -> h.I64:
+    """Each row's position in ADDRESS_COUNTRIES, the same for every column of the group."""
+    weights = _address_weights(ctx)
     return h.choose(ctx.group_key, idx, len(weights), weights)
 
 
 def country_row(ctx: Ctx, idx: h.I64) -> h.I64:
     """Each row's position in COUNTRIES, the same for every column of the group."""
     if _in_address(ctx):
-        return np.array(_A_AS_C, dtype=np.int64)[address_country(ctx, idx)]
+        return _A_AS_C[address_country(ctx, idx)]
     return h.choose(ctx.group_key, idx, len(COUNTRIES), _C_WEIGHTS)
 
 
@@ -70,11 +94,9 @@ def _per_country(ctx: Ctx, idx: h.I64, what: str, salt: int) -> list[str]:
     """One pick per row from the mimesis pool `what` of the row's address country."""
     which = address_country(ctx, idx)
     out = [""] * len(idx)
-    for k, country in enumerate(ADDRESS_COUNTRIES):
+    for k in np.unique(which).tolist():
         rows = np.flatnonzero(which == k)
-        if not len(rows):
-            continue
-        pool = ctx.pools.in_locale(country.locale, what)
+        pool = ctx.pools.in_locale(ADDRESS_COUNTRIES[k].locale, what)
         for r, v in zip(rows.tolist(), pick(pool, ctx.key + salt, idx[rows]), strict=True):
             out[r] = v
     return out
@@ -167,7 +189,9 @@ def coordinates(ctx: Ctx, idx: h.I64, which: str) -> h.F64:
     return boxes[:, 2] + u * (boxes[:, 3] - boxes[:, 2])
 
 
-def _phone_of(country: AddressCountry, key: int, idx: h.I64, room: int | None) -> list[str]:
+def phone_numbers(country: AddressCountry, key: int, idx: h.I64, room: int | None) -> list[str]:
+    """Mobile numbers of the country: international format, compact when the column is
+    short, the national number alone when even that does not fit."""
     code, prefixes, rest = country.phone
     pre = pick(list(prefixes), key, idx, 1)
     tail = digits(key + 2, idx, rest)
@@ -186,13 +210,11 @@ def _phone(ctx: Ctx) -> Made:
     def fn(idx: h.I64) -> list[str]:
         which = address_country(ctx, idx)
         out = [""] * len(idx)
-        for k, country in enumerate(ADDRESS_COUNTRIES):
+        for k in np.unique(which).tolist():
             rows = np.flatnonzero(which == k)
-            if len(rows):
-                for r, v in zip(
-                    rows.tolist(), _phone_of(country, ctx.key, idx[rows], ctx.length), strict=True
-                ):
-                    out[r] = v
+            numbers = phone_numbers(ADDRESS_COUNTRIES[k], ctx.key, idx[rows], ctx.length)
+            for r, v in zip(rows.tolist(), numbers, strict=True):
+                out[r] = v
         return out
 
     return Made(fn, "phone number of the row's country (international format)")
@@ -242,14 +264,14 @@ register(
     Concept("country_alpha3", "address", "country_code", (("iso3",), ("alpha3",), ("country", "iso3"), ("iso", "3")), _country_fact("alpha3"), min_len=3, group="address", weight=1),
     Concept("country_name", "address", "country", (("country",), ("country", "name"), ("nation",)), _country_name, min_len=4, group="address"),
     Concept("country_name", "address", "country", (("name",),), _country_name, min_len=4, group="address", tables=r"countr|nation", exact=True),
-    Concept("currency", "address", "currency", (("currency",), ("currency", "code"), ("currency", "iso")), _country_fact("currency"), min_len=3, group="address", sampled=True),
-    Concept("currency", "address", "currency", (("iso", "code"), ("code",), ("iso",)), _country_fact("currency"), min_len=3, max_len=3, group="address", tables=r"currenc"),
-    Concept("language_alpha2", "address", "language", (("language",), ("language", "code"), ("language", "iso")), _language, min_len=2, max_len=2, group="address", sampled=True),
-    Concept("language_alpha2", "address", "language", (("language", "code"), ("language", "iso"), ("iso", "language")), _language, min_len=2, group="address", sampled=True),
-    Concept("language_name", "address", "language", (("language",), ("language", "name")), _language_name, min_len=8, group="address", sampled=True),
-    Concept("language_name", "address", "language", (("name",),), _language_name, min_len=8, group="address", tables=r"language", exact=True),
-    Concept("locale", "address", "language", (("locale",), ("locale", "code"), ("culture",)), _locale, min_len=2, group="address", sampled=True),
-    Concept("timezone", "address", "timezone", (("timezone",), ("time", "zone"), ("zone", "id"), ("timezone", "id"), ("timezone", "name")), _timezone, min_len=10, group="address", sampled=True),
+    Concept("currency", "address", "currency", (("currency",), ("currency", "code"), ("currency", "iso")), _country_fact("currency"), min_len=3, group="address", sampled=True, fact=True),
+    Concept("currency", "address", "currency", (("iso", "code"), ("code",), ("iso",)), _country_fact("currency"), min_len=3, max_len=3, group="address", tables=r"currenc", fact=True),
+    Concept("language_alpha2", "address", "language", (("language",), ("language", "code"), ("language", "iso")), _language, min_len=2, max_len=2, group="address", sampled=True, fact=True),
+    Concept("language_alpha2", "address", "language", (("language", "code"), ("language", "iso"), ("iso", "language")), _language, min_len=2, group="address", sampled=True, fact=True),
+    Concept("language_name", "address", "language", (("language",), ("language", "name")), _language_name, min_len=8, group="address", sampled=True, fact=True),
+    Concept("language_name", "address", "language", (("name",),), _language_name, min_len=8, group="address", tables=r"language", exact=True, fact=True),
+    Concept("locale", "address", "language", (("locale",), ("locale", "code"), ("culture",)), _locale, min_len=2, group="address", sampled=True, fact=True),
+    Concept("timezone", "address", "timezone", (("timezone",), ("time", "zone"), ("zone", "id"), ("timezone", "id"), ("timezone", "name")), _timezone, min_len=10, group="address", sampled=True, fact=True),
     Concept("phone", "address", "phone", (("phone",), ("phone", "number"), ("mobile",), ("mobile", "number"), ("mobile", "phone"), ("fax",), ("cell",), ("cell", "phone"), ("msisdn",), ("contact", "number")), _phone, min_len=10, group="address"),
     Concept("cloud_region", "address", "region", (("region",), ("cloud", "region"), ("availability", "zone"), ("datacenter",)), _cloud_region, min_len=9),
     Concept("nationality", "address", "nationality", (("nationality",), ("citizenship",)), _pool("nationality", "mimesis nationality"), min_len=6),

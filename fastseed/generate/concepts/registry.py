@@ -94,6 +94,10 @@ class Concept:
     needs: str | None = None
     """A regex over the other columns' words that must match (neighbours: `state` is a
     place only beside a city, a postal code or a country)."""
+    fact: bool = False
+    """A fact of the row's country (currency, language, time zone): with no address of its
+    own name prefix in the table, it joins the table's one address (`currency` beside
+    `shipping_country`)."""
 
 
 @dataclass(frozen=True)
@@ -308,8 +312,26 @@ def match(table: Table, column: Column) -> Match | None:
     """The concept a column's name, type and table say it holds, or None."""
     key = (table.name, tuple(c.name for c in table.columns), column)
     if key not in _CACHE:
-        _CACHE[key] = _match(table, column)
+        found = _match(table, column)
+        _CACHE[key] = None if found is None else _joined(table, column, found)
     return _CACHE[key]
+
+
+def _joined(table: Table, column: Column, found: Match) -> Match:
+    """A country fact with no address of its own prefix takes the prefix of the table's one
+    address, so that the currency is the shipping country's."""
+    if not found.concept.fact:
+        return found
+    places = set()
+    for col in table.columns:
+        other = _match(table, col) if col.name != column.name else None
+        if other is not None and other.concept.group == "address" and not other.concept.fact:
+            places.add(other.prefix)
+    if found.prefix in places or len(places) != 1:
+        return found
+    prefix = places.pop()
+    why = f"{found.why}, of the '{prefix.replace('_', ' ')}' address in its row"
+    return Match(found.concept, found.phrase, prefix, why)
 
 
 def group_members(table: Table, found: Match) -> dict[str, str]:

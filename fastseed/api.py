@@ -13,9 +13,9 @@ from fastseed import journal
 from fastseed.dialects.base import Adapter, TriggerRejected, opened
 from fastseed.errors import PlanError, UsageError
 from fastseed.generate import concepts, timeline
+from fastseed.generate.kinds.temporal import seconds_of
 from fastseed.generate.rules import table_rules
 from fastseed.generate.table import RunGenerators, deferred_null_columns
-from fastseed.generate.values import seconds_of
 from fastseed.journal import Journal
 from fastseed.load import LoadResult, Progress, load
 from fastseed.plan import Plan, RowRequest, Sample

@@ -21,6 +21,9 @@ from fastseed.generate.anomalies import TableAnomalies
 from fastseed.generate.batch import Batch, ColumnData
 from fastseed.generate.classify import classify
 from fastseed.generate.keys import KeyGroup, KeyStrategy, Part, fk_sources, key_strategy
+from fastseed.generate.kinds.base import ColumnGen, Values
+from fastseed.generate.kinds.checks import collation_key
+from fastseed.generate.kinds.temporal import seconds_of
 from fastseed.generate.pools import Pools
 from fastseed.generate.rules import (
     ColumnRule,
@@ -31,7 +34,7 @@ from fastseed.generate.rules import (
 )
 from fastseed.generate.text import Utf8Array
 from fastseed.generate.timeline import words
-from fastseed.generate.values import Builder, ColumnGen, Values, collation_key, seconds_of
+from fastseed.generate.values import Builder
 from fastseed.schema import Catalog, Column, ForeignKey, Kind, Table, TableName
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from fastseed.generate.concepts.kit import chars, from_matrix, hex_digit_matrix,
 from fastseed.generate.concepts.registry import Concept, Ctx, Made, register
 
 REFERENCE_SECONDS = 1782864000.0
-"""2026-07-01T00:00:00Z: the fixed 'now' of generated times (values.REFERENCE_TIME)."""
+"""2026-07-01T00:00:00Z: the fixed 'now' of generated times (kinds.temporal.REFERENCE_TIME)."""
 _YEAR_S = 365.25 * 86400
 _CODE = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 

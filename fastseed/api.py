@@ -298,6 +298,12 @@ def generator_labels(plan: Plan, seed: int = 0) -> dict[str, dict[str, str]]:
     return {str(name): gens.table(name).labels() for name in plan.tables}
 
 
+def column_concepts(plan: Plan) -> dict[str, dict[str, str]]:
+    """table -> column -> what the column holds and why (`TableGen.column_concepts`)."""
+    gens = RunGenerators(plan, seed=0, deferred_null=deferred_null_columns(plan))
+    return {str(name): gens.table(name).column_concepts() for name in plan.tables}
+
+
 def realism_stats(plan: Plan, labels: dict[str, dict[str, str]] | None = None) -> dict[str, Any]:
     """Text columns that fell back to generic words, and how each CHECK was handled.
 

@@ -92,6 +92,35 @@ def test_time_and_number_tags_keep_their_names() -> None:
     assert [classify(t, c) for c in t.columns] == ["created", "money", "email"]
 
 
+_INT = ColumnType(Kind.INTEGER, "integer")
+_DEC = ColumnType(Kind.NUMERIC, "numeric(10,2)", precision=10, scale=2)
+_TS = ColumnType(Kind.TIMESTAMP, "timestamp")
+
+
+@pytest.mark.parametrize(
+    "column, ctype, concept",
+    [
+        ("unitPrice", _DEC, "money"),
+        ("zork", ColumnType(Kind.MONEY, "money"), "money"),  # the type alone
+        ("num_items", _INT, "quantity"),
+        ("deleted_count", _INT, "quantity"),  # the head noun, not the flag inside
+        ("discount_pct", _DEC, "percent"),
+        ("rental_duration", _INT, "duration"),  # not a percent for the 'ratio' inside
+        ("iterations", _INT, None),
+        ("DateJoined", _TS, "created"),
+        ("lastUpdate", _TS, "updated"),
+        ("date_of_birth", ColumnType(Kind.DATE, "date"), "birth"),
+        ("TOKEN_DATE_", _TS, None),  # 'token' is not 'to'
+        ("isDeleted", _INT, "flag"),
+        ("anything", ColumnType(Kind.BOOLEAN, "boolean"), "flag"),
+    ],
+)
+def test_number_time_and_flag_columns_are_concepts_too(
+    column: str, ctype: ColumnType, concept: str | None
+) -> None:
+    assert concept_of("things", column, ctype) == concept
+
+
 @pytest.mark.parametrize(
     "column, ctype, judge",
     [

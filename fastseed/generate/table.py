@@ -621,6 +621,45 @@ class TableGen:
                 )
         return out
 
+    def column_concepts(self) -> dict[str, str]:
+        """What each column holds and why fastseed thinks so (for plans): the concept the
+        registry found and the signal that decided it, else what decides its values (the
+        server, a foreign key, the scenario, a CHECK list, a key), else 'none'."""
+        overridden = self._overridden()
+        out = {}
+        for col in self.table.columns:
+            name = col.name
+            found = concepts.match(self.table, col)
+            if col.generated:
+                what = "computed by the server (a generated column)"
+            elif self._left_to_server(col):
+                what = f"left to the server (a {col.type.sql} fastseed does not make)"
+            elif name in self.fk_of:
+                fk = self.fk_of[name]
+                what = f"foreign key -> {fk.ref_table} ({fk.name})"
+            elif name in overridden:
+                what = "scenario (the column's settings in the scenario file)"
+            elif name in self.flag_of:
+                what = f"flag (true where {self.flag_of[name]} is set: the row's timeline)"
+            elif name in self.money:
+                what = f"money (the row's arithmetic: {arithmetic.describe(self.money[name])})"
+            elif found is not None:
+                what = f"{found.concept.name} ({found.why})"
+            elif (rule := self.rules.columns.get(name)) is not None and rule.choices:
+                what = f"enum (a CHECK lists {len(rule.choices)} values)"
+            elif col.type.labels:
+                what = f"enum (the type {col.type.sql} lists {len(col.type.labels)} labels)"
+            elif name in self.strategy.injective_columns:
+                what = "key (distinct per row: a primary or unique key)"
+            else:
+                what = f"none (a plain {col.type.kind.value}: no signal in the name)"
+            event = self.timeline.events.get(name)
+            if event is not None:
+                birth = ", the row's birth" if name == self.timeline.birth else ""
+                what += f"; timeline event {event}{birth}"
+            out[name] = what
+        return out
+
     # -- internals -------------------------------------------------------------------------------
 
     def _builder(self, name: str, attempt: int = 0) -> Builder:

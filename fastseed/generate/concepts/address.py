@@ -253,6 +253,6 @@ register(
     Concept("phone", "address", "phone", (("phone",), ("phone", "number"), ("mobile",), ("mobile", "number"), ("mobile", "phone"), ("fax",), ("cell",), ("cell", "phone"), ("msisdn",), ("contact", "number")), _phone, min_len=10, group="address"),
     Concept("cloud_region", "address", "region", (("region",), ("cloud", "region"), ("availability", "zone"), ("datacenter",)), _cloud_region, min_len=9),
     Concept("nationality", "address", "nationality", (("nationality",), ("citizenship",)), _pool("nationality", "mimesis nationality"), min_len=6),
-    Concept("latitude", "address", "latitude", (("latitude",),), lambda ctx: Made(lambda idx: [], "latitude in the row's country"), group="address", kinds=_NUMBERS),
-    Concept("longitude", "address", "longitude", (("longitude",),), lambda ctx: Made(lambda idx: [], "longitude in the row's country"), group="address", kinds=_NUMBERS),
+    Concept("latitude", "address", "latitude", (("latitude",),), None, group="address", kinds=_NUMBERS, span=(-90, 90)),
+    Concept("longitude", "address", "longitude", (("longitude",),), None, group="address", kinds=_NUMBERS, span=(-180, 180)),
 )  # fmt: skip

@@ -1,7 +1,8 @@
-"""What a text column holds, told by signals rather than an ordered list of regexes.
+"""What a column holds, told by signals rather than an ordered list of regexes.
 
-A `Concept` declares its signals (phrases of name tokens, the type's length, the table's
-name), its generator and how to recognise its values. `match` scores every concept whose
+A `Concept` declares its signals (phrases of name tokens, the column's type and length, the
+table's name, the neighbouring columns), its generator (text) or plausible range (numbers)
+and how to recognise its values. `match` scores every concept whose
 signals the column shows and keeps the strongest: a longer phrase beats a shorter one, a
 phrase that ends the name (its head noun) beats one inside it, and the column's declared
 length picks the form (`char(2)` country: alpha-2; `char(3)`: alpha-3; longer: the name).
@@ -75,7 +76,9 @@ class Concept:
     """The short semantic tag `classify()` answers (kept for callers that branch on it)."""
     phrases: tuple[tuple[str, ...], ...]
     """Token patterns (regexes over whole tokens) that must appear consecutively."""
-    make: Maker
+    make: Maker | None
+    """Builds a text column's generator; None where the Builder's kind makes the values from
+    the fields below (numbers, times, flags)."""
     min_len: int = 1
     """The shortest declared length that holds its form; a shorter column is not this."""
     max_len: int | None = None
@@ -94,6 +97,10 @@ class Concept:
     needs: str | None = None
     """A regex over the other columns' words that must match (neighbours: `state` is a
     place only beside a city, a postal code or a country)."""
+    span: tuple[float, float] | None = None
+    """Numbers: the plausible range of values (a CHECK narrows it further)."""
+    low_heavy: bool = False
+    """Numbers: small values common, large ones rare (amounts, quantities)."""
 
 
 @dataclass(frozen=True)
@@ -218,6 +225,7 @@ _HEADS = (
 )
 """Words that end glued names ('groupname', 'propvalue', 'creationdate', 'serviceid')."""
 _NOT_GLUED = {
+    "discount",
     "metadata",
     "subdomain",
     "hostname",
@@ -326,6 +334,10 @@ def group_members(table: Table, found: Match) -> dict[str, str]:
     return out
 
 
+_TYPE_ONLY = (False, -1, False, 0, 0)
+"""The score of a concept with no phrases: any phrase that matches beats it."""
+
+
 def _match(table: Table, column: Column) -> Match | None:
     kind = column.type.kind
     words = tokens(column.name)
@@ -351,6 +363,9 @@ def _match(table: Table, column: Column) -> Match | None:
                 )
             if not re.search(concept.needs, neighbours):
                 continue
+        if not concept.phrases and (best is None or best[0] < _TYPE_ONLY):
+            # a concept of the type alone (boolean: a flag; money: an amount): the weakest
+            best = (_TYPE_ONLY, Match(concept, (), "", f"type {column.type.sql}"))
         for phrase, pattern in zip(concept.phrases, _COMPILED[order], strict=True):
             start = _find(pattern, words)
             if start < 0:

@@ -28,26 +28,27 @@ class Numbers(Checks):
         tag = self.tag
         if tag == "flag" and lo <= 0 and hi >= 1:  # a CHECK may leave no room for 0 and 1
             return self._flag_numbers(lo, hi)
-        soft = {
-            "quantity": (1, 20),
-            "rating": (1, 5),
-            "age": (18, 90),
-            "year": (1950, 2026),
-            "percent": (0, 100),
-            "duration": (1, 240),
-            "measure": (1, 500),
-            "money": (1, 5000),
-        }.get(tag or "", (0, 1000))
-        a, b = max(lo, soft[0]), min(hi, soft[1])
+        soft = self._plausible()
+        a, b = max(lo, int(soft[0])), min(hi, int(soft[1]))
         if a > b:
             a, b = lo, min(hi, lo + 1000)
-        power = 2.5 if tag in {"quantity", "money"} else 1.0
+        power = 2.5 if self._low_heavy() else 1.0
         span = b - a
 
         def raw(idx: h.I64) -> np.ndarray:
             return np.floor(self._u(idx) ** power * (span + 1)).astype(np.int64) + a
 
         return array_gen(raw, f"{tag or 'integer'} in [{a}, {b}]")
+
+    def _plausible(self) -> tuple[float, float]:
+        """The range the column's number concept gives its values, else [0, 1000]."""
+        found = self.match
+        span = None if found is None else found.concept.span
+        return (0, 1000) if span is None else span
+
+    def _low_heavy(self) -> bool:
+        """Small values common, large ones rare (amounts, quantities)."""
+        return self.match is not None and self.match.concept.low_heavy
 
     def _flag_numbers(self, lo: int, hi: int) -> ColumnGen:
         p = self._true_share()
@@ -77,16 +78,9 @@ class Numbers(Checks):
                 int(hi) - base + 1,
             )
         tag = self.tag
-        default = distributions.soft_range(self.column.name) or {
-            "money": (0.5, 2000.0),
-            "percent": (0, 100),
-            "rating": (1, 5),
-            "latitude": (-90, 90),
-            "longitude": (-180, 180),
-            "quantity": (1, 50),
-        }.get(tag or "", (0, 1000))
+        default = distributions.soft_range(self.column.name) or self._plausible()
         lo, hi = self.num_bounds(default)
-        log_scale = tag == "money" and lo > 0
+        log_scale = self._low_heavy() and lo > 0
         placed = self._coordinates()
 
         def raw(idx: h.I64) -> np.ndarray:
@@ -135,13 +129,7 @@ class Numbers(Checks):
 
     def _kind_float(self) -> ColumnGen:
         tag = self.tag
-        default = distributions.soft_range(self.column.name) or {
-            "money": (0.5, 2000.0),
-            "latitude": (-90, 90),
-            "longitude": (-180, 180),
-            "percent": (0, 100),
-            "rating": (1, 5),
-        }.get(tag or "", (0, 1000))
+        default = distributions.soft_range(self.column.name) or self._plausible()
         r = self.rule
         lo = float(r.low) if r.low is not None else default[0]
         hi = float(r.high) if r.high is not None else default[1]

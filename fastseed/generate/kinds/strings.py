@@ -47,10 +47,11 @@ class Strings(Structured):
     def made(self) -> concepts.Made | None:
         """The column's concept generator, built once (None: no concept, or one the Builder
         makes itself from the row's siblings: email, full name)."""
-        if self.match is None or self.tag in {"email", "full_name"}:
+        found = self.match
+        make = None if found is None else found.concept.make
+        if found is None or make is None or self.tag in {"email", "full_name"}:
             return None
         if self._made is None:
-            found = self.match
             ctx = concepts.Ctx(
                 pools=self.pools,
                 seed=self.seed,
@@ -64,7 +65,7 @@ class Strings(Structured):
                 sibling=self.sibling,
                 locale=self.pools.locale,
             )
-            self._made = found.concept.make(ctx)
+            self._made = make(ctx)
         return self._made
 
     def _text_base(self) -> tuple[Fn, str]:

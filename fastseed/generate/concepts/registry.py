@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastseed.generate import hashing as h
+from fastseed.generate.concepts.valid import Valid
 from fastseed.generate.text import Utf8Array
 from fastseed.schema import Column, Kind, Table
 
@@ -101,6 +102,9 @@ class Concept:
     """Numbers: the plausible range of values (a CHECK narrows it further)."""
     low_heavy: bool = False
     """Numbers: small values common, large ones rare (amounts, quantities)."""
+    valid: Valid | None = None
+    """A cheap check that one value has the concept's form (`concepts/valid.py`); every
+    registered concept declares one (tests/test_concepts.py)."""
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,18 @@ CHECK bounds, the row's timeline); the concept says which window and which null 
 from __future__ import annotations
 
 from fastseed.generate.concepts.registry import Concept, register
+from fastseed.generate.concepts.valid import Valid, moment
 from fastseed.schema import Kind
 
 _TIME = frozenset({Kind.TIMESTAMP, Kind.DATE})
 
 
-def _event(name: str, *phrases: tuple[str, ...]) -> Concept:
-    return Concept(name, "time", name, phrases, None, kinds=_TIME)
+_EVENT = moment(1970, 2100)
+"""Events of a row: after the Unix epoch, before the far 'now' a CHECK may name."""
+
+
+def _event(name: str, *phrases: tuple[str, ...], valid: Valid = _EVENT) -> Concept:
+    return Concept(name, "time", name, phrases, None, kinds=_TIME, valid=valid)
 
 
 # registered in the order that settles a tie (a name that says two events: the first)
@@ -19,7 +24,7 @@ register(
     _event("created", ("created|creation|create|inserted|registered|registration|signup|joined|added",), ("sign", "up")),
     _event("updated", ("updated|update|modified|modify|modification|changed|edited",)),
     _event("deleted", ("deleted|delete|removed|archived",)),
-    _event("birth", ("birth|birthday|born",)),
+    _event("birth", ("birth|birthday|born",), valid=moment(1900, 2026)),
     _event("shipped", (r"ship\w*|dispatched",)),
     _event("delivered", (r"deliver\w*",)),
     _event("ordered", ("ordered",), ("order", "date|time|at|on")),

@@ -18,17 +18,32 @@ _MONEY = (
 )
 _QUANTITY = ((r"quantity|\w*count|stock|unit|inventory",), ("number", ".+"))
 
+
+def _number(
+    name: str,
+    phrases: tuple[tuple[str, ...], ...],
+    kinds: frozenset[Kind],
+    span: tuple[float, float],
+    low_heavy: bool = False,
+) -> Concept:
+    """A number concept; its values are valid when they lie in its plausible span."""
+    return Concept(
+        name, "numbers", name, phrases, None,
+        kinds=kinds, span=span, low_heavy=low_heavy, valid=within(*span),
+    )  # fmt: skip
+
+
 register(
-    # whole currency units are rarely fractions of a cent: integers run higher
-    Concept("money", "numbers", "money", (_MONEY,), None, kinds=_INTEGER, span=(1, 5000), low_heavy=True, valid=within(1, 5000)),
-    Concept("money", "numbers", "money", (_MONEY,), None, kinds=_DECIMAL, span=(0.5, 2000), low_heavy=True, valid=within(0.5, 2000)),
-    Concept("money", "numbers", "money", (), None, kinds=frozenset({Kind.MONEY}), span=(0.5, 2000), low_heavy=True, valid=within(0.5, 2000)),
-    Concept("quantity", "numbers", "quantity", _QUANTITY, None, kinds=_INTEGER, span=(1, 20), low_heavy=True, valid=within(1, 20)),
-    Concept("quantity", "numbers", "quantity", _QUANTITY, None, kinds=_DECIMAL, span=(1, 50), valid=within(1, 50)),
-    Concept("percent", "numbers", "percent", ((r"percent\w*|pct|rate|\w*ratio|discount",),), None, kinds=_ANY, span=(0, 100), valid=within(0, 100)),
-    Concept("rating", "numbers", "rating", ((r"\w*rating|\w*score|star|rank\w*",),), None, kinds=_ANY, span=(1, 5), valid=within(1, 5)),
-    Concept("age", "numbers", "age", (("age",),), None, kinds=_ANY, span=(18, 90), valid=within(18, 90)),
-    Concept("year", "numbers", "year", ((r"\w*year",),), None, kinds=_ANY, span=(1950, 2026), valid=within(1950, 2026)),
-    Concept("duration", "numbers", "duration", ((r"\w*duration|length|minute|second|millisecond",),), None, kinds=_ANY, span=(1, 240), valid=within(1, 240)),
-    Concept("measure", "numbers", "measure", ((r"\w*(?:weight|height|width|size)",),), None, kinds=_ANY, span=(1, 500), valid=within(1, 500)),
+    # integer amounts count whole units (a price of 0 would be odd): 1 to 5000
+    _number("money", (_MONEY,), _INTEGER, (1, 5000), low_heavy=True),
+    _number("money", (_MONEY,), _DECIMAL, (0.5, 2000), low_heavy=True),
+    _number("money", (), frozenset({Kind.MONEY}), (0.5, 2000), low_heavy=True),  # the type alone
+    _number("quantity", _QUANTITY, _INTEGER, (1, 20), low_heavy=True),
+    _number("quantity", _QUANTITY, _DECIMAL, (1, 50)),
+    _number("percent", ((r"percent\w*|pct|rate|\w*ratio|discount",),), _ANY, (0, 100)),
+    _number("rating", ((r"\w*rating|\w*score|star|rank\w*",),), _ANY, (1, 5)),
+    _number("age", (("age",),), _ANY, (18, 90)),
+    _number("year", ((r"\w*year",),), _ANY, (1950, 2026)),
+    _number("duration", ((r"\w*duration|length|minute|second|millisecond",),), _ANY, (1, 240)),
+    _number("measure", ((r"\w*(?:weight|height|width|size)",),), _ANY, (1, 500)),
 )  # fmt: skip

@@ -651,8 +651,10 @@ class TableGen:
                 what = f"enum (the type {col.type.sql} lists {len(col.type.labels)} labels)"
             elif name in self.strategy.injective_columns:
                 what = "key (distinct per row: a primary or unique key)"
-            else:
+            elif self.timeline.events.get(name) is None:
                 what = f"none (a plain {col.type.kind.value}: no signal in the name)"
+            else:
+                what = "an event of the row (its name, read by the timeline)"
             event = self.timeline.events.get(name)
             if event is not None:
                 birth = ", the row's birth" if name == self.timeline.birth else ""

@@ -13,9 +13,9 @@ from fastseed import journal
 from fastseed.dialects.base import Adapter, TriggerRejected, opened
 from fastseed.errors import PlanError, UsageError
 from fastseed.generate import concepts, timeline
+from fastseed.generate.kinds.temporal import seconds_of
 from fastseed.generate.rules import table_rules
 from fastseed.generate.table import RunGenerators, deferred_null_columns
-from fastseed.generate.values import seconds_of
 from fastseed.journal import Journal
 from fastseed.load import LoadResult, Progress, load
 from fastseed.plan import Plan, RowRequest, Sample
@@ -296,6 +296,12 @@ async def read_samples(adapter: Adapter, plan: Plan) -> dict[TableName, dict[str
 def generator_labels(plan: Plan, seed: int = 0) -> dict[str, dict[str, str]]:
     gens = RunGenerators(plan, seed=seed, deferred_null=deferred_null_columns(plan))
     return {str(name): gens.table(name).labels() for name in plan.tables}
+
+
+def column_concepts(plan: Plan) -> dict[str, dict[str, str]]:
+    """table -> column -> what the column holds and why (`TableGen.column_concepts`)."""
+    gens = RunGenerators(plan, seed=0, deferred_null=deferred_null_columns(plan))
+    return {str(name): gens.table(name).column_concepts() for name in plan.tables}
 
 
 def realism_stats(plan: Plan, labels: dict[str, dict[str, str]] | None = None) -> dict[str, Any]:

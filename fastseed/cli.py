@@ -273,7 +273,8 @@ def cmd_inspect(a: argparse.Namespace) -> None:
     _target(a)
     plan = run(lambda: api.inspect(a.url, rows=request, schemas=a.schema))
     gens = api.generator_labels(plan) if a.generators else None
-    data = catalog_data(plan.catalog, plan, gens)
+    found = api.column_concepts(plan) if a.generators else None
+    data = catalog_data(plan.catalog, plan, gens, found)
     if a.output == "json":
         print(to_json(data))
     elif not a.quiet:
@@ -295,7 +296,7 @@ def cmd_plan(a: argparse.Namespace) -> None:
     _target(a)
     the_plan = run(lambda: api.plan_url(a.url, options))
     labels = api.generator_labels(the_plan)
-    data = catalog_data(the_plan.catalog, the_plan, labels)
+    data = catalog_data(the_plan.catalog, the_plan, labels, api.column_concepts(the_plan))
     data["realism"] = api.realism_stats(the_plan, labels)
     data["settings"] = _guarded(lambda: settings.explain(a, a.origin, scenario, os.environ))
     if scenario is not None:

@@ -146,7 +146,10 @@ def print_summary(console: Console, data: dict[str, Any]) -> None:
 
 
 def catalog_data(
-    catalog: Catalog, plan: Plan | None = None, generators: dict[str, dict[str, str]] | None = None
+    catalog: Catalog,
+    plan: Plan | None = None,
+    generators: dict[str, dict[str, str]] | None = None,
+    concepts: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     tables = []
     for name, t in sorted(catalog.tables.items()):
@@ -162,6 +165,11 @@ def catalog_data(
                     "identity": c.identity,
                     "generated": c.generated,
                 }
+                | (
+                    {"concept": concepts[str(name)].get(c.name)}
+                    if concepts and str(name) in concepts
+                    else {}
+                )
                 | (
                     {"generator": generators[str(name)].get(c.name)}
                     if generators and str(name) in generators
@@ -258,6 +266,9 @@ def print_catalog(console: Console, data: dict[str, Any]) -> None:
         grid.add_column("type")
         grid.add_column("null")
         grid.add_column("key")
+        with_concept = any("concept" in c for c in t["columns"])
+        if with_concept:
+            grid.add_column("concept (why)")
         with_gen = any("generator" in c for c in t["columns"])
         if with_gen:
             grid.add_column("generator")
@@ -276,6 +287,8 @@ def print_catalog(console: Console, data: dict[str, Any]) -> None:
             )
             extra = " identity" if c["identity"] else (" generated" if c["generated"] else "")
             row = [c["name"], c["type"] + extra, "yes" if c["nullable"] else "no", key]
+            if with_concept:
+                row.append(c.get("concept") or "")
             if with_gen:
                 row.append(c.get("generator") or "")
             grid.add_row(*row)

@@ -165,7 +165,7 @@ def test_two_columns_that_must_differ():
 def test_time_bounds_narrow_the_usual_window_instead_of_replacing_it():
     import datetime as dt
 
-    from fastseed.generate.values import REFERENCE_TIME
+    from fastseed.generate.kinds.temporal import REFERENCE_TIME
 
     date = ColumnType(Kind.DATE, "date")
     t = with_checks(

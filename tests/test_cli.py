@@ -109,3 +109,42 @@ def test_help_and_usage_exit_codes(tmp_path):
     for args in (("-v", "verify", "nonsense"), ("verify", "nonsense", "--verbose")):
         done = fastseed(*args)
         assert done.returncode == 2 and "Traceback" in done.stderr, args
+
+
+def test_plan_names_the_concept_of_every_column_and_why(tmp_path):
+    path = tmp_path / "kinds.db"
+    with sqlite3.connect(path) as db:
+        db.executescript(
+            """
+            CREATE TABLE accounts (id INTEGER PRIMARY KEY, email TEXT NOT NULL);
+            CREATE TABLE invoices (
+                id INTEGER PRIMARY KEY,
+                account_id INTEGER NOT NULL REFERENCES accounts(id),
+                number_code VARCHAR(20) UNIQUE,
+                qux VARCHAR(10) CHECK (qux IN ('draft', 'sent', 'paid')),
+                unit_price NUMERIC(10, 2),
+                quantity INTEGER,
+                is_archived BOOLEAN,
+                issued_at TIMESTAMP,
+                paid_at TIMESTAMP,
+                zork INTEGER
+            );
+            """
+        )
+    done = fastseed("plan", f"sqlite:///{path}", "--rows", "5", "--output", "json")
+    assert done.returncode == 0, done.stderr
+    tables = {t["table"]: t for t in json.loads(done.stdout)["tables"]}
+    concept = {c["name"]: c["concept"] for c in tables["invoices"]["columns"]}
+    assert all(concept.values()), concept
+    assert concept["id"].startswith("key (")
+    assert concept["account_id"].startswith("foreign key -> ")
+    assert concept["qux"].startswith("enum (a CHECK lists 3 values")
+    assert concept["unit_price"] == "money (name 'price')"
+    assert concept["quantity"] == "quantity (name 'quantity')"
+    assert concept["is_archived"] == "flag (name 'is archived')"
+    assert concept["issued_at"].startswith("start (name 'issued')")
+    assert concept["paid_at"].endswith("; timeline event paid")
+    assert not concept["paid_at"].startswith("none")
+    assert concept["zork"].startswith("none (")
+    text = fastseed("plan", f"sqlite:///{path}", "--rows", "5")
+    assert "concept (why)" in text.stdout

@@ -12,10 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fastseed.generate import text as utf8
+from fastseed.generate.kinds.strings import _encode
 from fastseed.generate.pools import Pools
 from fastseed.generate.table import RunGenerators
 from fastseed.generate.text import Utf8Array
-from fastseed.generate.values import Builder, _encode
+from fastseed.generate.values import Builder
 from fastseed.plan import RowRequest
 from fastseed.planner import build_plan
 from fastseed.schema import Check, Column, ColumnType, Kind, Table, TableName, UniqueKey

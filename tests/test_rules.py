@@ -132,8 +132,9 @@ def test_real_schema_check_forms(expr, column, field, value):
 
 
 def test_now_matches_the_reference_time():
+    from fastseed.generate.kinds.base import _parse_time
+    from fastseed.generate.kinds.temporal import REFERENCE_TIME
     from fastseed.generate.rules import PAST_NOW
-    from fastseed.generate.values import REFERENCE_TIME, _parse_time
 
     assert _parse_time(PAST_NOW) == REFERENCE_TIME
 

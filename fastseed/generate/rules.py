@@ -53,8 +53,9 @@ LeafBound = (
 NOW = "\x00now"
 """The literal a CHECK's now() / CURRENT_DATE / CURRENT_TIMESTAMP / localtimestamp stands for."""
 PAST_NOW = "2026-07-01 00:00:00+00:00"
-"""now() as an upper bound: the reference time values are drawn before (values.REFERENCE_TIME),
-which is in the past whenever the check runs, so `at <= now()` holds on any day."""
+"""now() as an upper bound: the reference time values are drawn before
+(kinds.temporal.REFERENCE_TIME), which is in the past whenever the check runs, so
+`at <= now()` holds on any day."""
 FUTURE_NOW = "2100-01-01 00:00:00+00:00"
 """now() as a lower bound: a fixed point far ahead, so `expires_at > now()` holds for decades
 and the same seed still gives the same data."""

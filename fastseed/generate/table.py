@@ -21,6 +21,9 @@ from fastseed.generate.anomalies import TableAnomalies
 from fastseed.generate.batch import Batch, ColumnData
 from fastseed.generate.classify import classify
 from fastseed.generate.keys import KeyGroup, KeyStrategy, Part, fk_sources, key_strategy
+from fastseed.generate.kinds.base import ColumnGen, Values
+from fastseed.generate.kinds.checks import collation_key
+from fastseed.generate.kinds.temporal import seconds_of
 from fastseed.generate.pools import Pools
 from fastseed.generate.rules import (
     ColumnRule,
@@ -31,7 +34,7 @@ from fastseed.generate.rules import (
 )
 from fastseed.generate.text import Utf8Array
 from fastseed.generate.timeline import words
-from fastseed.generate.values import Builder, ColumnGen, Values, collation_key, seconds_of
+from fastseed.generate.values import Builder
 from fastseed.schema import Catalog, Column, ForeignKey, Kind, Table, TableName
 
 if TYPE_CHECKING:
@@ -630,6 +633,47 @@ class TableGen:
                 out[col.name] += (
                     f", the root's value down each tree of {self.tree_columns[col.name].name}"
                 )
+        return out
+
+    def column_concepts(self) -> dict[str, str]:
+        """What each column holds and why fastseed thinks so (for plans): the concept the
+        registry found and the signal that decided it, else what decides its values (the
+        server, a foreign key, the scenario, a CHECK list, a key), else 'none'."""
+        overridden = self._overridden()
+        out = {}
+        for col in self.table.columns:
+            name = col.name
+            found = concepts.match(self.table, col)
+            if col.generated:
+                what = "computed by the server (a generated column)"
+            elif self._left_to_server(col):
+                what = f"left to the server (a {col.type.sql} fastseed does not make)"
+            elif name in self.fk_of:
+                fk = self.fk_of[name]
+                what = f"foreign key -> {fk.ref_table} ({fk.name})"
+            elif name in overridden:
+                what = "scenario (the column's settings in the scenario file)"
+            elif name in self.flag_of:
+                what = f"flag (true where {self.flag_of[name]} is set: the row's timeline)"
+            elif name in self.money:
+                what = f"money (the row's arithmetic: {arithmetic.describe(self.money[name])})"
+            elif found is not None:
+                what = f"{found.concept.name} ({found.why})"
+            elif (rule := self.rules.columns.get(name)) is not None and rule.choices:
+                what = f"enum (a CHECK lists {len(rule.choices)} values)"
+            elif col.type.labels:
+                what = f"enum (the type {col.type.sql} lists {len(col.type.labels)} labels)"
+            elif name in self.strategy.injective_columns:
+                what = "key (distinct per row: a primary or unique key)"
+            elif self.timeline.events.get(name) is None:
+                what = f"none (a plain {col.type.kind.value}: no signal in the name)"
+            else:
+                what = "an event of the row (its name, read by the timeline)"
+            event = self.timeline.events.get(name)
+            if event is not None:
+                birth = ", the row's birth" if name == self.timeline.birth else ""
+                what += f"; timeline event {event}{birth}"
+            out[name] = what
         return out
 
     # -- internals -------------------------------------------------------------------------------

@@ -1,9 +1,9 @@
 """The concept registry: what a column holds, how to make it, and why fastseed thinks so.
 
 One module per family registers its concepts when imported (person, address and geo,
-internet, commerce and payment, codes and identifiers, files and media, text). `match`
-answers the concept of a column (or None), `Match.why` the signal that decided it. Time and
-number columns keep their tags in `fastseed.generate.classify`.
+internet, commerce and payment, codes and identifiers, files and media, text, time, numbers,
+flags). `match` answers the concept of a column (or None), `Match.why` the signal that
+decided it.
 """
 
 from __future__ import annotations
@@ -13,9 +13,12 @@ from fastseed.generate.concepts import (  # noqa: F401  (each registers its conc
     codes,
     commerce,
     files,
+    flags,
     internet,
+    numbers,
     person,
     text,
+    time,
 )
 from fastseed.generate.concepts.registry import (
     Concept,

@@ -21,6 +21,7 @@ from fastseed.generate.concepts.geo_data import (
 )
 from fastseed.generate.concepts.kit import digits, pick
 from fastseed.generate.concepts.registry import Concept, Ctx, Made, Maker, register
+from fastseed.generate.concepts.valid import NAME, TEXT, matches, within
 from fastseed.schema import Kind
 
 ADDRESS_ONLY = {
@@ -250,31 +251,31 @@ _PLACE = r"\b(city|town|zip|postal|postcode|country|address|street)\b"
 """Other columns that make `state` a place rather than a status."""
 
 register(
-    Concept("street_address", "address", "street_address", (("street", "address"), ("address",), ("address", "line"), ("address", "line", "1"), ("address", "1"), ("street", "line")), _street_address, min_len=12, group="address"),
-    Concept("address_line2", "address", "address_line2", (("address", "line", "2"), ("address", "2"), ("line", "2"), ("street", "2")), _line2, min_len=6, group="address", weight=1),
-    Concept("street", "address", "street", (("street",), ("street", "name")), _from_locale("street", "street name"), min_len=8, group="address"),
-    Concept("city", "address", "city", (("city",), ("town",), ("city", "name"), ("locality",), ("municipality",)), _from_locale("city", "city of the row's country"), min_len=6, group="address"),
-    Concept("city", "address", "city", (("name",),), _from_locale("city", "city of the row's country"), min_len=6, group="address", tables=r"\bcity\b", exact=True),
-    Concept("state", "address", "state", (("state",), ("province",), ("county",), ("state", "name"), ("province", "name"), ("region",), ("district",)), _state, min_len=2, group="address", needs=_PLACE),
-    Concept("postal_code", "address", "postal_code", (("postal", "code"), ("postal",), ("zip",), ("zip", "code"), ("post", "code"), ("postcode",), ("postleitzahl",), ("plz",)), _postal, min_len=5, group="address"),
-    Concept("country_alpha2", "address", "country_code", (("country",), ("country", "code"), ("country", "iso"), ("iso", "country"), ("nation",)), _country_fact("alpha2"), min_len=2, max_len=2, group="address"),
-    Concept("country_alpha2", "address", "country_code", (("country", "code"), ("country", "iso"), ("iso", "country"), ("iso", "country", "code"), ("country", "iso", "code"), ("iso2",), ("alpha2",), ("iso", "2")), _country_fact("alpha2"), min_len=2, group="address"),
-    Concept("country_alpha2", "address", "country_code", (("iso", "code"), ("code",), ("iso",), ("alpha", "2")), _country_fact("alpha2"), min_len=2, max_len=2, group="address", tables=r"countr|nation"),
-    Concept("country_alpha3", "address", "country_code", (("country",), ("country", "code"), ("nation",)), _country_fact("alpha3"), min_len=3, max_len=3, group="address"),
-    Concept("country_alpha3", "address", "country_code", (("iso3",), ("alpha3",), ("country", "iso3"), ("iso", "3")), _country_fact("alpha3"), min_len=3, group="address", weight=1),
-    Concept("country_name", "address", "country", (("country",), ("country", "name"), ("nation",)), _country_name, min_len=4, group="address"),
-    Concept("country_name", "address", "country", (("name",),), _country_name, min_len=4, group="address", tables=r"countr|nation", exact=True),
-    Concept("currency", "address", "currency", (("currency",), ("currency", "code"), ("currency", "iso")), _country_fact("currency"), min_len=3, group="address", sampled=True, fact=True),
-    Concept("currency", "address", "currency", (("iso", "code"), ("code",), ("iso",)), _country_fact("currency"), min_len=3, max_len=3, group="address", tables=r"currenc", fact=True),
-    Concept("language_alpha2", "address", "language", (("language",), ("language", "code"), ("language", "iso")), _language, min_len=2, max_len=2, group="address", sampled=True, fact=True),
-    Concept("language_alpha2", "address", "language", (("language", "code"), ("language", "iso"), ("iso", "language")), _language, min_len=2, group="address", sampled=True, fact=True),
-    Concept("language_name", "address", "language", (("language",), ("language", "name")), _language_name, min_len=8, group="address", sampled=True, fact=True),
-    Concept("language_name", "address", "language", (("name",),), _language_name, min_len=8, group="address", tables=r"language", exact=True, fact=True),
-    Concept("locale", "address", "language", (("locale",), ("locale", "code"), ("culture",)), _locale, min_len=2, group="address", sampled=True, fact=True),
-    Concept("timezone", "address", "timezone", (("timezone",), ("time", "zone"), ("zone", "id"), ("timezone", "id"), ("timezone", "name")), _timezone, min_len=10, group="address", sampled=True, fact=True),
-    Concept("phone", "address", "phone", (("phone",), ("phone", "number"), ("mobile",), ("mobile", "number"), ("mobile", "phone"), ("fax",), ("cell",), ("cell", "phone"), ("msisdn",), ("contact", "number")), _phone, min_len=10, group="address"),
-    Concept("cloud_region", "address", "region", (("region",), ("cloud", "region"), ("availability", "zone"), ("datacenter",)), _cloud_region, min_len=9),
-    Concept("nationality", "address", "nationality", (("nationality",), ("citizenship",)), _pool("nationality", "mimesis nationality"), min_len=6),
-    Concept("latitude", "address", "latitude", (("latitude",),), lambda ctx: Made(lambda idx: [], "latitude in the row's country"), group="address", kinds=_NUMBERS),
-    Concept("longitude", "address", "longitude", (("longitude",),), lambda ctx: Made(lambda idx: [], "longitude in the row's country"), group="address", kinds=_NUMBERS),
+    Concept("street_address", "address", "street_address", (("street", "address"), ("address",), ("address", "line"), ("address", "line", "1"), ("address", "1"), ("street", "line")), _street_address, min_len=12, group="address", valid=TEXT),
+    Concept("address_line2", "address", "address_line2", (("address", "line", "2"), ("address", "2"), ("line", "2"), ("street", "2")), _line2, min_len=6, group="address", weight=1, valid=TEXT),
+    Concept("street", "address", "street", (("street",), ("street", "name")), _from_locale("street", "street name"), min_len=8, group="address", valid=NAME),
+    Concept("city", "address", "city", (("city",), ("town",), ("city", "name"), ("locality",), ("municipality",)), _from_locale("city", "city of the row's country"), min_len=6, group="address", valid=NAME),
+    Concept("city", "address", "city", (("name",),), _from_locale("city", "city of the row's country"), min_len=6, group="address", tables=r"\bcity\b", exact=True, valid=NAME),
+    Concept("state", "address", "state", (("state",), ("province",), ("county",), ("state", "name"), ("province", "name"), ("region",), ("district",)), _state, min_len=2, group="address", needs=_PLACE, valid=NAME),
+    Concept("postal_code", "address", "postal_code", (("postal", "code"), ("postal",), ("zip",), ("zip", "code"), ("post", "code"), ("postcode",), ("postleitzahl",), ("plz",)), _postal, min_len=5, group="address", valid=matches(r"[A-Z0-9][A-Z0-9 -]{1,9}")),
+    Concept("country_alpha2", "address", "country_code", (("country",), ("country", "code"), ("country", "iso"), ("iso", "country"), ("nation",)), _country_fact("alpha2"), min_len=2, max_len=2, group="address", valid=matches(r"[A-Z]{2}")),
+    Concept("country_alpha2", "address", "country_code", (("country", "code"), ("country", "iso"), ("iso", "country"), ("iso", "country", "code"), ("country", "iso", "code"), ("iso2",), ("alpha2",), ("iso", "2")), _country_fact("alpha2"), min_len=2, group="address", valid=matches(r"[A-Z]{2}")),
+    Concept("country_alpha2", "address", "country_code", (("iso", "code"), ("code",), ("iso",), ("alpha", "2")), _country_fact("alpha2"), min_len=2, max_len=2, group="address", tables=r"countr|nation", valid=matches(r"[A-Z]{2}")),
+    Concept("country_alpha3", "address", "country_code", (("country",), ("country", "code"), ("nation",)), _country_fact("alpha3"), min_len=3, max_len=3, group="address", valid=matches(r"[A-Z]{3}")),
+    Concept("country_alpha3", "address", "country_code", (("iso3",), ("alpha3",), ("country", "iso3"), ("iso", "3")), _country_fact("alpha3"), min_len=3, group="address", weight=1, valid=matches(r"[A-Z]{3}")),
+    Concept("country_name", "address", "country", (("country",), ("country", "name"), ("nation",)), _country_name, min_len=4, group="address", valid=NAME),
+    Concept("country_name", "address", "country", (("name",),), _country_name, min_len=4, group="address", tables=r"countr|nation", exact=True, valid=NAME),
+    Concept("currency", "address", "currency", (("currency",), ("currency", "code"), ("currency", "iso")), _country_fact("currency"), min_len=3, group="address", sampled=True, fact=True, valid=matches(r"[A-Z]{3}")),
+    Concept("currency", "address", "currency", (("iso", "code"), ("code",), ("iso",)), _country_fact("currency"), min_len=3, max_len=3, group="address", tables=r"currenc", fact=True, valid=matches(r"[A-Z]{3}")),
+    Concept("language_alpha2", "address", "language", (("language",), ("language", "code"), ("language", "iso")), _language, min_len=2, max_len=2, group="address", sampled=True, fact=True, valid=matches(r"[a-z]{2}")),
+    Concept("language_alpha2", "address", "language", (("language", "code"), ("language", "iso"), ("iso", "language")), _language, min_len=2, group="address", sampled=True, fact=True, valid=matches(r"[a-z]{2}")),
+    Concept("language_name", "address", "language", (("language",), ("language", "name")), _language_name, min_len=8, group="address", sampled=True, fact=True, valid=NAME),
+    Concept("language_name", "address", "language", (("name",),), _language_name, min_len=8, group="address", tables=r"language", exact=True, fact=True, valid=NAME),
+    Concept("locale", "address", "language", (("locale",), ("locale", "code"), ("culture",)), _locale, min_len=2, group="address", sampled=True, fact=True, valid=matches(r"[a-z]{2,3}([_-][A-Z]{2})?")),
+    Concept("timezone", "address", "timezone", (("timezone",), ("time", "zone"), ("zone", "id"), ("timezone", "id"), ("timezone", "name")), _timezone, min_len=10, group="address", sampled=True, fact=True, valid=matches(r"UTC|[A-Z][A-Za-z_]+(/[A-Za-z0-9_+-]+)+")),
+    Concept("phone", "address", "phone", (("phone",), ("phone", "number"), ("mobile",), ("mobile", "number"), ("mobile", "phone"), ("fax",), ("cell",), ("cell", "phone"), ("msisdn",), ("contact", "number")), _phone, min_len=10, group="address", valid=matches(r"\+?\d[\d ()./-]{5,24}")),
+    Concept("cloud_region", "address", "region", (("region",), ("cloud", "region"), ("availability", "zone"), ("datacenter",)), _cloud_region, min_len=9, valid=matches(r"[a-z]{2}(-[a-z]+)+-\d+")),
+    Concept("nationality", "address", "nationality", (("nationality",), ("citizenship",)), _pool("nationality", "mimesis nationality"), min_len=6, valid=NAME),
+    Concept("latitude", "address", "latitude", (("latitude",),), None, group="address", kinds=_NUMBERS, span=(-90, 90), valid=within(-90, 90)),
+    Concept("longitude", "address", "longitude", (("longitude",),), None, group="address", kinds=_NUMBERS, span=(-180, 180), valid=within(-180, 180)),
 )  # fmt: skip

@@ -10,9 +10,10 @@ from fastseed.generate import hashing as h
 from fastseed.generate import text
 from fastseed.generate.concepts.kit import chars, from_matrix, hex_digit_matrix, pick, strings
 from fastseed.generate.concepts.registry import Concept, Ctx, Made, register
+from fastseed.generate.concepts.valid import matches
 
 REFERENCE_SECONDS = 1782864000.0
-"""2026-07-01T00:00:00Z: the fixed 'now' of generated times (values.REFERENCE_TIME)."""
+"""2026-07-01T00:00:00Z: the fixed 'now' of generated times (kinds.temporal.REFERENCE_TIME)."""
 _YEAR_S = 365.25 * 86400
 _CODE = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -135,11 +136,11 @@ def _date_text(ctx: Ctx) -> Made:
 
 
 register(
-    Concept("uuid", "codes", "uuid", (("uuid",), ("guid",), ("uuid", "id")), _uuid, min_len=36),
-    Concept("external_id", "codes", "external_id", (("id",), ("key",), ("external", "id"), ("ref",), ("ticket", "number"), ("instance", "id"), ("request", "id"), ("trace", "id"), ("correlation", "id"), ("node", "id"), ("service", "id"), ("pk",), ("sequence",), ("sign",), ("signature",), ("iv",), ("ak",), ("parent",), ("derived", "from"), ("derived", "from", "root"), ("root",)), _external_id, min_len=6),
-    Concept("slug", "codes", "slug", (("slug",), ("permalink",), ("handle", "slug"), ("url", "key")), _slug, min_len=8, weight=1),
-    Concept("code", "codes", "code", (("code",), ("short", "code"), ("promo", "code"), ("coupon",), ("coupon", "code"), ("voucher",)), _code, min_len=8),
-    Concept("urn", "codes", "urn", (("urn",), ("arn",)), _urn, min_len=20),
-    Concept("phone_extension", "codes", "extension", (("extension",), ("phone", "extension"), ("ext",)), _phone_extension, min_len=4, needs=r"\b(phone|fax|mobile|cell)\b"),
-    Concept("date_text", "codes", "date_text", (("date",), ("time",), ("day",), ("timestamp",), ("expire",), ("expiry", "time"), ("logtime",), ("log", "time"), ("at",), ("on",)), _date_text, min_len=8),
+    Concept("uuid", "codes", "uuid", (("uuid",), ("guid",), ("uuid", "id")), _uuid, min_len=36, valid=matches(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")),
+    Concept("external_id", "codes", "external_id", (("id",), ("key",), ("external", "id"), ("ref",), ("ticket", "number"), ("instance", "id"), ("request", "id"), ("trace", "id"), ("correlation", "id"), ("node", "id"), ("service", "id"), ("pk",), ("sequence",), ("sign",), ("signature",), ("iv",), ("ak",), ("parent",), ("derived", "from"), ("derived", "from", "root"), ("root",)), _external_id, min_len=6, valid=matches(r"[0-9a-f]+(-[0-9a-f]+)*")),
+    Concept("slug", "codes", "slug", (("slug",), ("permalink",), ("handle", "slug"), ("url", "key")), _slug, min_len=8, weight=1, valid=matches(r"\w+(-\w+)*")),
+    Concept("code", "codes", "code", (("code",), ("short", "code"), ("promo", "code"), ("coupon",), ("coupon", "code"), ("voucher",)), _code, min_len=8, valid=matches(r"\w{1,3}-\d{4}")),
+    Concept("urn", "codes", "urn", (("urn",), ("arn",)), _urn, min_len=20, valid=matches(r"urn:[^:\s]+:[0-9a-z]+")),
+    Concept("phone_extension", "codes", "extension", (("extension",), ("phone", "extension"), ("ext",)), _phone_extension, min_len=4, needs=r"\b(phone|fax|mobile|cell)\b", valid=matches(r"\d{2,6}")),
+    Concept("date_text", "codes", "date_text", (("date",), ("time",), ("day",), ("timestamp",), ("expire",), ("expiry", "time"), ("logtime",), ("log", "time"), ("at",), ("on",)), _date_text, min_len=8, valid=matches(r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}:\d{2}Z)?|\d{8,19}")),
 )  # fmt: skip

@@ -23,6 +23,7 @@ from fastseed.generate.concepts.kit import (
     pick,
 )
 from fastseed.generate.concepts.registry import Concept, Ctx, Made, Maker, register
+from fastseed.generate.concepts.valid import NAME, TEXT, gs1, iban, isbn10, luhn, matches
 
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _CODE = "0123456789" + _UPPER
@@ -292,28 +293,28 @@ def _version(ctx: Ctx) -> Made:
 
 
 register(
-    Concept("company", "commerce", "company", (("company",), ("company", "name"), ("organization",), ("organisation",), ("organization", "name"), ("employer",), ("org", "name"), ("business", "name"), ("vendor", "name"), ("supplier", "name"), ("publisher",), ("manufacturer",), ("brand",), ("brand", "name"), ("shipper", "name")), _company, min_len=8),
-    Concept("company", "commerce", "company", (("name",), ("title",)), _company, min_len=8, tables=r"compan|supplier|vendor|shipper|organi[sz]ation|publisher|brand|manufacturer|merchant|tenant|partner|carrier|bank", exact=True),
-    Concept("product", "commerce", "product", (("product",), ("product", "name"), ("item", "name"), ("good",), ("article",), ("product", "title")), _product, min_len=8),
-    Concept("product", "commerce", "product", (("name",), ("title",)), _product, min_len=8, tables=r"product|item|article|sku|catalog|good|merchandise|offer", exact=True),
-    Concept("sku", "commerce", "sku", (("sku",), ("stock", "code"), ("article", "number"), ("item", "number"), ("product", "code"), ("part", "number"), ("model", "number")), _sku, min_len=10),
-    Concept("isbn13", "commerce", "isbn", (("isbn",), ("isbn13",), ("isbn", "13")), _isbn13, min_len=13),
-    Concept("isbn10", "commerce", "isbn", (("isbn10",), ("isbn", "10"), ("isbn",)), _isbn10, min_len=10, max_len=12, weight=1),
-    Concept("ean13", "commerce", "ean", (("ean",), ("ean13",), ("gtin",), ("barcode",), ("ean", "code"), ("gtin13",), ("ean", "13")), _gs1(13, "EAN-13"), min_len=13),
-    Concept("upc", "commerce", "ean", (("upc",), ("upc", "code"), ("upca",)), _gs1(12, "UPC-A"), min_len=12),
-    Concept("ean8", "commerce", "ean", (("ean8",), ("ean", "8"), ("ean",), ("barcode",)), _gs1(8, "EAN-8"), min_len=8, max_len=8, weight=1),
-    Concept("order_number", "commerce", "order_number", (("order", "number"), ("order", "no"), ("order", "reference"), ("order", "ref"), ("invoice", "number"), ("invoice", "no"), ("order", "code"), ("confirmation", "number"), ("booking", "reference"), ("booking", "number")), _order_number, min_len=9),
-    Concept("tracking_number", "commerce", "tracking_number", (("tracking", "number"), ("tracking",), ("tracking", "code"), ("tracking", "id"), ("tracking", "no"), ("waybill",), ("awb",), ("shipment", "number")), _tracking, min_len=18),
-    Concept("card_brand", "commerce", "card_brand", (("card", "brand"), ("card", "type"), ("card", "network"), ("card", "scheme"), ("card", "issuer")), _card_brand, min_len=16, group="card"),
-    Concept("card_number", "commerce", "card_number", (("card", "number"), ("card", "no"), ("pan",), ("credit", "card"), ("card", "num"), ("credit", "card", "number")), _card_number, min_len=16, group="card"),
-    Concept("card_last4", "commerce", "card_last4", (("last", "4"), ("card", "last", "4"), ("last", "four"), ("last", "digit"), ("card", "suffix"), ("pan", "last", "4")), _card_last4, min_len=4, group="card", weight=1),
-    Concept("card_expiry", "commerce", "card_expiry", (("card", "expiry"), ("expiry",), ("card", "expiration"), ("expiration",), ("exp", "date"), ("card", "exp"), ("expiry", "date"), ("valid", "thru")), _card_expiry, min_len=5, group="card"),
-    Concept("iban", "commerce", "iban", (("iban",), ("bank", "account"), ("account", "iban"), ("iban", "number")), _iban, min_len=32, group="bank"),
-    Concept("bic", "commerce", "bic", (("bic",), ("swift",), ("swift", "code"), ("bic", "code"), ("bank", "code")), _bic, min_len=8, max_len=11, group="bank"),
-    Concept("transaction_id", "commerce", "transaction_id", (("transaction", "id"), ("transaction", "ref"), ("transaction", "reference"), ("payment", "reference"), ("charge", "id"), ("payment", "id"), ("txn", "id"), ("txid",), ("xid",), ("trade", "no")), _transaction, min_len=8),
-    Concept("hex_color", "commerce", "color", (("colour",), ("color",), ("hex",), ("hex", "color"), ("hex", "colour"), ("color", "code"), ("colour", "code"), ("rgb",), ("rgb", "color"), ("background",), ("foreground",)), _hex_color, min_len=7, max_len=7),
-    Concept("hex_color", "commerce", "color", (("hex",), ("hex", "color"), ("hex", "colour"), ("rgb",), ("rgb", "color"), ("rgb", "colour"), ("color", "hex"), ("color", "code")), _hex_color, min_len=7, weight=1),
-    Concept("color_name", "commerce", "color", (("colour",), ("color",), ("colour", "name"), ("color", "name")), _color_name, min_len=8),
-    Concept("color_name", "commerce", "color", (("name",),), _color_name, min_len=8, tables=r"colou?r", exact=True),
-    Concept("version", "commerce", "version", (("version",), ("release",), ("app", "version"), ("schema", "version"), ("semver",)), _version, min_len=5),
+    Concept("company", "commerce", "company", (("company",), ("company", "name"), ("organization",), ("organisation",), ("organization", "name"), ("employer",), ("org", "name"), ("business", "name"), ("vendor", "name"), ("supplier", "name"), ("publisher",), ("manufacturer",), ("brand",), ("brand", "name"), ("shipper", "name")), _company, min_len=8, valid=TEXT),
+    Concept("company", "commerce", "company", (("name",), ("title",)), _company, min_len=8, tables=r"compan|supplier|vendor|shipper|organi[sz]ation|publisher|brand|manufacturer|merchant|tenant|partner|carrier|bank", exact=True, valid=TEXT),
+    Concept("product", "commerce", "product", (("product",), ("product", "name"), ("item", "name"), ("good",), ("article",), ("product", "title")), _product, min_len=8, valid=TEXT),
+    Concept("product", "commerce", "product", (("name",), ("title",)), _product, min_len=8, tables=r"product|item|article|sku|catalog|good|merchandise|offer", exact=True, valid=TEXT),
+    Concept("sku", "commerce", "sku", (("sku",), ("stock", "code"), ("article", "number"), ("item", "number"), ("product", "code"), ("part", "number"), ("model", "number")), _sku, min_len=10, valid=matches(r"[A-Z0-9]+(-[A-Z0-9]+)+")),
+    Concept("isbn13", "commerce", "isbn", (("isbn",), ("isbn13",), ("isbn", "13")), _isbn13, min_len=13, valid=gs1(13)),
+    Concept("isbn10", "commerce", "isbn", (("isbn10",), ("isbn", "10"), ("isbn",)), _isbn10, min_len=10, max_len=12, weight=1, valid=isbn10),
+    Concept("ean13", "commerce", "ean", (("ean",), ("ean13",), ("gtin",), ("barcode",), ("ean", "code"), ("gtin13",), ("ean", "13")), _gs1(13, "EAN-13"), min_len=13, valid=gs1(13)),
+    Concept("upc", "commerce", "ean", (("upc",), ("upc", "code"), ("upca",)), _gs1(12, "UPC-A"), min_len=12, valid=gs1(12)),
+    Concept("ean8", "commerce", "ean", (("ean8",), ("ean", "8"), ("ean",), ("barcode",)), _gs1(8, "EAN-8"), min_len=8, max_len=8, weight=1, valid=gs1(8)),
+    Concept("order_number", "commerce", "order_number", (("order", "number"), ("order", "no"), ("order", "reference"), ("order", "ref"), ("invoice", "number"), ("invoice", "no"), ("order", "code"), ("confirmation", "number"), ("booking", "reference"), ("booking", "number")), _order_number, min_len=9, valid=matches(r"[A-Z]{2,4}-?\d{4,}")),
+    Concept("tracking_number", "commerce", "tracking_number", (("tracking", "number"), ("tracking",), ("tracking", "code"), ("tracking", "id"), ("tracking", "no"), ("waybill",), ("awb",), ("shipment", "number")), _tracking, min_len=18, valid=matches(r"[0-9A-Z]{10,34}")),
+    Concept("card_brand", "commerce", "card_brand", (("card", "brand"), ("card", "type"), ("card", "network"), ("card", "scheme"), ("card", "issuer")), _card_brand, min_len=16, group="card", valid=matches(r"[A-Z][A-Za-z ]+")),
+    Concept("card_number", "commerce", "card_number", (("card", "number"), ("card", "no"), ("pan",), ("credit", "card"), ("card", "num"), ("credit", "card", "number")), _card_number, min_len=16, group="card", valid=luhn),
+    Concept("card_last4", "commerce", "card_last4", (("last", "4"), ("card", "last", "4"), ("last", "four"), ("last", "digit"), ("card", "suffix"), ("pan", "last", "4")), _card_last4, min_len=4, group="card", weight=1, valid=matches(r"\d{4}")),
+    Concept("card_expiry", "commerce", "card_expiry", (("card", "expiry"), ("expiry",), ("card", "expiration"), ("expiration",), ("exp", "date"), ("card", "exp"), ("expiry", "date"), ("valid", "thru")), _card_expiry, min_len=5, group="card", valid=matches(r"(0[1-9]|1[0-2])/(\d{2}|\d{4})")),
+    Concept("iban", "commerce", "iban", (("iban",), ("bank", "account"), ("account", "iban"), ("iban", "number")), _iban, min_len=32, group="bank", valid=iban),
+    Concept("bic", "commerce", "bic", (("bic",), ("swift",), ("swift", "code"), ("bic", "code"), ("bank", "code")), _bic, min_len=8, max_len=11, group="bank", valid=matches(r"[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?")),
+    Concept("transaction_id", "commerce", "transaction_id", (("transaction", "id"), ("transaction", "ref"), ("transaction", "reference"), ("payment", "reference"), ("charge", "id"), ("payment", "id"), ("txn", "id"), ("txid",), ("xid",), ("trade", "no")), _transaction, min_len=8, valid=matches(r"[0-9A-Za-z-]{8,}")),
+    Concept("hex_color", "commerce", "color", (("colour",), ("color",), ("hex",), ("hex", "color"), ("hex", "colour"), ("color", "code"), ("colour", "code"), ("rgb",), ("rgb", "color"), ("background",), ("foreground",)), _hex_color, min_len=7, max_len=7, valid=matches(r"#[0-9a-fA-F]{6}")),
+    Concept("hex_color", "commerce", "color", (("hex",), ("hex", "color"), ("hex", "colour"), ("rgb",), ("rgb", "color"), ("rgb", "colour"), ("color", "hex"), ("color", "code")), _hex_color, min_len=7, weight=1, valid=matches(r"#[0-9a-fA-F]{6}")),
+    Concept("color_name", "commerce", "color", (("colour",), ("color",), ("colour", "name"), ("color", "name")), _color_name, min_len=8, valid=NAME),
+    Concept("color_name", "commerce", "color", (("name",),), _color_name, min_len=8, tables=r"colou?r", exact=True, valid=NAME),
+    Concept("version", "commerce", "version", (("version",), ("release",), ("app", "version"), ("schema", "version"), ("semver",)), _version, min_len=5, valid=matches(r"\d+(\.\d+){1,3}")),
 )  # fmt: skip

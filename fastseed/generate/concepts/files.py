@@ -15,6 +15,7 @@ from mimesis.datasets.int.file import EXTENSIONS
 from fastseed.generate import hashing as h
 from fastseed.generate.concepts.kit import pick
 from fastseed.generate.concepts.registry import Concept, Ctx, Made, register
+from fastseed.generate.concepts.valid import matches
 
 _TYPES = mimetypes.MimeTypes(filenames=())
 
@@ -95,9 +96,9 @@ def _path(ctx: Ctx) -> Made:
 
 
 register(
-    Concept("file_name", "files", "file_name", (("file", "name"), ("filename",), ("file",), ("attachment", "name"), ("original", "name"), ("document", "name"), ("image", "name"), ("file", "title")), _file_name, min_len=12, group="file"),
-    Concept("file_name", "files", "file_name", (("name",),), _file_name, min_len=12, group="file", tables=r"\b(file|attachment|upload|document|media|asset|image|photo)\b", exact=True),
-    Concept("extension", "files", "extension", (("extension",), ("file", "extension"), ("file", "ext"), ("ext",), ("suffix",), ("file", "type")), _extension, min_len=3, group="file", needs=r"\b(file|name|mime|content|size|path|attachment|media)\b"),
-    Concept("mime_type", "files", "mime_type", (("mime",), ("mime", "type"), ("content", "type"), ("media", "type"), ("mimetype",), ("consume",), ("produce",), ("accept",)), _mime, min_len=10, group="file"),
-    Concept("file_path", "files", "file_path", (("path",), ("file", "path"), ("icon",), ("logo",), ("thumbnail",), ("avatar",), ("storage", "path"), ("storage", "key"), ("local", "path"), ("upload", "path"), ("object", "key")), _path, min_len=20, group="file"),
+    Concept("file_name", "files", "file_name", (("file", "name"), ("filename",), ("file",), ("attachment", "name"), ("original", "name"), ("document", "name"), ("image", "name"), ("file", "title")), _file_name, min_len=12, group="file", valid=matches(r"[^/\\\s]+\.[a-z0-9]{1,5}")),
+    Concept("file_name", "files", "file_name", (("name",),), _file_name, min_len=12, group="file", tables=r"\b(file|attachment|upload|document|media|asset|image|photo)\b", exact=True, valid=matches(r"[^/\\\s]+\.[a-z0-9]{1,5}")),
+    Concept("extension", "files", "extension", (("extension",), ("file", "extension"), ("file", "ext"), ("ext",), ("suffix",), ("file", "type")), _extension, min_len=3, group="file", needs=r"\b(file|name|mime|content|size|path|attachment|media)\b", valid=matches(r"[a-z0-9]{1,5}")),
+    Concept("mime_type", "files", "mime_type", (("mime",), ("mime", "type"), ("content", "type"), ("media", "type"), ("mimetype",), ("consume",), ("produce",), ("accept",)), _mime, min_len=10, group="file", valid=matches(r"[a-z]+/[\w.+-]+")),
+    Concept("file_path", "files", "file_path", (("path",), ("file", "path"), ("icon",), ("logo",), ("thumbnail",), ("avatar",), ("storage", "path"), ("storage", "key"), ("local", "path"), ("upload", "path"), ("object", "key")), _path, min_len=20, group="file", valid=matches(r"(/[^/\s]+)+")),
 )  # fmt: skip

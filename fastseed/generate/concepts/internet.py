@@ -11,6 +11,7 @@ from mimesis.datasets import USER_AGENTS
 from fastseed.generate import hashing as h
 from fastseed.generate.concepts.kit import char_matrix, chars, from_matrix, hex_digit_matrix, pick
 from fastseed.generate.concepts.registry import Concept, Ctx, Made, Maker, register
+from fastseed.generate.concepts.valid import hex_text, ip, matches
 
 _BCRYPT = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 _B62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -183,23 +184,23 @@ def _jid(ctx: Ctx) -> Made:
 
 
 register(
-    Concept("url", "internet", "url", (("url",), ("website",), ("homepage",), ("home", "page"), ("link",), ("href",), ("web", "site"), ("referrer",), ("referer",), ("callback",), ("endpoint",), ("webhook",), ("site",), ("url", "path")), _url, min_len=12),
-    Concept("hostname", "internet", "hostname", (("host", "name"), ("hostname",), ("host",), ("domain",), ("domain", "name"), ("fqdn",), ("cname",), ("server", "name"), ("dns", "name"), ("subdomain",)), _hostname, min_len=8),
-    Concept("ip", "internet", "ip", (("ip",), ("ip", "address"), ("ip", "addr"), ("remote", "address"), ("client", "ip"), ("gateway",), ("netmask",), ("ip", "gateway"), ("ip", "netmask"), ("ip", "address", "v")), _ip(None), min_len=7),
-    Concept("ipv4", "internet", "ip", (("ipv4",), ("ip", "v4"), ("ipv4", "address")), _ip(4), min_len=7, weight=1),
-    Concept("ipv6", "internet", "ip", (("ipv6",), ("ip", "v6"), ("ipv6", "address")), _ip(6), min_len=15, weight=1),
-    Concept("mac", "internet", "mac", (("mac",), ("mac", "address"), ("mac", "addr"), ("hardware", "address")), _mac, min_len=17),
-    Concept("user_agent", "internet", "user_agent", (("user", "agent"), ("agent",), ("browser",), ("req", "agent")), _user_agent, min_len=20),
-    Concept("token", "internet", "token", (("token",), ("api", "key"), ("api", "token"), ("access", "token"), ("refresh", "token"), ("secret",), ("access", "key"), ("secret", "key"), ("nonce",), ("auth", "key"), ("apikey",), ("sk",), ("ak",)), _token, min_len=16),
-    Concept("password_hash", "internet", "password_hash", (("password",), ("password", "hash"), ("hash",), ("secret", "hash"), ("encrypted", "password"), ("password", "digest"), ("hashed", "password"), ("crypted", "password"), ("pass", "hash")), _bcrypt, min_len=60),
-    Concept("password_digest", "internet", "password_hash", (("password",), ("password", "hash"), ("hash",), ("encrypted", "password"), ("password", "digest"), ("hashed", "password")), _digest, min_len=32, max_len=59),
-    Concept("password", "internet", "password_hash", (("password",), ("plain", "password"), ("passphrase",), ("pin",)), _password, min_len=8, max_len=31),
-    Concept("port", "internet", "port", (("port",), ("port", "number")), _port, min_len=4),
-    Concept("sha256", "internet", "hash", (("sha256",), ("checksum",), ("digest",), ("hash",), ("sha",), ("fingerprint",)), _hex(64, "SHA-256 digest"), min_len=64),
-    Concept("sha1", "internet", "hash", (("sha1",), ("checksum",), ("digest",), ("hash",), ("fingerprint",)), _hex(40, "SHA-1 digest"), min_len=40, max_len=40),
-    Concept("md5", "internet", "hash", (("md5",), ("md5", "checksum"), ("checksum",), ("digest",), ("hash",), ("etag",)), _hex(32, "MD5 digest"), min_len=32, max_len=32),
-    Concept("md5", "internet", "hash", (("md5",),), _hex(32, "MD5 digest"), min_len=32, weight=1),
-    Concept("salt", "internet", "hash", (("salt",), ("iv",), ("password", "salt")), _hex(32, "random salt"), min_len=8),
-    Concept("session_id", "internet", "session", (("session", "id"), ("session",), ("session", "key"), ("session", "token"), ("sid",)), _session, min_len=20, weight=1),
-    Concept("jid", "internet", "jid", (("jid",), ("bare", "jid"), ("full", "jid"), ("alternate", "jid")), _jid, min_len=12),
+    Concept("url", "internet", "url", (("url",), ("website",), ("homepage",), ("home", "page"), ("link",), ("href",), ("web", "site"), ("referrer",), ("referer",), ("callback",), ("endpoint",), ("webhook",), ("site",), ("url", "path")), _url, min_len=12, valid=matches(r"https?://[^\s/]+(/\S*)?")),
+    Concept("hostname", "internet", "hostname", (("host", "name"), ("hostname",), ("host",), ("domain",), ("domain", "name"), ("fqdn",), ("cname",), ("server", "name"), ("dns", "name"), ("subdomain",)), _hostname, min_len=8, valid=matches(r"([a-z0-9-]+\.)+[a-z]{2,}")),
+    Concept("ip", "internet", "ip", (("ip",), ("ip", "address"), ("ip", "addr"), ("remote", "address"), ("client", "ip"), ("gateway",), ("netmask",), ("ip", "gateway"), ("ip", "netmask"), ("ip", "address", "v")), _ip(None), min_len=7, valid=ip()),
+    Concept("ipv4", "internet", "ip", (("ipv4",), ("ip", "v4"), ("ipv4", "address")), _ip(4), min_len=7, weight=1, valid=ip(4)),
+    Concept("ipv6", "internet", "ip", (("ipv6",), ("ip", "v6"), ("ipv6", "address")), _ip(6), min_len=15, weight=1, valid=ip(6)),
+    Concept("mac", "internet", "mac", (("mac",), ("mac", "address"), ("mac", "addr"), ("hardware", "address")), _mac, min_len=17, valid=matches(r"([0-9a-f]{2}:){5}[0-9a-f]{2}")),
+    Concept("user_agent", "internet", "user_agent", (("user", "agent"), ("agent",), ("browser",), ("req", "agent")), _user_agent, min_len=20, valid=matches(r"[\w.-]+/\S+.*")),
+    Concept("token", "internet", "token", (("token",), ("api", "key"), ("api", "token"), ("access", "token"), ("refresh", "token"), ("secret",), ("access", "key"), ("secret", "key"), ("nonce",), ("auth", "key"), ("apikey",), ("sk",), ("ak",)), _token, min_len=16, valid=matches(r"[0-9A-Za-z_-]{8,}")),
+    Concept("password_hash", "internet", "password_hash", (("password",), ("password", "hash"), ("hash",), ("secret", "hash"), ("encrypted", "password"), ("password", "digest"), ("hashed", "password"), ("crypted", "password"), ("pass", "hash")), _bcrypt, min_len=60, valid=matches(r"\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}")),
+    Concept("password_digest", "internet", "password_hash", (("password",), ("password", "hash"), ("hash",), ("encrypted", "password"), ("password", "digest"), ("hashed", "password")), _digest, min_len=32, max_len=59, valid=hex_text(32)),
+    Concept("password", "internet", "password_hash", (("password",), ("plain", "password"), ("passphrase",), ("pin",)), _password, min_len=8, max_len=31, valid=matches(r"\S{8,}")),
+    Concept("port", "internet", "port", (("port",), ("port", "number")), _port, min_len=4, valid=matches(r"[1-9]\d{0,4}")),
+    Concept("sha256", "internet", "hash", (("sha256",), ("checksum",), ("digest",), ("hash",), ("sha",), ("fingerprint",)), _hex(64, "SHA-256 digest"), min_len=64, valid=hex_text(64, 64)),
+    Concept("sha1", "internet", "hash", (("sha1",), ("checksum",), ("digest",), ("hash",), ("fingerprint",)), _hex(40, "SHA-1 digest"), min_len=40, max_len=40, valid=hex_text(40, 40)),
+    Concept("md5", "internet", "hash", (("md5",), ("md5", "checksum"), ("checksum",), ("digest",), ("hash",), ("etag",)), _hex(32, "MD5 digest"), min_len=32, max_len=32, valid=hex_text(32, 32)),
+    Concept("md5", "internet", "hash", (("md5",),), _hex(32, "MD5 digest"), min_len=32, weight=1, valid=hex_text(32, 32)),
+    Concept("salt", "internet", "hash", (("salt",), ("iv",), ("password", "salt")), _hex(32, "random salt"), min_len=8, valid=hex_text(8)),
+    Concept("session_id", "internet", "session", (("session", "id"), ("session",), ("session", "key"), ("session", "token"), ("sid",)), _session, min_len=20, weight=1, valid=matches(r"[\w-]{16,}")),
+    Concept("jid", "internet", "jid", (("jid",), ("bare", "jid"), ("full", "jid"), ("alternate", "jid")), _jid, min_len=12, valid=matches(r"[^@\s]+@[^@\s]+\.[^@\s]+")),
 )  # fmt: skip

@@ -13,6 +13,7 @@ import unicodedata
 from fastseed.generate import hashing as h
 from fastseed.generate.concepts.kit import numbers, pick
 from fastseed.generate.concepts.registry import Concept, Ctx, Made, Maker, register
+from fastseed.generate.concepts.valid import NAME, WORD, matches
 
 _GENDERS = ["female", "male", "non-binary", "unspecified"]
 _HONORIFICS = ["Mr.", "Ms.", "Mrs.", "Dr.", "Prof."]
@@ -111,17 +112,17 @@ def _email(ctx: Ctx) -> Made:
 
 
 register(
-    Concept("first_name", "person", "first_name", (("first", "name"), ("given", "name"), ("fore", "name"), ("first",), ("firstname",), ("middle", "name"), ("christian", "name")), _pool("first_name", "mimesis first_name"), min_len=3, group="person"),
-    Concept("last_name", "person", "last_name", (("last", "name"), ("family", "name"), ("sur", "name"), ("surname",), ("last",), ("lastname",), ("maiden", "name")), _pool("last_name", "mimesis last_name"), min_len=3, group="person"),
-    Concept("full_name", "person", "full_name", (("full", "name"), ("display", "name"), ("contact", "name"), ("person", "name"), ("holder", "name"), ("cardholder",), ("cardholder", "name"), ("author",), ("composer",), ("artist",), ("writer",), ("editor",), ("creator", "name"), ("recipient",), ("recipient", "name"), ("contact", "person"), ("customer", "name"), ("real", "name"), ("ship", "name"), ("assignee", "name"), ("owner", "name"), ("author", "name"), ("poc",), ("point", "of", "contact")), _full_name, min_len=8, group="person"),
-    Concept("full_name", "person", "full_name", (("name",),), _full_name, min_len=8, group="person", tables=_PERSON_TABLES, exact=True),
-    Concept("email", "person", "email", (("email",), ("e", "mail"), ("mail",), ("email", "address"), ("mail", "address")), _email, min_len=6, group="person", weight=1),
-    Concept("username", "person", "username", (("user", "name"), ("username",), ("login",), ("login", "name"), ("handle",), ("nick", "name"), ("nickname",), ("screen", "name"), ("account", "name"), ("nick",)), _username, min_len=4, group="person"),
-    Concept("gender", "person", "gender", (("gender",), ("sex",)), _listed(_GENDERS, "gender list, skewed"), min_len=4, sampled=True),
-    Concept("honorific", "person", "honorific", (("courtesy",), ("salutation",), ("honorific",), ("prefix",), ("title", "of", "courtesy")), _listed(_HONORIFICS, "honorific list, skewed"), min_len=3, sampled=True),
-    Concept("job_title", "person", "job_title", (("job", "title"), ("occupation",), ("position",), ("designation",), ("contact", "title"), ("job",), ("profession",), ("role", "title")), _pool("job_title", "mimesis job_title"), min_len=6),
-    Concept("department", "person", "department", (("department",), ("department", "name"), ("dept",), ("dept", "name"), ("division",)), _listed(_DEPARTMENTS, "department list, skewed"), min_len=5, sampled=True),
-    Concept("department", "person", "department", (("name",),), _listed(_DEPARTMENTS, "department list, skewed"), min_len=5, tables=r"department", exact=True, sampled=True),
-    Concept("ssn", "person", "ssn", (("ssn",), ("social", "security"), ("social", "security", "number")), _ssn, min_len=9),
-    Concept("university", "person", "university", (("university",), ("school",), ("college",), ("alma", "mater")), _pool("university", "mimesis university"), min_len=8),
+    Concept("first_name", "person", "first_name", (("first", "name"), ("given", "name"), ("fore", "name"), ("first",), ("firstname",), ("middle", "name"), ("christian", "name")), _pool("first_name", "mimesis first_name"), min_len=3, group="person", valid=NAME),
+    Concept("last_name", "person", "last_name", (("last", "name"), ("family", "name"), ("sur", "name"), ("surname",), ("last",), ("lastname",), ("maiden", "name")), _pool("last_name", "mimesis last_name"), min_len=3, group="person", valid=NAME),
+    Concept("full_name", "person", "full_name", (("full", "name"), ("display", "name"), ("contact", "name"), ("person", "name"), ("holder", "name"), ("cardholder",), ("cardholder", "name"), ("author",), ("composer",), ("artist",), ("writer",), ("editor",), ("creator", "name"), ("recipient",), ("recipient", "name"), ("contact", "person"), ("customer", "name"), ("real", "name"), ("ship", "name"), ("assignee", "name"), ("owner", "name"), ("author", "name"), ("poc",), ("point", "of", "contact")), _full_name, min_len=8, group="person", valid=matches(r"\S+( \S+)+")),
+    Concept("full_name", "person", "full_name", (("name",),), _full_name, min_len=8, group="person", tables=_PERSON_TABLES, exact=True, valid=matches(r"\S+( \S+)+")),
+    Concept("email", "person", "email", (("email",), ("e", "mail"), ("mail",), ("email", "address"), ("mail", "address")), _email, min_len=6, group="person", weight=1, valid=matches(r"[^@\s]+@[^@\s]+\.[a-z]{2,}")),
+    Concept("username", "person", "username", (("user", "name"), ("username",), ("login",), ("login", "name"), ("handle",), ("nick", "name"), ("nickname",), ("screen", "name"), ("account", "name"), ("nick",)), _username, min_len=4, group="person", valid=matches(r"[\w.-]{2,}")),
+    Concept("gender", "person", "gender", (("gender",), ("sex",)), _listed(_GENDERS, "gender list, skewed"), min_len=4, sampled=True, valid=WORD),
+    Concept("honorific", "person", "honorific", (("courtesy",), ("salutation",), ("honorific",), ("prefix",), ("title", "of", "courtesy")), _listed(_HONORIFICS, "honorific list, skewed"), min_len=3, sampled=True, valid=matches(r"[A-Z][a-z]+\.?")),
+    Concept("job_title", "person", "job_title", (("job", "title"), ("occupation",), ("position",), ("designation",), ("contact", "title"), ("job",), ("profession",), ("role", "title")), _pool("job_title", "mimesis job_title"), min_len=6, valid=NAME),
+    Concept("department", "person", "department", (("department",), ("department", "name"), ("dept",), ("dept", "name"), ("division",)), _listed(_DEPARTMENTS, "department list, skewed"), min_len=5, sampled=True, valid=NAME),
+    Concept("department", "person", "department", (("name",),), _listed(_DEPARTMENTS, "department list, skewed"), min_len=5, tables=r"department", exact=True, sampled=True, valid=NAME),
+    Concept("ssn", "person", "ssn", (("ssn",), ("social", "security"), ("social", "security", "number")), _ssn, min_len=9, valid=matches(r"\d{3}-\d{2}-\d{4}")),
+    Concept("university", "person", "university", (("university",), ("school",), ("college",), ("alma", "mater")), _pool("university", "mimesis university"), min_len=8, valid=NAME),
 )  # fmt: skip

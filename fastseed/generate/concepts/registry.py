@@ -1,7 +1,8 @@
-"""What a text column holds, told by signals rather than an ordered list of regexes.
+"""What a column holds, told by signals rather than an ordered list of regexes.
 
-A `Concept` declares its signals (phrases of name tokens, the type's length, the table's
-name), its generator and how to recognise its values. `match` scores every concept whose
+A `Concept` declares its signals (phrases of name tokens, the column's type and length, the
+table's name, the neighbouring columns), its generator (text) or plausible range (numbers)
+and how to recognise its values. `match` scores every concept whose
 signals the column shows and keeps the strongest: a longer phrase beats a shorter one, a
 phrase that ends the name (its head noun) beats one inside it, and the column's declared
 length picks the form (`char(2)` country: alpha-2; `char(3)`: alpha-3; longer: the name).
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastseed.generate import hashing as h
+from fastseed.generate.concepts.valid import Valid
 from fastseed.generate.text import Utf8Array
 from fastseed.schema import Column, Kind, Table
 
@@ -75,7 +77,9 @@ class Concept:
     """The short semantic tag `classify()` answers (kept for callers that branch on it)."""
     phrases: tuple[tuple[str, ...], ...]
     """Token patterns (regexes over whole tokens) that must appear consecutively."""
-    make: Maker
+    make: Maker | None
+    """Builds a text column's generator; None where the Builder's kind makes the values from
+    the fields below (numbers, times, flags)."""
     min_len: int = 1
     """The shortest declared length that holds its form; a shorter column is not this."""
     max_len: int | None = None
@@ -98,6 +102,13 @@ class Concept:
     """A fact of the row's country (currency, language, time zone): with no address of its
     own name prefix in the table, it joins the table's one address (`currency` beside
     `shipping_country`)."""
+    span: tuple[float, float] | None = None
+    """Numbers: the plausible range of values (a CHECK narrows it further)."""
+    low_heavy: bool = False
+    """Numbers: small values common, large ones rare (amounts, quantities)."""
+    valid: Valid | None = None
+    """A cheap check that one value has the concept's form (`concepts/valid.py`); every
+    registered concept declares one (tests/test_concepts.py)."""
 
 
 @dataclass(frozen=True)
@@ -222,6 +233,7 @@ _HEADS = (
 )
 """Words that end glued names ('groupname', 'propvalue', 'creationdate', 'serviceid')."""
 _NOT_GLUED = {
+    "discount",
     "metadata",
     "subdomain",
     "hostname",
@@ -348,6 +360,10 @@ def group_members(table: Table, found: Match) -> dict[str, str]:
     return out
 
 
+_TYPE_ONLY = (False, -1, False, 0, 0)
+"""The score of a concept with no phrases: any phrase that matches beats it."""
+
+
 def _match(table: Table, column: Column) -> Match | None:
     kind = column.type.kind
     words = tokens(column.name)
@@ -373,6 +389,9 @@ def _match(table: Table, column: Column) -> Match | None:
                 )
             if not re.search(concept.needs, neighbours):
                 continue
+        if not concept.phrases and (best is None or best[0] < _TYPE_ONLY):
+            # a concept of the type alone (boolean: a flag; money: an amount): the weakest
+            best = (_TYPE_ONLY, Match(concept, (), "", f"type {column.type.sql}"))
         for phrase, pattern in zip(concept.phrases, _COMPILED[order], strict=True):
             start = _find(pattern, words)
             if start < 0:

@@ -1,0 +1,395 @@
+"""Text columns: the column's concept (or generic words), patterns, unique text and codes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from fastseed.generate import concepts, text
+from fastseed.generate import hashing as h
+from fastseed.generate.kinds.base import ColumnGen, Fn, Values
+from fastseed.generate.kinds.structured import Structured
+from fastseed.generate.pattern import PatternGen, UniquePattern
+from fastseed.generate.text import Utf8Array
+from fastseed.schema import Kind
+
+_B36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+_CODE = "0123456789" + _UPPER
+"""Characters of unique codes: distinct under case folding, accents and trailing spaces."""
+
+
+_CJK = "".join(map(chr, range(0x4E00, 0xA000)))
+"""CJK unified ideographs (3 bytes in UTF-8): caseless, accentless, distinct in collations."""
+
+
+def _encode(i: int, alphabet: str, width: int | None = None) -> str:
+    base = len(alphabet)
+    out = ""
+    while True:
+        i, r = divmod(i, base)
+        out = alphabet[r] + out
+        if i == 0:
+            break
+    if width is not None:
+        out = out.rjust(width, alphabet[0])
+    return out
+
+
+class Strings(Structured):
+    """Text columns, as Python strings and as UTF-8 arrays."""
+
+    def made(self) -> concepts.Made | None:
+        """The column's concept generator, built once (None: no concept, or one the Builder
+        makes itself from the row's siblings: email, full name)."""
+        found = self.match
+        make = None if found is None else found.concept.make
+        if found is None or make is None or self.tag in {"email", "full_name"}:
+            return None
+        if self._made is None:
+            ctx = concepts.Ctx(
+                pools=self.pools,
+                seed=self.seed,
+                key=self.key,
+                group_key=self._group_key(found),
+                length=self._max_len(),
+                fixed=self.type.fixed_length,
+                table=self.table,
+                column=self.column,
+                siblings=concepts.group_members(self.table, found),
+                sibling=self.sibling,
+                locale=self.pools.locale,
+            )
+            self._made = make(ctx)
+        return self._made
+
+    def _text_base(self) -> tuple[Fn, str]:
+        """Realistic (non-unique) text: the column's concept, else two generic words; the
+        label says which concept and the signal that chose it."""
+        fn, label = self._concept_text()
+        return fn, label + self.because()
+
+    def _concept_text(self) -> tuple[Fn, str]:
+        tag = self.tag
+        pools = self.pools
+        if tag == "full_name":
+            first_col, last_col = self._name_siblings()
+
+            def full(idx: h.I64) -> Values:
+                first = self._names(first_col, "first_name", idx, 1)
+                last = self._names(last_col, "last_name", idx, 2)
+                return [f"{a} {b}" for a, b in zip(first, last, strict=True)]
+
+            source = "the row's first + last name" if first_col else "mimesis first + last name"
+            return full, source
+        if tag == "email":
+            first_col, last_col = self._name_siblings()
+
+            def email(idx: h.I64) -> Values:
+                first = self._names(first_col, "first_name", idx, 1)
+                last = self._names(last_col, "last_name", idx, 2)
+                dom = self.pick(pools.get("email_domain"), idx, 3)
+                return [
+                    f"{a}.{b}@{d}".lower().replace(" ", "")
+                    for a, b, d in zip(first, last, dom, strict=True)
+                ]
+
+            source = "the row's names" if first_col else "names"
+            return email, f"email from {source}"
+        made = self.made()
+        if made is not None:
+            return made.fn, made.label
+
+        def words(idx: h.I64) -> Values:
+            pool = pools.get("word")
+            a = self.pick(pool, idx, 1)
+            b = self.pick(pool, idx, 2)
+            return [f"{x} {y}" for x, y in zip(a, b, strict=True)]
+
+        return words, "generic words"
+
+    def _text_base_utf8(self) -> Callable[[h.I64], Utf8Array | None] | None:
+        """`_text_base` for the values it can gather from encoded pools alone; None for the
+        others, and a function that answers None for a batch it cannot do (non-ASCII
+        emails, names the row's siblings do not give as UTF-8)."""
+        tag = self.tag
+        if tag == "full_name":
+            first_col, last_col = self._name_siblings()
+
+            def full(idx: h.I64) -> Utf8Array | None:
+                first = self._names_utf8(first_col, "first_name", idx, 1)
+                last = self._names_utf8(last_col, "last_name", idx, 2)
+                if first is None or last is None:
+                    return None
+                return text.concat([first, text.constant(" ", len(idx)), last])
+
+            return full
+        if tag == "email":
+            parts = self._email_parts_utf8
+
+            def email(idx: h.I64) -> Utf8Array | None:
+                split = parts(idx)
+                if split is None:
+                    return None
+                return text.concat([split[0], text.constant("@", len(idx)), split[1]])
+
+            return email
+        made = self.made()
+        if made is not None:
+            if made.utf8 is not None:
+                return made.utf8
+            if made.pool is None:
+                return None  # a format of its own: the list path
+            pool = text.from_strings(made.pool)
+            return lambda idx: self.pick_utf8(pool, idx, made.salt, skew=made.skew)
+        words = self.pools.utf8("word")
+        return lambda idx: text.concat(
+            [
+                self.pick_utf8(words, idx, 1),
+                text.constant(" ", len(idx)),
+                self.pick_utf8(words, idx, 2),
+            ]
+        )
+
+    def _email_parts_utf8(self, idx: h.I64) -> tuple[Utf8Array, Utf8Array] | None:
+        """(local part, domain) of the email `_text_base` makes, or None when not ASCII."""
+        first_col, last_col = self._name_siblings()
+        first = self._names_utf8(first_col, "first_name", idx, 1)
+        last = self._names_utf8(last_col, "last_name", idx, 2)
+        if first is None or last is None:
+            return None
+        local = text.ascii_lower_without_spaces(
+            text.concat([first, text.constant(".", len(idx)), last])
+        )
+        domain = text.ascii_lower_without_spaces(
+            self.pick_utf8(self.pools.utf8("email_domain"), idx, 3)
+        )
+        if local is None or domain is None or text.contains_any(local, b"@"):
+            return None  # the list path splits at the first '@'
+        return local, domain
+
+    def _names_utf8(self, column: str | None, pool: str, idx: h.I64, salt: int) -> Utf8Array | None:
+        fallback = self.pick_utf8(self.pools.utf8(pool), idx, salt)
+        if column is None or self.sibling is None:
+            return fallback
+        if self.sibling_text is None:
+            return None
+        values = self.sibling_text(column, idx)
+        if values is None:
+            return None
+        return text.choose_rows(values.lengths == 0, fallback, values)
+
+    def _fitted_utf8(
+        self, base: Callable[[h.I64], Utf8Array | None], fn: Fn, n: int | None, min_len: int
+    ) -> Callable[[h.I64], Utf8Array]:
+        """`base` where its values fit [min_len, n] characters; rows that do not (and batches
+        `base` cannot do) come from the list path `fn`, which knows how to fit them."""
+
+        def raw(idx: h.I64) -> Utf8Array:
+            values = base(idx)
+            if values is None:
+                return text.from_strings(fn(idx))
+            if not min_len and (n is None or int(values.lengths.max(initial=0)) <= n):
+                return values  # no more characters than bytes: all fit
+            chars = values.char_lengths()
+            bad = np.zeros(len(idx), dtype=bool)
+            if n is not None:
+                bad |= chars > n
+            if min_len:
+                bad |= chars < min_len
+            where = np.flatnonzero(bad)
+            return text.splice(values, where, fn(idx[where])) if len(where) else values
+
+        return raw
+
+    def _kind_text(self) -> ColumnGen:
+        n = self._max_len()
+        min_len = self.rule.min_length or 0
+        if n is not None and n < 1:
+            return ColumnGen(lambda idx: [""] * len(idx), "empty string", 1)
+        if self.rule.pattern is not None:
+            return self._pattern(self.rule.pattern, n)
+        if self.rule.json is not None:
+            return self._kind_json()  # json_valid(col) on a text column (MariaDB's JSON)
+        if self.unique:
+            return self._unique_text(n)
+        base, label = self._text_base()
+        if n is not None and n <= 3 and self.match is None:
+            # a code column such as char(1) or char(2): short uppercase codes
+            width = n
+            return ColumnGen(
+                lambda idx: [
+                    _encode(int(v), _UPPER, width)[-width:]
+                    for v in h.choose(self.key, idx, 26**width).tolist()
+                ],
+                f"{n}-letter code",
+            )
+
+        def fn(idx: h.I64) -> Values:
+            vals = base(idx)
+            if n is not None and max(map(len, vals), default=0) > n:
+                vals = [v[:n].rstrip() or v[:n] for v in vals]
+            if min_len:
+                vals = [v.ljust(min_len, "x") if len(v) < min_len else v for v in vals]
+            return vals
+
+        fast = self._text_base_utf8()
+        raw = None if fast is None else self._fitted_utf8(fast, fn, n, min_len)
+        return ColumnGen(fn, label + (f", max {n} chars" if n else ""), raw=raw)
+
+    def _pattern(self, regex: str, n: int | None) -> ColumnGen:
+        if self.unique:
+            layout = UniquePattern(regex, n)
+            return ColumnGen(
+                lambda idx: layout.make(self.key, idx),
+                f"matches /{regex}/, row index encoded (unique)",
+                layout.capacity,
+            )
+        gen = PatternGen(regex)
+        fitted = UniquePattern(regex, n) if n is not None else None
+
+        def fn(idx: h.I64) -> Values:
+            words = h.mix(self.key, idx).tolist()
+            out = [gen.make(w) for w in words]
+            if fitted is not None and fitted.capacity:
+                # a draw longer than the column: a laid-out value that fits (cutting it short
+                # could lose the pattern's tail)
+                long = [i for i, v in enumerate(out) if len(v) > (n or 0)]
+                if long:
+                    room = np.uint64(min(fitted.capacity, 1 << 62))
+                    spread = h.mix(self.key + 1, idx[long]) % room
+                    for i, v in zip(
+                        long, fitted.make(self.key, spread.astype(np.int64)), strict=True
+                    ):
+                        out[i] = v
+            return out
+
+        return ColumnGen(fn, f"matches /{regex}/")
+
+    def _unique_text(self, n: int | None) -> ColumnGen:
+        """Unique by construction: a readable prefix plus the row index encoded in base 36."""
+        made = self.made()
+        if made is not None and made.capacity is not None and not self.rule.min_length:
+            label = f"{made.label}, distinct per row{self.because()}"
+            return ColumnGen(made.fn, label, made.capacity, raw=made.utf8)
+        base, label = self._text_base()
+        min_len = self.rule.min_length or 0
+        if n is not None and n <= 8:
+            return self._unique_code(n)
+        is_email = self.tag == "email"
+
+        def fn(idx: h.I64) -> Values:
+            vals = base(idx)
+            out = []
+            for v, i in zip(vals, idx.tolist(), strict=True):
+                suffix = _encode(int(i), _B36)
+                if is_email and "@" in v:
+                    local, dom = v.split("@", 1)
+                    full = f"{local}.{suffix}@{dom}"
+                    if n is None or len(full) <= n:
+                        out.append(full)
+                        continue
+                    room = n - len(suffix) - 2 - len(local) if n else 0
+                    if room >= 1:
+                        out.append(f"{local}.{suffix}@{dom[:room]}")
+                        continue
+                    v = local
+                full = f"{v}-{suffix}"
+                if n is not None and len(full) > n:
+                    full = v[: max(0, n - len(suffix) - 1)] + "-" + suffix
+                if len(full) < min_len:
+                    # pad before the suffix: padding after it could forge another suffix
+                    full = full[: -len(suffix) - 1].ljust(min_len - len(suffix) - 1, "x")
+                    full += "-" + suffix
+                out.append(full)
+            return out
+
+        fast = self._text_base_utf8()
+        raw = None
+        if fast is not None:
+
+            def unique(idx: h.I64) -> Utf8Array | None:
+                suffix = text.integers(idx, _B36.encode())
+                if is_email:
+                    parts = self._email_parts_utf8(idx)
+                    if parts is None:
+                        return None
+                    dot, at = text.constant(".", len(idx)), text.constant("@", len(idx))
+                    return text.concat([parts[0], dot, suffix, at, parts[1]])
+                values = fast(idx)
+                if values is None:
+                    return None
+                return text.concat([values, text.constant("-", len(idx)), suffix])
+
+            # rows that overflow n take the list path's shortening
+            raw = self._fitted_utf8(unique, fn, n, min_len)
+        capacity = None if n is None else 36 ** (n - 1)
+        return ColumnGen(fn, label + " + unique suffix", capacity, raw=raw)
+
+    def _unique_code(self, width: int) -> ColumnGen:
+        """Unique codes of exactly `width` characters, as many as the type allows.
+
+        The first 36**width are digits and capitals; past them each code starts with a letter
+        of the column's charset beyond ASCII (CJK ideographs: no case, no accents), followed by
+        any code characters. Every character is distinct from the others under case folding
+        and accent stripping, and none is a space, so the codes stay distinct under MySQL's
+        default collations and a unique index on lower()/upper().
+        """
+        extra = self._extra_letters()
+        small = len(_CODE) ** width
+        full = _CODE + extra
+        cap = small + len(extra) * len(full) ** (width - 1) if extra else small
+        # one permutation whatever the seed, so a later run's rows (past the rows already
+        # there) never take a code an earlier run with another seed gave
+        order = h.stream_key(0, self.table.name.name, self.column.name)
+
+        def code(idx: h.I64) -> Values:
+            perm = h.permute(order, np.minimum(idx, small - 1), small).tolist()
+            out = []
+            for i, p in zip(idx.tolist(), perm, strict=True):
+                if i < small:
+                    out.append(_encode(p, _CODE, width))
+                    continue
+                j = i - small
+                tail = _encode(j // len(extra), full, width - 1) if width > 1 else ""
+                out.append(extra[j % len(extra)] + tail)
+            return out
+
+        return ColumnGen(code, f"{width}-character unique code", cap)
+
+    def _extra_letters(self) -> str:
+        """Code characters beyond ASCII that the column's charset holds (none for latin1)."""
+        per_char = self.type.max_bytes_per_char
+        return _CJK if per_char is None or per_char >= 3 else ""
+
+    def _name_siblings(self) -> tuple[str | None, str | None]:
+        """The row's first/last name columns, so a full name or email is that person's: the
+        ones of the column's own group (billing_first_name for billing_email), else the
+        table's first ones."""
+        if self.sibling is None or self.match is None:
+            return None, None
+        found: dict[str, str] = {}
+        for key, name in concepts.group_members(self.table, self.match).items():
+            if key in {"first_name", "last_name"} and name != self.column.name:
+                found[key] = name
+        if len(found) < 2:
+            found = {}
+            for col in self.table.columns:
+                other = concepts.match(self.table, col) if col.type.kind == Kind.TEXT else None
+                if other is not None and other.concept.name in {"first_name", "last_name"}:
+                    found.setdefault(other.concept.name, col.name)
+        if len(found) < 2:
+            return None, None
+        return found["first_name"], found["last_name"]
+
+    def _names(self, column: str | None, pool: str, idx: h.I64, salt: int) -> list[str]:
+        if column is not None and self.sibling is not None:
+            vals = self.sibling(column, idx)
+            fallback = self.pick(self.pools.get(pool), idx, salt)
+            return [v if v else f for v, f in zip(vals, fallback, strict=True)]
+        return self.pick(self.pools.get(pool), idx, salt)

@@ -186,3 +186,27 @@ def test_every_concept_is_found_by_its_signals_and_passes_its_judge(
     got = values(t, column, 300)
     bad = [v for v in got if not judge(v)]
     assert len(bad) <= 3, bad[:5]
+
+
+def test_the_last_word_index_drops_no_concept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`match` scores only the concepts a name's words can end a phrase of: for names made of
+    every registered phrase (alone, after a prefix, before a suffix) the answer is the one of
+    scoring every concept."""
+    from fastseed.generate.concepts import registry
+
+    names = {
+        f"{pre}{'_'.join(w.split('|')[-1] for w in phrase)}{post}"
+        for c in registry.registered()
+        for phrase in c.phrases
+        for pre, post in (("", ""), ("billing_", "_2"))
+    }
+    kinds = (text(3), text(64))  # taken in turn: scoring every concept is slow
+    cases = [
+        table("accounts", (n, kinds[i % 2]), ("city", text(40)))
+        for i, n in enumerate(sorted(names))
+    ]
+    fast = [registry._match(t, t.columns[0]) for t in cases]
+    every = set(range(len(registry.registered())))
+    monkeypatch.setattr(registry, "_candidates", lambda words: every)
+    assert fast == [registry._match(t, t.columns[0]) for t in cases]
+    assert sum(m is not None for m in fast) > len(cases) // 3

@@ -210,3 +210,24 @@ def test_the_last_word_index_drops_no_concept(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(registry, "_candidates", lambda words: every)
     assert fast == [registry._match(t, t.columns[0]) for t in cases]
     assert sum(m is not None for m in fast) > len(cases) // 3
+
+
+@pytest.mark.parametrize("length", [None, 40, 255])
+def test_every_utf8_path_gives_the_list_paths_values(length: int | None) -> None:
+    """A concept that also makes its values as one UTF-8 buffer (for the encoders) makes the
+    same values as its list path, row by row, at any length it fits."""
+    from fastseed.generate.concepts import registry
+
+    pools, idx = Pools(11), np.arange(3000, 4500, dtype=np.int64)
+    t = table("things", ("value", text(length)))
+    checked = set()
+    for order, c in enumerate(registry.registered()):
+        if Kind.TEXT not in c.kinds or (length is not None and length < c.min_len):
+            continue
+        ctx = registry.Ctx(pools, 11, 1000 + order, 77, length, False, t, t.columns[0], {}, None)
+        made = c.make(ctx)
+        if made.utf8 is not None:
+            assert made.utf8(idx).tolist() == made.fn(idx), c.name
+            checked.add(c.name)
+    expected = {"title", "paragraph", "actor", "system_name", "label", "class_name"}
+    assert expected | ({"json_text"} if (length or 255) >= 48 else set()) <= checked

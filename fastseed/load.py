@@ -24,6 +24,7 @@ from fastseed.errors import ConnectError, FastseedError, LoadError, first_leaf
 from fastseed.generate.batch import Batch
 from fastseed.generate.table import RunGenerators, TableGen, deferred_null_columns
 from fastseed.journal import Journal
+from fastseed.load_order import LoadOrder
 from fastseed.memory import TRIM_EVERY, limit_arenas, trim_heap
 from fastseed.plan import DEFERRABLE, FORCED, NULL_THEN_UPDATE, Plan, Unit
 from fastseed.schema import TableName
@@ -127,28 +128,37 @@ async def load(
         units.sort(key=lambda u: -sum(plan.tables[t].rows for t in u.tables))
         tiers = [units]
     jobs = [
-        _tier_jobs(adapter, plan, tier, parallel, batch_size, streams is None) for tier in tiers
+        job
+        for tier in tiers
+        for job in _tier_jobs(adapter, plan, tier, parallel, batch_size, streams is None)
     ]
+    number = {unit: u for u, unit in enumerate(unit for tier in tiers for unit in tier)}
+    order = LoadOrder(plan, tiers, [sum(j[0] == unit for j in jobs) for unit in number])
     if journal is not None:
         adapter.before_commit = journal.record
     try:
         async with anyio.create_task_group() as ahead:
             feeds = _Feeds(ahead, adapter, gens, batch_size)
 
-            async def run_unit(unit: Unit, part: tuple[int, int] | None) -> None:
+            begun: set[int] = set()
+
+            async def run_unit(j: int, unit: Unit, part: tuple[int, int] | None) -> None:
+                await order.parents_committed(number[unit])
                 async with limit:
+                    begun.add(j)
+                    # the first batches of the sessions likely to start next are made while
+                    # this one loads, so that they do not start by waiting for them (and the
+                    # pools they build)
+                    feeds.prefetch([job for i, job in enumerate(jobs) if i not in begun], workers)
                     await _load_unit(
                         adapter, feeds, unit, result, progress, sessions, part, undeferred
                     )
+                order.part_committed(number[unit])
 
-            for i, tier_jobs in enumerate(jobs):
-                # the next tier's first batches are made while this one loads, so that its
-                # sessions do not start by waiting for them (and the pools they build)
-                feeds.prefetch(tier_jobs, workers)
-                feeds.prefetch(jobs[i + 1] if i + 1 < len(jobs) else [], workers)
-                async with anyio.create_task_group() as tg:
-                    for unit, part in tier_jobs:
-                        tg.start_soon(run_unit, unit, part)
+            feeds.prefetch(jobs, workers)
+            async with anyio.create_task_group() as tg:
+                for j, (unit, part) in enumerate(jobs):
+                    tg.start_soon(run_unit, j, unit, part)
             ahead.cancel_scope.cancel()  # every feed was taken and ran dry: nothing to stop
         await adapter.reset_sequences([plan.catalog.tables[t] for t in plan.tables])
         if suspended is not None:
@@ -242,6 +252,7 @@ class _Feeds:
         self.gens, self.batch_size = gens, batch_size
         self._open: dict[tuple[TableName, tuple[int, int] | None], ObjectReceiveStream[Any]] = {}
         self._rows: dict[tuple[TableName, tuple[int, int] | None], int] = {}
+        self._taken: set[tuple[TableName, tuple[int, int] | None]] = set()
 
     def rows_per_batch(self, name: TableName, part: tuple[int, int] | None) -> int:
         """Rows per batch of one table part, decided once (its writer counts the batches)."""
@@ -252,7 +263,7 @@ class _Feeds:
         return self._rows[(name, part)]
 
     def start(self, name: TableName, part: tuple[int, int] | None) -> None:
-        if (name, part) in self._open:
+        if (name, part) in self._open or (name, part) in self._taken:
             return
         gen = self.gens.table(name)
         first, last = part or (0, self.gens.plan.tables[name].rows)
@@ -269,6 +280,7 @@ class _Feeds:
 
     def take(self, name: TableName, part: tuple[int, int] | None) -> ObjectReceiveStream[Any]:
         self.start(name, part)
+        self._taken.add((name, part))
         return self._open.pop((name, part))
 
 

@@ -285,3 +285,48 @@ def test_the_validators_reject_a_wrong_check_digit_or_form() -> None:
     for name, (good, bad) in cases.items():
         valid = by[name]
         assert valid is not None and valid(good) and not valid(bad), name
+
+
+def test_the_last_word_index_drops_no_concept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`match` scores only the concepts a name's words can end a phrase of: for names made of
+    every registered phrase (alone, after a prefix, before a suffix) the answer is the one of
+    scoring every concept."""
+    from fastseed.generate.concepts import registry
+
+    names = {
+        f"{pre}{'_'.join(w.split('|')[-1] for w in phrase)}{post}"
+        for c in registry.registered()
+        for phrase in c.phrases
+        for pre, post in (("", ""), ("billing_", "_2"))
+    }
+    kinds = (text(3), text(64))  # taken in turn: scoring every concept is slow
+    cases = [
+        table("accounts", (n, kinds[i % 2]), ("city", text(40)))
+        for i, n in enumerate(sorted(names))
+    ]
+    fast = [registry._match(t, t.columns[0]) for t in cases]
+    every = set(range(len(registry.registered())))
+    monkeypatch.setattr(registry, "_candidates", lambda words: every)
+    assert fast == [registry._match(t, t.columns[0]) for t in cases]
+    assert sum(m is not None for m in fast) > len(cases) // 3
+
+
+@pytest.mark.parametrize("length", [None, 40, 255])
+def test_every_utf8_path_gives_the_list_paths_values(length: int | None) -> None:
+    """A concept that also makes its values as one UTF-8 buffer (for the encoders) makes the
+    same values as its list path, row by row, at any length it fits."""
+    from fastseed.generate.concepts import registry
+
+    pools, idx = Pools(11), np.arange(3000, 4500, dtype=np.int64)
+    t = table("things", ("value", text(length)))
+    checked = set()
+    for order, c in enumerate(registry.registered()):
+        if Kind.TEXT not in c.kinds or (length is not None and length < c.min_len):
+            continue
+        ctx = registry.Ctx(pools, 11, 1000 + order, 77, length, False, t, t.columns[0], {}, None)
+        made = c.make(ctx)
+        if made.utf8 is not None:
+            assert made.utf8(idx).tolist() == made.fn(idx), c.name
+            checked.add(c.name)
+    expected = {"title", "paragraph", "actor", "system_name", "label", "class_name"}
+    assert expected | ({"json_text"} if (length or 255) >= 48 else set()) <= checked

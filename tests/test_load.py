@@ -112,3 +112,22 @@ def test_a_batch_closes_at_its_byte_limit(pg_db, pg_url, monkeypatch):
     written = [s for s in sizes if s[1] != load._SAMPLE_ROWS]  # not the sample that sizes them
     assert all(n < 100 for _, n, _ in written)  # the byte limit, not the row limit
     assert written and max(b for _, _, b in written) <= 2 * 1500
+
+
+def test_a_child_starts_once_its_own_parents_are_committed(pg_db, pg_url, monkeypatch):
+    """`child` waits for `parent`, not for `audit_log`, an unrelated table of the same tier
+    that is still loading: the child's rows are written before audit_log's last batch."""
+    pg_execute(pg_db, SCHEMA + "CREATE TABLE audit_log (id bigint PRIMARY KEY, note text);")
+    events: list[tuple[str, str]] = []
+    real = load._write_all
+
+    async def write_all(session, table, *args):
+        events.append(("start", table.name.name))
+        await real(session, table, *args)
+        events.append(("end", table.name.name))
+
+    monkeypatch.setattr(load, "_write_all", write_all)
+    rows = RowRequest(default=0, per_table={"parent": 20, "child": 20, "audit_log": 4000})
+    result = asyncio.run(fastseed.seed(pg_url, rows=rows, seed=7, batch_size=20, streams=1))
+    assert result.verify.ok
+    assert events.index(("end", "child")) < events.index(("end", "audit_log"))

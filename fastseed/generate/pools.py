@@ -112,6 +112,18 @@ class Pools:
                 self._utf8[name] = pool
         return pool
 
+    def utf8_form(self, name: str, form: str, fn: Callable[[str], str]) -> Utf8Array:
+        """`fn` of every entry of the pool, encoded once (capitalised words, JSON-quoted words):
+        entry i is fn(get(name)[i]), so a pick by index agrees with the list path's.
+        `form` names `fn` in the cache: one name, one function."""
+        key = f"{name}|{form}"
+        pool = self._utf8.get(key)
+        if pool is None:
+            pool = from_strings([fn(v) for v in self.get(name)])
+            with self._lock:
+                self._utf8[key] = pool
+        return pool
+
     def _build(self, name: str) -> list[str]:
         pool = self._pools.get(name)
         if pool is None:

@@ -167,6 +167,14 @@ def integers(values: I64, alphabet: bytes = _DECIMAL, width: int = 0) -> Utf8Arr
     return Utf8Array(out, offsets)
 
 
+def keep_rows(values: Utf8Array, mask: np.ndarray) -> Utf8Array:
+    """Value i where mask[i], else the empty string."""
+    lengths = np.where(mask, values.lengths, 0)
+    offsets = np.zeros(len(values) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return Utf8Array(values.data[segment_index(values.offsets[:-1], lengths)], offsets)
+
+
 def choose_rows(mask: np.ndarray, if_true: Utf8Array, if_false: Utf8Array) -> Utf8Array:
     """Row i from if_true where mask[i], else from if_false."""
     if not mask.any():

@@ -22,6 +22,48 @@ def pick(pool: Sequence[str], key: int, idx: h.I64, salt: int = 0, skew: bool = 
     return [pool[i] for i in h.choose(key + salt, idx, len(pool), weights).tolist()]
 
 
+def pick_utf8(
+    pool: text.Utf8Array, key: int, idx: h.I64, salt: int = 0, skew: bool = False
+) -> text.Utf8Array:
+    """`pick` as one UTF-8 buffer: the same entries of a pool encoded in the same order."""
+    weights = skew_weights(len(pool)) if skew else None
+    return pool.take(h.choose(key + salt, idx, len(pool), weights))
+
+
+def listed_utf8(
+    items: Sequence[str], key: int, idx: h.I64, salt: int = 0, skew: bool = False
+) -> text.Utf8Array:
+    """`pick` of a short literal list, as one UTF-8 buffer."""
+    return pick_utf8(text.from_strings(items), key, idx, salt, skew)
+
+
+def join_first(parts: Sequence[text.Utf8Array], counts: h.I64, sep: str) -> text.Utf8Array:
+    """Row j: the first counts[j] of `parts` joined by `sep` (counts >= 1)."""
+    n = len(counts)
+    out = [parts[0]]
+    gap = text.constant(sep, n)
+    for k, part in enumerate(parts[1:], 1):
+        more = counts > k
+        out += [text.keep_rows(gap, more), text.keep_rows(part, more)]
+    return text.concat(out)
+
+
+def fitted(
+    utf8: Callable[[h.I64], text.Utf8Array], fn: Callable[[h.I64], list[str]], room: int | None
+) -> Callable[[h.I64], text.Utf8Array]:
+    """`utf8` where its values hold at most `room` characters; elsewhere `fn`, which knows how
+    to shorten them: the values of `fn`, for a maker whose `fn` fits prose to the column."""
+
+    def made(idx: h.I64) -> text.Utf8Array:
+        values = utf8(idx)
+        if room is None or int(values.lengths.max(initial=0)) <= room:
+            return values
+        where = np.flatnonzero(values.char_lengths() > room)
+        return text.splice(values, where, fn(idx[where])) if len(where) else values
+
+    return made
+
+
 def numbers(key: int, idx: h.I64, low: int, high: int) -> list[int]:
     out: list[int] = h.integers(key, idx, low, high).tolist()
     return out

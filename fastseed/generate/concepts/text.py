@@ -6,9 +6,13 @@ things in a system (queues, namespaces, plugins) and the users who act on rows."
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
+
+import numpy as np
 
 from fastseed.generate import hashing as h
-from fastseed.generate.concepts.kit import pick
+from fastseed.generate import text as utf8
+from fastseed.generate.concepts.kit import fitted, join_first, listed_utf8, pick, pick_utf8
 from fastseed.generate.concepts.registry import Concept, Ctx, Made, Maker, register
 from fastseed.generate.concepts.valid import (
     NAME,
@@ -19,6 +23,9 @@ from fastseed.generate.concepts.valid import (
     regex_text,
     xml_text,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 STATUS = ["active", "pending", "completed", "cancelled", "archived", "failed"]
 CATEGORY = ["standard", "premium", "basic", "internal", "partner", "trial"]
@@ -65,6 +72,23 @@ def _words(ctx: Ctx, idx: h.I64, count: int, salt: int = 0) -> list[list[str]]:
     return [pick(pool, ctx.key, idx, salt + k) for k in range(count)]
 
 
+# Each maker below that builds its values from picks also builds them as one UTF-8 buffer
+# (`Made.utf8`): the same picks of pools whose entries were formatted once (capitalised,
+# lowercased, JSON-quoted), so the encoders get a column without a Python string per row.
+
+
+def _lower(sep: str) -> Callable[[str], str]:
+    return lambda w: w.lower().replace(" ", sep)
+
+
+def _word_form(ctx: Ctx, form: str, fn: Callable[[str], str]) -> utf8.Utf8Array:
+    return ctx.pools.utf8_form("word", form, fn)  # type: ignore[no-any-return]
+
+
+def _const(value: str, idx: h.I64) -> utf8.Utf8Array:
+    return utf8.constant(value, len(idx))
+
+
 def _fit_prose(sentences: list[list[str]], counts: list[int], room: int | None) -> list[str]:
     """Up to `counts[j]` sentences for row j, as many whole ones as `room` holds; a first
     sentence longer than the room is cut at a word and closed with a period."""
@@ -90,7 +114,13 @@ def _paragraph(ctx: Ctx) -> Made:
         picks = [pick(pool, ctx.key, idx, s) for s in range(3)]
         return _fit_prose(picks, k, ctx.length)
 
-    return Made(fn, "mimesis sentences")
+    encoded = ctx.pools.utf8("sentence")
+
+    def whole(idx: h.I64) -> utf8.Utf8Array:
+        k = (h.uniform(ctx.key + 7, idx) * 3).astype(np.int64) + 1
+        return join_first([pick_utf8(encoded, ctx.key, idx, s) for s in range(3)], k, " ")
+
+    return Made(fn, "mimesis sentences", utf8=fitted(whole, fn, ctx.length))
 
 
 def _sentence(ctx: Ctx) -> Made:
@@ -101,7 +131,9 @@ def _sentence(ctx: Ctx) -> Made:
     def fn(idx: h.I64) -> list[str]:
         return _fit_prose([pick(pool, ctx.key, idx)], [1] * len(idx), ctx.length)
 
-    return Made(fn, "mimesis sentence")
+    encoded = ctx.pools.utf8("sentence")
+    whole = fitted(lambda idx: pick_utf8(encoded, ctx.key, idx), fn, ctx.length)
+    return Made(fn, "mimesis sentence", utf8=whole)
 
 
 def _title(ctx: Ctx) -> Made:
@@ -118,7 +150,15 @@ def _title(ctx: Ctx) -> Made:
             for j, k in enumerate(n)
         ]
 
-    return Made(fn, "title of 2-5 words")
+    first = _word_form(ctx, "capitalize", str.capitalize)
+    rest = _word_form(ctx, "capitalize-long", lambda w: w.capitalize() if len(w) > 3 else w)
+
+    def encoded(idx: h.I64) -> utf8.Utf8Array:
+        n = h.integers(ctx.key + 9, idx, 2, 5)
+        parts = [pick_utf8(first if k == 0 else rest, ctx.key, idx, k) for k in range(5)]
+        return join_first(parts, n, " ")
+
+    return Made(fn, "title of 2-5 words", utf8=encoded)
 
 
 def _label(ctx: Ctx) -> Made:
@@ -126,7 +166,13 @@ def _label(ctx: Ctx) -> Made:
         a, b = _words(ctx, idx, 2)
         return [f"{x.title()} {y.title()}" for x, y in zip(a, b, strict=True)]
 
-    return Made(fn, "title-case label")
+    titled = _word_form(ctx, "title", str.title)
+
+    def encoded(idx: h.I64) -> utf8.Utf8Array:
+        a, b = (pick_utf8(titled, ctx.key, idx, k) for k in range(2))
+        return utf8.concat([a, _const(" ", idx), b])
+
+    return Made(fn, "title-case label", utf8=encoded)
 
 
 def _identifier(ctx: Ctx) -> Made:
@@ -138,7 +184,20 @@ def _identifier(ctx: Ctx) -> Made:
         sep = pick(["-", "_"], ctx.key, idx, 6)
         return [f"{x.lower().replace(' ', s)}{s}{t}" for x, t, s in zip(a, tail, sep, strict=True)]
 
-    return Made(fn, "system name (word + kind)")
+    dashed, underscored = (
+        _word_form(ctx, "lower-", _lower("-")),
+        _word_form(ctx, "lower_", _lower("_")),
+    )
+
+    def encoded(idx: h.I64) -> utf8.Utf8Array:
+        under = h.choose(ctx.key + 6, idx, 2) == 1
+        word = utf8.choose_rows(
+            under, pick_utf8(underscored, ctx.key, idx), pick_utf8(dashed, ctx.key, idx)
+        )
+        sep = utf8.choose_rows(under, _const("_", idx), _const("-", idx))
+        return utf8.concat([word, sep, listed_utf8(_SUFFIXES, ctx.key, idx, 5, skew=True)])
+
+    return Made(fn, "system name (word + kind)", utf8=encoded)
 
 
 def _keywords(ctx: Ctx) -> Made:
@@ -159,7 +218,23 @@ def _json(ctx: Ctx) -> Made:
             for x, e, k in zip(w, env, n, strict=True)
         ]
 
-    return Made(fn, "JSON object")
+    quoted = _word_form(ctx, "json", json.dumps)
+    envs = [json.dumps(e) for e in _ENVIRONMENTS]
+
+    def encoded(idx: h.I64) -> utf8.Utf8Array:
+        return utf8.concat(
+            [
+                _const('{"name":', idx),
+                pick_utf8(quoted, ctx.key, idx),
+                _const(',"env":', idx),
+                listed_utf8(envs, ctx.key, idx, 3, skew=True),
+                _const(',"retries":', idx),
+                utf8.integers(h.integers(ctx.key + 4, idx, 1, 100)),
+                _const("}", idx),
+            ]
+        )
+
+    return Made(fn, "JSON object", utf8=encoded)
 
 
 def _xml(ctx: Ctx) -> Made:
@@ -167,7 +242,13 @@ def _xml(ctx: Ctx) -> Made:
         (w,) = _words(ctx, idx, 1)
         return [f"<message><body>{x}</body></message>" for x in w]
 
-    return Made(fn, "small XML document")
+    words = ctx.pools.utf8("word")
+
+    def encoded(idx: h.I64) -> utf8.Utf8Array:
+        body = pick_utf8(words, ctx.key, idx)
+        return utf8.concat([_const("<message><body>", idx), body, _const("</body></message>", idx)])
+
+    return Made(fn, "small XML document", utf8=encoded)
 
 
 def _log(ctx: Ctx) -> Made:
@@ -178,7 +259,14 @@ def _log(ctx: Ctx) -> Made:
         text = pick(sentences, ctx.key, idx, 2)
         return [f"[{lv.upper()}] {t}" for lv, t in zip(level, text, strict=True)]
 
-    return Made(fn, "log line")
+    levels = [f"[{lv.upper()}] " for lv in _LEVELS]
+    encoded_sentences = ctx.pools.utf8("sentence")
+
+    def encoded(idx: h.I64) -> utf8.Utf8Array:
+        level = listed_utf8(levels, ctx.key, idx, 1, skew=True)
+        return utf8.concat([level, pick_utf8(encoded_sentences, ctx.key, idx, 2)])
+
+    return Made(fn, "log line", utf8=encoded)
 
 
 def _sql(ctx: Ctx) -> Made:
@@ -189,7 +277,20 @@ def _sql(ctx: Ctx) -> Made:
             for x, y in zip(a, b, strict=True)
         ]
 
-    return Made(fn, "SQL query")
+    snake = _word_form(ctx, "lower_", _lower("_"))
+
+    def encoded(idx: h.I64) -> utf8.Utf8Array:
+        a, b = (pick_utf8(snake, ctx.key, idx, k) for k in range(2))
+        parts = [
+            _const("SELECT * FROM ", idx),
+            a,
+            _const(" WHERE ", idx),
+            b,
+            _const(" IS NOT NULL", idx),
+        ]
+        return utf8.concat(parts)
+
+    return Made(fn, "SQL query", utf8=encoded)
 
 
 def _setting_value(ctx: Ctx) -> Made:
@@ -205,7 +306,17 @@ def _setting_value(ctx: Ctx) -> Made:
             for f, x, n, y in zip(form, word, num, w, strict=True)
         ]
 
-    return Made(fn, "setting value (flag, number, duration, word)")
+    lowered = _word_form(ctx, "lower", str.lower)
+
+    def encoded(idx: h.I64) -> utf8.Utf8Array:
+        form = h.integers(ctx.key + 1, idx, 0, 3)
+        num = utf8.integers(h.integers(ctx.key + 3, idx, 1, 3600))
+        out = listed_utf8(_SETTING_WORDS, ctx.key, idx, 2, skew=True)
+        out = utf8.choose_rows(form == 1, num, out)
+        out = utf8.choose_rows(form == 2, utf8.concat([num, _const("s", idx)]), out)
+        return utf8.choose_rows(form == 3, pick_utf8(lowered, ctx.key, idx, 4), out)
+
+    return Made(fn, "setting value (flag, number, duration, word)", utf8=encoded)
 
 
 def _class_name(ctx: Ctx) -> Made:
@@ -216,7 +327,16 @@ def _class_name(ctx: Ctx) -> Made:
             for o, p, n in zip(org, pkg, name, strict=True)
         ]
 
-    return Made(fn, "Java class name")
+    lowered = _word_form(ctx, "lower-nospace", lambda w: w.lower().replace(" ", ""))
+    titled = _word_form(ctx, "title-nospace", lambda w: w.title().replace(" ", ""))
+
+    def encoded(idx: h.I64) -> utf8.Utf8Array:
+        org, pkg = (pick_utf8(lowered, ctx.key, idx, k) for k in range(2))
+        name = pick_utf8(titled, ctx.key, idx, 2)
+        dot = _const(".", idx)
+        return utf8.concat([_const("com.", idx), org, dot, pkg, dot, name, _const("Handler", idx)])
+
+    return Made(fn, "Java class name", utf8=encoded)
 
 
 def _event(ctx: Ctx) -> Made:
@@ -225,7 +345,12 @@ def _event(ctx: Ctx) -> Made:
         verbs = pick(_VERBS, ctx.key, idx, 2, skew=True)
         return [f"{e}.{v}" for e, v in zip(ents, verbs, strict=True)]
 
-    return Made(fn, "event name")
+    def encoded(idx: h.I64) -> utf8.Utf8Array:
+        ents = listed_utf8(_ENTITIES, ctx.key, idx, 1, skew=True)
+        verbs = listed_utf8(_VERBS, ctx.key, idx, 2, skew=True)
+        return utf8.concat([ents, _const(".", idx), verbs])
+
+    return Made(fn, "event name", utf8=encoded)
 
 
 def _query(ctx: Ctx) -> Made:
@@ -244,7 +369,14 @@ def _packaging(ctx: Ctx) -> Made:
         unit = pick(_UNITS, ctx.key, idx, 2)
         return [f"{x} {u} x {y} g" for x, u, y in zip(a, unit, b, strict=True)]
 
-    return Made(fn, "packaging description")
+    def encoded(idx: h.I64) -> utf8.Utf8Array:
+        a = utf8.integers(h.integers(ctx.key, idx, 1, 48))
+        b = utf8.integers(h.integers(ctx.key + 1, idx, 1, 500))
+        unit = listed_utf8(_UNITS, ctx.key, idx, 2)
+        sp = _const(" ", idx)
+        return utf8.concat([a, sp, unit, _const(" x ", idx), b, _const(" g", idx)])
+
+    return Made(fn, "packaging description", utf8=encoded)
 
 
 def _actor(ctx: Ctx) -> Made:
@@ -260,7 +392,18 @@ def _actor(ctx: Ctx) -> Made:
             for a, b in zip(first, last, strict=True)
         ]
 
-    return Made(fn, "username of the actor")
+    from fastseed.generate.concepts.person import ascii_word
+
+    initials = ctx.pools.utf8_form("first_name", "ascii-initial", lambda a: ascii_word(a)[:1])
+    surnames = ctx.pools.utf8_form("last_name", "ascii", ascii_word)
+
+    def encoded(idx: h.I64) -> utf8.Utf8Array:
+        name = utf8.concat(
+            [pick_utf8(initials, ctx.key, idx, 1), pick_utf8(surnames, ctx.key, idx, 2)]
+        )
+        return utf8.choose_rows(name.lengths == 0, _const("admin", idx), name)
+
+    return Made(fn, "username of the actor", utf8=encoded)
 
 
 def _route(ctx: Ctx) -> Made:
@@ -272,7 +415,15 @@ def _route(ctx: Ctx) -> Made:
             for x, y, n in zip(a, b, v, strict=True)
         ]
 
-    return Made(fn, "URL path")
+    kebab = _word_form(ctx, "lower-", _lower("-"))
+
+    def encoded(idx: h.I64) -> utf8.Utf8Array:
+        a, b = (pick_utf8(kebab, ctx.key, idx, k) for k in range(2))
+        version = utf8.integers(h.integers(ctx.key + 5, idx, 1, 3))
+        slash = _const("/", idx)
+        return utf8.concat([_const("/api/v", idx), version, slash, a, slash, b])
+
+    return Made(fn, "URL path", utf8=encoded)
 
 
 def _repeat(ctx: Ctx) -> Made:

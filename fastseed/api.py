@@ -398,7 +398,7 @@ async def seed(
         # asked before the load: what the server checks while the rows go in
         tables = list(plan.catalog.tables.values())
         enforced = None if full_verify else await adapter.enforced_constraints(tables)
-        run_journal = _journal(adapter, notice)
+        run_journal = open_journal(adapter, notice)
         if on_plan is not None:
             on_plan(plan)
         try:
@@ -449,7 +449,7 @@ async def seed(
     return SeedResult(plan, result, checked)
 
 
-def _journal(adapter: Adapter, notice: Callable[[str], None] | None) -> Journal | None:
+def open_journal(adapter: Adapter, notice: Callable[[str], None] | None) -> Journal | None:
     """This run's crash journal; a cache directory that cannot be written costs the journal
     (said), not the run."""
     if not adapter.capabilities.crash_journal:

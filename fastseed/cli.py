@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import anyio
 
 from fastseed import __version__, api, settings
+from fastseed.dask_runner import DaskRunner
 from fastseed.dialects.base import LOST_CONNECTION_ERRORS
 from fastseed.errors import FastseedError, SafetyError, UsageError, first_leaf
 from fastseed.logs import JsonLog, JsonProgress
@@ -326,7 +327,7 @@ def cmd_seed(a: argparse.Namespace) -> None:
     if a.dry_run:
         cmd_plan(a)
         return
-    shard = _guarded(lambda: Shard.from_options(a.shard, a.shards))
+    shard = None if a.dask else _guarded(lambda: Shard.from_options(a.shard, a.shards))
     if shard is not None or a.plan:
         _seed_shard(a, shard or Shard(0, 1))
         return
@@ -359,6 +360,7 @@ def cmd_seed(a: argparse.Namespace) -> None:
                 notice=_notice,
                 progress=progress,
                 on_plan=_on_plan(progress),
+                **({"loader": DaskRunner(a.dask, a.shards)} if a.dask else {}),
             )
         )
     finally:
@@ -806,7 +808,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--shards",
         type=settings.count,
         metavar="N",
-        help=help_text("shards", "N shards, this one JOB_COMPLETION_INDEX (Indexed Job)"),
+        help=help_text(
+            "shards", "N shards: this one is JOB_COMPLETION_INDEX (Indexed Job), or with --dask"
+        ),
+    )
+    sub.add_argument(
+        "--dask",
+        metavar="ADDRESS|local:W",
+        help=help_text(
+            "dask",
+            "plan here, load each tier's --shards (default: one per worker) as Dask tasks on "
+            "this scheduler (local:W starts W worker processes), verify here",
+        ),
     )
     sub.add_argument(
         "--tier",

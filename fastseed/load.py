@@ -172,7 +172,8 @@ async def load(
                     for unit, part in tier_jobs:
                         tg.start_soon(run_unit, unit, part)
             ahead.cancel_scope.cancel()  # every feed was taken and ran dry: nothing to stop
-        await adapter.reset_sequences([plan.catalog.tables[t] for t in plan.tables])
+        if shard is None:  # a shard's caller resets them, once its sessions are all done
+            await adapter.reset_sequences([plan.catalog.tables[t] for t in plan.tables])
         if shard is not None:
             adapter.skip_fk_checks = False
             result.fast_method = adapter.fast_method(suspended) if fast else None

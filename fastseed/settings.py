@@ -132,6 +132,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("shard", str, None, "none: every row"),
     Setting("shards", count, None, "none"),
     Setting("tier", integer, None, "every tier"),
+    Setting("dask", str, None, "none: load here"),
     Setting("wait", seconds_or_none, 0.0, "0, no waiting"),
     Setting("output", choice("text", "json"), "text", "text"),
     Setting("progress", choice("auto", "rich", "plain", "none"), "auto", "auto"),

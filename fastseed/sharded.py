@@ -100,6 +100,10 @@ async def seed_shard(
             shard=shard,
             tiers=tiers,
         )
+        # after the load, not in it: on MySQL this is DDL, which would wait for the
+        # transactions of shards still loading (a Dask run resets once, after every task)
+        plan = snapshot.plan
+        await adapter.reset_sequences([plan.catalog.tables[t] for t in plan.tables])
         if run_journal is not None:
             run_journal.close()
     return result

@@ -92,9 +92,13 @@ class Target:
     """One dialect's database: reset to the schema and its rows, and hashed per table."""
 
     def __init__(
-        self, url: str, reset: Callable[[], None], fetch: Callable[[str], list[tuple[Any, ...]]]
+        self,
+        url: str,
+        reset: Callable[[], None],
+        fetch: Callable[[str], list[tuple[Any, ...]]],
+        execute: Callable[[str], None],
     ):
-        self.url, self.reset, self.fetch = url, reset, fetch
+        self.url, self.reset, self.fetch, self.execute = url, reset, fetch, execute
 
     def checksums(self) -> dict[str, str]:
         out = {}
@@ -113,7 +117,10 @@ def target(request: pytest.FixtureRequest) -> Target:
             pg_execute(db, "DROP SCHEMA public CASCADE; CREATE SCHEMA public;" + PG_SCHEMA)
 
         return Target(
-            f"postgresql://root@127.0.0.1:5432/{db}", pg_reset, lambda sql: pg_fetch(db, sql)
+            f"postgresql://root@127.0.0.1:5432/{db}",
+            pg_reset,
+            lambda sql: pg_fetch(db, sql),
+            lambda sql: pg_execute(db, sql),
         )
     db = request.getfixturevalue("my_db")
 
@@ -121,7 +128,12 @@ def target(request: pytest.FixtureRequest) -> Target:
         drops = [f"DROP TABLE IF EXISTS {', '.join(TABLES)}"]
         my_execute(db, ["SET FOREIGN_KEY_CHECKS = 0", *drops, *MY_SCHEMA])
 
-    return Target(f"mysql://root@127.0.0.1:3306/{db}", my_reset, lambda sql: my_fetch(db, sql))
+    return Target(
+        f"mysql://root@127.0.0.1:3306/{db}",
+        my_reset,
+        lambda sql: my_fetch(db, sql),
+        lambda sql: my_execute(db, [sql]),
+    )
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from fnmatch import fnmatch
 from typing import Any
@@ -353,6 +353,7 @@ async def seed(
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
     notice: Callable[[str], None] | None = None,
     on_plan: Callable[[Plan], None] | None = None,
+    loader: Callable[..., Awaitable[LoadResult]] = load,
 ) -> SeedResult:
     """Plan, load and verify; raises a FastseedError subclass on any failure.
 
@@ -369,6 +370,8 @@ async def seed(
     `notice` gets one-line messages for the user (waiting for the lock, an unfinished run).
     `on_plan` gets the plan about to be loaded (a progress display sizes itself from it);
     `progress` then gets (table, rows) as batches are written, and (table, 0) as each starts.
+    `loader` loads the plan (`load`'s arguments and result): a `DaskRunner` hands the
+    shards of each tier to a Dask cluster.
     """
     db = parse_url(url) if isinstance(url, str) else url
     guard_remote(db, allow_remote=allow_remote)
@@ -404,11 +407,11 @@ async def seed(
         # asked before the load: what the server checks while the rows go in
         tables = list(plan.catalog.tables.values())
         enforced = None if full_verify else await adapter.enforced_constraints(tables)
-        run_journal = _journal(adapter, notice)
+        run_journal = open_journal(adapter, notice)
         if on_plan is not None:
             on_plan(plan)
         try:
-            result = await load(
+            result = await loader(
                 adapter,
                 plan,
                 seed=options.effective_seed,
@@ -455,7 +458,7 @@ async def seed(
     return SeedResult(plan, result, checked)
 
 
-def _journal(adapter: Adapter, notice: Callable[[str], None] | None) -> Journal | None:
+def open_journal(adapter: Adapter, notice: Callable[[str], None] | None) -> Journal | None:
     """This run's crash journal; a cache directory that cannot be written costs the journal
     (said), not the run."""
     if not adapter.capabilities.crash_journal:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import anyio
 
 from fastseed import __version__, api, settings
+from fastseed.dask_runner import DaskRunner
 from fastseed.dialects.base import LOST_CONNECTION_ERRORS
 from fastseed.errors import FastseedError, SafetyError, UsageError, first_leaf
 from fastseed.logs import JsonLog, JsonProgress
@@ -38,6 +39,9 @@ from fastseed.report import (
 )
 from fastseed.scenario import Scenario, find_scenario, load_scenario
 from fastseed.settings import help_text
+from fastseed.shard import Shard
+from fastseed.sharded import save_plan, seed_shard
+from fastseed.snapshot import Snapshot
 from fastseed.url import DatabaseURL, parse_url, redact_urls
 
 T = TypeVar("T")
@@ -293,8 +297,17 @@ def cmd_plan(a: argparse.Namespace) -> None:
             schemas=tuple(a.schema or (scenario.schemas if scenario else ())),
         )
     )
-    _target(a)
-    the_plan = run(lambda: api.plan_url(a.url, options))
+    db = _target(a)
+    if a.save:
+        locale = scenario.locale if scenario else None
+        saved = run(
+            lambda: save_plan(
+                db, options, a.save, locale=locale, allow_remote=a.allow_remote, timeout=a.timeout
+            )
+        )
+        the_plan = saved.plan
+    else:
+        the_plan = run(lambda: api.plan_url(a.url, options))
     labels = api.generator_labels(the_plan)
     data = catalog_data(the_plan.catalog, the_plan, labels, api.column_concepts(the_plan))
     data["realism"] = api.realism_stats(the_plan, labels)
@@ -314,6 +327,10 @@ def cmd_seed(a: argparse.Namespace) -> None:
     """Fill every table, verify, print the summary. Exit 0 only if verification passes."""
     if a.dry_run:
         cmd_plan(a)
+        return
+    shard = None if a.dask else _guarded(lambda: Shard.from_options(a.shard, a.shards))
+    if shard is not None or a.plan:
+        _seed_shard(a, shard or Shard(0, 1))
         return
     request = _guarded(lambda: parse_rows_flag(a.rows))
     scenario = _guarded(lambda: read_scenario(a.config))
@@ -344,6 +361,7 @@ def cmd_seed(a: argparse.Namespace) -> None:
                 notice=_notice,
                 progress=progress,
                 on_plan=_on_plan(progress),
+                **({"loader": DaskRunner(a.dask, a.shards)} if a.dask else {}),
             )
         )
     finally:
@@ -353,6 +371,57 @@ def cmd_seed(a: argparse.Namespace) -> None:
         result.verify, result.load, result.plan, api.realism_stats(result.plan, result.load.labels)
     )
     _summary(a, data)
+
+
+def _seed_shard(a: argparse.Namespace, shard: Shard) -> None:
+    """Load one shard of a saved plan; print what it wrote (not verified: other shards'
+    rows may still be on their way)."""
+    if not a.plan:
+        _fail(UsageError("--shard needs --plan FILE (`fastseed plan URL --save FILE` makes it)"), 2)
+    if a.disable_triggers or a.on_existing == "truncate":
+        _fail(UsageError("a shard run appends: --disable-triggers and truncate are refused"), 2)
+    db = _target(a)
+    snapshot = _guarded(lambda: Snapshot.load(a.plan))
+    tiers = None if a.tier is None else [a.tier]
+    progress = _progress(a)
+    try:
+        result = run(
+            lambda: seed_shard(
+                db,
+                snapshot,
+                shard,
+                tiers=tiers,
+                batch_size=a.batch_size or 5000,
+                workers=a.workers or 4,
+                streams=a.streams,
+                fast=a.fast,
+                allow_remote=a.allow_remote,
+                timeout=a.timeout,
+                progress=progress,
+                notice=_notice,
+            )
+        )
+    finally:
+        if progress is not None:
+            progress.close()
+    data = {
+        "ok": True,
+        "shard": str(shard),
+        "tiers": tiers,
+        "inserted_rows": result.total,
+        "load_seconds": round(result.seconds, 3),
+        "tables": {str(t): n for t, n in sorted(result.rows.items())},
+        "verified": False,
+    }
+    if _log is not None:
+        _log.event("summary", level="info", exit_code=0, **data)
+    if a.output == "json":
+        print(to_json(data))
+    elif not a.quiet:
+        print(
+            f"shard {shard}: {result.total} rows in {result.seconds:.2f} s; not verified: "
+            f"run `fastseed verify` once every shard is done"
+        )
 
 
 def _progress(a: argparse.Namespace) -> RunProgress | None:
@@ -629,6 +698,13 @@ def build_parser() -> argparse.ArgumentParser:
     scenario(sub)
     output(sub)
     schema(sub)
+    sub.add_argument(
+        "--save",
+        metavar="FILE",
+        help="also save the plan for `seed --plan FILE --shard K/N`, a pickle: keep it "
+        "private (default: not saved)",
+    )
+    remote(sub)
 
     sub = command(cmd_seed, "seed")
     url(sub)
@@ -717,6 +793,41 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     lock_timeout(sub)
+    sub.add_argument(
+        "--plan",
+        metavar="FILE",
+        help=help_text("plan", "load this saved plan (`fastseed plan --save`) instead of planning"),
+    )
+    sub.add_argument(
+        "--shard",
+        metavar="K/N",
+        help=help_text(
+            "shard", "write only shard K (from 0) of N of every table; needs --plan; no verify"
+        ),
+    )
+    sub.add_argument(
+        "--shards",
+        type=settings.count,
+        metavar="N",
+        help=help_text(
+            "shards", "N shards: this one is JOB_COMPLETION_INDEX (Indexed Job), or with --dask"
+        ),
+    )
+    sub.add_argument(
+        "--dask",
+        metavar="ADDRESS|local:W",
+        help=help_text(
+            "dask",
+            "plan here, load each tier's --shards (default: one per worker) as Dask tasks on "
+            "this scheduler (local:W starts W worker processes), verify here",
+        ),
+    )
+    sub.add_argument(
+        "--tier",
+        type=settings.integer,
+        metavar="I",
+        help=help_text("tier", "with --shard: only the plan's tier I (from 0)"),
+    )
 
     sub = command(cmd_undo, "undo")
     url(sub)

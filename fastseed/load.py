@@ -19,8 +19,8 @@ import anyio
 import numpy as np
 from anyio.abc import ObjectReceiveStream, TaskGroup
 
-from fastseed.dialects.base import Adapter
-from fastseed.errors import ConnectError, FastseedError, LoadError, first_leaf
+from fastseed.dialects.base import Adapter, UncheckedLoad
+from fastseed.errors import ConnectError, FastseedError, LoadError, UsageError, first_leaf
 from fastseed.generate.batch import Batch
 from fastseed.generate.table import RunGenerators, TableGen, deferred_null_columns
 from fastseed.journal import Journal
@@ -28,6 +28,7 @@ from fastseed.load_order import LoadOrder
 from fastseed.memory import TRIM_EVERY, limit_arenas, trim_heap
 from fastseed.plan import DEFERRABLE, FORCED, NULL_THEN_UPDATE, Plan, Unit
 from fastseed.schema import TableName
+from fastseed.shard import Shard, splittable
 from fastseed.url import DatabaseURL
 
 Progress = Callable[[TableName, int], None]
@@ -49,6 +50,9 @@ class LoadResult:
     """Row counts taken by SQL once the load was committed (fast mode's FK proof)."""
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
     """How each column was generated, from the run's own generators (their pools are built)."""
+    undo_tokens: list[Any] = field(default_factory=list)
+    """A shard's committed sessions, newest first, as `Adapter.token_json` gives them: the
+    run that sharded the plan undoes them if another shard fails."""
 
     @property
     def total(self) -> int:
@@ -82,6 +86,8 @@ async def load(
     progress: Progress | None = None,
     disable_triggers: bool = False,
     journal: Journal | None = None,
+    shard: Shard | None = None,
+    tiers: Sequence[int] | None = None,
 ) -> LoadResult:
     """Write every table of the plan; on failure undo this run's rows and raise LoadError.
 
@@ -97,6 +103,11 @@ async def load(
     whose orphans are counted after, as in fast mode).
     `journal` gets each unit's undo token before its COMMIT; it is closed (removed) here when
     a failed load was fully undone, and by the caller once a loaded run has ended (verified).
+
+    `shard` writes only that shard's rows (shard.py), of the plan's `tiers` (indices; None:
+    all). A shard leaves what concerns every shard to whoever runs them all: in fast mode the
+    FKs are skipped per session only (never dropped while other shards load) and not counted
+    after, since other shards' rows may still be on their way.
     """
     plan.check()
     limit_arenas()
@@ -114,26 +125,36 @@ async def load(
         suspended = await adapter.skip_triggers(loaded, plan.catalog)
     elif fast:
         suspended = await adapter.suspend_foreign_keys(loaded, plan.catalog)
+        if shard is not None and not isinstance(suspended, UncheckedLoad):
+            await adapter.restore_foreign_keys(suspended)
+            raise UsageError(
+                f"--fast with --shard: {adapter.name} cannot skip FK checks per session here "
+                "(on PostgreSQL that needs a superuser), and dropping FKs while other shards "
+                "load is not safe; load the shards with FKs checked, tier by tier"
+            )
     skip = {(d.table, d.fk.name) for tier in plan.tiers for u in tier for d in u.deferred}
     undeferred = skip if suspended else set()
 
     parallel = streams or default_streams(adapter.url)
     if not adapter.capabilities.concurrent_sessions:
         parallel = 1
-    tiers: Sequence[Sequence[Unit]] = plan.tiers
+    chosen: Sequence[Sequence[Unit]] = plan.tiers
+    if tiers is not None:
+        chosen = [plan.tiers[i] for i in tiers]
     if suspended is not None and await adapter.foreign_keys_unchecked(suspended, loaded):
         # No FK is checked while loading: no table has to wait for its parents. Biggest
         # first, so the longest load does not start last while the others are done.
-        units = [unit for tier in plan.tiers for unit in tier]
+        units = [unit for tier in chosen for unit in tier]
         units.sort(key=lambda u: -sum(plan.tables[t].rows for t in u.tables))
-        tiers = [units]
-    jobs = [
-        job
-        for tier in tiers
-        for job in _tier_jobs(adapter, plan, tier, parallel, batch_size, streams is None)
+        chosen = [units]
+    per_tier = [
+        _tier_jobs(adapter, plan, tier, parallel, batch_size, streams is None) for tier in chosen
     ]
-    number = {unit: u for u, unit in enumerate(unit for tier in tiers for unit in tier)}
-    order = LoadOrder(plan, tiers, [sum(j[0] == unit for j in jobs) for unit in number])
+    if shard is not None:
+        per_tier = [shard.jobs(plan, tier_jobs) for tier_jobs in per_tier]
+    jobs = [job for tier_jobs in per_tier for job in tier_jobs]
+    number = {unit: u for u, unit in enumerate(unit for tier in chosen for unit in tier)}
+    order = LoadOrder(plan, chosen, [sum(j[0] == unit for j in jobs) for unit in number])
     if journal is not None:
         adapter.before_commit = journal.record
     try:
@@ -160,8 +181,12 @@ async def load(
                 for j, (unit, part) in enumerate(jobs):
                     tg.start_soon(run_unit, j, unit, part)
             ahead.cancel_scope.cancel()  # every feed was taken and ran dry: nothing to stop
-        await adapter.reset_sequences([plan.catalog.tables[t] for t in plan.tables])
-        if suspended is not None:
+        if shard is None:  # a shard's caller resets them, once its sessions are all done
+            await adapter.reset_sequences([plan.catalog.tables[t] for t in plan.tables])
+        if shard is not None:
+            adapter.skip_fk_checks = False
+            result.fast_method = adapter.fast_method(suspended) if fast else None
+        elif suspended is not None:
             await adapter.restore_foreign_keys(suspended)
             result.proven_fks = adapter.proven_foreign_keys(suspended)
             result.counted_rows = adapter.counted_rows(suspended)
@@ -178,7 +203,8 @@ async def load(
                 raise _undo_failed(exc, failed, adapter, tokens, journal) from exc
             if journal is not None:
                 journal.close()
-            if suspended is not None:
+            adapter.skip_fk_checks = False
+            if suspended is not None and shard is None:
                 try:
                     await adapter.restore_foreign_keys(suspended)
                 except Exception as again:  # rows from before the run break an FK
@@ -192,6 +218,9 @@ async def load(
     finally:
         adapter.before_commit = None
     result.seconds = time.perf_counter() - started
+    result.undo_tokens = [
+        adapter.token_json(s.undo_token) for s in reversed(sessions) if s.undo_token is not None
+    ]
     result.anomalies = gens.anomaly_counts()
     result.labels = {str(name): gens.table(name).labels() for name in plan.tables}
     return result
@@ -349,11 +378,9 @@ def _parts(
 ) -> list[tuple[int, int] | None]:
     """Row ranges of a one-table unit to load in parallel sessions; [None] for 'all of it'.
 
-    Only tables whose rows need no order among themselves are split: no self-reference (a
-    row points at an earlier one, which another session would not see yet) and no deferred
-    FK fix-up (those need all rows in one transaction).
+    Only units whose rows need no order among themselves are split (`splittable`).
     """
-    if len(unit.tables) != 1 or unit.deferred:
+    if not splittable(plan, unit):
         return [None]
     name = unit.tables[0]
     table = plan.catalog.tables[name]
@@ -361,10 +388,6 @@ def _parts(
     streams = adapter.streams_for(table, streams)
     if streams < 2 or total < 2 * batch_size:
         return [None]
-    for fk in plan.catalog.foreign_keys_of(table):
-        parent = plan.catalog.tables.get(fk.ref_table)
-        if parent is not None and (parent.partition_of or parent.name) == name:
-            return [None]
     # whole batches per part, so batch boundaries are the same as in one stream
     batches = -(-total // batch_size)
     per = -(-batches // streams)

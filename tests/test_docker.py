@@ -280,3 +280,30 @@ def test_sigterm_to_pid_1_removes_the_rows_and_exits_143(pg_db):
     assert "terminated" in error["message"]
     assert pg_fetch(pg_db, "SELECT count(*) FROM parents") == [(0,)]
     assert pg_fetch(pg_db, "SELECT count(*) FROM children") == [(0,)]
+
+
+def test_kubernetes_shards_recipe():
+    """Plan once, N shards of that plan as an Indexed Job, verify once: the shard count is
+    the Job's, every shard reads the plan the plan Job saves, and the commands parse."""
+    from fastseed.cli import build_parser
+
+    docs = list(yaml.safe_load_all((DOCKER / "k8s" / "shards.yaml").read_text()))
+    jobs = {d["metadata"]["labels"]["step"]: d for d in docs if d["kind"] == "Job"}
+    assert set(jobs) == {"plan", "load", "verify"}
+
+    def container(step: str) -> dict[str, Any]:
+        (c,) = jobs[step]["spec"]["template"]["spec"]["containers"]
+        return c
+
+    plan_args, load_args = container("plan")["args"], container("load")["args"]
+    saved = plan_args[plan_args.index("--save") + 1]
+    assert load_args[load_args.index("--plan") + 1] == saved
+    spec = jobs["load"]["spec"]
+    assert spec["completionMode"] == "Indexed"
+    assert int(load_args[load_args.index("--shards") + 1]) == spec["completions"]
+    mounts = {m["mountPath"] for m in container("load")["volumeMounts"]}
+    assert str(Path(saved).parent) in mounts
+    parser = build_parser()
+    for step in jobs:
+        parsed = parser.parse_args(container(step)["args"])
+        assert parsed.command == {"plan": "plan", "load": "seed", "verify": "verify"}[step]

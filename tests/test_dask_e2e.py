@@ -1,0 +1,81 @@
+"""The Dask runner on a LocalCluster of 2 worker processes: the same data and audit as a
+single run, and a failed shard leaves nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+import test_shards_e2e as shards
+from conftest import IN_CI
+from test_shards_e2e import BATCH, SCENARIO, Target
+
+from fastseed import api
+from fastseed.errors import LoadError
+from fastseed.plan import Plan
+from fastseed.scenario.file import load_scenario
+
+if importlib.util.find_spec("distributed") is None and not IN_CI:
+    pytest.skip(
+        "the Dask extra is not installed: pip install 'fastseed[dask]'", allow_module_level=True
+    )
+
+from fastseed.dask_runner import DaskRunner
+
+CLUSTER = "local:2"
+target = shards.target  # the same databases, reset to the same schema
+
+
+def _seed(target: Target, scenario_file: Path, **kwargs: Any) -> api.SeedResult:
+    return asyncio.run(
+        api.seed(target.url, scenario=load_scenario(scenario_file), batch_size=BATCH, **kwargs)
+    )
+
+
+def test_dask_runner_loads_the_single_runs_data(target: Target, tmp_path: Path) -> None:
+    scenario_file = tmp_path / "fastseed.toml"
+    scenario_file.write_text(SCENARIO)
+    target.reset()
+    single = _seed(target, scenario_file)
+    expected = target.checksums()
+    target.reset()
+    seen: dict[str, int] = {}
+
+    def progress(table: object, n: int) -> None:
+        seen[str(table)] = seen.get(str(table), 0) + n
+
+    for fast in (False, True):
+        target.reset()
+        seen.clear()
+        result = _seed(
+            target, scenario_file, fast=fast, progress=progress, loader=DaskRunner(CLUSTER, 3)
+        )
+        assert result.verify.ok, result.verify.failures()
+        assert target.checksums() == expected, f"fast={fast}"
+        assert result.load.total == single.load.total
+        assert sum(seen.values()) == single.load.total  # progress came back from the tasks
+
+
+class _BrokenItems(DaskRunner):
+    """Hands out a plan whose items point at orders that will never exist: every tier but
+    the last is committed by every shard, then each shard of the last one fails its FK."""
+
+    async def __call__(self, adapter: Any, plan: Plan, **kwargs: Any) -> Any:
+        items = next(n for n in plan.tables if n.name == "items")
+        fk = next(f for f in plan.catalog.tables[items].foreign_keys if f.columns == ("order_id",))
+        keys = {**plan.existing_keys, (items, fk.name): [(10**9,)]}
+        return await super().__call__(adapter, replace(plan, existing_keys=keys), **kwargs)
+
+
+def test_a_failed_shard_leaves_nothing(target: Target, tmp_path: Path) -> None:
+    scenario_file = tmp_path / "fastseed.toml"
+    scenario_file.write_text(SCENARIO)
+    target.reset()
+    before = target.checksums()
+    with pytest.raises(LoadError):
+        _seed(target, scenario_file, loader=_BrokenItems(CLUSTER, 3))
+    assert target.checksums() == before

@@ -332,6 +332,8 @@ JUDGES: dict[str, Judge] = {
     "pattern": _regex,
     "keywords": lambda v: all(w.strip() for w in v.split(",")),
     "amount": lambda v: isinstance(v, Decimal) and v >= 0,
+    "month": lambda v: isinstance(v, int) and 1 <= v <= 12,
+    "card_year": lambda v: isinstance(v, int) and 2000 <= v <= 2100,
     "quantity": lambda v: isinstance(v, int) and 1 <= v <= 1000,
 }
 
@@ -429,6 +431,15 @@ CONCEPTS: dict[str, dict[str, str]] = {
         "currency_code": "currency",
         "transaction_id": "transaction_id",
     },
+    "payment_methods": {
+        "brand": "card_brand",
+        "last4": "card_last4",
+        "exp_month": "month",
+        "exp_year": "card_year",
+    },
+    "books": {"title": "title", "isbn13": "isbn13"},
+    "projects": {"name": "title"},
+    "tasks": {"title": "title"},
     "files": {
         "file_name": "file_name",
         "extension": "extension",
@@ -642,6 +653,38 @@ def _file(name: str, ext: str | None, mime: str | None) -> bool:
     return mime is None or _MIME.guess_type(name, strict=False)[0] == mime
 
 
+_FILE_BYTES = {
+    "image": (1e3, 50e6),
+    "video": (100e3, 10e9),
+    "audio": (10e3, 500e6),
+    "text": (1, 10e6),
+    "application": (100, 2e9),
+}
+"""Bytes a file of each top-level MIME type plausibly weighs (a 3-byte photo or a 5 GB text
+file is not a file anyone uploads)."""
+
+
+def _size_of(mime: str | None, size: int | None) -> bool:
+    if mime is None or size is None:
+        return True
+    low, high = _FILE_BYTES.get(mime.split("/")[0], (1, 10e9))
+    return low <= size <= high
+
+
+def _expires_after(born: dt.datetime, year: int, month: int) -> bool:
+    """A card expiring at the end of `month` of `year` was valid when the row was made and
+    for at most six years after."""
+    end = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    return born.date() <= end <= born.date() + dt.timedelta(days=round(6 * 365.25))
+
+
+def _expiry_text(born: dt.datetime, text: str | None) -> bool:
+    if text is None:
+        return True
+    month, year = text.split("/")
+    return _expires_after(born, int(year) + (2000 if len(year) == 2 else 0), int(month))
+
+
 def _names(first: str, last: str, full: str | None) -> bool:
     return full is None or full == f"{first} {last}"
 
@@ -766,6 +809,30 @@ RULES: list[Rule] = [
         "extension and MIME type follow the file name",
         ("file_name", "extension", "mime_type"),
         lambda r: _file(r["file_name"], r["extension"], r["mime_type"]),
+    ),
+    Rule(
+        "files",
+        "size plausible for the MIME type",
+        ("mime_type", "size_bytes"),
+        lambda r: _size_of(r["mime_type"], r["size_bytes"]),
+    ),
+    Rule(
+        "media",
+        "size plausible for the MIME type",
+        ("content_type", "file_size"),
+        lambda r: _size_of(r["content_type"], r["file_size"]),
+    ),
+    Rule(
+        "payments",
+        "card expires 0-6 years after the row was made",
+        ("created_at", "card_expiry"),
+        lambda r: _expiry_text(r["created_at"], r["card_expiry"]),
+    ),
+    Rule(
+        "payment_methods",
+        "card expires 0-6 years after the row was made",
+        ("created_at", "exp_month", "exp_year"),
+        lambda r: _expires_after(r["created_at"], r["exp_year"], r["exp_month"]),
     ),
     Rule(
         "media",

@@ -194,8 +194,8 @@ def _signals() -> list[Any]:
 
 _TABLE_WORDS = ["country", "city", "language", "customer", "company", "product", "colour",
                 "department", "category", "file", "currency"]  # fmt: skip
-_NEIGHBOURS = ("phone", "postal_code", "file_name")
-"""Neighbours that satisfy every `needs` signal (a place, a phone, a file)."""
+_NEIGHBOURS = ("phone", "postal_code", "file_name", "card_number")
+"""Neighbours that satisfy every `needs` signal (a place, a phone, a file, a card)."""
 
 
 @pytest.mark.parametrize("concept, phrases, length, tname", _signals())

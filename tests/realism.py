@@ -20,6 +20,7 @@ import re
 import unicodedata
 import uuid
 import zoneinfo
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -859,6 +860,27 @@ RULES: list[Rule] = [
 ]
 
 
+@dataclass(frozen=True)
+class Spread:
+    """A column's values spread as people's do: no value in more than `top` of the rows
+    (time zones mostly 'UTC' is not a user base), at least `distinct` values."""
+
+    table: str
+    column: str
+    top: float
+    distinct: int
+
+
+SPREADS: list[Spread] = [
+    Spread("users", "time_zone", 0.6, 10),
+    Spread("users", "locale", 0.6, 10),
+    Spread("countries", "timezone", 0.6, 10),
+    Spread("locales", "tz", 0.6, 10),
+    # a full address (street, city, state name, postal code) exists in 9 of the 35 countries
+    Spread("addresses", "country", 0.6, 5),
+]
+
+
 @dataclass
 class Verdict:
     """How one concept (or rule) fared: values judged, values passing, a few failures."""
@@ -902,6 +924,18 @@ def judge_rows(rows: dict[str, list[dict[str, Any]]]) -> dict[str, Verdict]:
         for row in rows[rule.table]:
             shown = ", ".join(f"{c}={row[c]!r}" for c in rule.columns)
             verdict.add(_safe(rule.holds, row), shown)
+    for spread in SPREADS:
+        verdict = out.setdefault(f"spread:{spread.table}.{spread.column}", Verdict())
+        values = [r[spread.column] for r in rows[spread.table] if r[spread.column] is not None]
+        counts = Counter(values).most_common()
+        # the rows past the `top` share of the commonest value fail, or all if too few values
+        excess = max(0, counts[0][1] - int(spread.top * len(values))) if counts else 0
+        if len(counts) < spread.distinct:
+            excess = len(values)
+        verdict.judged, verdict.passed = len(values), len(values) - excess
+        if excess:
+            top = ", ".join(f"{v!r}: {n}" for v, n in counts[:3])
+            verdict.failures.append(f"{len(counts)} values; commonest {top}")
     return out
 
 

@@ -285,3 +285,23 @@ def test_the_validators_reject_a_wrong_check_digit_or_form() -> None:
     for name, (good, bad) in cases.items():
         valid = by[name]
         assert valid is not None and valid(good) and not valid(bad), name
+
+
+def test_a_file_size_follows_its_type_in_the_column_unit() -> None:
+    t = table("attachments", ("file_name", text(100)), ("mime_type", text(60)), ("size_kb", _INT))
+    pairs = list(zip(values(t, "mime_type"), values(t, "size_kb"), strict=True))
+    assert {m.split("/")[0] for m, _ in pairs} >= {"image", "text", "video"}
+    for mime, kb in pairs:
+        low, high = {"video": (4800, 4e6), "text": (0, 200), "image": (9, 8000)}.get(
+            mime.split("/")[0], (0, 5e5)
+        )
+        assert low <= kb <= high, (mime, kb)
+
+
+def test_a_card_expiry_year_too_small_for_four_digits_holds_two() -> None:
+    tiny = ColumnType(Kind.INTEGER, "tinyint", bits=8)
+    t = table("payment_methods", ("exp_month", _INT), ("exp_year", tiny), ("last4", text(4)))
+    months, years = values(t, "exp_month"), values(t, "exp_year")
+    assert set(months) <= set(range(1, 13)) and len(set(months)) == 12
+    # no birth column: one to five years after a month of the three before the reference
+    assert set(years) <= set(range(24, 32)), sorted(set(years))

@@ -20,6 +20,7 @@ import re
 import unicodedata
 import uuid
 import zoneinfo
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -136,6 +137,22 @@ def _path(v: Any) -> bool:
     return isinstance(v, str) and v.startswith("/") and _file_name(v.rsplit("/", 1)[-1])
 
 
+_BCRYPT64 = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def _bcrypt(v: Any) -> bool:
+    """A modular-crypt bcrypt string: a cost of 4 to 31, a 16-byte salt in 22 characters
+    and a 23-byte hash in 31, whose last characters leave their unused bits 0 (passlib's
+    check), and not hex digits alone ('$2b$12$' + repeated hex)."""
+    m = re.fullmatch(r"\$2[aby]\$(0[4-9]|[12]\d|3[01])\$([./A-Za-z0-9]{22})([./A-Za-z0-9]{31})", v)
+    return (
+        m is not None
+        and _BCRYPT64.index(m[2][-1]) % 16 == 0
+        and _BCRYPT64.index(m[3][-1]) % 4 == 0
+        and re.fullmatch(r"[0-9a-f]+", m[2] + m[3]) is None
+    )
+
+
 def _card_number(v: Any) -> bool:
     digits = v.replace(" ", "")
     return digits.isdigit() and 13 <= len(digits) <= 19 and luhn.is_valid(digits)
@@ -239,7 +256,7 @@ JUDGES: dict[str, Judge] = {
     "job_title": lambda v: _WORDS.match(v) is not None,
     "department": lambda v: _WORDS.match(v) is not None,
     "nationality": lambda v: _WORDS.match(v) is not None,
-    "password_hash": _fullmatch(r"\$2[aby]\$(0[4-9]|[12]\d|3[01])\$[./A-Za-z0-9]{53}"),
+    "password_hash": _bcrypt,
     "ssn": lambda v: ssn.is_valid(v),
     "ip": _ip(None),
     "ipv4": _ip(4),
@@ -332,6 +349,8 @@ JUDGES: dict[str, Judge] = {
     "pattern": _regex,
     "keywords": lambda v: all(w.strip() for w in v.split(",")),
     "amount": lambda v: isinstance(v, Decimal) and v >= 0,
+    "month": lambda v: isinstance(v, int) and 1 <= v <= 12,
+    "card_year": lambda v: isinstance(v, int) and 2000 <= v <= 2100,
     "quantity": lambda v: isinstance(v, int) and 1 <= v <= 1000,
 }
 
@@ -429,6 +448,15 @@ CONCEPTS: dict[str, dict[str, str]] = {
         "currency_code": "currency",
         "transaction_id": "transaction_id",
     },
+    "payment_methods": {
+        "brand": "card_brand",
+        "last4": "card_last4",
+        "exp_month": "month",
+        "exp_year": "card_year",
+    },
+    "books": {"title": "title", "isbn13": "isbn13"},
+    "projects": {"name": "title"},
+    "tasks": {"title": "title"},
     "files": {
         "file_name": "file_name",
         "extension": "extension",
@@ -642,6 +670,38 @@ def _file(name: str, ext: str | None, mime: str | None) -> bool:
     return mime is None or _MIME.guess_type(name, strict=False)[0] == mime
 
 
+_FILE_BYTES = {
+    "image": (1e3, 50e6),
+    "video": (100e3, 10e9),
+    "audio": (10e3, 500e6),
+    "text": (1, 10e6),
+    "application": (100, 2e9),
+}
+"""Bytes a file of each top-level MIME type plausibly weighs (a 3-byte photo or a 5 GB text
+file is not a file anyone uploads)."""
+
+
+def _size_of(mime: str | None, size: int | None) -> bool:
+    if mime is None or size is None:
+        return True
+    low, high = _FILE_BYTES.get(mime.split("/")[0], (1, 10e9))
+    return low <= size <= high
+
+
+def _expires_after(born: dt.datetime, year: int, month: int) -> bool:
+    """A card expiring at the end of `month` of `year` was valid when the row was made and
+    for at most six years after."""
+    end = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    return born.date() <= end <= born.date() + dt.timedelta(days=round(6 * 365.25))
+
+
+def _expiry_text(born: dt.datetime, text: str | None) -> bool:
+    if text is None:
+        return True
+    month, year = text.split("/")
+    return _expires_after(born, int(year) + (2000 if len(year) == 2 else 0), int(month))
+
+
 def _names(first: str, last: str, full: str | None) -> bool:
     return full is None or full == f"{first} {last}"
 
@@ -768,11 +828,56 @@ RULES: list[Rule] = [
         lambda r: _file(r["file_name"], r["extension"], r["mime_type"]),
     ),
     Rule(
+        "files",
+        "size plausible for the MIME type",
+        ("mime_type", "size_bytes"),
+        lambda r: _size_of(r["mime_type"], r["size_bytes"]),
+    ),
+    Rule(
+        "media",
+        "size plausible for the MIME type",
+        ("content_type", "file_size"),
+        lambda r: _size_of(r["content_type"], r["file_size"]),
+    ),
+    Rule(
+        "payments",
+        "card expires 0-6 years after the row was made",
+        ("created_at", "card_expiry"),
+        lambda r: _expiry_text(r["created_at"], r["card_expiry"]),
+    ),
+    Rule(
+        "payment_methods",
+        "card expires 0-6 years after the row was made",
+        ("created_at", "exp_month", "exp_year"),
+        lambda r: _expires_after(r["created_at"], r["exp_year"], r["exp_month"]),
+    ),
+    Rule(
         "media",
         "MIME type follows the file name",
         ("filename", "content_type"),
         lambda r: _file(r["filename"], None, r["content_type"]),
     ),
+]
+
+
+@dataclass(frozen=True)
+class Spread:
+    """A column's values spread as people's do: no value in more than `top` of the rows
+    (time zones mostly 'UTC' is not a user base), at least `distinct` values."""
+
+    table: str
+    column: str
+    top: float
+    distinct: int
+
+
+SPREADS: list[Spread] = [
+    Spread("users", "time_zone", 0.6, 10),
+    Spread("users", "locale", 0.6, 10),
+    Spread("countries", "timezone", 0.6, 10),
+    Spread("locales", "tz", 0.6, 10),
+    # a full address (street, city, state name, postal code) exists in 9 of the 35 countries
+    Spread("addresses", "country", 0.6, 5),
 ]
 
 
@@ -819,6 +924,18 @@ def judge_rows(rows: dict[str, list[dict[str, Any]]]) -> dict[str, Verdict]:
         for row in rows[rule.table]:
             shown = ", ".join(f"{c}={row[c]!r}" for c in rule.columns)
             verdict.add(_safe(rule.holds, row), shown)
+    for spread in SPREADS:
+        verdict = out.setdefault(f"spread:{spread.table}.{spread.column}", Verdict())
+        values = [r[spread.column] for r in rows[spread.table] if r[spread.column] is not None]
+        counts = Counter(values).most_common()
+        # the rows past the `top` share of the commonest value fail, or all if too few values
+        excess = max(0, counts[0][1] - int(spread.top * len(values))) if counts else 0
+        if len(counts) < spread.distinct:
+            excess = len(values)
+        verdict.judged, verdict.passed = len(values), len(values) - excess
+        if excess:
+            top = ", ".join(f"{v!r}: {n}" for v, n in counts[:3])
+            verdict.failures.append(f"{len(counts)} values; commonest {top}")
     return out
 
 

@@ -194,8 +194,8 @@ def _signals() -> list[Any]:
 
 _TABLE_WORDS = ["country", "city", "language", "customer", "company", "product", "colour",
                 "department", "category", "file", "currency"]  # fmt: skip
-_NEIGHBOURS = ("phone", "postal_code", "file_name")
-"""Neighbours that satisfy every `needs` signal (a place, a phone, a file)."""
+_NEIGHBOURS = ("phone", "postal_code", "file_name", "card_number")
+"""Neighbours that satisfy every `needs` signal (a place, a phone, a file, a card)."""
 
 
 @pytest.mark.parametrize("concept, phrases, length, tname", _signals())
@@ -330,3 +330,23 @@ def test_every_utf8_path_gives_the_list_paths_values(length: int | None) -> None
             checked.add(c.name)
     expected = {"title", "paragraph", "actor", "system_name", "label", "class_name"}
     assert expected | ({"json_text"} if (length or 255) >= 48 else set()) <= checked
+
+
+def test_a_file_size_follows_its_type_in_the_column_unit() -> None:
+    t = table("attachments", ("file_name", text(100)), ("mime_type", text(60)), ("size_kb", _INT))
+    pairs = list(zip(values(t, "mime_type"), values(t, "size_kb"), strict=True))
+    assert {m.split("/")[0] for m, _ in pairs} >= {"image", "text", "video"}
+    for mime, kb in pairs:
+        low, high = {"video": (4800, 4e6), "text": (0, 200), "image": (9, 8000)}.get(
+            mime.split("/")[0], (0, 5e5)
+        )
+        assert low <= kb <= high, (mime, kb)
+
+
+def test_a_card_expiry_year_too_small_for_four_digits_holds_two() -> None:
+    tiny = ColumnType(Kind.INTEGER, "tinyint", bits=8)
+    t = table("payment_methods", ("exp_month", _INT), ("exp_year", tiny), ("last4", text(4)))
+    months, years = values(t, "exp_month"), values(t, "exp_year")
+    assert set(months) <= set(range(1, 13)) and len(set(months)) == 12
+    # no birth column: one to five years after a month of the three before the reference
+    assert set(years) <= set(range(24, 32)), sorted(set(years))

@@ -1,7 +1,7 @@
 """The realism suite (issue 13): tests/fixtures/realism seeded at 2,000 rows per table on each
 dialect with fastseed's defaults; every concept must pass its real validator for >= 99% of its
-values and every coherence rule must hold in every row (tests/realism.py holds the judges).
-
+values, every coherence rule must hold in every row, and values spread as people's do (no
+time zone in most rows; tests/realism.py holds the judges).
 Run alone with `-s` to see the per-concept table."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from conftest import _my_run, _pg_run, _unavailable, my_execute, my_fetch, pg_fetch
-from realism import CONCEPTS, FIXTURE, RULES, Verdict, judge_rows, table_of
+from realism import CONCEPTS, FIXTURE, RULES, SPREADS, Verdict, judge_rows, table_of
 
 import fastseed
 from fastseed.plan import RowRequest
@@ -23,9 +23,11 @@ ROWS = 2000
 CONCEPT_SHARE = 0.99
 DIALECTS = ("postgres", "mysql")
 
-NAMES = sorted({f"concept:{c}" for cols in CONCEPTS.values() for c in cols.values()}) + [
-    f"rule:{r.table}: {r.name}" for r in RULES
-]
+NAMES = (
+    sorted({f"concept:{c}" for cols in CONCEPTS.values() for c in cols.values()})
+    + [f"rule:{r.table}: {r.name}" for r in RULES]
+    + [f"spread:{s.table}.{s.column}" for s in SPREADS]
+)
 
 
 def _columns(table: str) -> list[str]:
@@ -33,6 +35,7 @@ def _columns(table: str) -> list[str]:
     for rule in RULES:
         if rule.table == table:
             wanted.update(dict.fromkeys(rule.columns))
+    wanted.update(dict.fromkeys(s.column for s in SPREADS if s.table == table))
     return list(wanted)
 
 

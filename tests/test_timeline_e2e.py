@@ -93,6 +93,17 @@ ORDERED = [
         "WHERE i.issued_on < CAST(o.ordered_at AS date) OR i.due_on < i.issued_on",
     ),
     (
+        "invoice paid on or after it was issued, after the order",
+        "SELECT count(*) FROM invoices i JOIN orders o ON o.id = i.order_id "
+        "WHERE CAST(i.paid_at AS date) < i.issued_on OR i.paid_at < o.ordered_at",
+    ),
+    (
+        "events and uploads after their user was created",
+        "SELECT (SELECT count(*) FROM events e JOIN users u ON u.id = e.user_id "
+        "WHERE e.occurred_at < u.created_at) + (SELECT count(*) FROM uploads f "
+        "JOIN users u ON u.id = f.user_id WHERE f.uploaded_at < u.created_at)",
+    ),
+    (
         "api key after its user, used/expiring/revoked after created",
         "SELECT count(*) FROM api_keys k JOIN users u ON u.id = k.user_id "
         "WHERE k.created_at < u.created_at OR k.last_used_at < k.created_at "

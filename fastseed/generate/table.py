@@ -695,7 +695,16 @@ class TableGen:
             anchor=self._creation_anchor(col),
             override=self.spec.column(name) if self.spec else None,
             follows=self.timeline.follows.get(name),
+            birth=self._birth_of(col),
         )
+
+    def _birth_of(self, col: Column) -> Callable[[h.I64], h.F64] | None:
+        """The row's birth as epoch seconds, for a column that is not itself a time column
+        (a card's expiry month follows it; time columns follow it through the timeline)."""
+        birth = self.timeline.birth
+        if birth is None or col.type.kind in timeline.TIME_KINDS:
+            return None
+        return lambda idx: self.time_of(birth, idx - self.plan.index_base)
 
     def _column_gen(self, name: str, attempt: int = 0) -> ColumnGen:
         gen = self._gens.get((name, attempt))

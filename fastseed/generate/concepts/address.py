@@ -276,6 +276,6 @@ register(
     Concept("phone", "address", "phone", (("phone",), ("phone", "number"), ("mobile",), ("mobile", "number"), ("mobile", "phone"), ("fax",), ("cell",), ("cell", "phone"), ("msisdn",), ("contact", "number")), _phone, min_len=10, group="address", valid=matches(r"\+?\d[\d ()./-]{5,24}")),
     Concept("cloud_region", "address", "region", (("region",), ("cloud", "region"), ("availability", "zone"), ("datacenter",)), _cloud_region, min_len=9, valid=matches(r"[a-z]{2}(-[a-z]+)+-\d+")),
     Concept("nationality", "address", "nationality", (("nationality",), ("citizenship",)), _pool("nationality", "mimesis nationality"), min_len=6, valid=NAME),
-    Concept("latitude", "address", "latitude", (("latitude",),), None, group="address", kinds=_NUMBERS, span=(-90, 90), valid=within(-90, 90)),
-    Concept("longitude", "address", "longitude", (("longitude",),), None, group="address", kinds=_NUMBERS, span=(-180, 180), valid=within(-180, 180)),
+    Concept("latitude", "address", "latitude", (("latitude",),), None, group="address", kinds=_NUMBERS, span=(-90, 90), valid=within(-90, 90), placed=lambda ctx, idx, lo, hi: coordinates(ctx, idx, "latitude")),
+    Concept("longitude", "address", "longitude", (("longitude",),), None, group="address", kinds=_NUMBERS, span=(-180, 180), valid=within(-180, 180), placed=lambda ctx, idx, lo, hi: coordinates(ctx, idx, "longitude")),
 )  # fmt: skip

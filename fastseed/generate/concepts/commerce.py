@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from fastseed.generate import hashing as h
+from fastseed.generate.concepts.codes import REFERENCE_SECONDS
 from fastseed.generate.concepts.kit import (
     char_matrix,
     chars,
@@ -23,7 +24,8 @@ from fastseed.generate.concepts.kit import (
     pick,
 )
 from fastseed.generate.concepts.registry import Concept, Ctx, Made, Maker, register
-from fastseed.generate.concepts.valid import NAME, TEXT, gs1, iban, isbn10, luhn, matches
+from fastseed.generate.concepts.valid import NAME, TEXT, gs1, iban, isbn10, luhn, matches, within
+from fastseed.schema import Kind
 
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _CODE = "0123456789" + _UPPER
@@ -70,6 +72,10 @@ _IBANS = [
     ("PL", ((24, "n"),)),
 ]
 _ALPHABETS = {"n": "0123456789", "a": _UPPER, "c": _CODE}
+_YEAR_S = 365.25 * 86400
+_INTEGER = frozenset({Kind.INTEGER})
+_A_CARD = r"\b(card|pan)\b|\blast 4\b|\bexp(iry|iration)? (month|year)\b"
+"""Other columns that make a bare `brand` a card's network (a saved payment method)."""
 
 
 def _company(ctx: Ctx) -> Made:
@@ -209,15 +215,43 @@ def _card_last4(ctx: Ctx) -> Made:
     )
 
 
-def _card_expiry(ctx: Ctx) -> Made:
-    def fn(idx: h.I64) -> list[str]:
-        month = h.integers(ctx.group_key + 3, idx, 1, 12).tolist()
-        year = h.integers(ctx.group_key + 4, idx, 26, 31).tolist()
-        if ctx.length is not None and ctx.length >= 7:
-            return [f"{m:02d}/20{y}" for m, y in zip(month, year, strict=True)]
-        return [f"{m:02d}/{y}" for m, y in zip(month, year, strict=True)]
+def expiry_months(ctx: Ctx, idx: h.I64) -> h.I64:
+    """Each row's card expiry as months since January 1970: one to five years after the
+    month of the row's birth (a card is issued when the row is made, for up to five years),
+    or, in a table without a birth, after a month of the three years before the reference
+    time."""
+    born = ctx.birth(idx) if ctx.birth is not None else np.full(len(idx), np.nan)
+    back = h.uniform(ctx.group_key + 5, idx) * 3 * _YEAR_S
+    born = np.where(np.isnan(born), REFERENCE_SECONDS - back, born)
+    month: h.I64 = born.astype("datetime64[s]").astype("datetime64[M]").astype(np.int64)
+    return month + h.integers(ctx.group_key + 3, idx, 13, 60)
 
-    return Made(fn, "card expiry MM/YY")
+
+def _card_expiry(ctx: Ctx) -> Made:
+    long = ctx.length is not None and ctx.length >= 7
+
+    def fn(idx: h.I64) -> list[str]:
+        months = expiry_months(ctx, idx)
+        year, month = (months // 12 + 1970).tolist(), (months % 12 + 1).tolist()
+        if long:
+            return [f"{m:02d}/{y}" for m, y in zip(month, year, strict=True)]
+        return [f"{m:02d}/{y % 100:02d}" for m, y in zip(month, year, strict=True)]
+
+    return Made(
+        fn, f"card expiry {'MM/YYYY' if long else 'MM/YY'}, 1-5 years after the row's birth"
+    )
+
+
+def _expiry_month(ctx: Ctx, idx: h.I64, low: float, high: float) -> h.F64:
+    out: h.F64 = (expiry_months(ctx, idx) % 12 + 1).astype(np.float64)
+    return out
+
+
+def _expiry_year(ctx: Ctx, idx: h.I64, low: float, high: float) -> h.F64:
+    """The four-digit year, or its last two digits where the column cannot hold four."""
+    year = expiry_months(ctx, idx) // 12 + 1970
+    out: h.F64 = (year % 100 if high < 1000 else year).astype(np.float64)
+    return out
 
 
 def bank_rows(ctx: Ctx, idx: h.I64) -> h.I64:
@@ -306,9 +340,12 @@ register(
     Concept("order_number", "commerce", "order_number", (("order", "number"), ("order", "no"), ("order", "reference"), ("order", "ref"), ("invoice", "number"), ("invoice", "no"), ("order", "code"), ("confirmation", "number"), ("booking", "reference"), ("booking", "number")), _order_number, min_len=9, valid=matches(r"[A-Z]{2,4}-?\d{4,}")),
     Concept("tracking_number", "commerce", "tracking_number", (("tracking", "number"), ("tracking",), ("tracking", "code"), ("tracking", "id"), ("tracking", "no"), ("waybill",), ("awb",), ("shipment", "number")), _tracking, min_len=18, valid=matches(r"[0-9A-Z]{10,34}")),
     Concept("card_brand", "commerce", "card_brand", (("card", "brand"), ("card", "type"), ("card", "network"), ("card", "scheme"), ("card", "issuer")), _card_brand, min_len=16, group="card", valid=matches(r"[A-Z][A-Za-z ]+")),
+    Concept("card_brand", "commerce", "card_brand", (("brand",), ("network",), ("scheme",)), _card_brand, min_len=16, group="card", exact=True, weight=1, needs=_A_CARD, valid=matches(r"[A-Z][A-Za-z ]+")),
     Concept("card_number", "commerce", "card_number", (("card", "number"), ("card", "no"), ("pan",), ("credit", "card"), ("card", "num"), ("credit", "card", "number")), _card_number, min_len=16, group="card", valid=luhn),
     Concept("card_last4", "commerce", "card_last4", (("last", "4"), ("card", "last", "4"), ("last", "four"), ("last", "digit"), ("card", "suffix"), ("pan", "last", "4")), _card_last4, min_len=4, group="card", weight=1, valid=matches(r"\d{4}")),
     Concept("card_expiry", "commerce", "card_expiry", (("card", "expiry"), ("expiry",), ("card", "expiration"), ("expiration",), ("exp", "date"), ("card", "exp"), ("expiry", "date"), ("valid", "thru")), _card_expiry, min_len=5, group="card", valid=matches(r"(0[1-9]|1[0-2])/(\d{2}|\d{4})")),
+    Concept("card_expiry_month", "commerce", "card_expiry", (("exp", "month"), ("expiry", "month"), ("expiration", "month"), ("expire", "month"), ("card", "exp", "month")), None, group="card", kinds=_INTEGER, span=(1, 12), weight=1, valid=within(1, 12), placed=_expiry_month),
+    Concept("card_expiry_year", "commerce", "card_expiry", (("exp", "year"), ("expiry", "year"), ("expiration", "year"), ("expire", "year"), ("card", "exp", "year")), None, group="card", kinds=_INTEGER, span=(0, 2100), weight=1, valid=within(0, 2100), placed=_expiry_year),
     Concept("iban", "commerce", "iban", (("iban",), ("bank", "account"), ("account", "iban"), ("iban", "number")), _iban, min_len=32, group="bank", valid=iban),
     Concept("bic", "commerce", "bic", (("bic",), ("swift",), ("swift", "code"), ("bic", "code"), ("bank", "code")), _bic, min_len=8, max_len=11, group="bank", valid=matches(r"[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?")),
     Concept("transaction_id", "commerce", "transaction_id", (("transaction", "id"), ("transaction", "ref"), ("transaction", "reference"), ("payment", "reference"), ("charge", "id"), ("payment", "id"), ("txn", "id"), ("txid",), ("xid",), ("trade", "no")), _transaction, min_len=8, valid=matches(r"[0-9A-Za-z-]{8,}")),

@@ -1,7 +1,9 @@
-"""Files and media: names with an extension, the extension alone, the MIME type, paths.
+"""Files and media: names with an extension, the extension alone, the MIME type, paths and
+the size.
 
-The columns of one file in a row agree: the name's extension, the extension column and the
-MIME type all come from one (extension, type) pair drawn from the file's group key. The
+The columns of one file in a row agree: the name's extension, the extension column, the
+MIME type and the size all come from one (extension, type) pair drawn from the file's group
+key (a photo weighs kilobytes to megabytes, a video megabytes to gigabytes). The
 extensions are mimesis' file categories; their types are the standard library's own table
 (`mimetypes` without the machine's /etc/mime.types, so every machine gives the same)."""
 
@@ -14,10 +16,21 @@ from mimesis.datasets.int.file import EXTENSIONS
 
 from fastseed.generate import hashing as h
 from fastseed.generate.concepts.kit import pick
-from fastseed.generate.concepts.registry import Concept, Ctx, Made, register
-from fastseed.generate.concepts.valid import matches
+from fastseed.generate.concepts.registry import Concept, Ctx, Made, register, tokens
+from fastseed.generate.concepts.valid import matches, within
+from fastseed.schema import Kind
 
 _TYPES = mimetypes.MimeTypes(filenames=())
+
+_SIZES = {
+    "image": (10e3, 8e6),
+    "video": (5e6, 4e9),
+    "audio": (300e3, 30e6),
+    "text": (200, 200e3),
+    "application/zip": (10e3, 500e6),
+    "application": (1e3, 10e6),
+}
+"""Bytes a file of each MIME type (or top-level type) plausibly weighs: the least, the most."""
 
 
 def _kinds() -> list[tuple[str, str]]:
@@ -32,8 +45,11 @@ def _kinds() -> list[tuple[str, str]]:
 
 
 FILE_KINDS = _kinds()
+_SIZE_RANGES = np.array(
+    [_SIZES.get(mime) or _SIZES[mime.split("/")[0]] for _, mime in FILE_KINDS], dtype=np.float64
+)
 _WEIGHTS = 1.0 / np.arange(1, len(FILE_KINDS) + 1, dtype=np.float64) ** 0.7
-_IMAGES = [k for k, (e, m) in enumerate(FILE_KINDS) if m.startswith("image/")]
+_IMAGES = [k for k, (_, m) in enumerate(FILE_KINDS) if m.startswith("image/")]
 
 
 def file_rows(ctx: Ctx, idx: h.I64) -> h.I64:
@@ -60,6 +76,20 @@ def file_names(ctx: Ctx, idx: h.I64) -> list[str]:
         if room is not None and len(s) + len(e) + 1 > room:
             s = s[: max(1, room - len(e) - 1)]
         out.append(f"{s}.{e}")
+    return out
+
+
+def file_sizes(ctx: Ctx, idx: h.I64, low: float, high: float) -> h.F64:
+    """Each row's file size for its type, log-uniform within the type's range and [low,
+    high], in the column's unit (bytes, or kilo/megabytes when its name says so)."""
+    words = tokens(ctx.column.name)
+    unit = 1024.0**2 if {"mb", "megabyte"} & set(words) else 1.0
+    unit = 1024.0 if {"kb", "kilobyte", "kib"} & set(words) else unit
+    ranges = _SIZE_RANGES[file_rows(ctx, idx)] / unit
+    floor = max(low, 1.0) if high >= 1 else low
+    a, b = np.clip(ranges[:, 0], floor, high), np.clip(ranges[:, 1], floor, high)
+    u = h.uniform(ctx.key + 5, idx)
+    out: h.F64 = np.exp(np.log(a) + u * (np.log(b) - np.log(a))) if floor > 0 else a + u * (b - a)
     return out
 
 
@@ -95,10 +125,17 @@ def _path(ctx: Ctx) -> Made:
     return Made(fn, "file path")
 
 
+_SIZED = frozenset({Kind.INTEGER, Kind.NUMERIC, Kind.FLOAT})
+_SIZE_SPAN = (0.0, 1e11)
+_A_FILE = r"\b(file|filename|mime|mimetype|extension|attachment|upload|checksum)\b|content type"
+"""Other columns that make a bare `size` or `bytes` a file's."""
+
 register(
     Concept("file_name", "files", "file_name", (("file", "name"), ("filename",), ("file",), ("attachment", "name"), ("original", "name"), ("document", "name"), ("image", "name"), ("file", "title")), _file_name, min_len=12, group="file", valid=matches(r"[^/\\\s]+\.[a-z0-9]{1,5}")),
     Concept("file_name", "files", "file_name", (("name",),), _file_name, min_len=12, group="file", tables=r"\b(file|attachment|upload|document|media|asset|image|photo)\b", exact=True, valid=matches(r"[^/\\\s]+\.[a-z0-9]{1,5}")),
     Concept("extension", "files", "extension", (("extension",), ("file", "extension"), ("file", "ext"), ("ext",), ("suffix",), ("file", "type")), _extension, min_len=3, group="file", needs=r"\b(file|name|mime|content|size|path|attachment|media)\b", valid=matches(r"[a-z0-9]{1,5}")),
     Concept("mime_type", "files", "mime_type", (("mime",), ("mime", "type"), ("content", "type"), ("media", "type"), ("mimetype",), ("consume",), ("produce",), ("accept",)), _mime, min_len=10, group="file", valid=matches(r"[a-z]+/[\w.+-]+")),
+    Concept("file_size", "files", "file_size", (("file", "size"), ("filesize",), ("size", "byte"), ("size", "in", "byte"), ("byte", "size"), ("file", "size", "byte"), ("size", "kb"), ("size", "mb"), ("content", "length"), ("file", "length")), None, group="file", kinds=_SIZED, span=_SIZE_SPAN, weight=1, valid=within(*_SIZE_SPAN), placed=file_sizes),
+    Concept("file_size", "files", "file_size", (("size",), ("byte",)), None, group="file", kinds=_SIZED, span=_SIZE_SPAN, weight=1, needs=_A_FILE, valid=within(*_SIZE_SPAN), placed=file_sizes),
     Concept("file_path", "files", "file_path", (("path",), ("file", "path"), ("icon",), ("logo",), ("thumbnail",), ("avatar",), ("storage", "path"), ("storage", "key"), ("local", "path"), ("upload", "path"), ("object", "key")), _path, min_len=20, group="file", valid=matches(r"(/[^/\s]+)+")),
 )  # fmt: skip

@@ -132,12 +132,19 @@ def _session(ctx: Ctx) -> Made:
 
 
 def _bcrypt(ctx: Ctx) -> Made:
-    """'$2b$12$' + 22 salt + 31 hash characters of bcrypt's alphabet (60 in all)."""
+    """'$2b$12$' + 22 salt + 31 hash characters of bcrypt's alphabet (60 in all). The salt's
+    16 bytes fill 22 characters and the hash's 23 bytes 31, so the last character of each
+    carries 2 and 4 bits: its unused low bits are 0 (a parser such as passlib rejects or
+    repairs a string where they are not)."""
 
     def fn(idx: h.I64) -> list[str]:
         cost = h.integers(ctx.key + 7, idx, 10, 12).tolist()
-        body = chars(ctx.key, idx, _BCRYPT, 53)
-        return [f"$2b${c}${b}" for c, b in zip(cost, body, strict=True)]
+        salt = chars(ctx.key, idx, _BCRYPT, 21)
+        salt_end = chars(ctx.key + 2, idx, _BCRYPT[::16], 1)
+        digest = chars(ctx.key + 3, idx, _BCRYPT, 30)
+        digest_end = chars(ctx.key + 4, idx, _BCRYPT[::4], 1)
+        parts = zip(cost, salt, salt_end, digest, digest_end, strict=True)
+        return [f"$2b${c}${s}{se}{d}{de}" for c, s, se, d, de in parts]
 
     return Made(fn, "bcrypt hash")
 
@@ -192,7 +199,7 @@ register(
     Concept("mac", "internet", "mac", (("mac",), ("mac", "address"), ("mac", "addr"), ("hardware", "address")), _mac, min_len=17, valid=matches(r"([0-9a-f]{2}:){5}[0-9a-f]{2}")),
     Concept("user_agent", "internet", "user_agent", (("user", "agent"), ("agent",), ("browser",), ("req", "agent")), _user_agent, min_len=20, valid=matches(r"[\w.-]+/\S+.*")),
     Concept("token", "internet", "token", (("token",), ("api", "key"), ("api", "token"), ("access", "token"), ("refresh", "token"), ("secret",), ("access", "key"), ("secret", "key"), ("nonce",), ("auth", "key"), ("apikey",), ("sk",), ("ak",)), _token, min_len=16, valid=matches(r"[0-9A-Za-z_-]{8,}")),
-    Concept("password_hash", "internet", "password_hash", (("password",), ("password", "hash"), ("hash",), ("secret", "hash"), ("encrypted", "password"), ("password", "digest"), ("hashed", "password"), ("crypted", "password"), ("pass", "hash")), _bcrypt, min_len=60, valid=matches(r"\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}")),
+    Concept("password_hash", "internet", "password_hash", (("password",), ("password", "hash"), ("hash",), ("secret", "hash"), ("encrypted", "password"), ("password", "digest"), ("hashed", "password"), ("crypted", "password"), ("pass", "hash")), _bcrypt, min_len=60, valid=matches(r"\$2[aby]\$\d{2}\$[./A-Za-z0-9]{21}[.Oeu][./A-Za-z0-9]{30}[.CGKOSWaeimquy26]")),
     Concept("password_digest", "internet", "password_hash", (("password",), ("password", "hash"), ("hash",), ("encrypted", "password"), ("password", "digest"), ("hashed", "password")), _digest, min_len=32, max_len=59, valid=hex_text(32)),
     Concept("password", "internet", "password_hash", (("password",), ("plain", "password"), ("passphrase",), ("pin",)), _password, min_len=8, max_len=31, valid=matches(r"\S{8,}")),
     Concept("port", "internet", "port", (("port",), ("port", "number")), _port, min_len=4, valid=matches(r"[1-9]\d{0,4}")),

@@ -63,9 +63,13 @@ class Ctx:
     """concept name -> column of the same group in this table (the row's other parts)."""
     sibling: Callable[[str, h.I64], Values] | None
     locale: str = "en"
+    birth: Callable[[h.I64], h.F64] | None = None
+    """The row's birth time (the timeline's created_at-like column) as epoch seconds, NaN
+    where NULL; None when the table has no birth."""
 
 
 Maker = Callable[["Ctx"], Made]
+Placed = Callable[["Ctx", h.I64, float, float], h.F64]
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,10 @@ class Concept:
     """Numbers: the plausible range of values (a CHECK narrows it further)."""
     low_heavy: bool = False
     """Numbers: small values common, large ones rare (amounts, quantities)."""
+    placed: Placed | None = None
+    """Numbers the row's group decides (coordinates in the address's country, a file's size
+    for its type, a card's expiry month): `placed(ctx, idx, low, high)` gives the values of
+    rows `idx` within [low, high] (the span narrowed by the column's type and CHECKs)."""
     valid: Valid | None = None
     """A cheap check that one value has the concept's form (`concepts/valid.py`); every
     registered concept declares one (tests/test_concepts.py)."""

@@ -85,6 +85,7 @@ class BuilderBase:
         anchor: Callable[[h.I64], h.F64] | None = None,
         override: ColumnSpec | None = None,
         follows: Follow | None = None,
+        birth: Callable[[h.I64], h.F64] | None = None,
     ) -> None:
         self.pools = pools
         self.table = table
@@ -100,6 +101,9 @@ class BuilderBase:
         self.anchor = anchor
         self.follows = follows
         """For a time column: the earlier events of the row it comes after (`timeline`)."""
+        self.birth = birth
+        """The row's birth time (created_at...) as epoch seconds, for columns that follow it
+        without being time columns (a card's expiry); None when the table has none."""
         self.override = override
         if override is not None:
             extra = range_rule(override)
@@ -196,6 +200,23 @@ class BuilderBase:
         if self.rule.max_length is not None:
             n = min(n or self.rule.max_length, self.rule.max_length)
         return n
+
+    def concept_ctx(self, found: concepts.Match, length: int | None, fixed: bool) -> concepts.Ctx:
+        """What the column's concept generator may use (its group's key, its siblings)."""
+        return concepts.Ctx(
+            pools=self.pools,
+            seed=self.seed,
+            key=self.key,
+            group_key=self._group_key(found),
+            length=length,
+            fixed=fixed,
+            table=self.table,
+            column=self.column,
+            siblings=concepts.group_members(self.table, found),
+            sibling=self.sibling,
+            locale=self.pools.locale,
+            birth=self.birth,
+        )
 
     def _group_key(self, found: concepts.Match) -> int:
         """Shared by the columns of one person, address, card, file in a row."""

@@ -7,9 +7,8 @@ from decimal import Decimal
 
 import numpy as np
 
-from fastseed.generate import concepts, distributions
+from fastseed.generate import distributions
 from fastseed.generate import hashing as h
-from fastseed.generate.concepts.address import coordinates
 from fastseed.generate.kinds.base import ColumnGen, Values, array_gen
 from fastseed.generate.kinds.checks import Checks
 
@@ -34,6 +33,12 @@ class Numbers(Checks):
             a, b = lo, min(hi, lo + 1000)
         power = 2.5 if self._low_heavy() else 1.0
         span = b - a
+        placed = self._placed()
+        if placed is not None:
+            return array_gen(
+                lambda idx: np.clip(np.round(placed(idx, a, b)), a, b).astype(np.int64),
+                f"{tag} of the row's {self._group()} in [{a}, {b}]{self.because()}",
+            )
 
         def raw(idx: h.I64) -> np.ndarray:
             return np.floor(self._u(idx) ** power * (span + 1)).astype(np.int64) + a
@@ -81,13 +86,13 @@ class Numbers(Checks):
         default = distributions.soft_range(self.column.name) or self._plausible()
         lo, hi = self.num_bounds(default)
         log_scale = self._low_heavy() and lo > 0
-        placed = self._coordinates()
+        placed = self._placed()
 
         def raw(idx: h.I64) -> np.ndarray:
             u = self._u(idx)
             x: h.F64
             if placed is not None:
-                x = placed(idx)
+                x = placed(idx, lo, hi)
             elif log_scale:
                 x = np.exp(np.log(lo) + u * (np.log(hi) - np.log(lo)))
             else:
@@ -101,31 +106,24 @@ class Numbers(Checks):
 
         label = f"{tag or 'decimal'} in [{lo:g}, {hi:g}] scale {s}"
         if placed is not None:
-            label = f"{tag} in the row's country, scale {s}{self.because()}"
+            label = f"{tag} of the row's {self._group()}, scale {s}{self.because()}"
         return ColumnGen(fn, label, raw=raw, raw_scale=s)
 
     _kind_money = _kind_numeric
 
-    def _coordinates(self) -> Callable[[h.I64], h.F64] | None:
-        """Latitude or longitude inside the country of the row's address (its group)."""
+    def _placed(self) -> Callable[[h.I64, float, float], h.F64] | None:
+        """Values the row's group decides (`Concept.placed`): coordinates in the address's
+        country, a file's size for its type, a card's expiry."""
         found = self.match
-        if found is None or found.concept.name not in {"latitude", "longitude"}:
+        place = None if found is None else found.concept.placed
+        if found is None or place is None:
             return None
-        which = found.concept.name
-        ctx = concepts.Ctx(
-            pools=self.pools,
-            seed=self.seed,
-            key=self.key,
-            group_key=self._group_key(found),
-            length=None,
-            fixed=False,
-            table=self.table,
-            column=self.column,
-            siblings=concepts.group_members(self.table, found),
-            sibling=None,
-            locale=self.pools.locale,
-        )
-        return lambda idx: coordinates(ctx, idx, which)
+        ctx = self.concept_ctx(found, None, False)
+        return lambda idx, lo, hi: place(ctx, idx, lo, hi)
+
+    def _group(self) -> str:
+        found = self.match
+        return "row" if found is None else found.concept.group or found.concept.name
 
     def _kind_float(self) -> ColumnGen:
         tag = self.tag
@@ -139,13 +137,13 @@ class Numbers(Checks):
             )
         span = hi - lo
         margin = span * 1e-6
-        placed = self._coordinates()
+        placed = self._placed()
 
         def raw(idx: h.I64) -> np.ndarray:
             if placed is not None:
-                return np.clip(np.round(placed(idx), 6), lo, hi)
+                return np.clip(np.round(placed(idx, lo, hi), 6), lo, hi)
             return np.round(lo + margin + self._u(idx) * (span - 2 * margin), 4)
 
         if placed is not None:
-            return array_gen(raw, f"{tag} in the row's country{self.because()}")
+            return array_gen(raw, f"{tag} of the row's {self._group()}{self.because()}")
         return array_gen(raw, f"{tag or 'float'} in [{lo:g}, {hi:g}]")

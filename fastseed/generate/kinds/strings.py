@@ -52,19 +52,7 @@ class Strings(Structured):
         if found is None or make is None or self.tag in {"email", "full_name"}:
             return None
         if self._made is None:
-            ctx = concepts.Ctx(
-                pools=self.pools,
-                seed=self.seed,
-                key=self.key,
-                group_key=self._group_key(found),
-                length=self._max_len(),
-                fixed=self.type.fixed_length,
-                table=self.table,
-                column=self.column,
-                siblings=concepts.group_members(self.table, found),
-                sibling=self.sibling,
-                locale=self.pools.locale,
-            )
+            ctx = self.concept_ctx(found, self._max_len(), self.type.fixed_length)
             self._made = make(ctx)
         return self._made
 

@@ -203,8 +203,9 @@ class Temporal(BuilderBase):
             fn,
             f"date ({self._time_label()})",
             40000 // days if self.unique else None,
-            # midnight UTC, as a later event of the row reads it (due_on after issued_on)
-            seconds=lambda idx: raw(idx) * 86400.0,
+            # the moment within the day, as later events of the row read it: an invoice
+            # issued on the day of its order is paid after the order, not after midnight
+            seconds=(lambda idx: raw(idx) * 86400.0) if self.unique else self._seconds,
             raw=raw,
         )
 

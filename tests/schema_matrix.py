@@ -75,10 +75,13 @@ def load_ddl(schema: str, dialect: str, database: str) -> None:
         raise RuntimeError(f"{path} did not load: {done.stderr.decode(errors='replace')}")
 
 
-def run_seed(target: str, rows: int, seed: int) -> tuple[int, dict[str, Any] | None, str]:
-    """`fastseed seed` as a subprocess: (exit code, its JSON summary if any, stderr)."""
+def run_seed(
+    target: str, rows: int, seed: int, *extra: str
+) -> tuple[int, dict[str, Any] | None, str]:
+    """`fastseed seed` as a subprocess (`extra`: more options): (exit code, its JSON summary
+    if any, stderr)."""
     cmd = [sys.executable, "-m", "fastseed", "seed", target, "--rows", str(rows)]
-    cmd += ["--seed", str(seed), "--output", "json"]
+    cmd += ["--seed", str(seed), "--output", "json", *extra]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
     try:
         summary = json.loads(done.stdout)

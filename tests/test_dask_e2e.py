@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 import test_shards_e2e as shards
+from audit import audit_my, audit_pg
 from conftest import IN_CI
+from schema_matrix import Expected, first_error, load_ddl, run_seed, url
 from test_shards_e2e import BATCH, SCENARIO, Target
 
 from fastseed import api
@@ -79,3 +81,25 @@ def test_a_failed_shard_leaves_nothing(target: Target, tmp_path: Path) -> None:
     with pytest.raises(LoadError):
         _seed(target, scenario_file, loader=_BrokenItems(CLUSTER, 3))
     assert target.checksums() == before
+
+
+@pytest.mark.parametrize(
+    "schema, dialect",
+    [
+        pytest.param("pagila", "postgres", marks=pytest.mark.postgres, id="pagila-postgres"),
+        pytest.param("sakila", "mysql", marks=pytest.mark.mysql, id="sakila-mysql"),
+    ],
+)
+def test_dask_runner_seeds_a_fixture_schema_with_the_single_runs_audit(
+    schema: str, dialect: str, request: pytest.FixtureRequest
+) -> None:
+    """The schema matrix's check (tests/schema_matrix.py) with the run spread over 3 shards on
+    the cluster: every table at its stated count, no orphan, no duplicate."""
+    database = request.getfixturevalue("pg_db" if dialect == "postgres" else "my_db")
+    load_ddl(schema, dialect, database)
+    extra = ("--dask", CLUSTER, "--shards", "3")
+    code, summary, stderr = run_seed(url(dialect, database), 200, 42, *extra)
+    assert code == 0, first_error(stderr, summary)
+    expected = Expected(200, [list((summary or {}).get("warnings", []))])
+    audit = audit_pg if dialect == "postgres" else audit_my
+    assert audit(database).problems(expected) == []

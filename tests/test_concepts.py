@@ -134,6 +134,7 @@ _TS = ColumnType(Kind.TIMESTAMP, "timestamp")
         ("BANNED", _BOOL, "flag_rare"),
         ("clock_enabled", _BOOL, "flag_common"),  # 'lock' inside a word says nothing
         ("lock_timeout", _INT, None),  # an integer is a flag only when named as one
+        ("test_flag", _INT, "flag_rare"),
         ("qty", _INT, "quantity"),
         ("unitPrices", _INT, "money"),
         ("weightKg", _DEC, "weight"),

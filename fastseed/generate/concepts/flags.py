@@ -11,7 +11,8 @@ from fastseed.schema import Kind
 _BOOLEAN = frozenset({Kind.BOOLEAN})
 _INTEGER = frozenset({Kind.INTEGER})
 _PREFIX = "is|has|can|should|was|allow|enable|use|show"
-"""An integer is a flag only behind one of these (is_locked), or named as one below."""
+"""An integer is a flag only behind one of these (is_locked), before 'flag' (test_flag), or
+named as one below."""
 
 _RARE = (
     r"\w*(?:revok|delet|remov|archiv|block|lock|suspend|disabl|expir|spam|hidden|muted|flagged|"
@@ -44,7 +45,7 @@ register(
     _flag("flag", None, (_PREFIX, ".+"), (r"\w*(?:active|enabled|verified|deleted|visible|public|flag|confirmed|published|archived)",), kinds=_BOOLEAN | _INTEGER, weight=1),
     _flag("flag", None),  # a boolean of any name
     _flag("flag_rare", 0.05, (_RARE,), weight=4),
-    _flag("flag_rare", 0.05, (_PREFIX, _RARE), (r"\w*(?:deleted|archived|inactive)",), kinds=_INTEGER, weight=4),
+    _flag("flag_rare", 0.05, (_PREFIX, _RARE), (_RARE, "flag"), (r"\w*(?:deleted|archived|inactive)",), kinds=_INTEGER, weight=4),
     _flag("flag_common", 0.85, (_COMMON,), *_IN_STOCK, weight=3),
-    _flag("flag_common", 0.85, (_PREFIX, _COMMON), (r"\w*(?:active|enabled|verified|visible|public|confirmed|published)",), kinds=_INTEGER, weight=3),
+    _flag("flag_common", 0.85, (_PREFIX, _COMMON), (_COMMON, "flag"), (r"\w*(?:active|enabled|verified|visible|public|confirmed|published)",), kinds=_INTEGER, weight=3),
 )  # fmt: skip

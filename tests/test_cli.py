@@ -141,9 +141,9 @@ def test_plan_names_the_concept_of_every_column_and_why(tmp_path):
     assert concept["qux"].startswith("enum (a CHECK lists 3 values")
     assert concept["unit_price"] == "money (name 'price')"
     assert concept["quantity"] == "quantity (name 'quantity')"
-    assert concept["is_archived"] == "flag (name 'is archived')"
-    assert concept["issued_at"].startswith("start (name 'issued')")
-    assert concept["paid_at"].endswith("; timeline event paid")
+    assert concept["is_archived"] == "flag_rare (name 'archived')"
+    assert concept["issued_at"] == "issued (name 'issued'); the row's birth"
+    assert concept["paid_at"] == "paid (name 'paid'); timeline: after issued_at"
     assert not concept["paid_at"].startswith("none")
     assert concept["zork"].startswith("none (")
     text = fastseed("plan", f"sqlite:///{path}", "--rows", "5")

@@ -93,6 +93,7 @@ def test_time_and_number_tags_keep_their_names() -> None:
     assert [classify(t, c) for c in t.columns] == ["created", "money", "email"]
 
 
+_BOOL = ColumnType(Kind.BOOLEAN, "boolean")
 _INT = ColumnType(Kind.INTEGER, "integer")
 _DEC = ColumnType(Kind.NUMERIC, "numeric(10,2)", precision=10, scale=2)
 _TS = ColumnType(Kind.TIMESTAMP, "timestamp")
@@ -105,15 +106,43 @@ _TS = ColumnType(Kind.TIMESTAMP, "timestamp")
         ("zork", ColumnType(Kind.MONEY, "money"), "money"),  # the type alone
         ("num_items", _INT, "quantity"),
         ("deleted_count", _INT, "quantity"),  # the head noun, not the flag inside
-        ("discount_pct", _DEC, "percent"),
+        ("discount_pct", _DEC, "tax_rate"),  # a rate off a price: 0 to 30 percent
         ("rental_duration", _INT, "duration"),  # not a percent for the 'ratio' inside
         ("iterations", _INT, None),
         ("DateJoined", _TS, "created"),
         ("lastUpdate", _TS, "updated"),
         ("date_of_birth", ColumnType(Kind.DATE, "date"), "birth"),
         ("TOKEN_DATE_", _TS, None),  # 'token' is not 'to'
-        ("isDeleted", _INT, "flag"),
+        ("isDeleted", _INT, "flag_rare"),
         ("anything", ColumnType(Kind.BOOLEAN, "boolean"), "flag"),
+        # the time, flag, number and rank concepts read names as the text ones do:
+        # camelCase, kebab-case, abbreviations, plurals, glued words
+        ("CreatedAt", _TS, "created"),
+        ("paidOn", _TS, "paid"),
+        ("valid_until", _TS, "end"),
+        ("valid-from", _TS, "start"),
+        ("expiresAt", _TS, "end"),
+        ("ShippedDate", _TS, "shipped"),
+        ("orderdate", _TS, "ordered"),
+        ("lastLoginAt", _TS, "last_seen"),
+        ("invoice_due_dt", _TS, "due"),
+        ("effective_to", _TS, "end"),  # the head noun, not the start word before it
+        ("is-active", _BOOL, "flag_common"),
+        ("isDeleted", _BOOL, "flag_rare"),
+        ("emailVerified", _BOOL, "flag_common"),
+        ("is_inactive", _BOOL, "flag_rare"),  # not 'active'
+        ("BANNED", _BOOL, "flag_rare"),
+        ("clock_enabled", _BOOL, "flag_common"),  # 'lock' inside a word says nothing
+        ("lock_timeout", _INT, None),  # an integer is a flag only when named as one
+        ("test_flag", _INT, "flag_rare"),
+        ("qty", _INT, "quantity"),
+        ("unitPrices", _INT, "money"),
+        ("weightKg", _DEC, "weight"),
+        ("vat-percent", _DEC, "tax_rate"),
+        ("user_roles", text(20), "role"),
+        ("accessLevel", text(20), "role"),
+        ("ticket_priority", text(20), "priority"),
+        ("subscription-tier", text(20), "tier"),
     ],
 )
 def test_number_time_and_flag_columns_are_concepts_too(

@@ -7,9 +7,9 @@ from dataclasses import replace
 from decimal import Decimal
 
 import numpy as np
-from helpers import BOOL, catalog, col, fk, name, table, text
+from helpers import BOOL, INT, catalog, col, fk, name, table, text
 
-from fastseed.generate import arithmetic, distributions, timeline
+from fastseed.generate import arithmetic, concepts, distributions, timeline
 from fastseed.generate import table as table_module
 from fastseed.generate.table import RunGenerators
 from fastseed.plan import RowRequest
@@ -23,7 +23,9 @@ MONEY = ColumnType(Kind.NUMERIC, "numeric(12,2)", precision=12, scale=2)
 
 
 def _events(*names: str) -> dict[str, str | None]:
-    return {n: timeline.event_of(col(n, STAMP)) for n in names}
+    t = table("t", [col(n, STAMP) for n in names])
+    found = {c.name: timeline.event_of(t, c) for c in t.columns}
+    return {n: None if m is None else m.concept.name for n, m in found.items()}
 
 
 def test_names_give_events_in_any_spelling():
@@ -41,9 +43,9 @@ def test_names_give_events_in_any_spelling():
         "valid_from": "start",
         "valid_to": "end",
         "due_on": "due",
-        "birth_date": "birthdate",
+        "birth_date": "birth",
     }
-    assert timeline.event_of(col("created_at")) is None  # an integer is no time
+    assert timeline.event_of(table("t", [col("created_at")]), col("created_at")) is None
 
 
 def test_a_row_has_one_birth_and_its_events_follow_in_order():
@@ -211,15 +213,28 @@ def test_flags_and_roles_follow_what_the_names_say():
     assert roles.count("owner") < 0.05 * 2000 and roles.count("member") > 0.4 * 2000
 
 
-def test_distribution_signals():
-    assert distributions.true_share("api_key_revoked") == 0.05
-    assert distributions.true_share("emailVerified") == 0.85
-    assert distributions.true_share("color") is None
-    ranked = distributions.privilege_weights("priority", ["urgent", "high", "medium", "low"])
+def _match(column: str, kind: ColumnType = BOOL):
+    t = table("t", [col("id"), col(column, kind)])
+    return concepts.match(t, t.column(column))
+
+
+def test_distributions_are_what_the_concepts_declare():
+    assert distributions.true_share(_match("api_key_revoked")) == 0.05
+    assert distributions.true_share(_match("emailVerified")) == 0.85
+    assert distributions.true_share(_match("is-inactive")) == 0.05  # not 'active'
+    assert distributions.true_share(_match("color")) is None
+    assert distributions.true_share(_match("lock_timeout", INT)) is None  # no flag at all
+    assert distributions.true_share(_match("is_locked", INT)) == 0.05
+    ranked = distributions.privilege_weights(
+        _match("priority", text(10)), ["urgent", "high", "medium", "low"]
+    )
     assert ranked is not None and ranked[0][0] == "low" and ranked[0][-1] == "urgent"
-    assert distributions.privilege_weights("status", ["owner", "member"]) is None
-    assert distributions.privilege_weights("role", ["alpha", "beta"]) is None
-    assert distributions.soft_range("weight_kg") == (0.05, 50.0)
+    assert distributions.privilege_weights(_match("status", text(10)), ["owner", "member"]) is None
+    assert distributions.privilege_weights(_match("role", text(10)), ["alpha", "beta"]) is None
+    weight = _match("weight_kg", MONEY)
+    assert weight is not None and weight.concept.span == (0.05, 50.0)
+    tax = _match("vatPercent", MONEY)
+    assert tax is not None and tax.concept.span == (0.0, 30.0)
 
 
 def test_births_not_kept_are_computed_on_demand_with_the_same_values(monkeypatch):
@@ -250,3 +265,13 @@ def test_a_flag_follows_the_time_of_its_event():
     for revoked, revoked_at in zip(flags, times, strict=True):
         assert revoked == (revoked_at is not None)
     assert 0 < sum(_column(gen, "revoked", 500)) < 0.2 * 500
+
+
+def test_every_time_concept_declares_its_place_and_names_real_events():
+    times = [c for c in concepts.registered() if c.family == "time"]
+    names = {c.name for c in times}
+    assert {"created", "paid", "shipped", "delivered", "due", "start", "end"} <= names
+    for concept in times:
+        assert concept.life is not None, concept.name
+        assert set(concept.life.after) <= names, concept.name
+        assert concept.name not in concept.life.after

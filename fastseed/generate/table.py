@@ -665,16 +665,20 @@ class TableGen:
                 what = f"enum (the type {col.type.sql} lists {len(col.type.labels)} labels)"
             elif name in self.strategy.injective_columns:
                 what = "key (distinct per row: a primary or unique key)"
-            elif self.timeline.events.get(name) is None:
-                what = f"none (a plain {col.type.kind.value}: no signal in the name)"
             else:
-                what = "an event of the row (its name, read by the timeline)"
-            event = self.timeline.events.get(name)
-            if event is not None:
-                birth = ", the row's birth" if name == self.timeline.birth else ""
-                what += f"; timeline event {event}{birth}"
-            out[name] = what
+                what = f"none (a plain {col.type.kind.value}: no signal in the name)"
+            out[name] = what + self._time_place(name)
         return out
+
+    def _time_place(self, name: str) -> str:
+        """'; the row's birth', '; timeline: after paid_at, ordered_at' for a time column of
+        the row's timeline (its event is its concept), else ''."""
+        if name == self.timeline.birth:
+            return "; the row's birth"
+        follows = self.timeline.follows.get(name)
+        if follows is not None and name in self.timeline.events:
+            return f"; timeline: after {', '.join(follows.bases)}"
+        return ""
 
     # -- internals -------------------------------------------------------------------------------
 

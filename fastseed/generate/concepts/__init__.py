@@ -17,6 +17,7 @@ from fastseed.generate.concepts import (  # noqa: F401  (each registers its conc
     internet,
     numbers,
     person,
+    ranks,
     text,
     time,
 )

@@ -25,11 +25,12 @@ def _number(
     kinds: frozenset[Kind],
     span: tuple[float, float],
     low_heavy: bool = False,
+    weight: int = 0,
 ) -> Concept:
     """A number concept; its values are valid when they lie in its plausible span."""
     return Concept(
         name, "numbers", name, phrases, None,
-        kinds=kinds, span=span, low_heavy=low_heavy, valid=within(*span),
+        kinds=kinds, span=span, low_heavy=low_heavy, valid=within(*span), weight=weight,
     )  # fmt: skip
 
 
@@ -45,5 +46,8 @@ register(
     _number("age", (("age",),), _ANY, (18, 90)),
     _number("year", ((r"\w*year",),), _ANY, (1950, 2026)),
     _number("duration", ((r"\w*duration|length|minute|second|millisecond",),), _ANY, (1, 240)),
-    _number("measure", ((r"\w*(?:weight|height|width|size)",),), _ANY, (1, 500)),
+    _number("measure", ((r"\w*(?:height|width|size|weight)",),), _ANY, (1, 500)),
+    # a weight with decimals is in kg (a parcel, a product); a tax or discount rate in percent
+    _number("weight", ((r"\w*(?:weight|mass)",),), _DECIMAL, (0.05, 50), weight=1),
+    _number("tax_rate", (("tax|vat|discount", r"pct|percent\w*|rate"), (r"(?:tax|vat|discount)(?:pct|percent\w*|rate)",)), _ANY, (0, 30)),
 )  # fmt: skip

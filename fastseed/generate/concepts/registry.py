@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastseed.generate import hashing as h
+from fastseed.generate.concepts.lifecycle import Lifecycle
 from fastseed.generate.concepts.valid import Valid
 from fastseed.generate.text import Utf8Array
 from fastseed.schema import Column, Kind, Table
@@ -118,6 +119,14 @@ class Concept:
     valid: Valid | None = None
     """A cheap check that one value has the concept's form (`concepts/valid.py`); every
     registered concept declares one (tests/test_concepts.py)."""
+    life: Lifecycle | None = None
+    """Time concepts: the event's place in the row's life (birth, order, gaps, NULLs)."""
+    true_share: float | None = None
+    """Flags: the share of rows that are true (revoked mostly not, active mostly); None:
+    even."""
+    ranked: bool = False
+    """Roles and levels: the values rank by privilege or severity, the least privileged
+    most common (`distributions.privilege_weights`)."""
 
 
 @dataclass(frozen=True)

@@ -280,7 +280,7 @@ class Checks(BuilderBase):
         )
 
     def _choices(self, items: list[str]) -> ColumnGen:
-        ranked = distributions.privilege_weights(self.column.name, items)
+        ranked = distributions.privilege_weights(self.match, items)
         if ranked is not None:  # roles: the least privileged common, owners rare
             items = ranked[0]
         typed = [self.typed(x) for x in items]

@@ -63,7 +63,7 @@ class Numbers(Checks):
         )
 
     def _true_share(self) -> float:
-        share = distributions.true_share(self.column.name)
+        share = distributions.true_share(self.match)
         return 0.5 if share is None else share
 
     def _kind_boolean(self) -> ColumnGen:
@@ -83,7 +83,7 @@ class Numbers(Checks):
                 int(hi) - base + 1,
             )
         tag = self.tag
-        default = distributions.soft_range(self.column.name) or self._plausible()
+        default = self._plausible()
         lo, hi = self.num_bounds(default)
         log_scale = self._low_heavy() and lo > 0
         placed = self._placed()
@@ -127,7 +127,7 @@ class Numbers(Checks):
 
     def _kind_float(self) -> ColumnGen:
         tag = self.tag
-        default = distributions.soft_range(self.column.name) or self._plausible()
+        default = self._plausible()
         r = self.rule
         lo = float(r.low) if r.low is not None else default[0]
         hi = float(r.high) if r.high is not None else default[1]

@@ -12,7 +12,14 @@ import numpy as np
 
 from fastseed.generate import hashing as h
 from fastseed.generate import text as utf8
-from fastseed.generate.concepts.kit import fitted, join_first, listed_utf8, pick, pick_utf8
+from fastseed.generate.concepts.kit import (
+    fitted,
+    join_first,
+    listed_utf8,
+    pick,
+    pick_utf8,
+    skew_weights,
+)
 from fastseed.generate.concepts.registry import Concept, Ctx, Made, Maker, register
 
 if TYPE_CHECKING:
@@ -350,7 +357,16 @@ def _query(ctx: Ctx) -> Made:
         b = pick(_FILTERS, ctx.key, idx, 2, skew=True)
         return [x if x == y else f"{x} {y}" for x, y in zip(a, b, strict=True)]
 
-    return Made(fn, "search filter")
+    weights = skew_weights(len(_FILTERS))
+    filters = utf8.from_strings(_FILTERS)  # distinct entries: equal picks, equal strings
+
+    def encoded(idx: h.I64) -> utf8.Utf8Array:
+        a = h.choose(ctx.key + 1, idx, len(_FILTERS), weights)
+        b = h.choose(ctx.key + 2, idx, len(_FILTERS), weights)
+        second = utf8.concat([_const(" ", idx), filters.take(b)])
+        return utf8.concat([filters.take(a), utf8.keep_rows(second, a != b)])
+
+    return Made(fn, "search filter", utf8=encoded)
 
 
 def _packaging(ctx: Ctx) -> Made:

@@ -357,7 +357,7 @@ def test_every_utf8_path_gives_the_list_paths_values(length: int | None) -> None
         if made.utf8 is not None:
             assert made.utf8(idx).tolist() == made.fn(idx), c.name
             checked.add(c.name)
-    expected = {"title", "paragraph", "actor", "system_name", "label", "class_name"}
+    expected = {"title", "paragraph", "actor", "system_name", "label", "class_name", "query"}
     assert expected | ({"json_text"} if (length or 255) >= 48 else set()) <= checked
 
 

@@ -313,3 +313,23 @@ def test_name_pools_sample_the_locales_own_lists():
     # a list shorter than the pool is taken whole
     last = Pools(42, "de").get("last_name")
     assert set(last) >= {Person(Locale.DE, seed=s).last_name() for s in range(50)}
+
+
+def test_the_plan_names_the_columns_made_value_by_value():
+    """A column without a column-wise form says so in its generator label (`fastseed plan`),
+    and one with it does not: the batch then holds a Python list for it, else an array."""
+    blobs = table(
+        "blobs",
+        [col("id"), col("payload", ColumnType(Kind.BINARY, "bytea")), col("title", text(80))],
+    )
+    gen = RunGenerators(build_plan(catalog(blobs), RowRequest(50), {}, CAPS), seed=3).table(
+        name("blobs")
+    )
+    labels, batch = gen.labels(), gen.batch(0, 50)
+    listed = {
+        c.name
+        for c, d in zip(gen.write_columns, batch.data, strict=True)
+        if isinstance(d.values, list)
+    }
+    assert listed == {"payload"}
+    assert {c for c, label in labels.items() if "made value by value" in label} == listed

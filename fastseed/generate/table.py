@@ -626,9 +626,12 @@ class TableGen:
             elif col.name in self.money:
                 out[col.name] = f"money, {arithmetic.describe(self.money[col.name])}"
             else:
-                label = self._column_gen(col.name, 0).label
+                gen = self._column_gen(col.name, 0)
                 joint = self.strategy.group_of(col.name) is not None
-                out[col.name] = f"{label}, digit of a joint key" if joint else label
+                out[col.name] = f"{gen.label}, digit of a joint key" if joint else gen.label
+                if gen.raw is None:
+                    # the encoders then take a Python object per row (benchmarks/PROFILE.md)
+                    out[col.name] += f"; made value by value (no column-wise {col.type.kind} form)"
             if col.name in self.tree_columns:
                 out[col.name] += (
                     f", the root's value down each tree of {self.tree_columns[col.name].name}"

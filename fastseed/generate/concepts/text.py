@@ -12,7 +12,14 @@ import numpy as np
 
 from fastseed.generate import hashing as h
 from fastseed.generate import text as utf8
-from fastseed.generate.concepts.kit import fitted, join_first, listed_utf8, pick, pick_utf8
+from fastseed.generate.concepts.kit import (
+    fitted,
+    join_first,
+    listed_utf8,
+    pick,
+    pick_utf8,
+    skew_weights,
+)
 from fastseed.generate.concepts.registry import Concept, Ctx, Made, Maker, register
 from fastseed.generate.concepts.valid import (
     NAME,
@@ -81,8 +88,15 @@ def _lower(sep: str) -> Callable[[str], str]:
     return lambda w: w.lower().replace(" ", sep)
 
 
-def _word_form(ctx: Ctx, form: str, fn: Callable[[str], str]) -> utf8.Utf8Array:
-    return ctx.pools.utf8_form("word", form, fn)  # type: ignore[no-any-return]
+def _word_form(ctx: Ctx, form: str, fn: Callable[[str], str]) -> Callable[[], utf8.Utf8Array]:
+    """The word pool with `fn` applied to each entry, built when a batch first asks for it:
+    the planner makes a column's generator to learn its capacity and needs no pool."""
+    return lambda: ctx.pools.utf8_form("word", form, fn)
+
+
+def _encoded(ctx: Ctx, name: str) -> Callable[[], utf8.Utf8Array]:
+    """A pool as one UTF-8 buffer, built when a batch first asks for it."""
+    return lambda: ctx.pools.utf8(name)
 
 
 def _const(value: str, idx: h.I64) -> utf8.Utf8Array:
@@ -114,11 +128,11 @@ def _paragraph(ctx: Ctx) -> Made:
         picks = [pick(pool, ctx.key, idx, s) for s in range(3)]
         return _fit_prose(picks, k, ctx.length)
 
-    encoded = ctx.pools.utf8("sentence")
+    encoded = _encoded(ctx, "sentence")
 
     def whole(idx: h.I64) -> utf8.Utf8Array:
         k = (h.uniform(ctx.key + 7, idx) * 3).astype(np.int64) + 1
-        return join_first([pick_utf8(encoded, ctx.key, idx, s) for s in range(3)], k, " ")
+        return join_first([pick_utf8(encoded(), ctx.key, idx, s) for s in range(3)], k, " ")
 
     return Made(fn, "mimesis sentences", utf8=fitted(whole, fn, ctx.length))
 
@@ -131,8 +145,8 @@ def _sentence(ctx: Ctx) -> Made:
     def fn(idx: h.I64) -> list[str]:
         return _fit_prose([pick(pool, ctx.key, idx)], [1] * len(idx), ctx.length)
 
-    encoded = ctx.pools.utf8("sentence")
-    whole = fitted(lambda idx: pick_utf8(encoded, ctx.key, idx), fn, ctx.length)
+    encoded = _encoded(ctx, "sentence")
+    whole = fitted(lambda idx: pick_utf8(encoded(), ctx.key, idx), fn, ctx.length)
     return Made(fn, "mimesis sentence", utf8=whole)
 
 
@@ -155,7 +169,7 @@ def _title(ctx: Ctx) -> Made:
 
     def encoded(idx: h.I64) -> utf8.Utf8Array:
         n = h.integers(ctx.key + 9, idx, 2, 5)
-        parts = [pick_utf8(first if k == 0 else rest, ctx.key, idx, k) for k in range(5)]
+        parts = [pick_utf8(first() if k == 0 else rest(), ctx.key, idx, k) for k in range(5)]
         return join_first(parts, n, " ")
 
     return Made(fn, "title of 2-5 words", utf8=encoded)
@@ -169,7 +183,7 @@ def _label(ctx: Ctx) -> Made:
     titled = _word_form(ctx, "title", str.title)
 
     def encoded(idx: h.I64) -> utf8.Utf8Array:
-        a, b = (pick_utf8(titled, ctx.key, idx, k) for k in range(2))
+        a, b = (pick_utf8(titled(), ctx.key, idx, k) for k in range(2))
         return utf8.concat([a, _const(" ", idx), b])
 
     return Made(fn, "title-case label", utf8=encoded)
@@ -192,7 +206,7 @@ def _identifier(ctx: Ctx) -> Made:
     def encoded(idx: h.I64) -> utf8.Utf8Array:
         under = h.choose(ctx.key + 6, idx, 2) == 1
         word = utf8.choose_rows(
-            under, pick_utf8(underscored, ctx.key, idx), pick_utf8(dashed, ctx.key, idx)
+            under, pick_utf8(underscored(), ctx.key, idx), pick_utf8(dashed(), ctx.key, idx)
         )
         sep = utf8.choose_rows(under, _const("_", idx), _const("-", idx))
         return utf8.concat([word, sep, listed_utf8(_SUFFIXES, ctx.key, idx, 5, skew=True)])
@@ -225,7 +239,7 @@ def _json(ctx: Ctx) -> Made:
         return utf8.concat(
             [
                 _const('{"name":', idx),
-                pick_utf8(quoted, ctx.key, idx),
+                pick_utf8(quoted(), ctx.key, idx),
                 _const(',"env":', idx),
                 listed_utf8(envs, ctx.key, idx, 3, skew=True),
                 _const(',"retries":', idx),
@@ -242,10 +256,10 @@ def _xml(ctx: Ctx) -> Made:
         (w,) = _words(ctx, idx, 1)
         return [f"<message><body>{x}</body></message>" for x in w]
 
-    words = ctx.pools.utf8("word")
+    words = _encoded(ctx, "word")
 
     def encoded(idx: h.I64) -> utf8.Utf8Array:
-        body = pick_utf8(words, ctx.key, idx)
+        body = pick_utf8(words(), ctx.key, idx)
         return utf8.concat([_const("<message><body>", idx), body, _const("</body></message>", idx)])
 
     return Made(fn, "small XML document", utf8=encoded)
@@ -260,11 +274,11 @@ def _log(ctx: Ctx) -> Made:
         return [f"[{lv.upper()}] {t}" for lv, t in zip(level, text, strict=True)]
 
     levels = [f"[{lv.upper()}] " for lv in _LEVELS]
-    encoded_sentences = ctx.pools.utf8("sentence")
+    encoded_sentences = _encoded(ctx, "sentence")
 
     def encoded(idx: h.I64) -> utf8.Utf8Array:
         level = listed_utf8(levels, ctx.key, idx, 1, skew=True)
-        return utf8.concat([level, pick_utf8(encoded_sentences, ctx.key, idx, 2)])
+        return utf8.concat([level, pick_utf8(encoded_sentences(), ctx.key, idx, 2)])
 
     return Made(fn, "log line", utf8=encoded)
 
@@ -280,7 +294,7 @@ def _sql(ctx: Ctx) -> Made:
     snake = _word_form(ctx, "lower_", _lower("_"))
 
     def encoded(idx: h.I64) -> utf8.Utf8Array:
-        a, b = (pick_utf8(snake, ctx.key, idx, k) for k in range(2))
+        a, b = (pick_utf8(snake(), ctx.key, idx, k) for k in range(2))
         parts = [
             _const("SELECT * FROM ", idx),
             a,
@@ -314,7 +328,7 @@ def _setting_value(ctx: Ctx) -> Made:
         out = listed_utf8(_SETTING_WORDS, ctx.key, idx, 2, skew=True)
         out = utf8.choose_rows(form == 1, num, out)
         out = utf8.choose_rows(form == 2, utf8.concat([num, _const("s", idx)]), out)
-        return utf8.choose_rows(form == 3, pick_utf8(lowered, ctx.key, idx, 4), out)
+        return utf8.choose_rows(form == 3, pick_utf8(lowered(), ctx.key, idx, 4), out)
 
     return Made(fn, "setting value (flag, number, duration, word)", utf8=encoded)
 
@@ -331,8 +345,8 @@ def _class_name(ctx: Ctx) -> Made:
     titled = _word_form(ctx, "title-nospace", lambda w: w.title().replace(" ", ""))
 
     def encoded(idx: h.I64) -> utf8.Utf8Array:
-        org, pkg = (pick_utf8(lowered, ctx.key, idx, k) for k in range(2))
-        name = pick_utf8(titled, ctx.key, idx, 2)
+        org, pkg = (pick_utf8(lowered(), ctx.key, idx, k) for k in range(2))
+        name = pick_utf8(titled(), ctx.key, idx, 2)
         dot = _const(".", idx)
         return utf8.concat([_const("com.", idx), org, dot, pkg, dot, name, _const("Handler", idx)])
 
@@ -359,7 +373,16 @@ def _query(ctx: Ctx) -> Made:
         b = pick(_FILTERS, ctx.key, idx, 2, skew=True)
         return [x if x == y else f"{x} {y}" for x, y in zip(a, b, strict=True)]
 
-    return Made(fn, "search filter")
+    weights = skew_weights(len(_FILTERS))
+    filters = utf8.from_strings(_FILTERS)  # distinct entries: equal picks, equal strings
+
+    def encoded(idx: h.I64) -> utf8.Utf8Array:
+        a = h.choose(ctx.key + 1, idx, len(_FILTERS), weights)
+        b = h.choose(ctx.key + 2, idx, len(_FILTERS), weights)
+        second = utf8.concat([_const(" ", idx), filters.take(b)])
+        return utf8.concat([filters.take(a), utf8.keep_rows(second, a != b)])
+
+    return Made(fn, "search filter", utf8=encoded)
 
 
 def _packaging(ctx: Ctx) -> Made:
@@ -394,12 +417,15 @@ def _actor(ctx: Ctx) -> Made:
 
     from fastseed.generate.concepts.person import ascii_word
 
-    initials = ctx.pools.utf8_form("first_name", "ascii-initial", lambda a: ascii_word(a)[:1])
-    surnames = ctx.pools.utf8_form("last_name", "ascii", ascii_word)
+    def initials() -> utf8.Utf8Array:
+        return ctx.pools.utf8_form("first_name", "ascii-initial", lambda a: ascii_word(a)[:1])  # type: ignore[no-any-return]
+
+    def surnames() -> utf8.Utf8Array:
+        return ctx.pools.utf8_form("last_name", "ascii", ascii_word)  # type: ignore[no-any-return]
 
     def encoded(idx: h.I64) -> utf8.Utf8Array:
         name = utf8.concat(
-            [pick_utf8(initials, ctx.key, idx, 1), pick_utf8(surnames, ctx.key, idx, 2)]
+            [pick_utf8(initials(), ctx.key, idx, 1), pick_utf8(surnames(), ctx.key, idx, 2)]
         )
         return utf8.choose_rows(name.lengths == 0, _const("admin", idx), name)
 
@@ -418,7 +444,7 @@ def _route(ctx: Ctx) -> Made:
     kebab = _word_form(ctx, "lower-", _lower("-"))
 
     def encoded(idx: h.I64) -> utf8.Utf8Array:
-        a, b = (pick_utf8(kebab, ctx.key, idx, k) for k in range(2))
+        a, b = (pick_utf8(kebab(), ctx.key, idx, k) for k in range(2))
         version = utf8.integers(h.integers(ctx.key + 5, idx, 1, 3))
         slash = _const("/", idx)
         return utf8.concat([_const("/api/v", idx), version, slash, a, slash, b])

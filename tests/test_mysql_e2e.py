@@ -212,6 +212,41 @@ def test_same_seed_same_data_after_truncate(my_db: str, my_url: str) -> None:
     assert table_digest(my_db, "Track", "TrackId") != first
 
 
+def test_truncate_empties_self_references_and_refuses_rows_left_pointing_in(
+    my_db: str, my_url: str
+) -> None:
+    # InnoDB checks each deleted row at once: a tree deleted in one DELETE failed (1451)
+    my_execute(
+        my_db,
+        [
+            "CREATE TABLE node (id INT PRIMARY KEY, parent_id INT, label VARCHAR(20),"
+            " FOREIGN KEY (parent_id) REFERENCES node (id))",
+            "CREATE TABLE leaf (id INT PRIMARY KEY, node_id INT NOT NULL REFERENCES node (id))",
+        ],
+    )
+    for run in range(2):  # the second run finds rows and empties them first
+        result = asyncio.run(
+            fastseed.seed(my_url, rows=RowRequest(300), seed=run, on_existing="truncate")
+        )
+        assert result.verify.ok
+        assert my_fetch(my_db, "SELECT COUNT(*) FROM node") == [(300,)]
+        assert my_fetch(my_db, "SELECT COUNT(*) FROM node WHERE parent_id IS NOT NULL")[0][0] > 0
+    # a table the run leaves alone points into it: refused before anything is deleted
+    my_execute(
+        my_db,
+        [
+            "CREATE TABLE outsider (id INT PRIMARY KEY, node_id INT REFERENCES node (id))",
+            "INSERT INTO outsider SELECT id, id FROM node LIMIT 3",
+        ],
+    )
+    rows = RowRequest(default=0, per_table={f"{my_db}.node": 5, f"{my_db}.leaf": 5})
+    with pytest.raises(fastseed.FastseedError, match="outsider"):
+        asyncio.run(fastseed.seed(my_url, rows=rows, seed=9, on_existing="truncate"))
+    assert my_fetch(my_db, "SELECT COUNT(*) FROM node") == [(300,)]
+    assert my_fetch(my_db, "SELECT COUNT(*) FROM leaf") == [(300,)]
+    assert my_fetch(my_db, "SELECT @@GLOBAL.foreign_key_checks") == [(1,)]
+
+
 def test_same_seed_same_data_across_fresh_databases(my_db: str, my_url: str) -> None:
     load_schema(my_db, "chinook")
     seed(my_url, 200, seed=7)

@@ -413,3 +413,17 @@ def test_truncate_empties_the_tables_in_one_statement_or_falls_back_to_delete(pg
     )
     assert result.verify.ok
     assert fetch(pg_db, "SELECT count(*) FROM parent")[0][0] == 5
+    # ... and when the outsider has rows pointing in, the DELETE fails and nothing is deleted
+    pg_execute(pg_db, "INSERT INTO outsider SELECT id FROM parent LIMIT 2")
+    with pytest.raises(fastseed.FastseedError):
+        asyncio.run(
+            fastseed.seed(
+                pg_url,
+                rows=RowRequest(default=0, per_table={"public.parent": 5, "public.child": 5}),
+                seed=2,
+                on_existing="truncate",
+            )
+        )
+    assert fetch(pg_db, "SELECT (SELECT count(*) FROM parent), (SELECT count(*) FROM child)")[0][
+        :
+    ] == (5, 5)

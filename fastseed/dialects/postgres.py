@@ -1169,15 +1169,23 @@ class PostgresAdapter(Adapter):
         """One TRUNCATE of all of them: DELETE would fire an FK check per deleted parent row,
         a scan of the child table each when its FK column has no index. A table referenced
         from outside the set cannot be truncated without CASCADE (which would empty tables the
-        user did not name), so then it falls back to DELETE, children first."""
+        user did not name), so then it falls back to DELETE, children first, in one
+        transaction: a row outside the set that points into it fails the DELETE, and then
+        nothing was deleted."""
         if not tables:
             return
         names = ", ".join(self.from_clause(t) for t in tables)
         try:
             async with self._connection() as conn:
-                await conn.execute(f"TRUNCATE {names}", timeout=self.query_timeout)
-        except asyncpg.FeatureNotSupportedError:
-            await super().truncate(tables)
+                try:
+                    await conn.execute(f"TRUNCATE {names}", timeout=self.query_timeout)
+                except asyncpg.FeatureNotSupportedError:
+                    async with conn.transaction():
+                        for table in tables:
+                            await conn.execute(
+                                f"DELETE FROM {self.from_clause(table)}",
+                                timeout=self.query_timeout,
+                            )
         except _DRIVER_ERRORS as exc:
             raise _db_error("emptying tables", exc) from exc
 

@@ -779,7 +779,11 @@ class PostgresAdapter(Adapter):
 
     async def reflect(self, *, schemas: Sequence[str] | None = None) -> Catalog:
         try:
-            async with self._connection() as conn:
+            async with self._connection() as conn, conn.transaction(readonly=True):
+                # The recursive type query is estimated at a million rows for a handful,
+                # which makes the server JIT-compile it: over a second on every run
+                # (benchmarks/PROFILE.md). SET LOCAL: the pooled connection keeps its own.
+                await conn.execute("SET LOCAL jit = off")
                 tables = await read_catalog(conn, schemas, self.query_timeout)
                 triggers = await conn.fetch(_INSERT_TRIGGERS_SQL, timeout=self.query_timeout)
         except _DRIVER_ERRORS as exc:

@@ -1324,20 +1324,23 @@ class PostgresAdapter(Adapter):
             for col in table.columns:
                 if col.identity and col.sequence:
                     users.setdefault(col.sequence, []).append((table, col))
-        for sequence, cols in users.items():
+        if not users:
+            return
+        # One statement for all of them: a round trip (and a pooled connection's reset) per
+        # sequence was most of this phase on schemas of many small tables.
+        rows = []
+        for i, cols in enumerate(users.values(), 1):
             # No ONLY: inheritance children (sakila's payment_p2007_*) draw on the same sequence.
             maxes = ", ".join(
                 f"(SELECT max({_sequence_value(self.quote(c.name), c)}) "
                 f"FROM {self.qualify(t.name)})"
                 for t, c in cols
             )
-            top = await self.fetch_value(f"SELECT GREATEST({maxes})::bigint")
-            if top is None:
-                continue
-            await self.fetch_value(
-                # text, not regclass, parameters: reg* values are OIDs on these connections
-                "SELECT setval($1::text::regclass, GREATEST($2::bigint, "
-                "coalesce(pg_sequence_last_value($1::text::regclass), $2::bigint)))",
-                sequence,
-                top,
-            )
+            rows.append(f"(${i}::text, GREATEST({maxes})::bigint)")
+        await self.fetch_rows(
+            # text, not regclass, parameters: reg* values are OIDs on these connections
+            "SELECT setval(s::regclass, GREATEST(top, "
+            "coalesce(pg_sequence_last_value(s::regclass), top))) "
+            f"FROM (VALUES {', '.join(rows)}) AS v(s, top) WHERE top IS NOT NULL",
+            *users,
+        )

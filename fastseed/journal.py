@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -50,6 +51,8 @@ class Journal:
     path: Path
     url: str
     started: float = field(default_factory=time.time)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    """Sessions record from worker threads: one line at a time."""
 
     @classmethod
     def create(cls, url: DatabaseURL) -> Journal:
@@ -72,7 +75,7 @@ class Journal:
         self.path.unlink(missing_ok=True)
 
     def _append(self, data: dict[str, Any]) -> None:
-        with self.path.open("a", encoding="utf-8") as out:
+        with self._lock, self.path.open("a", encoding="utf-8") as out:
             out.write(json.dumps(data, separators=(",", ":")) + "\n")
             out.flush()
             os.fsync(out.fileno())

@@ -274,12 +274,13 @@ class Adapter(abc.ABC):
         """The undo token `token_json` wrote."""
         raise NotImplementedError
 
-    def _committing(self, token: Any) -> None:
-        """A session is about to send COMMIT: journal what it wrote first."""
+    async def _committing(self, token: Any) -> None:
+        """A session is about to send COMMIT: journal what it wrote first. In a worker
+        thread: the journal's fsync (milliseconds) would hold up every other session's I/O."""
         if self.before_commit is not None:
             data = self.token_json(token)
             if data is not None:
-                self.before_commit(data)
+                await anyio.to_thread.run_sync(self.before_commit, data)
 
     @abc.abstractmethod
     async def undo(self, tokens: Sequence[Any]) -> None:

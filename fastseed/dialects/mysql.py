@@ -1027,7 +1027,7 @@ class MySQLAdapter(Adapter):
                 # Once the body is done, a cancellation must not cut the COMMIT in half: the
                 # server could commit while the caller never gets the undo token.
                 with anyio.CancelScope(shield=True):
-                    self._committing(sess.undo_token)
+                    await self._committing(sess.undo_token)
                     await sess._run("COMMIT")
                 self.unsettled.discard(thread)
             finally:

@@ -549,7 +549,7 @@ class PostgresSession(Session):
         # Set before COMMIT is sent: from then on the rows may be committed, whatever happens
         # to this task, and undo by xmin is harmless for rows that never were.
         self.undo_token = UndoToken(self._xid, tuple(self._touched), frozenset(self._partitioned))
-        self._adapter._committing(self.undo_token)
+        await self._adapter._committing(self.undo_token)
         try:
             await self._conn.execute("COMMIT", timeout=self._adapter.query_timeout)
         except _DRIVER_ERRORS as exc:

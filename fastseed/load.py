@@ -281,25 +281,37 @@ class _Feeds:
         self.gens, self.batch_size = gens, batch_size
         self._open: dict[tuple[TableName, tuple[int, int] | None], ObjectReceiveStream[Any]] = {}
         self._rows: dict[tuple[TableName, tuple[int, int] | None], int] = {}
+        self._sized: dict[tuple[TableName, tuple[int, int] | None], anyio.Event] = {}
         self._taken: set[tuple[TableName, tuple[int, int] | None]] = set()
 
-    def rows_per_batch(self, name: TableName, part: tuple[int, int] | None) -> int:
-        """Rows per batch of one table part, decided once (its writer counts the batches)."""
-        if (name, part) not in self._rows:
+    async def rows_per_batch(self, name: TableName, part: tuple[int, int] | None) -> int:
+        """Rows per batch of one table part, decided once (its writer counts the batches),
+        in a worker thread: the sample builds the table's pools, which on the event loop
+        stalled every session's I/O (16% of trafficcontrol's samples, PROFILE.md)."""
+        key = (name, part)
+        if key not in self._sized:
+            self._sized[key] = sized = anyio.Event()
             first, last = part or (0, self.gens.plan.tables[name].rows)
-            size = rows_per_batch(self.gens.table(name), first, last, self.batch_size)
-            self._rows[(name, part)] = size
-        return self._rows[(name, part)]
+            gen = self.gens.table(name)
+            self._rows[key] = await anyio.to_thread.run_sync(
+                rows_per_batch, gen, first, last, self.batch_size
+            )
+            sized.set()
+        await self._sized[key].wait()
+        return self._rows[key]
 
     def start(self, name: TableName, part: tuple[int, int] | None) -> None:
         if (name, part) in self._open or (name, part) in self._taken:
             return
+        send, receive = anyio.create_memory_object_stream[Any](1)
+        self._tg.start_soon(self._feed, name, part, send)
+        self._open[(name, part)] = receive
+
+    async def _feed(self, name: TableName, part: tuple[int, int] | None, send: Any) -> None:
         gen = self.gens.table(name)
         first, last = part or (0, self.gens.plan.tables[name].rows)
-        send, receive = anyio.create_memory_object_stream[Any](1)
-        size = self.rows_per_batch(name, part)
-        self._tg.start_soon(_batches, self._adapter, gen, first, last, size, send)
-        self._open[(name, part)] = receive
+        size = await self.rows_per_batch(name, part)
+        await _batches(self._adapter, gen, first, last, size, send)
 
     def prefetch(self, jobs: list[tuple[Unit, tuple[int, int] | None]], count: int) -> None:
         """Start the feeds of the first `count` jobs (the sessions that start first)."""
@@ -419,7 +431,7 @@ async def _load_unit(
             gen = gens.table(name)
             first, last = part or (0, gens.plan.tables[name].rows)
             receive = feeds.take(name, part)
-            count = -(-(last - first) // feeds.rows_per_batch(name, part))
+            count = -(-(last - first) // await feeds.rows_per_batch(name, part))
             await _write_all(session, table, gen, receive, result, progress, count)
         for d in unit.deferred:
             if d.method == NULL_THEN_UPDATE:

@@ -529,11 +529,15 @@ async def plan_url(url: str | DatabaseURL, options: RunOptions) -> Plan:
         return await prepare(adapter, options)
 
 
-async def verify_url(url: str | DatabaseURL, *, schemas: list[str] | None = None) -> VerifyResult:
+async def verify_url(
+    url: str | DatabaseURL, *, schemas: list[str] | None = None, prove_fks: bool = False
+) -> VerifyResult:
+    """Check what the database holds; `prove_fks` also lists every FK with its orphan count
+    and has the server validate the FKs it holds as not checked (see `verify.verify`)."""
     db = parse_url(url) if isinstance(url, str) else url
     async with opened(db) as adapter:
         catalog = await adapter.reflect(schemas=schemas)
-        return await verify(adapter, catalog)
+        return await verify(adapter, catalog, prove_fks=prove_fks)
 
 
 async def inspect(

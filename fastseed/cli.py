@@ -522,7 +522,7 @@ def _confirm_undo(shown: str) -> None:
 def cmd_verify(a: argparse.Namespace) -> None:
     """Check row counts, orphaned foreign keys and duplicate keys; exit 5 on any violation."""
     db = _target(a)
-    result = run(lambda: api.verify_url(db, schemas=a.schema))
+    result = run(lambda: api.verify_url(db, schemas=a.schema, prove_fks=a.prove_fks))
     _summary(a, summary_data(result))
 
 
@@ -845,6 +845,12 @@ def build_parser() -> argparse.ArgumentParser:
     url(sub)
     output(sub)
     schema(sub)
+    sub.add_argument(
+        "--prove-fks",
+        action="store_true",
+        help="after a load with FK checks off (--fast shards): list every FK with its orphan "
+        "count, and have the server validate the FKs it holds as NOT VALID (PostgreSQL)",
+    )
 
     sub = command(cmd_demo, "demo")
     sub.add_argument(

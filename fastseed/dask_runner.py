@@ -7,6 +7,12 @@ they have all committed. Each task returns the undo tokens of what it committed;
 fails, the others are told to stop (they remove their own rows) and the run removes what the
 finished ones committed, so a failed run leaves the database as it found it. Progress comes
 back from the tasks through a Dask event topic.
+
+The run's crash journal is kept here, by the coordinator: before any session of a task
+commits, its undo token goes through another topic to the coordinator, which appends it to
+the journal and then lets the session commit (a Dask event). So a coordinator killed while
+tasks run leaves every committed session of theirs in the journal (`fastseed undo`), and a
+task whose coordinator is gone cannot commit: its session rolls back.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +37,9 @@ from fastseed.url import DatabaseURL
 
 _FLUSH_SECONDS = 0.25
 """How often a task sends its progress and asks whether the run was aborted."""
+_JOURNAL_SECONDS = 30.0
+"""How long a session waits for the coordinator to journal its token before giving up (and
+rolling back): a coordinator alive answers in milliseconds."""
 
 
 class _Aborted(LoadError):
@@ -72,6 +82,7 @@ class DaskRunner:
             url=adapter.url, seed=seed, locale=locale, batch_size=batch_size, sessions=workers
         )
         job.task_args["streams"] = streams
+        job.task_args["journaled"] = journal is not None
         return await job.run(fast)
 
 
@@ -148,6 +159,9 @@ class _Job:
             shards = runner.shards or max(1, len(client.scheduler_info()["workers"]))
             topic = f"fastseed-progress-{self.run_id}"
             client.subscribe_topic(topic, self._on_event)
+            journal_topic = f"fastseed-journal-{self.run_id}"
+            if self.journal is not None:
+                client.subscribe_topic(journal_topic, self._on_token(client))
             abort = distributed.Event(f"fastseed-abort-{self.run_id}", client=client)
             [plan] = client.scatter([self.plan], broadcast=True)
             out: list[LoadResult] = []
@@ -170,10 +184,7 @@ class _Job:
                     error = future.exception() if future.status == "error" else None
                     if error is None and future.status == "finished":
                         part: LoadResult = future.result()
-                        for token in reversed(part.undo_tokens):
-                            self.tokens.append(token)
-                            if self.journal is not None:
-                                self.journal.record(token)
+                        self.tokens += reversed(part.undo_tokens)  # journaled as they began
                         out.append(part)
                     elif failure is None:
                         failure = error or LoadError(f"shard task {future.status}")
@@ -184,6 +195,8 @@ class _Job:
                 if failure is not None:
                     raise failure
             client.unsubscribe_topic(topic)
+            if self.journal is not None:
+                client.unsubscribe_topic(journal_topic)
             return out
 
     def _on_event(self, event: tuple[float, Any]) -> None:
@@ -191,6 +204,47 @@ class _Job:
         table, n = event[1]
         if self.progress is not None and table in self.names:
             self.progress(self.names[table], n)
+
+    def _on_token(self, client: Any) -> Callable[[tuple[float, Any]], Awaitable[None]]:
+        """The handler of a task's (event name, undo token), on the client's event loop:
+        journaled (durable), then the task's session is told it may commit."""
+        journal = self.journal
+        assert journal is not None
+
+        async def on_token(event: tuple[float, Any]) -> None:
+            name, token = event[1]
+            journal.record(token)
+            await client.scheduler.event_set(name=name)
+
+        return on_token
+
+
+class _CoordinatorJournal:
+    """The run's journal as a task sees it (a `TokenSink`): each token is sent to the
+    coordinator, and the session commits only once the coordinator has journaled it."""
+
+    def __init__(self, worker: Any, run_id: str, shard: Shard):
+        self.worker, self.run_id, self.shard = worker, run_id, shard
+
+    def record(self, token: Any) -> None:
+        import distributed
+
+        # a name never used again: a late answer to a session that gave up must not
+        # let another one commit
+        name = f"fastseed-journaled-{uuid.uuid4().hex}"
+        self.worker.log_event(f"fastseed-journal-{self.run_id}", (name, token))
+        journaled = distributed.Event(name)
+        try:
+            if not journaled.wait(_JOURNAL_SECONDS):
+                raise LoadError(
+                    f"shard {self.shard}: the coordinator did not journal a session within "
+                    f"{_JOURNAL_SECONDS:g} s (gone?): it is rolled back, not committed"
+                )
+        finally:
+            journaled.clear()  # forgotten by the scheduler
+
+    def close(self) -> None:
+        """The coordinator removes its journal when the run ends cleanly."""
 
 
 class _client:
@@ -233,6 +287,7 @@ def _run_shard(
     sessions: int,
     streams: int | None,
     skip_fk_checks: bool,
+    journaled: bool,
 ) -> LoadResult:
     """A Dask task, in a worker: load one shard of some tiers; its rows are removed again
     if it fails or the run aborts (another shard failed)."""
@@ -271,6 +326,7 @@ def _run_shard(
                 workers=sessions,
                 streams=streams,
                 progress=progress,
+                journal=_CoordinatorJournal(worker, run_id, shard) if journaled else None,
                 shard=shard,
                 tiers=tiers,
             )

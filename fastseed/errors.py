@@ -10,6 +10,8 @@ lost; retrying may help) · 7 permission denied (the user may not write or read 
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class FastseedError(Exception):
     """Base of every error fastseed raises on purpose; `str()` is one clear line."""
@@ -17,6 +19,12 @@ class FastseedError(Exception):
     exit_code = 1
     code: int | str | None = None
     """The server's error code behind it (SQLSTATE, MySQL error number), when there is one."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Exception's own pickling calls cls(*args), which fails for a subclass whose
+        # __init__ takes more than the message (a Dask worker then logs "Failed to
+        # serialize" and sends a bare Exception): rebuild from args and fields instead
+        return (_rebuild, (type(self), self.args), self.__dict__)
 
 
 class LoadError(FastseedError):
@@ -72,6 +80,12 @@ class LockTimeout(FastseedError):
     """Another fastseed run held the database for longer than `--lock-timeout`."""
 
     exit_code = 8
+
+
+def _rebuild(cls: type[FastseedError], args: tuple[Any, ...]) -> FastseedError:
+    error = cls.__new__(cls)
+    error.args = args
+    return error
 
 
 def first_leaf(exc: BaseException) -> BaseException:

@@ -21,7 +21,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from fastseed.url import DatabaseURL
 
@@ -42,6 +42,15 @@ def database_key(url: DatabaseURL) -> str:
     """Names one database whoever connects to it (user and password left out)."""
     where = f"{url.dialect}|{url.host or ''}|{url.port or ''}|{url.database or ''}"
     return hashlib.sha1(where.encode()).hexdigest()[:16]
+
+
+class TokenSink(Protocol):
+    """Where a load sends each unit's undo token before its COMMIT: a `Journal`, or (in a
+    Dask task) the coordinator that owns the run's journal."""
+
+    def record(self, token: Any) -> None: ...
+
+    def close(self) -> None: ...
 
 
 @dataclass

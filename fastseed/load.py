@@ -23,7 +23,7 @@ from fastseed.dialects.base import Adapter, UncheckedLoad
 from fastseed.errors import ConnectError, FastseedError, LoadError, UsageError, first_leaf
 from fastseed.generate.batch import Batch
 from fastseed.generate.table import RunGenerators, TableGen, deferred_null_columns
-from fastseed.journal import Journal
+from fastseed.journal import TokenSink
 from fastseed.load_order import LoadOrder
 from fastseed.memory import TRIM_EVERY, limit_arenas, trim_heap
 from fastseed.plan import DEFERRABLE, FORCED, NULL_THEN_UPDATE, Plan, Unit
@@ -85,7 +85,7 @@ async def load(
     fast: bool = False,
     progress: Progress | None = None,
     disable_triggers: bool = False,
-    journal: Journal | None = None,
+    journal: TokenSink | None = None,
     shard: Shard | None = None,
     tiers: Sequence[int] | None = None,
 ) -> LoadResult:
@@ -231,7 +231,7 @@ def _undo_failed(
     failed: FastseedError,
     adapter: Adapter,
     tokens: Sequence[Any],
-    journal: Journal | None,
+    journal: TokenSink | None,
 ) -> FastseedError:
     """The run failed and so did its undo: say what stays and how to remove it, never
     that the database is as it was. Unreachable (exit 6) when the undo could not get an

@@ -12,7 +12,7 @@ from rich.markup import escape
 from fastseed.load import LoadResult
 from fastseed.plan import Plan
 from fastseed.schema import Catalog
-from fastseed.verify import VerifyResult
+from fastseed.verify import ForeignKeyProof, VerifyResult
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -44,6 +44,18 @@ def summary_data(
         "failures": verify.failures(),
         "verify_seconds": round(verify.seconds, 3),
     }
+    if verify.foreign_keys is not None:
+        out["foreign_keys"] = [
+            {
+                "table": str(f.table),
+                "fk": f.name,
+                "parent": str(f.parent),
+                "orphans": f.orphans,
+                "server": _server_state(f),
+                "ok": f.ok,
+            }
+            for f in verify.foreign_keys
+        ]
     if load is not None:
         out["inserted_rows"] = load.total
         out["load_seconds"] = round(load.seconds, 3)
@@ -59,6 +71,15 @@ def summary_data(
     if realism is not None:
         out["realism"] = realism
     return out
+
+
+def _server_state(fk: ForeignKeyProof) -> str:
+    """What the server's catalog says of the FK after the proof."""
+    if fk.validated:
+        return "validated now"
+    if fk.unvalidated:
+        return "not valid"
+    return "unchanged"
 
 
 def skipped_tables(plan: Plan) -> dict[str, str]:
@@ -109,6 +130,17 @@ def print_summary(console: Console, data: dict[str, Any]) -> None:
         ]
         table.add_row(*cells)
     console.print(table)
+    if "foreign_keys" in data:
+        fks = RichTable(title="foreign keys", title_justify="left")
+        for column in ("table", "FK", "parent"):
+            fks.add_column(column)
+        fks.add_column("orphans", justify="right")
+        fks.add_column("server")
+        fks.add_column("status")
+        for f in data["foreign_keys"]:
+            status = "[green]proven[/]" if f["ok"] else "[red]FAIL[/]"
+            fks.add_row(f["table"], f["fk"], f["parent"], str(f["orphans"]), f["server"], status)
+        console.print(fks)
     if "inserted_rows" in data:
         rate = data["rows_per_second"] or 0
         console.print(

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import anyio
 
 from fastseed.dialects.base import Adapter
-from fastseed.schema import Catalog, TableName
+from fastseed.errors import VerifyError
+from fastseed.schema import Catalog, ForeignKey, Table, TableName
 
 
 @dataclass
@@ -33,14 +34,37 @@ class TableCheck:
         )
 
 
+@dataclass(frozen=True)
+class ForeignKeyProof:
+    """One FK as `verify(prove_fks=True)` left it."""
+
+    table: TableName
+    name: str
+    parent: TableName
+    orphans: int
+    """Rows pointing at no parent, counted by SQL (never taken from the server's word)."""
+    validated: bool = False
+    """The server held it as not checked (NOT VALID) and has now checked and recorded it."""
+    unvalidated: bool = False
+    """The server still holds it as not checked: orphans were found, or it refused."""
+    refused: str | None = None
+    """Why the server would not validate it although no orphan was counted."""
+
+    @property
+    def ok(self) -> bool:
+        return not self.orphans and self.refused is None
+
+
 @dataclass
 class VerifyResult:
     tables: list[TableCheck]
     seconds: float = 0.0
+    foreign_keys: list[ForeignKeyProof] | None = None
+    """Every FK between the checked tables, with `prove_fks`; None otherwise."""
 
     @property
     def ok(self) -> bool:
-        return all(t.ok for t in self.tables)
+        return all(t.ok for t in self.tables) and all(f.ok for f in self.foreign_keys or ())
 
     def failures(self) -> list[str]:
         out = []
@@ -51,6 +75,11 @@ class VerifyResult:
             out += [
                 f"{t.table}: {n} duplicate rows for key {k}" for k, n in t.duplicates.items() if n
             ]
+        out += [
+            f"{f.table}: FK {f.name} stays not validated: {f.refused}"
+            for f in self.foreign_keys or ()
+            if f.refused
+        ]
         return out
 
 
@@ -63,6 +92,7 @@ async def verify(
     proven_keys: set[tuple[TableName, str]] | None = None,
     counted: Mapping[TableName, int] | None = None,
     concurrency: int = 4,
+    prove_fks: bool = False,
 ) -> VerifyResult:
     """Run every check; partitions are checked for their own FKs and keys, counted via parent.
 
@@ -82,12 +112,13 @@ async def verify(
             parent = catalog.tables.get(fk.ref_table)
             if parent is None:
                 continue
-            if (name, fk.name) in (proven or ()):
+            if (name, fk.name) in (proven or ()) and not prove_fks:
                 checks[name].orphans[fk.name] = 0
                 checks[name].enforced.append(fk.name)
             else:
                 fks.append((table, fk, parent))
     rows = dict(counted or {})
+    found: dict[tuple[TableName, str], int] = {}
     # the orphan scan counts the rows of the tables it reads whole: counted after it
     scanned = {t.name for check in fks for t in (check[0], check[2])}
 
@@ -99,6 +130,7 @@ async def verify(
     async def orphans() -> None:
         scan = await adapter.scan_orphans(fks, limit)
         rows.update(scan.rows)
+        found.update(scan.orphans)
         for (name, fk_name), n in scan.orphans.items():
             checks[name].orphans[fk_name] = n
         async with anyio.create_task_group() as tg:
@@ -124,6 +156,7 @@ async def verify(
                 tg.start_soon(duplicates, name, i)
     for name, check in checks.items():
         check.rows = rows[name]
+    proofs = await _prove(adapter, fks, found, limit) if prove_fks else None
     shown = [c for n, c in sorted(checks.items()) if catalog.tables[n].partition_of is None]
     # a partition's violations are reported on its parent's line
     for n, c in checks.items():
@@ -135,4 +168,35 @@ async def verify(
             for k, v in c.duplicates.items():
                 on_parent.duplicates[f"{n.name}.{k}"] = v
             on_parent.enforced += [f"{n.name}.{e}" for e in c.enforced]
-    return VerifyResult(shown, time.perf_counter() - started)
+    return VerifyResult(shown, time.perf_counter() - started, proofs)
+
+
+async def _prove(
+    adapter: Adapter,
+    fks: list[tuple[Table, ForeignKey, Table]],
+    orphans: Mapping[tuple[TableName, str], int],
+    limit: anyio.CapacityLimiter,
+) -> list[ForeignKeyProof]:
+    """Each scanned FK's proof; the server validates those it holds unchecked and clean
+    (one with orphans stays unchecked: validating it would fail on the same rows)."""
+    pending = await adapter.unvalidated_foreign_keys(list({t.name: t for t, _, _ in fks}.values()))
+    proofs: dict[tuple[TableName, str], ForeignKeyProof] = {}
+
+    async def prove(table: Table, fk: ForeignKey, parent: Table) -> None:
+        key = (table.name, fk.name)
+        proof = ForeignKeyProof(table.name, fk.name, parent.name, orphans[key])
+        if key in pending and proof.orphans:
+            proof = replace(proof, unvalidated=True)
+        elif key in pending:
+            try:
+                async with limit:
+                    await adapter.validate_foreign_key(table, fk)
+                proof = replace(proof, validated=True)
+            except VerifyError as exc:
+                proof = replace(proof, unvalidated=True, refused=str(exc))
+        proofs[key] = proof
+
+    async with anyio.create_task_group() as tg:
+        for check in fks:
+            tg.start_soon(prove, *check)
+    return [proofs[t.name, fk.name] for t, fk, _ in fks]

@@ -22,7 +22,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -146,14 +146,17 @@ def generic_words(summary: dict[str, Any] | None) -> str | None:
     return None
 
 
-def seed_twice(schema: str, dialect: str, database: str, rows: int) -> list[str]:
-    """Load the DDL into the empty `database`, seed it twice, audit after each run.
-    Returns the failures, one line each, prefixed by the run (empty: all clean)."""
+def seed_twice(
+    schema: str, dialect: str, database: str, rows: int, extra: Sequence[str] = ()
+) -> list[str]:
+    """Load the DDL into the empty `database`, seed it twice (`extra`: more seed options),
+    audit after each run. Returns the failures, one line each, prefixed by the run (empty:
+    all clean)."""
     load_ddl(schema, dialect, database)
     audit: Callable[[str], Any] = audit_pg if dialect == "postgres" else audit_my
     expected = Expected(rows, [])
     for run, seed in enumerate(SEEDS, 1):
-        code, summary, stderr = run_seed(url(dialect, database), rows, seed)
+        code, summary, stderr = run_seed(url(dialect, database), rows, seed, *extra)
         if code != 0:
             return [f"run {run}: exit {code}: {first_error(stderr, summary)}"]
         expected.runs.append(list((summary or {}).get("warnings", [])))
@@ -187,6 +190,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=2000)
     parser.add_argument(
+        "--dask",
+        metavar="local:W",
+        help="seed through the Dask runner on this cluster, with --shards 3 (issue 16)",
+    )
+    parser.add_argument(
         "only", nargs="*", help="schema or schema:dialect (postgres, mysql); default all"
     )
     a = parser.parse_args(argv)
@@ -196,7 +204,8 @@ def main(argv: list[str] | None = None) -> int:
         start = time.monotonic()
         with scratch_database(dialect) as db:
             try:
-                failures = seed_twice(schema, dialect, db, a.rows)
+                extra = ("--dask", a.dask, "--shards", "3") if a.dask else ()
+                failures = seed_twice(schema, dialect, db, a.rows, extra)
             except RuntimeError as exc:
                 failures = [str(exc)[:300]]
         failed += bool(failures)
@@ -204,7 +213,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{schema:18} {dialect:8} {verdict:4} {time.monotonic() - start:6.1f} s", flush=True)
         for line in failures[:5]:
             print(f"    {line}", flush=True)
-    print(f"{len(chosen) - failed}/{len(chosen)} cases clean at --rows {a.rows}")
+    how = f" through --dask {a.dask} --shards 3" if a.dask else ""
+    print(f"{len(chosen) - failed}/{len(chosen)} cases clean at --rows {a.rows}{how}")
     return 1 if failed else 0
 
 

@@ -5,6 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import os
+import signal
+import subprocess
+import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -103,3 +108,44 @@ def test_dask_runner_seeds_a_fixture_schema_with_the_single_runs_audit(
     expected = Expected(200, [list((summary or {}).get("warnings", []))])
     audit = audit_pg if dialect == "postgres" else audit_my
     assert audit(database).problems(expected) == []
+
+
+def test_a_killed_coordinator_leaves_running_tasks_rows_in_the_journal(
+    target: Target, tmp_path: Path, journal_dir: Path
+) -> None:
+    """The coordinator (and its LocalCluster) is killed with SIGKILL once three sessions'
+    tokens are journaled (so one task has committed a session and begun another), while the
+    tasks are still loading: `fastseed undo` then finds every row that was committed, those
+    of tasks that never finished included."""
+    bigger = SCENARIO.replace("rows = 700", "rows = 30000").replace("rows = 60", "rows = 3000")
+    (tmp_path / "fastseed.toml").write_text(bigger)
+    target.reset()
+    before = target.checksums()
+    env = {**os.environ, "FASTSEED_CONFIG": str(tmp_path / "fastseed.toml")}
+    run = [sys.executable, "-m", "fastseed", "seed", target.url, "--dask", CLUSTER]
+    run += ["--shards", "2", "--workers", "1", "--batch-size", str(BATCH)]
+    child = subprocess.Popen(
+        run, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    try:
+        deadline = time.monotonic() + 240
+        while sum("token" in line for p in journal_dir.glob("*.jsonl") for line in _lines(p)) < 3:
+            assert child.poll() is None, child.stderr.read() if child.stderr else ""
+            assert time.monotonic() < deadline, "no session was journaled"
+            time.sleep(0.02)
+    finally:
+        os.killpg(child.pid, signal.SIGKILL)  # the coordinator and its worker processes
+        child.wait()
+    assert target.checksums() != before  # some sessions had committed
+    undo = [sys.executable, "-m", "fastseed", "undo", target.url, "--yes"]
+    done = subprocess.run(undo, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert target.checksums() == before
+    assert not list(journal_dir.glob("*.jsonl"))
+
+
+def _lines(path: Path) -> list[str]:
+    try:
+        return path.read_text().splitlines()
+    except FileNotFoundError:
+        return []

@@ -307,3 +307,4 @@ def test_kubernetes_shards_recipe():
     for step in jobs:
         parsed = parser.parse_args(container(step)["args"])
         assert parsed.command == {"plan": "plan", "load": "seed", "verify": "verify"}[step]
+    assert parser.parse_args(container("verify")["args"]).prove_fks

@@ -552,3 +552,33 @@ async def test_weird_identifiers_round_trip(tmp_path: Path) -> None:
         assert await adapter.count_rows(table) == 0
     finally:
         await adapter.close()
+
+
+def test_truncate_is_one_transaction(tmp_path: Path) -> None:
+    """A row of a table left alone that points into the emptied ones fails the DELETE, and
+    then nothing was deleted; a self-referencing tree empties in one DELETE."""
+    import asyncio
+
+    import fastseed
+    from fastseed.plan import RowRequest
+
+    path = tmp_path / "t.db"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(
+            """PRAGMA foreign_keys = ON;
+            CREATE TABLE node (id INTEGER PRIMARY KEY, parent_id INT REFERENCES node (id));
+            CREATE TABLE leaf (id INTEGER PRIMARY KEY, node_id INT NOT NULL REFERENCES node (id));
+            CREATE TABLE outsider (id INTEGER PRIMARY KEY, node_id INT REFERENCES node (id));"""
+        )
+    url = f"sqlite:///{path}"
+    rows = RowRequest(default=0, per_table={"node": 50, "leaf": 50})
+    for run in range(2):
+        asyncio.run(fastseed.seed(url, rows=rows, seed=run, on_existing="truncate"))
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM node WHERE parent_id IS NOT NULL").fetchone()[0]
+        conn.execute("INSERT INTO outsider SELECT id, id FROM node LIMIT 2")
+    with pytest.raises(fastseed.FastseedError):
+        asyncio.run(fastseed.seed(url, rows=rows, seed=5, on_existing="truncate"))
+    with sqlite3.connect(path) as conn:
+        counts = conn.execute("SELECT (SELECT count(*) FROM node), (SELECT count(*) FROM leaf)")
+        assert counts.fetchone() == (50, 50)

@@ -425,6 +425,20 @@ class Adapter(abc.ABC):
         del tables
         return Enforced()
 
+    async def unvalidated_foreign_keys(self, tables: Sequence[Table]) -> set[tuple[TableName, str]]:
+        """FKs of `tables` the server keeps as not checked against the rows they hold
+        (PostgreSQL's NOT VALID); `verify --prove-fks` has the server validate them once no
+        orphan is found. Dialects without such a state (an InnoDB FK added or loaded with
+        foreign_key_checks off is recorded as any other) have none."""
+        del tables
+        return set()
+
+    async def validate_foreign_key(self, table: Table, fk: ForeignKey) -> None:
+        """Have the server check every row of `table` against `fk` and record it as valid;
+        raises VerifyError when rows violate it. Called only for what
+        `unvalidated_foreign_keys` returned."""
+        raise UsageError(f"{self.name} keeps no validation state for FK {fk.name} of {table.name}")
+
     @abc.abstractmethod
     async def reset_sequences(self, tables: Sequence[Table]) -> None:
         """Move identity/serial/auto-increment counters past the largest loaded key."""

@@ -39,7 +39,14 @@ from fastseed.dialects.base import (
 )
 from fastseed.dialects.postgres_catalog import FIND_FKS_SQL, read_catalog
 from fastseed.dialects.postgres_codecs import register_codecs
-from fastseed.errors import ConnectError, FastseedError, LoadError, PermissionDenied, UsageError
+from fastseed.errors import (
+    ConnectError,
+    FastseedError,
+    LoadError,
+    PermissionDenied,
+    UsageError,
+    VerifyError,
+)
 from fastseed.generate.batch import Batch
 from fastseed.schema import (
     Catalog,
@@ -649,6 +656,18 @@ ORDER BY n.nspname, cl.relname, c.conname
 """
 
 
+# FKs the server keeps NOT VALID: rows written before they were added were never checked.
+# An FK inherited by a partition is validated through its parent's.
+_UNVALIDATED_FKS_SQL = """
+SELECT n.nspname, cl.relname, c.conname
+FROM pg_constraint c
+JOIN pg_class cl ON cl.oid = c.conrelid
+JOIN pg_namespace n ON n.oid = cl.relnamespace
+JOIN unnest($1::text[], $2::text[]) AS t(schema, name) ON t.schema = n.nspname
+    AND t.name = cl.relname
+WHERE c.contype = 'f' AND NOT c.convalidated AND c.conparentid = 0
+"""
+
 # FKs whose existing rows were all checked (convalidated) and whose RI triggers fire for this
 # session's writes: a trigger set to fire only for replicas, or disabled, checks nothing.
 _ENFORCED_FKS_SQL = """
@@ -1168,6 +1187,22 @@ class PostgresAdapter(Adapter):
             frozenset((TableName(r[0], r[1]), r[2]) for r in fks),
             frozenset((TableName(r[0], r[1]), name) for r in keys for name in (r[2], r[3]) if name),
         )
+
+    async def unvalidated_foreign_keys(self, tables: Sequence[Table]) -> set[tuple[TableName, str]]:
+        schemas = [t.name.schema or "public" for t in tables]
+        names = [t.name.name for t in tables]
+        rows = await self.fetch_rows(_UNVALIDATED_FKS_SQL, schemas, names)
+        return {(TableName(r[0], r[1]), r[2]) for r in rows}
+
+    async def validate_foreign_key(self, table: Table, fk: ForeignKey) -> None:
+        sql = f"ALTER TABLE {self.qualify(table.name)} VALIDATE CONSTRAINT {self.quote(fk.name)}"
+        try:
+            async with self._connection() as conn:
+                await conn.execute(sql, timeout=self.query_timeout)
+        except asyncpg.ForeignKeyViolationError as exc:
+            raise VerifyError(f"the server finds rows violating it: {exc.detail or exc}") from exc
+        except _DRIVER_ERRORS as exc:
+            raise _db_error("validating a foreign key of", exc, table=table.name) from exc
 
     async def truncate(self, tables: Sequence[Table]) -> None:
         """One TRUNCATE of all of them: DELETE would fire an FK check per deleted parent row,

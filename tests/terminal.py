@@ -43,7 +43,7 @@ def run_in_pty(
     os.close(slave)
     out = bytearray()
     deadline = time.monotonic() + timeout
-    replied, typed = reply_to is None, 0.0
+    replied = reply_to is None
     while time.monotonic() < deadline:
         ready, _, _ = select.select([master], [], [], 0.2)
         if ready:
@@ -60,14 +60,9 @@ def run_in_pty(
                 # a person types later than that, and so does this
                 time.sleep(0.5)
                 os.write(master, reply)
-                replied, typed = True, time.monotonic()
+                replied = True
         elif proc.poll() is not None:
             break
-        elif replied and reply == b"\x03" and time.monotonic() > typed + 10:
-            # still waiting at the prompt: the Ctrl-C fell in that instant after all (a loaded
-            # machine can hold the command there for long); a person presses it again
-            os.write(master, reply)
-            typed = time.monotonic()
     else:
         proc.kill()
     code = proc.wait(timeout=10)

@@ -6,6 +6,7 @@ import fcntl
 import os
 import pty
 import select
+import signal
 import struct
 import subprocess
 import sys
@@ -31,6 +32,9 @@ def run_in_pty(
     def own_terminal() -> None:
         os.setsid()
         fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+        # a shell starts a command with Ctrl-C live; a test run started in the background
+        # (`pytest &` ignores SIGINT) would hand down "ignored", and Python keeps it so
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
 
     proc = subprocess.Popen(
         [sys.executable, "-m", "fastseed", *args],

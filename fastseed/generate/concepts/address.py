@@ -66,6 +66,10 @@ def _needed_parts(ctx: Ctx) -> frozenset[str]:
     return frozenset(out)
 
 
+_BOXES = np.array([c.box for c in ADDRESS_COUNTRIES], dtype=np.float64)
+"""(south, north, west, east) of each address country, built once rather than per batch."""
+
+
 def _address_weights(ctx: Ctx) -> h.F64:
     """Equal among the countries that have every part the group needs; the run's own country
     (its locale) takes at least half of the rows."""
@@ -183,7 +187,7 @@ def _state(ctx: Ctx) -> Made:
 def coordinates(ctx: Ctx, idx: h.I64, which: str) -> h.F64:
     """Latitude or longitude inside the row's address country."""
     row = address_country(ctx, idx)
-    boxes = np.array([c.box for c in ADDRESS_COUNTRIES], dtype=np.float64)[row]
+    boxes = _BOXES[row]
     u = h.uniform(ctx.group_key + (7 if which == "latitude" else 8), idx)
     if which == "latitude":
         return boxes[:, 0] + u * (boxes[:, 1] - boxes[:, 0])

@@ -19,6 +19,7 @@ import anyio
 import numpy as np
 from anyio.abc import ObjectReceiveStream, TaskGroup
 
+from fastseed import cpu
 from fastseed.dialects.base import Adapter, UncheckedLoad
 from fastseed.errors import ConnectError, FastseedError, LoadError, UsageError, first_leaf
 from fastseed.generate.batch import Batch
@@ -293,9 +294,7 @@ class _Feeds:
             self._sized[key] = sized = anyio.Event()
             first, last = part or (0, self.gens.plan.tables[name].rows)
             gen = self.gens.table(name)
-            self._rows[key] = await anyio.to_thread.run_sync(
-                rows_per_batch, gen, first, last, self.batch_size
-            )
+            self._rows[key] = await cpu.run(rows_per_batch, gen, first, last, self.batch_size)
             sized.set()
         await self._sized[key].wait()
         return self._rows[key]
@@ -335,10 +334,10 @@ async def _batches(
                 trim_heap()
             try:
                 if gen.unhandled_checks:
-                    rows = await anyio.to_thread.run_sync(gen.rows, start, stop)
+                    rows = await cpu.run(gen.rows, start, stop)
                     await send.send(await _pretested(adapter, gen, start, rows))
                 else:
-                    await send.send(await anyio.to_thread.run_sync(gen.batch, start, stop))
+                    await send.send(await cpu.run(gen.batch, start, stop))
             except anyio.BrokenResourceError:
                 return  # the writer stopped: it failed or was cancelled, and says why itself
 
@@ -353,7 +352,7 @@ async def _pretested(
         if not bad:
             return rows
         local = np.array(bad, dtype=np.int64) + start
-        redrawn = await anyio.to_thread.run_sync(gen.rows_at, local, attempt)
+        redrawn = await cpu.run(gen.rows_at, local, attempt)
         for pos, row in zip(bad, redrawn, strict=True):
             rows[pos] = row
         still = await adapter.failing_rows(gen.table, gen.write_columns, redrawn, checks)
@@ -440,7 +439,7 @@ async def _load_unit(
                 key = _row_key(table)
                 total = gens.plan.tables[d.table].rows
                 for start in range(0, total, batch_size):
-                    rows = await anyio.to_thread.run_sync(
+                    rows = await cpu.run(
                         gen.update_rows, d.fk, key, start, min(total, start + batch_size)
                     )
                     await session.update(table, key, d.fk.columns, rows)

@@ -22,6 +22,7 @@ import anyio
 import numpy as np
 import pymysql.err
 
+from fastseed import cpu
 from fastseed.dialects import mysql_reflect as rf
 from fastseed.dialects import mysql_tsv
 from fastseed.dialects import mysql_values as mv
@@ -369,7 +370,7 @@ class MySQLSession(Session):
         plan = self._key_plan(table, batch.columns)
         # `write` keeps its behaviour for a batch without columns (no rows from Batch.rows)
         if self._uses_infile(plan) and batch.columns:
-            payload = await anyio.to_thread.run_sync(mysql_tsv.encode, batch)
+            payload = await cpu.run(mysql_tsv.encode, batch)
             try:
                 cur = await self._load_data(table.name, batch.columns, payload)
             except _InfileRefused:
@@ -408,7 +409,7 @@ class MySQLSession(Session):
                     async for batch in batches:
                         progress.deadline = anyio.current_time() + budget
                         if batch.size:
-                            payload = await anyio.to_thread.run_sync(mysql_tsv.encode, batch)
+                            payload = await cpu.run(mysql_tsv.encode, batch)
                             self._track_batch(table, batch, plan)
                             sent += batch.size
                             yield payload

@@ -22,6 +22,7 @@ from urllib.parse import urlencode
 import anyio
 import asyncpg
 
+from fastseed import cpu
 from fastseed.dialects import postgres_copy
 from fastseed.dialects.base import (
     LOST_CONNECTION_ERRORS,
@@ -427,7 +428,7 @@ class PostgresSession(Session):
             return
         self._touch(table)
         order = postgres_copy.copy_order(batch.columns)
-        stream = await anyio.to_thread.run_sync(postgres_copy.encode, batch, order)
+        stream = await cpu.run(postgres_copy.encode, batch, order)
         try:
             await self._conn.copy_to_table(
                 table.name.name,
@@ -466,9 +467,7 @@ class PostgresSession(Session):
                 async for batch in batches:
                     progress.deadline = anyio.current_time() + budget
                     if batch.size:
-                        yield await anyio.to_thread.run_sync(
-                            postgres_copy.encode_rows, batch, order
-                        )
+                        yield await cpu.run(postgres_copy.encode_rows, batch, order)
                 progress.deadline = anyio.current_time() + budget
                 yield postgres_copy.TRAILER
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -18,21 +17,79 @@ import numpy.typing as npt
 I64 = npt.NDArray[np.int64]
 
 
-@dataclass(frozen=True)
 class Utf8Array:
-    """Value i is data[offsets[i]:offsets[i + 1]], UTF-8 encoded."""
+    """Value i is data[offsets[i]:offsets[i + 1]], UTF-8 encoded.
 
-    data: np.ndarray
-    """uint8"""
-    offsets: np.ndarray
-    """int64, one more than the values"""
+    A composition of other columns (picks from a pool, row-wise concatenation, rows kept or
+    chosen) is held as pieces until its bytes are read: each value as k (start, length)
+    slices of one source buffer, copied out once when `data` is first asked for. A title of
+    five words picked from pools and joined by spaces was 18 copies of the column's bytes
+    (a pick, a separator, a kept row, the join: each a gather), now one.
+    """
+
+    __slots__ = ("_data", "_lengths", "_offsets", "_source", "_starts")
+
+    def __init__(self, data: np.ndarray, offsets: np.ndarray) -> None:
+        self._data: np.ndarray | None = data
+        self._offsets: np.ndarray | None = offsets
+        self._source: np.ndarray | None = None
+        self._starts: I64 | None = None
+        self._lengths: I64 | None = None
+
+    @classmethod
+    def of_pieces(cls, source: np.ndarray, starts: I64, lengths: I64) -> Utf8Array:
+        """Value i is source[starts[i, 0]:][:lengths[i, 0]] + source[starts[i, 1]:]... ."""
+        out = cls.__new__(cls)
+        out._data = out._offsets = None
+        out._source, out._starts, out._lengths = source, starts, lengths
+        if starts.shape[1] > _MAX_PIECES:  # a long chain of choices: settle it now
+            out._settle()
+        return out
+
+    def pieces(self) -> tuple[np.ndarray, I64, I64]:
+        """(source, starts, lengths): each value as (rows, k) slices of `source`."""
+        if self._source is not None:
+            assert self._starts is not None and self._lengths is not None
+            return self._source, self._starts, self._lengths
+        offsets = self.offsets
+        return self.data, offsets[:-1, None], np.diff(offsets)[:, None]
+
+    def _settle(self) -> None:
+        source, starts, lengths = self.pieces()
+        per_row = lengths.sum(axis=1)
+        offsets = np.zeros(len(per_row) + 1, dtype=np.int64)
+        np.cumsum(per_row, out=offsets[1:])
+        self._data = source[segment_index(starts.reshape(-1), lengths.reshape(-1))]
+        self._offsets = offsets
+        self._source = self._starts = self._lengths = None
+
+    @property
+    def data(self) -> np.ndarray:
+        """uint8"""
+        if self._data is None:
+            self._settle()
+        assert self._data is not None
+        return self._data
+
+    @property
+    def offsets(self) -> np.ndarray:
+        """int64, one more than the values"""
+        if self._offsets is None:
+            assert self._lengths is not None
+            offsets = np.zeros(len(self._lengths) + 1, dtype=np.int64)
+            np.cumsum(self._lengths.sum(axis=1), out=offsets[1:])
+            self._offsets = offsets
+        return self._offsets
 
     def __len__(self) -> int:
-        return len(self.offsets) - 1
+        return len(self._lengths) if self._lengths is not None else len(self.offsets) - 1
 
     @property
     def lengths(self) -> I64:
         """Bytes per value."""
+        if self._lengths is not None:
+            summed: I64 = self._lengths.sum(axis=1)
+            return summed
         return np.diff(self.offsets)
 
     def tolist(self) -> list[str]:
@@ -42,7 +99,8 @@ class Utf8Array:
 
     def take(self, idx: I64) -> Utf8Array:
         """The values at positions idx, in that order."""
-        return gather(self.data, self.offsets, idx)
+        source, starts, lengths = self.pieces()
+        return Utf8Array.of_pieces(source, starts[idx], lengths[idx])
 
     def char_lengths(self) -> I64:
         """Characters per value (UTF-8 continuation bytes are not counted)."""
@@ -50,6 +108,30 @@ class Utf8Array:
         counts = np.concatenate(([0], np.cumsum(starts, dtype=np.int64)))
         lengths: I64 = counts[self.offsets[1:]] - counts[self.offsets[:-1]]
         return lengths
+
+
+_MAX_PIECES = 16
+"""Pieces per value beyond which a composition is copied out at once: every piece costs its
+(start, length) per row even when empty, and choices made in a loop add up."""
+
+
+def _joined(parts: Sequence[Utf8Array]) -> tuple[np.ndarray, list[I64], list[I64]]:
+    """The parts' pieces over one source buffer (each distinct source once: five picks from
+    one pool share it)."""
+    sources: list[np.ndarray] = []
+    shifts: dict[int, int] = {}
+    size = 0
+    starts, lengths = [], []
+    for part in parts:
+        source, s, n = part.pieces()
+        if id(source) not in shifts:
+            shifts[id(source)] = size
+            sources.append(source)
+            size += len(source)
+        starts.append(s + shifts[id(source)])
+        lengths.append(n)
+    source = sources[0] if len(sources) == 1 else np.concatenate(sources)
+    return source, starts, lengths
 
 
 def from_strings(values: Sequence[str]) -> Utf8Array:
@@ -88,20 +170,28 @@ def from_matrix(matrix: npt.NDArray[np.uint8]) -> Utf8Array:
 
 
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+_HEX_PAIRS = np.stack([_HEX[np.arange(256) >> 4], _HEX[np.arange(256) & 15]], axis=1)
+_HEX_PAIRS16 = np.ascontiguousarray(_HEX_PAIRS).view(np.uint16).reshape(256)
+"""Each byte's two hex digits as one uint16: one lookup per byte instead of one per nibble."""
+
+
+def hex_bytes(data: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+    """A (rows, k) byte matrix as (rows, 2k) lowercase hex digits."""
+    rows = data.shape[0]
+    return _HEX_PAIRS16[data].view(np.uint8).reshape(rows, -1)
 
 
 def hex_matrix(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint8]:
     """64-bit values as (rows, 16) lowercase hex digits, most significant first."""
-    nibbles = values.astype(">u8").view(np.uint8).reshape(-1, 8)
-    out = np.empty((len(values), 16), dtype=np.uint8)
-    out[:, 0::2] = _HEX[nibbles >> 4]
-    out[:, 1::2] = _HEX[nibbles & 15]
-    return out
+    return hex_bytes(values.astype(">u8").view(np.uint8).reshape(-1, 8))
 
 
 def constant(text: str, n: int) -> Utf8Array:
     """The same text n times."""
-    return from_strings([text]).take(np.zeros(n, dtype=np.int64))
+    data = np.frombuffer(text.encode(), dtype=np.uint8)
+    return Utf8Array.of_pieces(
+        data, np.zeros((n, 1), dtype=np.int64), np.full((n, 1), len(data), dtype=np.int64)
+    )
 
 
 def segment_index(starts: I64, lengths: I64) -> I64:
@@ -121,23 +211,14 @@ def segment_index(starts: I64, lengths: I64) -> I64:
 
 
 def gather(data: np.ndarray, offsets: I64, idx: I64) -> Utf8Array:
-    """Pack the segments data[offsets[i]:offsets[i+1]] for i in idx, in order."""
-    lengths = offsets[idx + 1] - offsets[idx]
-    out_offsets = np.zeros(len(idx) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=out_offsets[1:])
-    return Utf8Array(data[segment_index(offsets[idx], lengths)], out_offsets)
+    """The segments data[offsets[i]:offsets[i+1]] for i in idx, in order."""
+    return Utf8Array.of_pieces(data, offsets[idx, None], (offsets[idx + 1] - offsets[idx])[:, None])
 
 
 def concat(parts: Sequence[Utf8Array]) -> Utf8Array:
     """Row-wise concatenation: value i is parts[0][i] + parts[1][i] + ..."""
-    n = len(parts[0])
-    lengths = np.stack([p.lengths for p in parts], axis=1)  # (n, parts)
-    offsets = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(lengths.sum(axis=1), out=offsets[1:])
-    shifts = np.cumsum([0] + [len(p.data) for p in parts[:-1]])
-    starts = np.stack([p.offsets[:-1] + shift for p, shift in zip(parts, shifts, strict=True)], 1)
-    data = np.concatenate([p.data for p in parts])
-    return Utf8Array(data[segment_index(starts.reshape(-1), lengths.reshape(-1))], offsets)
+    source, starts, lengths = _joined(parts)
+    return Utf8Array.of_pieces(source, np.hstack(starts), np.hstack(lengths))
 
 
 _DECIMAL = b"0123456789"
@@ -169,21 +250,19 @@ def integers(values: I64, alphabet: bytes = _DECIMAL, width: int = 0) -> Utf8Arr
 
 def keep_rows(values: Utf8Array, mask: np.ndarray) -> Utf8Array:
     """Value i where mask[i], else the empty string."""
-    lengths = np.where(mask, values.lengths, 0)
-    offsets = np.zeros(len(values) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=offsets[1:])
-    return Utf8Array(values.data[segment_index(values.offsets[:-1], lengths)], offsets)
+    source, starts, lengths = values.pieces()
+    return Utf8Array.of_pieces(source, starts, lengths * mask[:, None])
 
 
 def choose_rows(mask: np.ndarray, if_true: Utf8Array, if_false: Utf8Array) -> Utf8Array:
     """Row i from if_true where mask[i], else from if_false."""
     if not mask.any():
         return if_false
-    shift = len(if_false.data)
-    data = np.concatenate([if_false.data, if_true.data])
-    starts = np.where(mask, if_true.offsets[:-1] + shift, if_false.offsets[:-1])
-    ends = np.where(mask, if_true.offsets[1:] + shift, if_false.offsets[1:])
-    return gather(data, np.stack([starts, ends]).T.reshape(-1), np.arange(len(mask)) * 2)
+    source, (ts, fs), (tn, fn) = _joined([if_true, if_false])
+    keep = mask[:, None]
+    return Utf8Array.of_pieces(
+        source, np.hstack([ts, fs]), np.hstack([tn * keep, np.where(keep, 0, fn)])
+    )
 
 
 def splice(text: Utf8Array, positions: I64, values: Sequence[str]) -> Utf8Array:

@@ -21,21 +21,22 @@ _CODE = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 def uuid_matrix(key: int, idx: h.I64) -> npt.NDArray[np.uint8]:
     """Version-4 shaped UUIDs as (rows, 36) ASCII bytes; the low 64 bits are a bijection of
     the index (unique)."""
-    high = (h.mix(key, idx) & np.uint64(~0xF000 & (2**64 - 1))) | np.uint64(0x4000)
-    low = (h.mix(key + 17, idx) & np.uint64(~(0xC << 60) & (2**64 - 1))) | np.uint64(0x8 << 60)
-    digits = np.hstack([text.hex_matrix(high), text.hex_matrix(low)])
-    out = np.empty((len(idx), 36), dtype=np.uint8)
-    at = 0
-    for i, (start, stop) in enumerate(_UUID_GROUPS):
-        if i:
-            out[:, at] = ord("-")
-            at += 1
-        out[:, at : at + stop - start] = digits[:, start:stop]
-        at += stop - start
-    return out
+    n = len(idx)
+    words = np.empty((n, 2), dtype=">u8")
+    words[:, 0] = (h.mix(key, idx) & np.uint64(~0xF000 & (2**64 - 1))) | np.uint64(0x4000)
+    words[:, 1] = (h.mix(key + 17, idx) & np.uint64(~(0xC << 60) & (2**64 - 1))) | np.uint64(
+        0x8 << 60
+    )
+    digits = np.empty((n, 33), dtype=np.uint8)
+    digits[:, :32] = text.hex_bytes(words.view(np.uint8).reshape(n, 16))
+    digits[:, 32] = ord("-")
+    return digits[:, _UUID_LAYOUT]
 
 
-_UUID_GROUPS = ((0, 8), (8, 12), (12, 16), (16, 20), (20, 32))
+_UUID_LAYOUT = np.array(
+    [*range(8), 32, *range(8, 12), 32, *range(12, 16), 32, *range(16, 20), 32, *range(20, 32)]
+)
+"""Where each of the 36 characters comes from: a hex digit, or the dash in column 32."""
 
 
 def uuid_text(key: int, idx: h.I64) -> list[str]:

@@ -409,8 +409,7 @@ class MySQLSession(Session):
                     async for batch in batches:
                         progress.deadline = anyio.current_time() + budget
                         if batch.size:
-                            payload = await cpu.run(mysql_tsv.encode, batch)
-                            self._track_batch(table, batch, plan)
+                            payload = await cpu.run(self._encode_tracked, table, batch, plan)
                             sent += batch.size
                             yield payload
                 except Exception as exc:
@@ -601,8 +600,23 @@ class MySQLSession(Session):
             _add_runs(self.undo_token.entry(table.name, key, "range").runs, *_runs_of(first))
             return
         columns = [batch.columns[at[k]] for k in key]
+        if mode == "keys":
+            literals = [mv.key_literals(c, batch.data[at[c.name]]) for c in columns]
+            if all(lit is not None for lit in literals):
+                keys = self.undo_token.entry(table.name, key, "keys").keys
+                keys.extend(zip(*literals, strict=True))
+                return
         values = [to_python(c, batch.data[at[c.name]]) for c in columns]
         self._track(table, columns, list(zip(*values, strict=True)), plan, [])
+
+    def _encode_tracked(
+        self, table: Table, batch: Batch, plan: tuple[str, tuple[str, ...]]
+    ) -> bytes:
+        """A batch's LOAD DATA text, its keys noted for undo (in the CPU thread: for text keys
+        both cost a pass over every row)."""
+        payload = mysql_tsv.encode(batch)
+        self._track_batch(table, batch, plan)
+        return payload
 
     # -- lifecycle -----------------------------------------------------------------------------
 

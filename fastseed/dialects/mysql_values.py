@@ -18,9 +18,13 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
+import numpy as np
 from aiomysql import connection as _aioconnection
 from pymysql.err import OperationalError
 
+from fastseed.generate import text
+from fastseed.generate.batch import ColumnData
+from fastseed.generate.text import Utf8Array
 from fastseed.schema import Column, Kind
 
 Convert = Callable[[Any], str]
@@ -135,6 +139,24 @@ _SQL_BY_KIND: dict[Kind, Convert] = {
 def sql_converters(columns: Sequence[Column]) -> list[Convert]:
     """One literal converter per column (NULL is handled by the caller)."""
     return [_SQL_BY_KIND.get(c.type.kind, _sql_text) for c in columns]
+
+
+def key_literals(column: Column, data: ColumnData) -> list[str] | None:
+    """One column of a batch as `sql_converters`' literals without a converter call per
+    value, where that is the same text: integers, and text with nothing to escape. None for
+    anything else (and NULLs): the caller converts value by value."""
+    values = data.values
+    if data.null is not None and data.null.any():
+        return None
+    kind = column.type.kind
+    if kind in {Kind.INTEGER, Kind.YEAR} and isinstance(values, np.ndarray):
+        return list(map(str, values.tolist()))
+    if _SQL_BY_KIND.get(kind, _sql_text) is _sql_text and isinstance(values, Utf8Array):
+        if text.contains_any(values, b"\\'\0"):
+            return None
+        quote = text.constant("'", len(values))
+        return text.concat([quote, values, quote]).tolist()
+    return None
 
 
 def _encode(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -170,6 +170,7 @@ def register(*concepts: Concept) -> None:
                     _LAST_WORD.setdefault(word, set()).add(order)
             else:
                 _LAST_PATTERN.append((re.compile(f"(?:{phrase[-1]})$"), order))
+    _HITS.clear()
 
 
 def _candidates(words: tuple[str, ...]) -> set[int]:
@@ -180,6 +181,22 @@ def _candidates(words: tuple[str, ...]) -> set[int]:
         out |= _LAST_WORD.get(w, set())
         out.update(order for p, order in _LAST_PATTERN if p.match(w))
     return out
+
+
+_HITS: dict[tuple[str, ...], list[tuple[int, list[tuple[int, int]]]]] = {}
+
+
+def _hits(words: tuple[str, ...]) -> list[tuple[int, list[tuple[int, int]]]]:
+    """(order, [(phrase index, start), ...]) of each candidate concept, in registry order:
+    where its phrases match `words`. The same for every column of that name, so kept: a
+    schema repeats its names (flowable: 844 columns, 202 names)."""
+    if words not in _HITS:
+        out = []
+        for order in sorted(_candidates(words)):
+            found = [(i, _find(p, words)) for i, p in enumerate(_COMPILED[order])]
+            out.append((order, [(i, start) for i, start in found if start >= 0]))
+        _HITS[words] = out
+    return _HITS[words]
 
 
 def registered() -> list[Concept]:
@@ -362,7 +379,7 @@ def _tokens(identifier: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _find(pattern: tuple[re.Pattern[str], ...], words: list[str]) -> int:
+def _find(pattern: tuple[re.Pattern[str], ...], words: Sequence[str]) -> int:
     """The last start position where the patterns match consecutive words, or -1."""
     n = len(pattern)
     for start in range(len(words) - n, -1, -1):
@@ -427,9 +444,9 @@ def _match(table: Table, column: Column) -> Match | None:
     neighbours: str | None = None
     length = column.type.length
     best: tuple[tuple[int, ...], Match] | None = None
-    candidates = _candidates(tuple(words))
-    for order, concept in enumerate(_REGISTRY):
-        if order not in candidates or kind not in concept.kinds:
+    for order, hits in _hits(tuple(words)):
+        concept = _REGISTRY[order]
+        if kind not in concept.kinds:
             continue
         if length is not None and (
             length < concept.min_len or (concept.max_len is not None and length > concept.max_len)
@@ -447,10 +464,8 @@ def _match(table: Table, column: Column) -> Match | None:
         if not concept.phrases and (best is None or best[0] < _TYPE_ONLY):
             # a concept of the type alone (boolean: a flag; money: an amount): the weakest
             best = (_TYPE_ONLY, Match(concept, (), "", f"type {column.type.sql}"))
-        for phrase, pattern in zip(concept.phrases, _COMPILED[order], strict=True):
-            start = _find(pattern, words)
-            if start < 0:
-                continue
+        for i, start in hits:
+            phrase, pattern = concept.phrases[i], _COMPILED[order][i]
             end = start + len(pattern)
             if concept.exact and (start, end) != (0, len(words)):
                 continue

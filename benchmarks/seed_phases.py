@@ -98,10 +98,10 @@ def instrument(dialect: str, tier_of: dict[Any, int]) -> None:
 
     original_unit = load_mod._load_unit
 
-    async def unit(adapter: Adapter, feeds: Any, u: Any, *args: Any, **kw: Any) -> None:
+    async def unit(session: Any, feeds: Any, u: Any, *args: Any, **kw: Any) -> None:
         started = time.perf_counter()
         try:
-            await original_unit(adapter, feeds, u, *args, **kw)
+            await original_unit(session, feeds, u, *args, **kw)
         finally:
             RUN.units.append((tier_of.get(u.tables, -1), started, time.perf_counter()))
 

@@ -8,7 +8,7 @@ import threading
 
 import asyncpg
 import pytest
-from conftest import pg_execute
+from conftest import pg_execute, pg_fetch
 
 import fastseed
 from fastseed import load
@@ -131,3 +131,51 @@ def test_a_child_starts_once_its_own_parents_are_committed(pg_db, pg_url, monkey
     result = asyncio.run(fastseed.seed(pg_url, rows=rows, seed=7, batch_size=20, streams=1))
     assert result.verify.ok
     assert events.index(("end", "child")) < events.index(("end", "audit_log"))
+
+
+SMALL_TABLES = (
+    "".join(f"CREATE TABLE t{i} (id bigint PRIMARY KEY, name text NOT NULL);" for i in range(6))
+    + "CREATE TABLE big (id bigint PRIMARY KEY, t0_id bigint REFERENCES t0 (id));"
+)
+
+
+def test_small_tables_share_sessions(pg_db, pg_url, monkeypatch):
+    """Six tables of one batch each go in by `streams` sessions, not six; a table of more
+    than one batch keeps its own (here two: it is split in two row ranges); every row
+    arrives and verifies."""
+    pg_execute(pg_db, SMALL_TABLES)
+    opened: list[list[str]] = []
+    real = load._load_session
+
+    async def load_session(adapter, feeds, group, *args):
+        opened.append(sorted(t.name for unit, _ in group for t in unit.tables))
+        await real(adapter, feeds, group, *args)
+
+    monkeypatch.setattr(load, "_load_session", load_session)
+    per_table = {f"t{i}": 30 + i for i in range(6)} | {"big": 200}
+    rows = RowRequest(default=0, per_table=per_table)
+    result = asyncio.run(fastseed.seed(pg_url, rows=rows, seed=7, batch_size=50, streams=2))
+    assert result.verify.ok
+    assert sorted(map(len, opened)) == [1, 1, 3, 3]  # t0..t5 dealt to two sessions
+    assert opened.count(["big"]) == 2
+    assert len(result.load.undo_tokens) == 4
+    counted = " UNION ALL ".join(f"SELECT '{t}', count(*) FROM {t}" for t in per_table)
+    assert dict(pg_fetch(pg_db, counted)) == per_table
+
+
+def test_sessions_deal_small_jobs_to_the_least_loaded():
+    """Unit check of the dealing: biggest first, each to the session with the fewest rows;
+    a deferred unit or a multi-batch job is never shared; a lone small job keeps its own."""
+    from types import SimpleNamespace
+
+    def unit(name, deferred=()):
+        return SimpleNamespace(tables=(name,), deferred=deferred)
+
+    rows = {"a": 40, "b": 30, "c": 20, "d": 10, "e": 500, "f": 5}
+    plan = SimpleNamespace(tables={n: SimpleNamespace(rows=r) for n, r in rows.items()})
+    jobs = [(unit(n), None) for n in "abcde"] + [(unit("f", deferred=("x",)), None)]
+    groups = load._sessions(plan, jobs, 2, 100)
+    names = [[u.tables[0] for u, _ in g] for g in groups]
+    assert names == [["a", "d"], ["b", "c"], ["e"], ["f"]]
+    alone = load._sessions(plan, [(unit("a"), None), (unit("e"), None)], 2, 100)
+    assert [[u.tables[0] for u, _ in g] for g in alone] == [["e"], ["a"]]

@@ -373,6 +373,40 @@ def test_auto_increment_undo_and_reset_sequences(my_db: str, my_url: str) -> Non
     with_adapter(my_url, go)
 
 
+def test_reset_sequences_reads_all_counters_at_once(
+    my_db: str, my_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Explicit keys move InnoDB's counters themselves: the reset reads every table's largest
+    key and counter in one statement and alters none (it sent two statements per table)."""
+    names = [f"t{i}" for i in range(5)]
+    my_execute(
+        my_db, [f"CREATE TABLE {n} (id INT AUTO_INCREMENT PRIMARY KEY, v INT)" for n in names]
+    )
+    sent: list[str] = []
+    real = aiomysql.Cursor.execute
+
+    async def execute(self: Any, query: str, args: Any = None) -> Any:
+        sent.append(query)
+        return await real(self, query, args)
+
+    async def go(a: MySQLAdapter) -> None:
+        cat = await a.reflect()
+        tables = [cat.tables[TableName(my_db, n)] for n in names]
+        for table in tables:
+            async with a.session() as s:
+                await s.write(table, table.columns, [(i, i) for i in range(1, 31)])
+        monkeypatch.setattr(aiomysql.Cursor, "execute", execute)
+        await a.reset_sequences(tables)
+        monkeypatch.undo()
+        for n in names:
+            await a.execute(f"INSERT INTO {n} (v) VALUES (0)")
+            assert await a.fetch_value(f"SELECT MAX(id) FROM {n}") == 31
+
+    with_adapter(my_url, go)
+    assert not [q for q in sent if q.startswith("ALTER")]
+    assert len(sent) == 3  # lock, every MAX and counter, unlock
+
+
 def test_reset_sequences_waits_for_another_runs_reset(my_db: str, my_url: str) -> None:
     # Two ALTER TABLE ... AUTO_INCREMENT at once on FK-linked tables hang MariaDB for good, so
     # runs (and the shards of one run) take turns through a named lock of the server.

@@ -90,6 +90,11 @@ def _sql_text(value: Any) -> str:
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'").replace("\0", "\\0") + "'"
 
 
+def string_literal(text: str) -> str:
+    """`text` as a quoted SQL string literal."""
+    return _sql_text(text)
+
+
 def _number(value: Any) -> str:
     if type(value) is decimal.Decimal:
         text = str(value)

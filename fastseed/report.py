@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from rich.markup import escape
-
 from fastseed.load import LoadResult
 from fastseed.plan import Plan
 from fastseed.schema import Catalog
@@ -91,6 +89,8 @@ def literal(data: Any) -> Any:
     """`data` with every string (keys too) escaped for rich markup: names, values and
     messages from the database print as they are (`[/]` is a legal table name, and would
     stop rich) while the print functions keep their own markup."""
+    from rich.markup import escape  # rich only when printing for people (not -o json)
+
     if isinstance(data, str):
         return escape(data)
     if isinstance(data, dict):

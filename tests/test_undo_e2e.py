@@ -172,3 +172,48 @@ def test_mysql_undo_never_orphans_rows_it_did_not_write(my_db, my_url):
     asyncio.run(go())
     assert my_run(my_db, "SELECT COUNT(*) FROM parent") == [(2,)]
     assert not audit_my(my_db).problems(lambda t: None)
+
+
+@pytest.mark.mysql
+def test_mysql_text_keys_undo_from_chunks_and_from_an_older_journal(my_db, my_url):
+    """Text keys are kept as IN-list chunks (~40 bytes a UUID, where a tuple per key took
+    ~150): 30,000 of them undo exactly, quotes and backslashes escaped; a journal written
+    before chunks (a list of literal tuples) still undoes."""
+    from fastseed.dialects.base import opened
+    from fastseed.dialects.mysql import MySQLUndoToken, _UndoEntry
+    from fastseed.schema import TableName
+    from fastseed.url import parse_url
+
+    my_run(my_db, "CREATE TABLE item (code varchar(40) PRIMARY KEY)")
+    mine = [f"key-{i:05d}-" + "x" * 25 for i in range(30000)]
+    values = ",".join(f"('{v}')" for v in mine)
+    odd = "('it\\'s'), ('back\\\\slash'), ('comma,inside'), ('(paren)'), ('not mine')"
+    my_run(my_db, f"INSERT INTO item VALUES {values}, {odd}")
+    assert my_run(my_db, "SELECT COUNT(*) FROM item") == [(30005,)]
+
+    async def go() -> None:
+        async with opened(parse_url(my_url)) as adapter:
+            table = TableName(my_db, "item")
+            fresh = _UndoEntry(table, ("code",), "keys")
+            fresh.add_keys([f"'{v}'" for v in mine[:20000]])
+            assert len(fresh.chunks) > 1  # more than one DELETE's worth
+            legacy = adapter.token_from_json(
+                {
+                    "entries": [
+                        {
+                            "table": [my_db, "item"],
+                            "columns": ["code"],
+                            "mode": "keys",
+                            "runs": [],
+                            "keys": [[f"'{v}'"] for v in mine[20000:30000]],
+                        }
+                    ]
+                }
+            )
+            await adapter.undo([MySQLUndoToken([fresh]), legacy])
+            rest = _UndoEntry(table, ("code",), "keys")
+            rest.add_keys(["'it\\'s'", "'back\\\\slash'", "'comma,inside'", "'(paren)'"])
+            await adapter.undo([MySQLUndoToken([rest])])
+
+    asyncio.run(go())
+    assert my_run(my_db, "SELECT code FROM item") == [("not mine",)]

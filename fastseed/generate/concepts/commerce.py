@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from fastseed.generate import hashing as h
+from fastseed.generate import text as utf8
 from fastseed.generate.concepts.codes import REFERENCE_SECONDS
 from fastseed.generate.concepts.kit import (
     char_matrix,
@@ -317,13 +318,20 @@ def _color_name(ctx: Ctx) -> Made:
 
 
 def _version(ctx: Ctx) -> Made:
+    def parts(idx: h.I64) -> list[h.I64]:
+        spans = (9, 30, 50)
+        return [h.integers(ctx.key + k, idx, 0, top) for k, top in enumerate(spans)]
+
     def fn(idx: h.I64) -> list[str]:
-        a = h.integers(ctx.key, idx, 0, 9).tolist()
-        b = h.integers(ctx.key + 1, idx, 0, 30).tolist()
-        c = h.integers(ctx.key + 2, idx, 0, 50).tolist()
+        a, b, c = (p.tolist() for p in parts(idx))
         return [f"{x}.{y}.{z}" for x, y, z in zip(a, b, c, strict=True)]
 
-    return Made(fn, "semantic version")
+    def encoded(idx: h.I64) -> utf8.Utf8Array:
+        a, b, c = (utf8.integers(p) for p in parts(idx))
+        dot = utf8.constant(".", len(idx))
+        return utf8.concat([a, dot, b, dot, c])
+
+    return Made(fn, "semantic version", utf8=encoded)
 
 
 register(

@@ -170,6 +170,24 @@ def test_forms_left_to_the_per_value_path(scatter_limit: None) -> None:
     check(columns, data)
 
 
+def test_byte_matrices(scatter_limit: None) -> None:
+    """Binary, UUID and inet columns made as byte matrices (`batch.FROM_BYTES`)."""
+    r = rng()
+
+    def matrix(width: int) -> np.ndarray:
+        return r.integers(0, 256, (N, width)).astype(np.uint8)
+
+    columns = [
+        column("raw", Kind.BINARY),
+        column("short", Kind.BINARY, length=3),
+        column("id", Kind.UUID),
+        column("ip4", Kind.INET),
+        column("ip6", Kind.INET),
+    ]
+    widths = [16, 3, 16, 4, 16]
+    check(columns, [ColumnData(matrix(w), nulls(r)) for w in widths])
+
+
 def test_only_empty_text() -> None:
     """No byte to place at all (NULLs and empty strings)."""
     null = np.array([False, True, False])

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from fastseed.dialects import mysql_values as mv
+from fastseed.generate import text as utf8
 from fastseed.generate.batch import Batch, ColumnData, to_python
 from fastseed.generate.text import Utf8Array
 from fastseed.schema import Column, Kind
@@ -137,10 +138,10 @@ def _column(column: Column, data: ColumnData, conv: mv.Convert) -> tuple[_Field,
     elif isinstance(values, Utf8Array):
         if conv is mv.tsv_text:
             return _escaped(_Ragged(values.data, values.offsets, 0)), null
-    elif conv is mv.tsv_text:
-        text = _text_list(values)
-        if text is not None:
-            return text
+    elif isinstance(values, list) and conv is mv.tsv_text:
+        listed = _text_list(values)
+        if listed is not None:
+            return listed
     python = to_python(column, data)
     return _utf8([mv.NULL_FIELD if v is None else conv(v) for v in python]), None
 
@@ -148,9 +149,11 @@ def _column(column: Column, data: ColumnData, conv: mv.Convert) -> tuple[_Field,
 # -- numbers, booleans, timestamps, dates ------------------------------------------------------
 
 
-def _array(column: Column, values: np.ndarray, scale: int) -> _Fixed | None:
+def _array(column: Column, values: np.ndarray, scale: int) -> _Field | None:
     """A raw array (see ColumnGen.raw) as text; None for a kind or dtype not handled here."""
     kind = column.type.kind
+    if values.ndim == 2:  # bytes of one width (`batch.FROM_BYTES`)
+        return _byte_text(kind, values)
     if kind == Kind.BOOLEAN and values.dtype in (np.bool_, np.int64):
         return _uniform((values != 0).astype(np.uint8)[None, :] + 48)
     if values.dtype != np.int64:
@@ -164,6 +167,33 @@ def _array(column: Column, values: np.ndarray, scale: int) -> _Fixed | None:
     if kind == Kind.DATE:
         return _date(values)
     return None
+
+
+_HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+_UUID_DASHES = (8, 13, 18, 23)
+
+
+def _byte_text(kind: Kind, matrix: np.ndarray) -> _Field | None:
+    """Binary as hex digits (the SET clause unhexes them), a UUID as its 36 characters, an
+    IPv4 address dotted; None for the others (IPv6's compressed text: per value)."""
+    if kind == Kind.INET and matrix.shape[1] == 4:
+        octets = [utf8.integers(matrix[:, j].astype(np.int64)) for j in range(4)]
+        dot = utf8.constant(".", len(matrix))
+        dotted = utf8.concat([octets[0], dot, octets[1], dot, octets[2], dot, octets[3]])
+        return _Ragged(dotted.data, dotted.offsets, 0)
+    if kind not in {Kind.BINARY, Kind.UUID}:
+        return None
+    digits = np.empty((2 * matrix.shape[1], len(matrix)), dtype=np.uint8)
+    digits[0::2] = _HEX[matrix.T >> 4]
+    digits[1::2] = _HEX[matrix.T & 15]
+    if kind == Kind.BINARY:
+        return _uniform(digits)
+    chars = np.empty((36, len(matrix)), dtype=np.uint8)
+    keep = np.ones(36, dtype=bool)
+    keep[list(_UUID_DASHES)] = False
+    chars[keep] = digits
+    chars[~keep] = ord("-")
+    return _uniform(chars)
 
 
 def _uniform(chars: np.ndarray) -> _Fixed:

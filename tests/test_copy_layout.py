@@ -82,7 +82,7 @@ def mixed(n: int, seed: int) -> Batch:
 def test_rows_match_the_per_value_encoding(
     n: int, chunk: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(postgres_copy, "_CHUNK_BYTES", chunk)
+    monkeypatch.setattr(text, "CHUNK_BYTES", chunk)
     batch = mixed(n, seed=n)
     for order in (list(range(len(batch.columns))), postgres_copy.copy_order(batch.columns)):
         assert postgres_copy.encode_rows(batch, order) == per_value(batch, order)

@@ -19,6 +19,7 @@ from fastseed.dialects import mysql_tsv
 from fastseed.dialects import mysql_values as mv
 from fastseed.dialects.mysql import MySQLAdapter
 from fastseed.errors import LoadError
+from fastseed.generate import text
 from fastseed.generate.batch import Batch, ColumnData
 from fastseed.generate.text import from_strings
 from fastseed.schema import Column, ColumnType, Kind, Table
@@ -66,10 +67,10 @@ def check(columns: list[Column], data: list[ColumnData]) -> None:
     assert mysql_tsv.encode(batch) == per_value(batch)
 
 
-@pytest.fixture(params=[mysql_tsv._SCATTER_LIMIT, 7], ids=["one-scatter", "many-scatters"])
+@pytest.fixture(params=[text.CHUNK_BYTES, 7], ids=["one-gather", "many-gathers"])
 def scatter_limit(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Also place fields a few rows at a time, as for big batches."""
-    monkeypatch.setattr(mysql_tsv, "_SCATTER_LIMIT", request.param)
+    """Also gather the rows a few bytes at a time, as for big batches."""
+    monkeypatch.setattr(text, "CHUNK_BYTES", request.param)
 
 
 # -- byte equality with the per-value path -----------------------------------------------------

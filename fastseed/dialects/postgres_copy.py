@@ -20,7 +20,7 @@ import numpy as np
 from fastseed.dialects import postgres_binary as pg
 from fastseed.generate import text
 from fastseed.generate.batch import Batch, ColumnData, Lists
-from fastseed.generate.text import Utf8Array, segment_index
+from fastseed.generate.text import Utf8Array
 from fastseed.schema import Column, ColumnType, Kind
 
 HEADER = b"PGCOPY\n\xff\r\n\x00" + b"\x00\x00\x00\x00" + b"\x00\x00\x00\x00"
@@ -124,11 +124,6 @@ def _run(pieces: list[np.ndarray], n: int) -> np.ndarray:
     return out
 
 
-_CHUNK_BYTES = 1 << 17
-"""Output bytes gathered at once: the int64 index of their sources (8x as big) stays in the
-cache; a batch-wide index (~10x the batch) came from fresh pages, a page fault per 4 KB."""
-
-
 def _interleave(runs: list[np.ndarray], variable: list[_Field], n: int) -> bytes:
     """Row by row: runs[0], variable[0]'s value, runs[1], ..., runs[-1]."""
     sources: list[np.ndarray] = []
@@ -148,21 +143,7 @@ def _interleave(runs: list[np.ndarray], variable: list[_Field], n: int) -> bytes
             base += f.data.size
     seg_start = np.stack(starts, axis=1).reshape(-1)
     seg_len = np.stack(lengths, axis=1).reshape(-1)
-    return _gather(np.concatenate(sources), seg_start, seg_len).tobytes()
-
-
-def _gather(source: np.ndarray, seg_start: np.ndarray, seg_len: np.ndarray) -> np.ndarray:
-    """The segments source[seg_start[j] : seg_start[j] + seg_len[j]] end to end, gathered
-    `_CHUNK_BYTES` at a time."""
-    ends = np.cumsum(seg_len)
-    out = np.empty(int(ends[-1]) if len(ends) else 0, dtype=np.uint8)
-    step = max(1, len(ends) * _CHUNK_BYTES // max(1, out.size))
-    for a in range(0, len(ends), step):
-        b = min(len(ends), a + step)
-        first = int(ends[a - 1]) if a else 0
-        index = segment_index(seg_start[a:b], seg_len[a:b])
-        np.take(source, index, out=out[first : ends[b - 1]])
-    return out
+    return text.concat_segments(np.concatenate(sources), seg_start, seg_len).tobytes()
 
 
 @dataclass(frozen=True)
@@ -310,7 +291,7 @@ def _joined(parts: list[_Field], n: int) -> _Field:
         lengths.append(p.lengths)
         base += p.data.size
     seg_len = np.stack(lengths, axis=1)
-    data = _gather(
+    data = text.concat_segments(
         np.concatenate(sources), np.stack(starts, axis=1).reshape(-1), seg_len.reshape(-1)
     )
     return _bytes_field(seg_len.sum(axis=1), data)
@@ -355,7 +336,7 @@ def _lists_field(t: ColumnType, lists: Lists, null: np.ndarray) -> _Field:
     source = np.concatenate([head.view(np.uint8).reshape(-1), words, items.data])
     item_bytes = np.concatenate(([0], np.cumsum(items.lengths)))[lists.offsets]
     sizes = head_len + 4 * counts + np.diff(item_bytes)
-    field = _bytes_field(sizes, _gather(source, seg_start, seg_len))
+    field = _bytes_field(sizes, text.concat_segments(source, seg_start, seg_len))
     return _Field(np.where(null, -1, sizes), field.data, field.starts)
 
 

@@ -60,6 +60,7 @@ def mixed(n: int, seed: int) -> Batch:
         col("d", Kind.DATE, "date"),
         col("t_list", Kind.TEXT, "text"),
         col("ts_null", Kind.TIMESTAMP, "timestamp"),
+        col("bits", Kind.BIT, "bit(11)", length=11),
     ]
     data = [
         ColumnData(r.integers(-(2**31), 2**31, n)),
@@ -73,6 +74,7 @@ def mixed(n: int, seed: int) -> Batch:
         ColumnData(r.integers(-20000, 40000, n)),
         ColumnData([None if z else WORDS[i % len(WORDS)] for i, z in enumerate(null.tolist())]),
         ColumnData(r.integers(-(2**50), 2**50, n), ~null),
+        ColumnData(text.from_matrix(r.integers(48, 50, (n, 11)).astype(np.uint8)), null),
     ]
     return Batch(tuple(columns), data, n)
 

@@ -233,3 +233,16 @@ def test_ranges(element: ColumnType) -> None:
         to_python(Column("r", ctype, False), ColumnData(gen.raw(IDX), None, gen.raw_scale))
         == values
     )
+
+
+@pytest.mark.parametrize("length", [1, 5, 63, 64, 70])
+def test_bits(length: int) -> None:
+    """bit(n): the per-value generator's digits (kept here), column-wise."""
+    ctype = ColumnType(Kind.BIT, f"bit({length})", length=length, fixed_length=True)
+    gen, key = build(ctype)
+    expected = [
+        format(int(v) & ((1 << min(length, 64)) - 1), f"0{length}b")[-length:]
+        for v in h.mix(key, IDX).tolist()
+    ]
+    assert gen.fn(IDX) == expected
+    assert gen.raw is not None and gen.raw(IDX).tolist() == expected

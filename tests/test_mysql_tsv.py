@@ -189,6 +189,15 @@ def test_byte_matrices(scatter_limit: None) -> None:
     check(columns, [ColumnData(matrix(w), nulls(r)) for w in widths])
 
 
+@pytest.mark.parametrize("width", [1, 5, 63, 64])
+def test_bit_digits(scatter_limit: None, width: int) -> None:
+    """bit(n) made as '0'/'1' digits: the number they spell (beyond 63 bits: per value)."""
+    r = rng()
+    digits = r.integers(48, 50, (N, width)).astype(np.uint8)
+    columns = [column("flags", Kind.BIT, length=width)]
+    check(columns, [ColumnData(text.from_matrix(digits), nulls(r))])
+
+
 def test_only_empty_text() -> None:
     """No byte to place at all (NULLs and empty strings)."""
     null = np.array([False, True, False])

@@ -278,3 +278,26 @@ def test_arrays_and_ranges_round_trip(pg_db, pg_url):
                 r is None or (r.lower_inc and not r.upper_inc) for r in (row[i] for row in got)
             )
         assert have == expected, col.name
+
+
+def test_bits_round_trip(pg_db, pg_url):
+    """bit(n) and bit varying as '0'/'1' digits: from one buffer, and from Python strings."""
+    from fastseed.generate import text
+
+    pg_execute(pg_db, "CREATE TABLE kinds (id integer, b bit(11), v bit varying(20));")
+    n = 100
+    rng = np.random.default_rng(5)
+    digits = text.from_matrix(rng.integers(48, 50, (n, 11)).astype(np.uint8))
+    varying = ["".join(rng.choice(["0", "1"], rng.integers(0, 21))) for _ in range(n)]
+    null = rng.random(n) < 0.2
+
+    def make(columns):
+        data = [ColumnData(np.arange(n)), ColumnData(digits, null), ColumnData(varying)]
+        return Batch(tuple(columns), data, n)
+
+    batch = write_kinds(pg_url, make)
+    got = read_kinds(pg_db)
+    for i in (1, 2):
+        expected = to_python(batch.columns[i], batch.data[i])
+        have = [None if r[i] is None else r[i].as_string().replace(" ", "") for r in got]
+        assert have == expected

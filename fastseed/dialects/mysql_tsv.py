@@ -114,6 +114,10 @@ def _column(column: Column, data: ColumnData, conv: mv.Convert) -> tuple[_Field,
     elif isinstance(values, Utf8Array):
         if conv is mv.tsv_text:
             return _escaped(_Ragged(values.data, values.offsets, 0)), null
+        if column.type.kind == Kind.BIT:
+            number = _bit_number(values)
+            if number is not None:
+                return number, null
     elif isinstance(values, list) and conv is mv.tsv_text:
         listed = _text_list(values)
         if listed is not None:
@@ -143,6 +147,19 @@ def _array(column: Column, values: np.ndarray, scale: int) -> _Field | None:
     if kind == Kind.DATE:
         return _date(values)
     return None
+
+
+def _bit_number(digits: Utf8Array) -> _Fixed | None:
+    """'0'/'1' digits of one width as the decimal number they spell (what `_sql_bit`
+    writes; the SET clause casts it); None beyond 63 bits or for many widths."""
+    n = len(digits)
+    width = int(digits.lengths[0]) if n else 0
+    if not n or width > 63 or (digits.lengths != width).any():
+        return None
+    start = int(digits.offsets[0])
+    bits = digits.data[start : start + n * width].reshape(n, width) == ord("1")
+    weights = np.int64(1) << np.arange(width - 1, -1, -1, dtype=np.int64)
+    return _decimal(bits.astype(np.int64) @ weights, 0)
 
 
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)

@@ -70,6 +70,9 @@ def encode_value(t: ColumnType, v: Any) -> bytes:
         return bytes(v)
     if kind in {Kind.INET, Kind.CIDR}:
         return _inet_bytes(v, cidr=kind == Kind.CIDR)
+    if kind == Kind.BIT:  # '0'/'1' digits: their count, then the bits packed
+        bits = np.frombuffer(str(v).encode(), dtype=np.uint8) == ord("1")
+        return len(bits).to_bytes(4, "big") + np.packbits(bits).tobytes()
     if kind == Kind.MACADDR:
         return bytes.fromhex(str(v).replace(":", "").replace("-", ""))
     if kind == Kind.ARRAY and t.element is not None and isinstance(v, list | tuple):

@@ -30,7 +30,7 @@ _INT_TYPES = {16: ">i2", 32: ">i4", 64: ">i8"}
 SUPPORTED = {
     Kind.INTEGER, Kind.FLOAT, Kind.BOOLEAN, Kind.TEXT, Kind.ENUM, Kind.TIMESTAMP, Kind.DATE,
     Kind.NUMERIC, Kind.UUID, Kind.JSON, Kind.BINARY, Kind.INET, Kind.CIDR, Kind.MACADDR,
-    Kind.ARRAY, Kind.RANGE,
+    Kind.ARRAY, Kind.RANGE, Kind.BIT,
 }  # fmt: skip
 
 _RANGE_BOUNDS = {Kind.INTEGER, Kind.NUMERIC, Kind.TIMESTAMP, Kind.DATE}
@@ -183,9 +183,11 @@ class _Field:
 
 def _field(t: ColumnType, data: ColumnData, n: int) -> _Field:
     values = data.values
-    if isinstance(values, Utf8Array):  # generators make these for text and enum columns only
+    if isinstance(values, Utf8Array):  # text, enum, json and bit columns
         null = data.null if data.null is not None and data.null.any() else None
-        return _text_field(values, null, t.kind == Kind.JSON and t.sql == "jsonb")
+        if t.kind == Kind.BIT:
+            return _bit_field(t, values, null if null is not None else np.zeros(n, dtype=bool))
+        return _text_field(values, null, _jsonb(t))
     if isinstance(values, np.ndarray | Lists):
         null = data.null if data.null is not None else np.zeros(n, dtype=bool)
         if isinstance(values, Lists):
@@ -227,6 +229,21 @@ def _text_field(utf8: Utf8Array, null: np.ndarray | None, jsonb: bool) -> _Field
         utf8 = text.concat([text.constant("\x01", len(utf8)), utf8])
     lengths = utf8.lengths if null is None else np.where(null, -1, utf8.lengths)
     return _Field(lengths, utf8.data, utf8.offsets[:-1])
+
+
+def _bit_field(t: ColumnType, digits: Utf8Array, null: np.ndarray) -> _Field:
+    """Bit strings ('0'/'1' digits) as their length in bits, then the bits packed from the
+    most significant one of the first byte."""
+    n = len(digits)
+    width = int(digits.lengths[0]) if n else 0
+    if n and (digits.lengths != width).any():  # bit varying of many lengths
+        return _list_field(
+            t, [None if z else v for v, z in zip(digits.tolist(), null, strict=True)], null
+        )
+    matrix = digits.data[digits.offsets[0] : digits.offsets[0] + n * width].reshape(n, width)
+    packed = np.packbits(matrix == ord("1"), axis=1)
+    head = np.tile(np.frombuffer(width.to_bytes(4, "big"), dtype=np.uint8), (n, 1))
+    return _fixed(null, np.hstack([head, packed]), 4 + packed.shape[1])
 
 
 def _bytes_field(lengths: np.ndarray, data: np.ndarray) -> _Field:

@@ -131,15 +131,19 @@ class Structured(Checks):
         return ColumnGen(fn, "SET subset", 2 ** len(labels), raw=raw)
 
     def _kind_bit(self) -> ColumnGen:
+        """n binary digits: the low min(n, 64) bits of a draw, zeros before them."""
         n = self.type.length or 1
+        shifts = np.arange(n - 1, -1, -1)  # the bit each digit shows, most significant first
+        shown = shifts < 64
 
-        def fn(idx: h.I64) -> Values:
-            return [
-                format(int(v) & ((1 << min(n, 64)) - 1), f"0{n}b")[-n:]
-                for v in h.mix(self.key, idx).tolist()
-            ]
+        def raw(idx: h.I64) -> Utf8Array:
+            draws = h.mix(self.key, idx)
+            digits = np.full((len(idx), n), ord("0"), dtype=np.uint8)
+            bits = (draws[:, None] >> shifts[shown].astype(np.uint64)) & np.uint64(1)
+            digits[:, shown] += bits.astype(np.uint8)
+            return text.from_matrix(digits)
 
-        return ColumnGen(fn, f"bit({n})", 2 ** min(n, 62))
+        return ColumnGen(lambda idx: raw(idx).tolist(), f"bit({n})", 2 ** min(n, 62), raw=raw)
 
     def _kind_tsquery(self) -> ColumnGen:
         def fn(idx: h.I64) -> Values:

@@ -100,8 +100,9 @@ def encode_rows(batch: Batch, order: Sequence[int] | None = None) -> bytes:
     runs: list[np.ndarray] = []
     variable: list[_Field] = []
     for f in fields:
-        pieces.append(f.length_words(n))
-        matrix = f.matrix(n)
+        width = f.width(n)
+        pieces.append(f.length_words(width, n))
+        matrix = f.matrix(width, n)
         if matrix is not None:
             pieces.append(matrix)
             continue
@@ -155,9 +156,8 @@ class _Field:
     data: np.ndarray
     starts: np.ndarray
 
-    def length_words(self, n: int) -> np.ndarray:
+    def length_words(self, width: int | None, n: int) -> np.ndarray:
         """The 4-byte big-endian length before each value, as (rows, 4) or (1, 4) bytes."""
-        width = self.width(n)
         if width is not None:
             return np.frombuffer(width.to_bytes(4, "big"), dtype=np.uint8).reshape(1, 4)
         return self.lengths.astype(">i4").view(np.uint8).reshape(n, 4)
@@ -169,9 +169,8 @@ class _Field:
         w = int(self.lengths[0])
         return w if w >= 0 and (self.lengths == w).all() else None
 
-    def matrix(self, n: int) -> np.ndarray | None:
-        """The values as one (rows, width) matrix when they have one width."""
-        w = self.width(n)
+    def matrix(self, w: int | None, n: int) -> np.ndarray | None:
+        """The values as one (rows, w) matrix when they have one width `w` (`width`)."""
         if w is None:
             return None
         first = int(self.starts[0]) if n else 0
@@ -296,7 +295,7 @@ def _constant(data: bytes, n: int) -> _Field:
 
 def _joined(parts: list[_Field], n: int) -> _Field:
     """Per row, the bytes of every part one after the other (no part is NULL)."""
-    matrices = [p.matrix(n) for p in parts]
+    matrices = [p.matrix(p.width(n), n) for p in parts]
     if all(m is not None for m in matrices):
         run = _run([m for m in matrices if m is not None], n)
         return _fixed(np.zeros(n, dtype=bool), run, run.shape[1])

@@ -19,6 +19,7 @@ from fastseed.dialects import mysql_tsv
 from fastseed.dialects import mysql_values as mv
 from fastseed.dialects.mysql import MySQLAdapter
 from fastseed.errors import LoadError
+from fastseed.generate import text
 from fastseed.generate.batch import Batch, ColumnData
 from fastseed.generate.text import from_strings
 from fastseed.schema import Column, ColumnType, Kind, Table
@@ -66,10 +67,10 @@ def check(columns: list[Column], data: list[ColumnData]) -> None:
     assert mysql_tsv.encode(batch) == per_value(batch)
 
 
-@pytest.fixture(params=[mysql_tsv._SCATTER_LIMIT, 7], ids=["one-scatter", "many-scatters"])
+@pytest.fixture(params=[text.CHUNK_BYTES, 7], ids=["one-gather", "many-gathers"])
 def scatter_limit(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Also place fields a few rows at a time, as for big batches."""
-    monkeypatch.setattr(mysql_tsv, "_SCATTER_LIMIT", request.param)
+    """Also gather the rows a few bytes at a time, as for big batches."""
+    monkeypatch.setattr(text, "CHUNK_BYTES", request.param)
 
 
 # -- byte equality with the per-value path -----------------------------------------------------
@@ -168,6 +169,33 @@ def test_forms_left_to_the_per_value_path(scatter_limit: None) -> None:
         ColumnData(r.integers(-(10**18), 10**18, N), None, 25),  # 10**25 is beyond uint64
     ]
     check(columns, data)
+
+
+def test_byte_matrices(scatter_limit: None) -> None:
+    """Binary, UUID and inet columns made as byte matrices (`batch.FROM_BYTES`)."""
+    r = rng()
+
+    def matrix(width: int) -> np.ndarray:
+        return r.integers(0, 256, (N, width)).astype(np.uint8)
+
+    columns = [
+        column("raw", Kind.BINARY),
+        column("short", Kind.BINARY, length=3),
+        column("id", Kind.UUID),
+        column("ip4", Kind.INET),
+        column("ip6", Kind.INET),
+    ]
+    widths = [16, 3, 16, 4, 16]
+    check(columns, [ColumnData(matrix(w), nulls(r)) for w in widths])
+
+
+@pytest.mark.parametrize("width", [1, 5, 63, 64])
+def test_bit_digits(scatter_limit: None, width: int) -> None:
+    """bit(n) made as '0'/'1' digits: the number they spell (beyond 63 bits: per value)."""
+    r = rng()
+    digits = r.integers(48, 50, (N, width)).astype(np.uint8)
+    columns = [column("flags", Kind.BIT, length=width)]
+    check(columns, [ColumnData(text.from_matrix(digits), nulls(r))])
 
 
 def test_only_empty_text() -> None:

@@ -3,9 +3,10 @@
 Turning the arrays back into Python objects and formatting each value (`mysql_values`) took
 11% + 27% of a profiled MariaDB load (benchmarks/PROFILE.md section 4). Here integers,
 decimals, timestamps, dates and booleans become ASCII digits with numpy divmod, text is
-joined, escaped and copied as bytes, and the fields of a column are placed into the output
-with a few scatters. The bytes are those `mysql_values.tsv_payload` gives for the same rows; a
-column of any other kind or form goes through its per-value converter, alone.
+joined, escaped and copied as bytes, and the rows are gathered from the columns' fields a
+few hundred kilobytes at a time. The bytes are those `mysql_values.tsv_payload` gives for
+the same rows; a column of any other kind or form goes through its per-value converter,
+alone.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from typing import Any
 import numpy as np
 
 from fastseed.dialects import mysql_values as mv
+from fastseed.generate import text as utf8
 from fastseed.generate.batch import Batch, ColumnData, to_python
 from fastseed.generate.text import Utf8Array
 from fastseed.schema import Column, Kind
 
-_TAB, _NEWLINE, _BACKSLASH, _N = 9, 10, 92, 78
+_BACKSLASH = 92
 # What `mysql_values.tsv_text` escapes: each byte becomes a backslash and this letter.
 _ESCAPE_TO = np.zeros(256, dtype=np.uint8)
 for _byte, _letter in {0: "0", 9: "t", 10: "n", 13: "r", _BACKSLASH: "\\"}.items():
@@ -45,85 +47,60 @@ class _Fixed:
     skip: np.ndarray
     size: np.ndarray
 
-    @property
-    def volume(self) -> int:
-        return int(self.chars.size)
-
-    def place(self, buf: np.ndarray, pos: np.ndarray, keep: np.ndarray | None, rows: slice) -> None:
-        chars, skip, size = self.chars[:, rows], self.skip[rows], self.size[rows]
-        j = np.arange(len(chars), dtype=np.int64)[:, None]
-        dest = (pos - skip) + j
-        if keep is None and int(size.min()) == len(chars):
-            buf[dest] = chars  # every field fills the width: no mask needed
-            return
-        inside = (j >= skip) & (j < skip + size)
-        if keep is not None:
-            inside &= keep
-        buf[dest[inside]] = chars[inside]
+    def segments(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(bytes, start of each field in them, its size): the matrix transposed, so that
+        each field's characters follow each other."""
+        width, n = self.chars.shape
+        rows = np.ascontiguousarray(self.chars.T).reshape(-1)
+        return rows, np.arange(0, n * width, width, dtype=np.int64) + self.skip, self.size
 
 
 @dataclass(frozen=True)
 class _Ragged:
-    """Field i is data[offsets[i] : offsets[i + 1] - trail]; the `trail` bytes after it land
-    where the tab or newline goes and are overwritten by it."""
+    """Field i is data[offsets[i] : offsets[i + 1] - trail] (the `trail` bytes after a
+    field separate it from the next one in `data`)."""
 
     data: np.ndarray
     offsets: np.ndarray
     trail: int
 
-    @property
-    def size(self) -> np.ndarray:
-        return np.diff(self.offsets) - self.trail
-
-    @property
-    def volume(self) -> int:
-        return int(self.offsets[-1] - self.offsets[0])
-
-    def place(self, buf: np.ndarray, pos: np.ndarray, keep: np.ndarray | None, rows: slice) -> None:
-        offsets = self.offsets[rows.start : rows.stop + 1]
-        lengths = np.diff(offsets)
-        first, last = int(offsets[0]), int(offsets[-1])
-        dest = np.repeat(pos - offsets[:-1], lengths)
-        dest += np.arange(first, last)
-        data = self.data[first:last]
-        if keep is not None:
-            kept = np.repeat(keep, lengths)
-            dest, data = dest[kept], data[kept]
-        buf[dest] = data
+    def segments(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return self.data, self.offsets[:-1], np.diff(self.offsets) - self.trail
 
 
 _Field = _Fixed | _Ragged
-_SCATTER_LIMIT = 1 << 15
-"""Most bytes one scatter places: a bigger int64 index (over 256 KB) came from fresh mmap
-pages, a page fault per 4 KB, costing more than the copy (5,000-row users batches)."""
+_SEPARATORS = np.frombuffer(b"\t\n\\N", dtype=np.uint8)
+_TAB_AT, _NEWLINE_AT, _NULL_AT = 0, 1, 2  # where each is in _SEPARATORS
 
 
 def encode(batch: Batch) -> bytes:
     """The LOAD DATA file for a batch with rows and columns: tab-separated fields,
     backslash escapes, \\N for NULL, a newline after each row; the bytes of
-    `mysql_values.tsv_payload(mysql_values.tsv_converters(batch.columns), batch.rows())`."""
+    `mysql_values.tsv_payload(mysql_values.tsv_converters(batch.columns), batch.rows())`.
+
+    Each column's fields are made for all rows at once; the rows are then gathered from
+    them, segment by segment (a field, or \\N, then a tab or the newline)."""
+    n = batch.size
     convs = mv.tsv_converters(batch.columns)
-    fields = [_column(*args) for args in zip(batch.columns, batch.data, convs, strict=True)]
-    sizes = [f.size if null is None else np.where(null, 2, f.size) for f, null in fields]
-    row_len = sum(sizes) + len(fields)  # a tab after every field but the last, then a newline
-    ends = np.cumsum(row_len, dtype=np.int64)
-    buf = np.empty(int(ends[-1]), dtype=np.uint8)
-    starts = ends - row_len
-    step = max(1, batch.size * _SCATTER_LIMIT // max(1, *(f.volume for f, _ in fields)))
-    for first in range(0, batch.size, step):
-        rows = slice(first, first + step)
-        pos = starts[rows]
-        for (field, null), size in zip(fields, sizes, strict=True):
-            hole = None if null is None else null[rows]
-            field.place(buf, pos, None if hole is None else ~hole, rows)
-            if hole is not None:
-                buf[pos[hole]] = _BACKSLASH
-                buf[pos[hole] + 1] = _N
-            pos = pos + size[rows]
-            buf[pos] = _TAB
-            pos += 1
-    buf[ends - 1] = _NEWLINE
-    return buf.tobytes()
+    sources, starts, lengths = [_SEPARATORS], [], []
+    base = len(_SEPARATORS)
+    last = len(batch.columns) - 1
+    for k, args in enumerate(zip(batch.columns, batch.data, convs, strict=True)):
+        field, null = _column(*args)
+        data, start, size = field.segments()
+        if null is None:
+            starts.append(start + base)
+            lengths.append(size)
+        else:
+            starts.append(np.where(null, _NULL_AT, start + base))
+            lengths.append(np.where(null, 2, size))
+        sources.append(data)
+        base += data.size
+        starts.append(np.full(n, _NEWLINE_AT if k == last else _TAB_AT, dtype=np.int64))
+        lengths.append(np.ones(n, dtype=np.int64))
+    seg_start = np.stack(starts, axis=1).reshape(-1)
+    seg_len = np.stack(lengths, axis=1).reshape(-1)
+    return utf8.concat_segments(np.concatenate(sources), seg_start, seg_len).tobytes()
 
 
 def _column(column: Column, data: ColumnData, conv: mv.Convert) -> tuple[_Field, np.ndarray | None]:
@@ -137,10 +114,14 @@ def _column(column: Column, data: ColumnData, conv: mv.Convert) -> tuple[_Field,
     elif isinstance(values, Utf8Array):
         if conv is mv.tsv_text:
             return _escaped(_Ragged(values.data, values.offsets, 0)), null
-    elif conv is mv.tsv_text:
-        text = _text_list(values)
-        if text is not None:
-            return text
+        if column.type.kind == Kind.BIT:
+            number = _bit_number(values)
+            if number is not None:
+                return number, null
+    elif isinstance(values, list) and conv is mv.tsv_text:
+        listed = _text_list(values)
+        if listed is not None:
+            return listed
     python = to_python(column, data)
     return _utf8([mv.NULL_FIELD if v is None else conv(v) for v in python]), None
 
@@ -148,9 +129,11 @@ def _column(column: Column, data: ColumnData, conv: mv.Convert) -> tuple[_Field,
 # -- numbers, booleans, timestamps, dates ------------------------------------------------------
 
 
-def _array(column: Column, values: np.ndarray, scale: int) -> _Fixed | None:
+def _array(column: Column, values: np.ndarray, scale: int) -> _Field | None:
     """A raw array (see ColumnGen.raw) as text; None for a kind or dtype not handled here."""
     kind = column.type.kind
+    if values.ndim == 2:  # bytes of one width (`batch.FROM_BYTES`)
+        return _byte_text(kind, values)
     if kind == Kind.BOOLEAN and values.dtype in (np.bool_, np.int64):
         return _uniform((values != 0).astype(np.uint8)[None, :] + 48)
     if values.dtype != np.int64:
@@ -164,6 +147,46 @@ def _array(column: Column, values: np.ndarray, scale: int) -> _Fixed | None:
     if kind == Kind.DATE:
         return _date(values)
     return None
+
+
+def _bit_number(digits: Utf8Array) -> _Fixed | None:
+    """'0'/'1' digits of one width as the decimal number they spell (what `_sql_bit`
+    writes; the SET clause casts it); None beyond 63 bits or for many widths."""
+    n = len(digits)
+    width = int(digits.lengths[0]) if n else 0
+    if not n or width > 63 or (digits.lengths != width).any():
+        return None
+    start = int(digits.offsets[0])
+    bits = digits.data[start : start + n * width].reshape(n, width) == ord("1")
+    weights = np.int64(1) << np.arange(width - 1, -1, -1, dtype=np.int64)
+    return _decimal(bits.astype(np.int64) @ weights, 0)
+
+
+_HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+_UUID_DASHES = (8, 13, 18, 23)
+
+
+def _byte_text(kind: Kind, matrix: np.ndarray) -> _Field | None:
+    """Binary as hex digits (the SET clause unhexes them), a UUID as its 36 characters, an
+    IPv4 address dotted; None for the others (IPv6's compressed text: per value)."""
+    if kind == Kind.INET and matrix.shape[1] == 4:
+        octets = [utf8.integers(matrix[:, j].astype(np.int64)) for j in range(4)]
+        dot = utf8.constant(".", len(matrix))
+        dotted = utf8.concat([octets[0], dot, octets[1], dot, octets[2], dot, octets[3]])
+        return _Ragged(dotted.data, dotted.offsets, 0)
+    if kind not in {Kind.BINARY, Kind.UUID}:
+        return None
+    digits = np.empty((2 * matrix.shape[1], len(matrix)), dtype=np.uint8)
+    digits[0::2] = _HEX[matrix.T >> 4]
+    digits[1::2] = _HEX[matrix.T & 15]
+    if kind == Kind.BINARY:
+        return _uniform(digits)
+    chars = np.empty((36, len(matrix)), dtype=np.uint8)
+    keep = np.ones(36, dtype=bool)
+    keep[list(_UUID_DASHES)] = False
+    chars[keep] = digits
+    chars[~keep] = ord("-")
+    return _uniform(chars)
 
 
 def _uniform(chars: np.ndarray) -> _Fixed:

@@ -7,6 +7,10 @@ for `rows()`, the canonical Python values of base.py's contract.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
+import itertools
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -19,11 +23,26 @@ from fastseed.schema import Column, Kind
 _from_epoch = dt.datetime.fromtimestamp
 
 
+@dataclass(frozen=True)
+class Lists:
+    """Array values: row i holds items[offsets[i] : offsets[i + 1]], the items in their own
+    raw form (scaled by 10**scale when decimal); no item is NULL."""
+
+    offsets: np.ndarray
+    items: np.ndarray | Utf8Array
+    scale: int = 0
+
+    @property
+    def counts(self) -> np.ndarray:
+        return np.diff(self.offsets)
+
+
 @dataclass
 class ColumnData:
-    values: np.ndarray | Utf8Array | list[Any]
-    """A numpy array in the generator's raw form (see ColumnGen.raw), text as one UTF-8
-    buffer, or canonical values."""
+    values: np.ndarray | Utf8Array | Lists | list[Any]
+    """A numpy array in the generator's raw form (see ColumnGen.raw; bytes of one width
+    as a (rows, width) uint8 matrix; ranges as (rows, 2) bounds), text as one UTF-8 buffer,
+    arrays as `Lists`, or canonical values."""
     null: np.ndarray | None = None
     """True where the value is NULL (arrays and text only; lists hold None themselves)."""
     scale: int = 0
@@ -45,6 +64,13 @@ class Batch:
                 total += v.nbytes
             elif isinstance(v, Utf8Array):
                 total += v.data.nbytes + v.offsets.nbytes
+            elif isinstance(v, Lists):
+                items = v.items
+                total += v.offsets.nbytes
+                if isinstance(items, Utf8Array):
+                    total += items.data.nbytes + items.offsets.nbytes
+                else:
+                    total += items.nbytes
             else:
                 total += sum(len(x) if isinstance(x, str | bytes) else 8 for x in v) + 8 * len(v)
         return total
@@ -60,8 +86,23 @@ def to_python(column: Column, data: ColumnData) -> list[Any]:
     if isinstance(values, list):
         return values
     kind = column.type.kind
+    element = column.type.element
     if isinstance(values, Utf8Array):
         out: list[Any] = values.tolist()
+    elif isinstance(values, Lists):
+        assert element is not None
+        items = to_python(
+            Column(column.name, element, False), ColumnData(values.items, None, values.scale)
+        )
+        bounds = values.offsets.tolist()
+        out = [items[a:b] for a, b in itertools.pairwise(bounds)]
+    elif kind == Kind.RANGE:  # (rows, 2): lower and upper bound, [lower, upper)
+        assert element is not None
+        inner = Column(column.name, element, False)
+        ends = [to_python(inner, ColumnData(values[:, k], None, data.scale)) for k in (0, 1)]
+        out = list(zip(*ends, strict=True))
+    elif kind in FROM_BYTES:
+        out = from_bytes(kind, values)
     elif kind == Kind.TIMESTAMP:
         if column.type.timezone:
             out = [_from_epoch(v, dt.UTC) for v in (values / 1e6).tolist()]
@@ -76,3 +117,28 @@ def to_python(column: Column, data: ColumnData) -> list[Any]:
     if data.null is not None and data.null.any():
         out = [None if n else v for v, n in zip(out, data.null.tolist(), strict=True)]
     return out
+
+
+def row_bytes(matrix: np.ndarray) -> list[bytes]:
+    """The rows of a (rows, width) uint8 matrix as bytes (a numpy "S" view would drop
+    trailing zero bytes)."""
+    width = matrix.shape[1]
+    if not width:
+        return [b""] * len(matrix)
+    raw = np.ascontiguousarray(matrix).tobytes()
+    return [raw[i : i + width] for i in range(0, len(raw), width)]
+
+
+FROM_BYTES: dict[Kind, Callable[[bytes], Any]] = {
+    Kind.BINARY: bytes,
+    Kind.UUID: lambda b: uuid.UUID(bytes=b),
+    Kind.INET: ipaddress.ip_address,  # 4 bytes: IPv4, 16: IPv6
+    Kind.CIDR: lambda b: ipaddress.ip_network((b[:-1], b[-1])),  # the address, then the prefix
+    Kind.MACADDR: lambda b: b.hex(":"),
+}
+"""Kinds whose raw form is a (rows, width) byte matrix: each row's canonical value."""
+
+
+def from_bytes(kind: Kind, matrix: np.ndarray) -> list[Any]:
+    """Canonical values of a byte matrix of one of the `FROM_BYTES` kinds."""
+    return list(map(FROM_BYTES[kind], row_bytes(matrix)))

@@ -210,6 +210,24 @@ def segment_index(starts: I64, lengths: I64) -> I64:
     return np.cumsum(steps, out=steps)
 
 
+CHUNK_BYTES = 1 << 17
+"""Output bytes `concat_segments` gathers at once: the int64 index of their sources (8x as
+big) stays in the cache; a batch-wide index came from fresh pages, a page fault per 4 KB."""
+
+
+def concat_segments(source: np.ndarray, starts: I64, lengths: I64) -> np.ndarray:
+    """The segments source[starts[j] : starts[j] + lengths[j]] end to end (uint8), gathered
+    `CHUNK_BYTES` at a time."""
+    ends = np.cumsum(lengths)
+    out = np.empty(int(ends[-1]) if len(ends) else 0, dtype=np.uint8)
+    step = max(1, len(ends) * CHUNK_BYTES // max(1, out.size))
+    for a in range(0, len(ends), step):
+        b = min(len(ends), a + step)
+        first = int(ends[a - 1]) if a else 0
+        np.take(source, segment_index(starts[a:b], lengths[a:b]), out=out[first : ends[b - 1]])
+    return out
+
+
 def gather(data: np.ndarray, offsets: I64, idx: I64) -> Utf8Array:
     """The segments data[offsets[i]:offsets[i+1]] for i in idx, in order."""
     return Utf8Array.of_pieces(data, offsets[idx, None], (offsets[idx + 1] - offsets[idx])[:, None])

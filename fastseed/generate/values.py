@@ -7,12 +7,14 @@ column: lengths, precision, integer widths, CHECK rules, enum labels.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from fastseed.generate import hashing as h
+from fastseed.generate.batch import Lists
 from fastseed.generate.kinds.base import ColumnGen, Values
 from fastseed.generate.kinds.checks import _all_ranges, _successor, _within
 from fastseed.generate.kinds.geometry import Geometry
@@ -24,6 +26,18 @@ from fastseed.generate.overrides import typed
 from fastseed.generate.rules import LeafBound, leaf_index
 from fastseed.scenario import ColumnSpec
 from fastseed.schema import Column, ColumnType, Kind
+
+
+def _raw_successor(element: ColumnType, scale: int) -> int | None:
+    """What `_successor` adds, in the raw form of the element's values (None: no raw form
+    the range generator knows)."""
+    steps = {
+        Kind.INTEGER: 1,
+        Kind.DATE: 1,  # a day
+        Kind.TIMESTAMP: 1_000_000,  # a second, in microseconds
+        Kind.NUMERIC: 10**scale,  # one, scaled
+    }
+    return steps.get(element.kind)
 
 
 def override_gen(builder: Builder, spec: ColumnSpec) -> ColumnGen | None:
@@ -153,11 +167,11 @@ class Builder(Numbers, Temporal, Strings, Network, Geometry):
         """[lower, upper): two draws of the subtype, ordered, never empty."""
         inner_col = Column(self.column.name, element, nullable=False)
         inner = Builder(self.pools, 0, self.table, inner_col, None, unique=False).build()
-        key = self.key
+        shift = np.int64(self.key % 1009)
 
         def fn(idx: h.I64) -> Values:
-            a = inner(idx * 2 + np.int64(key % 1009))
-            b = inner(idx * 2 + 1 + np.int64(key % 1009))
+            a = inner(idx * 2 + shift)
+            b = inner(idx * 2 + 1 + shift)
             out = []
             for x, y in zip(a, b, strict=True):
                 lo, hi = (x, y) if x <= y else (y, x)
@@ -166,22 +180,47 @@ class Builder(Numbers, Temporal, Strings, Network, Geometry):
                 out.append((lo, hi))
             return out
 
-        return ColumnGen(fn, f"range of {inner.label}")
+        step = _raw_successor(element, inner.raw_scale)
+        raw = None
+        if inner.raw is not None and step is not None:
+            draw = inner.raw
+
+            def raw(idx: h.I64) -> np.ndarray:
+                a, b = draw(idx * 2 + shift), draw(idx * 2 + 1 + shift)
+                lo, hi = np.minimum(a, b), np.maximum(a, b)
+                return np.stack([lo, np.where(lo == hi, hi + step, hi)], axis=1)
+
+        return ColumnGen(fn, f"range of {inner.label}", raw=raw, raw_scale=inner.raw_scale)
 
     def _array(self, element: ColumnType) -> ColumnGen:
+        """Zero to three items a row: row i's items are the element generator's values at
+        positions 4i, 4i + 1, ... (shifted by the column's key), made for all rows at once."""
         inner_col = Column(self.column.name, element, nullable=False)
         inner = Builder(self.pools, 0, self.table, inner_col, None, unique=False).build()
-        inner_key = self.key
+        shift = np.int64(self.key % 997)
+
+        def layout(idx: h.I64) -> tuple[h.I64, h.I64]:
+            """Row offsets into the items, and the items' positions for the element."""
+            counts = (self._u(idx, 9) * 4).astype(np.int64)
+            offsets = np.zeros(len(idx) + 1, dtype=np.int64)
+            np.cumsum(counts, out=offsets[1:])
+            within = np.arange(offsets[-1], dtype=np.int64) - np.repeat(offsets[:-1], counts)
+            return offsets, np.repeat(idx * 4 + shift, counts) + within
 
         def fn(idx: h.I64) -> Values:
-            counts = (self._u(idx, 9) * 4).astype(np.int64).tolist()
-            out = []
-            for i, k in zip(idx.tolist(), counts, strict=True):
-                sub = np.arange(k, dtype=np.int64) + np.int64(i * 4) + np.int64(inner_key % 997)
-                out.append(inner(sub) if k else [])
-            return out
+            offsets, positions = layout(idx)
+            items = inner(positions)
+            return [items[a:b] for a, b in itertools.pairwise(offsets.tolist())]
 
-        return ColumnGen(fn, f"array of {inner.label}")
+        raw = None
+        if inner.raw is not None:
+            draw = inner.raw
+
+            def raw(idx: h.I64) -> Lists:
+                offsets, positions = layout(idx)
+                return Lists(offsets, draw(positions), inner.raw_scale)
+
+        return ColumnGen(fn, f"array of {inner.label}", raw=raw)
 
     def _kind_composite(self) -> ColumnGen:
         """A tuple of one generated value per attribute (NULL where an attribute cannot be)."""

@@ -11,17 +11,19 @@ import numpy as np
 import numpy.typing as npt
 
 from fastseed.generate import hashing as h
+from fastseed.generate import text as utf8
 from fastseed.generate.concepts.codes import REFERENCE_SECONDS
 from fastseed.generate.concepts.kit import (
     char_matrix,
     chars,
     digit_matrix,
     digit_strings,
-    digits,
+    from_matrix,
     gs1_digits,
     iban_numbers,
     luhn_digits,
     pick,
+    pick_utf8,
 )
 from fastseed.generate.concepts.registry import Concept, Ctx, Made, Maker, register
 from fastseed.generate.concepts.valid import NAME, TEXT, gs1, iban, isbn10, luhn, matches, within
@@ -88,15 +90,24 @@ def _product(ctx: Ctx) -> Made:
     return Made(lambda idx: pick(pool, ctx.key, idx), "mimesis product", pool=pool)
 
 
+def _sku_head(word: str) -> str:
+    return word[:3].upper().ljust(3, "X")
+
+
 def _sku(ctx: Ctx) -> Made:
     """'ABC-0001F3': three capitals, then the row index in base 36 (distinct per row)."""
     words = ctx.pools.get("word")
 
     def fn(idx: h.I64) -> list[str]:
-        head = [w[:3].upper().ljust(3, "X") for w in pick(words, ctx.key, idx)]
+        head = [_sku_head(w) for w in pick(words, ctx.key, idx)]
         return [f"{a}-{_base36(int(i), 6)}" for a, i in zip(head, idx.tolist(), strict=True)]
 
-    return Made(fn, "SKU (letters + row index)", capacity=36**6)
+    def encoded(idx: h.I64) -> utf8.Utf8Array:
+        head = pick_utf8(ctx.pools.utf8_form("word", "sku", _sku_head), ctx.key, idx)
+        tail = utf8.integers(idx, _CODE.encode(), width=6)
+        return utf8.concat([head, utf8.constant("-", len(idx)), tail])
+
+    return Made(fn, "SKU (letters + row index)", capacity=36**6, utf8=encoded)
 
 
 def _base36(i: int, width: int) -> str:
@@ -114,29 +125,36 @@ def _injective_body(ctx: Ctx, idx: h.I64, width: int) -> npt.NDArray[np.uint8]:
     return digit_matrix(h.permute(ctx.key, idx % space, space), width)
 
 
-def _with_gs1(body: npt.NDArray[np.uint8]) -> list[str]:
-    return digit_strings(np.hstack([body, gs1_digits(body)[:, None]]))
+def _with_gs1(body: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+    """Digits and their GS1 check digit, as ASCII."""
+    return np.hstack([body, gs1_digits(body)[:, None]]) + np.uint8(48)
+
+
+def _ascii(text: str, n: int) -> npt.NDArray[np.uint8]:
+    """The same ASCII text on n rows of a byte matrix."""
+    return np.tile(np.frombuffer(text.encode(), dtype=np.uint8), (n, 1))
 
 
 def _isbn13(ctx: Ctx) -> Made:
     # compact: hyphens belong at the registration group's ranges, which need their tables
     prefix = np.array([9, 7, 8], dtype=np.uint8)
 
-    def fn(idx: h.I64) -> list[str]:
+    def matrix(idx: h.I64) -> npt.NDArray[np.uint8]:
         body = _injective_body(ctx, idx, 9)
         return _with_gs1(np.hstack([np.tile(prefix, (len(idx), 1)), body]))
 
-    return Made(fn, "ISBN-13 (978 prefix, check digit)", capacity=10**9)
+    return from_matrix(matrix, "ISBN-13 (978 prefix, check digit)", capacity=10**9)
 
 
 def _isbn10(ctx: Ctx) -> Made:
-    def fn(idx: h.I64) -> list[str]:
+    def matrix(idx: h.I64) -> npt.NDArray[np.uint8]:
         body = _injective_body(ctx, idx, 9)
         total = (body.astype(np.int64) * np.arange(10, 1, -1)).sum(axis=1)
-        check = ["X" if d == 10 else str(d) for d in ((-total) % 11).tolist()]
-        return [b + c for b, c in zip(digit_strings(body), check, strict=True)]
+        check = (-total) % 11
+        last = np.where(check == 10, ord("X"), check + 48).astype(np.uint8)
+        return np.hstack([body + np.uint8(48), last[:, None]])
 
-    return Made(fn, "ISBN-10 (mod 11 check digit)", capacity=10**9)
+    return from_matrix(matrix, "ISBN-10 (mod 11 check digit)", capacity=10**9)
 
 
 def _gs1(width: int, label: str) -> Maker:
@@ -144,11 +162,11 @@ def _gs1(width: int, label: str) -> Maker:
         # a GS1 prefix outside the restricted ranges (0/2 in front of EAN-13: in-store use)
         lead = np.array([0 if width == 12 else 4], dtype=np.uint8)
 
-        def fn(idx: h.I64) -> list[str]:
+        def matrix(idx: h.I64) -> npt.NDArray[np.uint8]:
             body = _injective_body(ctx, idx, width - 2)
             return _with_gs1(np.hstack([np.tile(lead, (len(idx), 1)), body]))
 
-        return Made(fn, f"{label} (GS1 check digit)", capacity=10 ** (width - 2))
+        return from_matrix(matrix, f"{label} (GS1 check digit)", capacity=10 ** (width - 2))
 
     return make
 
@@ -158,21 +176,23 @@ def _order_number(ctx: Ctx) -> Made:
     room = 12 if ctx.length is None else ctx.length - len(prefix) - 1
     width = max(4, min(room, 10))
 
-    def fn(idx: h.I64) -> list[str]:
-        return [f"{prefix}-{v:0{width}d}" for v in (idx + 100001).tolist()]
+    def matrix(idx: h.I64) -> npt.NDArray[np.uint8]:
+        number = digit_matrix(idx + 100001, width) + np.uint8(48)
+        return np.hstack([_ascii(prefix + "-", len(idx)), number])
 
-    return Made(fn, f"{prefix}- + sequence", capacity=10**width - 100001)
+    return from_matrix(matrix, f"{prefix}- + sequence", capacity=10**width - 100001)
 
 
 def _tracking(ctx: Ctx) -> Made:
     """UPS-style: '1Z', six capitals or digits, '03', eight digits (18 characters)."""
 
-    def fn(idx: h.I64) -> list[str]:
-        head = chars(ctx.key, idx, _CODE, 6)
-        tail = digits(ctx.key + 1, idx, 8)
-        return [f"1Z{a}03{b}" for a, b in zip(head, tail, strict=True)]
+    def matrix(idx: h.I64) -> npt.NDArray[np.uint8]:
+        head = char_matrix(ctx.key, idx, _CODE, 6)
+        tail = digit_matrix(h.integers(ctx.key + 1, idx, 0, 10**8 - 1), 8) + np.uint8(48)
+        n = len(idx)
+        return np.hstack([_ascii("1Z", n), head, _ascii("03", n), tail])
 
-    return Made(fn, "parcel tracking number")
+    return from_matrix(matrix, "parcel tracking number")
 
 
 def card_rows(ctx: Ctx, idx: h.I64) -> h.I64:
@@ -198,10 +218,14 @@ def card_numbers(ctx: Ctx, idx: h.I64) -> list[str]:
     return out
 
 
+_BRANDS = utf8.from_strings([brand for brand, _, _ in _CARDS])
+
+
 def _card_brand(ctx: Ctx) -> Made:
     return Made(
         lambda idx: [_CARDS[b][0] for b in card_rows(ctx, idx).tolist()],
         "card network of the row's card",
+        utf8=lambda idx: _BRANDS.take(card_rows(ctx, idx)),
     )
 
 
@@ -298,17 +322,17 @@ def _bic(ctx: Ctx) -> Made:
 def _transaction(ctx: Ctx) -> Made:
     n = 24 if ctx.length is None else max(8, min(ctx.length, 32))
 
-    def fn(idx: h.I64) -> list[str]:
-        return chars(ctx.key, idx, _CODE, n)
-
-    return Made(fn, f"transaction reference ({n} characters)")
+    return from_matrix(
+        lambda idx: char_matrix(ctx.key, idx, _CODE, n), f"transaction reference ({n} characters)"
+    )
 
 
 def _hex_color(ctx: Ctx) -> Made:
-    return Made(
-        lambda idx: [f"#{v:06x}" for v in (h.mix(ctx.key, idx) & np.uint64(0xFFFFFF)).tolist()],
-        "hex colour #rrggbb",
-    )
+    def matrix(idx: h.I64) -> npt.NDArray[np.uint8]:
+        digits = utf8.hex_matrix(h.mix(ctx.key, idx))[:, 10:]  # the low 24 bits
+        return np.hstack([_ascii("#", len(idx)), digits])
+
+    return from_matrix(matrix, "hex colour #rrggbb")
 
 
 def _color_name(ctx: Ctx) -> Made:
@@ -317,13 +341,20 @@ def _color_name(ctx: Ctx) -> Made:
 
 
 def _version(ctx: Ctx) -> Made:
+    def parts(idx: h.I64) -> list[h.I64]:
+        spans = (9, 30, 50)
+        return [h.integers(ctx.key + k, idx, 0, top) for k, top in enumerate(spans)]
+
     def fn(idx: h.I64) -> list[str]:
-        a = h.integers(ctx.key, idx, 0, 9).tolist()
-        b = h.integers(ctx.key + 1, idx, 0, 30).tolist()
-        c = h.integers(ctx.key + 2, idx, 0, 50).tolist()
+        a, b, c = (p.tolist() for p in parts(idx))
         return [f"{x}.{y}.{z}" for x, y, z in zip(a, b, c, strict=True)]
 
-    return Made(fn, "semantic version")
+    def encoded(idx: h.I64) -> utf8.Utf8Array:
+        a, b, c = (utf8.integers(p) for p in parts(idx))
+        dot = utf8.constant(".", len(idx))
+        return utf8.concat([a, dot, b, dot, c])
+
+    return Made(fn, "semantic version", utf8=encoded)
 
 
 register(

@@ -10,12 +10,14 @@ extensions are mimesis' file categories; their types are the standard library's 
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Callable
 
 import numpy as np
 from mimesis.datasets.int.file import EXTENSIONS
 
 from fastseed.generate import hashing as h
-from fastseed.generate.concepts.kit import pick
+from fastseed.generate import text as utf8
+from fastseed.generate.concepts.kit import fitted, listed_utf8, pick, pick_utf8
 from fastseed.generate.concepts.registry import Concept, Ctx, Made, register, tokens
 from fastseed.generate.concepts.valid import matches, within
 from fastseed.schema import Kind
@@ -79,6 +81,31 @@ def file_names(ctx: Ctx, idx: h.I64) -> list[str]:
     return out
 
 
+_EXTENSIONS = utf8.from_strings([ext for ext, _ in FILE_KINDS])
+_DOTTED = utf8.from_strings(["." + ext for ext, _ in FILE_KINDS])
+_MIMES = utf8.from_strings([mime for _, mime in FILE_KINDS])
+
+
+def file_names_utf8(ctx: Ctx) -> Callable[[h.I64], utf8.Utf8Array]:
+    """`file_names` as one UTF-8 buffer (rows the column's length cuts: from `file_names`)."""
+
+    def whole(idx: h.I64) -> utf8.Utf8Array:
+        # the words lowercased with '_' for spaces: the stem's form, word by word
+        words = ctx.pools.utf8_form("word", "lower_", lambda w: w.lower().replace(" ", "_"))
+        sep = utf8.constant("_", len(idx))
+        parts = [
+            pick_utf8(words, ctx.group_key + 1, idx),
+            sep,
+            pick_utf8(words, ctx.group_key + 2, idx),
+            sep,
+            utf8.integers(h.integers(ctx.group_key + 3, idx, 1, 999), width=3),
+            _DOTTED.take(file_rows(ctx, idx)),
+        ]
+        return utf8.concat(parts)
+
+    return fitted(whole, lambda idx: file_names(ctx, idx), ctx.length)
+
+
 def file_sizes(ctx: Ctx, idx: h.I64, low: float, high: float) -> h.F64:
     """Each row's file size for its type, log-uniform within the type's range and [low,
     high], in the column's unit (bytes, or kilo/megabytes when its name says so)."""
@@ -94,7 +121,11 @@ def file_sizes(ctx: Ctx, idx: h.I64, low: float, high: float) -> h.F64:
 
 
 def _file_name(ctx: Ctx) -> Made:
-    return Made(lambda idx: file_names(ctx, idx), "file name with the row's extension")
+    return Made(
+        lambda idx: file_names(ctx, idx),
+        "file name with the row's extension",
+        utf8=file_names_utf8(ctx),
+    )
 
 
 def _extension(ctx: Ctx) -> Made:
@@ -103,26 +134,47 @@ def _extension(ctx: Ctx) -> Made:
     def fn(idx: h.I64) -> list[str]:
         return [("." if dot else "") + FILE_KINDS[k][0] for k in file_rows(ctx, idx).tolist()]
 
-    return Made(fn, "file extension of the row's file")
+    forms = _DOTTED if dot else _EXTENSIONS
+    return Made(
+        fn,
+        "file extension of the row's file",
+        utf8=lambda idx: forms.take(file_rows(ctx, idx)),
+    )
 
 
 def _mime(ctx: Ctx) -> Made:
     return Made(
         lambda idx: [FILE_KINDS[k][1] for k in file_rows(ctx, idx).tolist()],
         "MIME type of the row's file",
+        utf8=lambda idx: _MIMES.take(file_rows(ctx, idx)),
     )
 
 
-def _path(ctx: Ctx) -> Made:
-    dirs = ["uploads", "documents", "media", "exports", "attachments", "images", "reports"]
+_DIRS = ["uploads", "documents", "media", "exports", "attachments", "images", "reports"]
 
+
+def _path(ctx: Ctx) -> Made:
     def fn(idx: h.I64) -> list[str]:
-        top = pick(dirs, ctx.key, idx, 1, skew=True)
+        top = pick(_DIRS, ctx.key, idx, 1, skew=True)
         year = h.integers(ctx.key + 2, idx, 2019, 2026).tolist()
         names = file_names(ctx, idx)
         return [f"/var/data/{t}/{y}/{n}" for t, y, n in zip(top, year, names, strict=True)]
 
-    return Made(fn, "file path")
+    names = file_names_utf8(ctx)
+
+    def encoded(idx: h.I64) -> utf8.Utf8Array:
+        slash = utf8.constant("/", len(idx))
+        parts = [
+            utf8.constant("/var/data/", len(idx)),
+            listed_utf8(_DIRS, ctx.key, idx, 1, skew=True),
+            slash,
+            utf8.integers(h.integers(ctx.key + 2, idx, 2019, 2026)),
+            slash,
+            names(idx),
+        ]
+        return utf8.concat(parts)
+
+    return Made(fn, "file path", utf8=encoded)
 
 
 _SIZED = frozenset({Kind.INTEGER, Kind.NUMERIC, Kind.FLOAT})

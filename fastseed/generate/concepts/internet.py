@@ -9,7 +9,15 @@ import numpy.typing as npt
 from mimesis.datasets import USER_AGENTS
 
 from fastseed.generate import hashing as h
-from fastseed.generate.concepts.kit import char_matrix, chars, from_matrix, hex_digit_matrix, pick
+from fastseed.generate import text as utf8
+from fastseed.generate.concepts.kit import (
+    char_matrix,
+    from_matrix,
+    hex_digit_matrix,
+    listed_utf8,
+    pick,
+    pick_utf8,
+)
 from fastseed.generate.concepts.registry import Concept, Ctx, Made, Maker, register
 from fastseed.generate.concepts.valid import hex_text, ip, matches
 
@@ -28,7 +36,16 @@ def _url(ctx: Ctx) -> Made:
         path = pick(_PATHS, ctx.key, idx, 2, skew=True)
         return [f"https://{a}/{p}" for a, p in zip(host, path, strict=True)]
 
-    return Made(fn, "https URL on a mimesis host name")
+    def encoded(idx: h.I64) -> utf8.Utf8Array:
+        host = pick_utf8(ctx.pools.utf8("hostname"), ctx.key, idx, 1)
+        path = listed_utf8(_PATHS, ctx.key, idx, 2, skew=True)
+        return utf8.concat([_const("https://", idx), host, _const("/", idx), path])
+
+    return Made(fn, "https URL on a mimesis host name", utf8=encoded)
+
+
+def _const(value: str, idx: h.I64) -> utf8.Utf8Array:
+    return utf8.constant(value, len(idx))
 
 
 def _hostname(ctx: Ctx) -> Made:
@@ -36,29 +53,50 @@ def _hostname(ctx: Ctx) -> Made:
     return Made(lambda idx: pick(pool, ctx.key, idx), "mimesis host name", pool=pool)
 
 
-def _ipv4(idx: h.I64, key: int) -> list[str]:
+def _ipv4_octets(idx: h.I64, key: int) -> list[h.U64]:
     # public unicast space: first octet 1-223 without 10, 127 (private, loopback)
     v = h.mix(key, idx)
     first = (v >> np.uint64(24)) % np.uint64(222) + np.uint64(1)
     first = np.where((first == 10) | (first == 127), first + np.uint64(1), first)
-    b, c, d = ((v >> np.uint64(s)) & np.uint64(255) for s in (16, 8, 0))
-    return [
-        f"{w}.{x}.{y}.{z}"
-        for w, x, y, z in zip(first.tolist(), b.tolist(), c.tolist(), d.tolist(), strict=True)
-    ]
+    return [first, *((v >> np.uint64(s)) & np.uint64(255) for s in (16, 8, 0))]
 
 
-def _ipv6(idx: h.I64, key: int) -> list[str]:
+def _ipv4(idx: h.I64, key: int) -> list[str]:
+    w, x, y, z = (octet.tolist() for octet in _ipv4_octets(idx, key))
+    return [f"{a}.{b}.{c}.{d}" for a, b, c, d in zip(w, x, y, z, strict=True)]
+
+
+def _ipv4_utf8(idx: h.I64, key: int) -> utf8.Utf8Array:
+    dot = _const(".", idx)
+    octets = [utf8.integers(octet.astype(np.int64)) for octet in _ipv4_octets(idx, key)]
+    return utf8.concat([octets[0], dot, octets[1], dot, octets[2], dot, octets[3]])
+
+
+def _ipv6_words(idx: h.I64, key: int) -> list[h.U64]:
     # global unicast 2000::/3, eight hextets without leading zeros (RFC 4291 text form)
     high = h.mix(key, idx)
     low = h.mix(key + 1, idx)
-    first = (np.uint64(0x2000) | (high >> np.uint64(51))).tolist()
-    words = [((high >> np.uint64(s)) & np.uint64(0xFFFF)).tolist() for s in (32, 16, 0)]
-    words += [((low >> np.uint64(s)) & np.uint64(0xFFFF)).tolist() for s in (48, 32, 16, 0)]
-    return [
-        f"{a:x}:{b:x}:{c:x}:{d:x}:{e:x}:{f:x}:{g:x}:{k:x}"
-        for a, b, c, d, e, f, g, k in zip(first, *words, strict=True)
-    ]
+    first = np.uint64(0x2000) | (high >> np.uint64(51))
+    words = [(high >> np.uint64(s)) & np.uint64(0xFFFF) for s in (32, 16, 0)]
+    words += [(low >> np.uint64(s)) & np.uint64(0xFFFF) for s in (48, 32, 16, 0)]
+    return [first, *words]
+
+
+def _ipv6(idx: h.I64, key: int) -> list[str]:
+    words = [w.tolist() for w in _ipv6_words(idx, key)]
+    return [":".join(f"{w:x}" for w in row) for row in zip(*words, strict=True)]
+
+
+_HEX = b"0123456789abcdef"
+
+
+def _ipv6_utf8(idx: h.I64, key: int) -> utf8.Utf8Array:
+    colon = _const(":", idx)
+    parts = []
+    for k, word in enumerate(_ipv6_words(idx, key)):
+        parts += [colon] if k else []
+        parts.append(utf8.integers(word.astype(np.int64), _HEX))
+    return utf8.concat(parts)
 
 
 def _ip(version: int | None) -> Maker:
@@ -76,22 +114,32 @@ def _ip(version: int | None) -> Maker:
             pick6 = (h.uniform(ctx.key + 9, idx) < 0.2).tolist()
             return [b if p else a for a, b, p in zip(four, six, pick6, strict=True)]
 
+        def encoded(idx: h.I64) -> utf8.Utf8Array:
+            if version == 6:
+                return _ipv6_utf8(idx, ctx.key)
+            four = _ipv4_utf8(idx, ctx.key)
+            if v4_only:
+                return four
+            pick6 = h.uniform(ctx.key + 9, idx) < 0.2
+            return utf8.choose_rows(pick6, _ipv6_utf8(idx, ctx.key + 5), four)
+
         label = {4: "IPv4 address", 6: "IPv6 address"}.get(
             version or 0, "IPv4 address" if v4_only else "IPv4 or IPv6 address"
         )
-        return Made(fn, label)
+        return Made(fn, label, utf8=encoded)
 
     return make
 
 
 def _mac(ctx: Ctx) -> Made:
-    def fn(idx: h.I64) -> list[str]:
-        return [
-            ":".join(f"{(v >> s) & 255:02x}" for s in range(40, -8, -8))
-            for v in (h.mix(ctx.key, idx) & np.uint64((1 << 48) - 1)).tolist()
-        ]
+    def matrix(idx: h.I64) -> npt.NDArray[np.uint8]:
+        digits = utf8.hex_matrix(h.mix(ctx.key, idx))[:, 4:]  # the low 48 bits
+        out = np.full((len(idx), 17), ord(":"), dtype=np.uint8)
+        for k in range(6):
+            out[:, 3 * k : 3 * k + 2] = digits[:, 2 * k : 2 * k + 2]
+        return out
 
-    return Made(fn, "MAC address")
+    return from_matrix(matrix, "MAC address")
 
 
 def _user_agent(ctx: Ctx) -> Made:
@@ -137,16 +185,20 @@ def _bcrypt(ctx: Ctx) -> Made:
     carries 2 and 4 bits: its unused low bits are 0 (a parser such as passlib rejects or
     repairs a string where they are not)."""
 
-    def fn(idx: h.I64) -> list[str]:
-        cost = h.integers(ctx.key + 7, idx, 10, 12).tolist()
-        salt = chars(ctx.key, idx, _BCRYPT, 21)
-        salt_end = chars(ctx.key + 2, idx, _BCRYPT[::16], 1)
-        digest = chars(ctx.key + 3, idx, _BCRYPT, 30)
-        digest_end = chars(ctx.key + 4, idx, _BCRYPT[::4], 1)
-        parts = zip(cost, salt, salt_end, digest, digest_end, strict=True)
-        return [f"$2b${c}${s}{se}{d}{de}" for c, s, se, d, de in parts]
+    def matrix(idx: h.I64) -> npt.NDArray[np.uint8]:
+        cost = h.integers(ctx.key + 7, idx, 10, 12)
+        out = np.empty((len(idx), 60), dtype=np.uint8)
+        out[:, :4] = np.frombuffer(b"$2b$", dtype=np.uint8)
+        out[:, 4] = ord("1")
+        out[:, 5] = (cost % 10 + ord("0")).astype(np.uint8)
+        out[:, 6] = ord("$")
+        out[:, 7:28] = char_matrix(ctx.key, idx, _BCRYPT, 21)
+        out[:, 28:29] = char_matrix(ctx.key + 2, idx, _BCRYPT[::16], 1)
+        out[:, 29:59] = char_matrix(ctx.key + 3, idx, _BCRYPT, 30)
+        out[:, 59:60] = char_matrix(ctx.key + 4, idx, _BCRYPT[::4], 1)
+        return out
 
-    return Made(fn, "bcrypt hash")
+    return from_matrix(matrix, "bcrypt hash")
 
 
 def _password(ctx: Ctx) -> Made:
@@ -174,12 +226,12 @@ def _port(ctx: Ctx) -> Made:
 
 
 def _jid(ctx: Ctx) -> Made:
+    from fastseed.generate.concepts.person import ascii_word
+
     hosts = ctx.pools.get("hostname")
     first = ctx.pools.get("first_name")
 
     def fn(idx: h.I64) -> list[str]:
-        from fastseed.generate.concepts.person import ascii_word
-
         users = pick(first, ctx.key, idx, 1)
         dom = pick(hosts, ctx.key, idx, 2)
         nums = h.integers(ctx.key + 3, idx, 1, 999).tolist()
@@ -187,7 +239,19 @@ def _jid(ctx: Ctx) -> Made:
             f"{ascii_word(u) or 'user'}{n}@{d}" for u, n, d in zip(users, nums, dom, strict=True)
         ]
 
-    return Made(fn, "XMPP address (user@domain)")
+    def encoded(idx: h.I64) -> utf8.Utf8Array:
+        users = ctx.pools.utf8_form(
+            "first_name", "ascii-or-user", lambda u: ascii_word(u) or "user"
+        )
+        parts = [
+            pick_utf8(users, ctx.key, idx, 1),
+            utf8.integers(h.integers(ctx.key + 3, idx, 1, 999)),
+            _const("@", idx),
+            pick_utf8(ctx.pools.utf8("hostname"), ctx.key, idx, 2),
+        ]
+        return utf8.concat(parts)
+
+    return Made(fn, "XMPP address (user@domain)", utf8=encoded)
 
 
 register(

@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
+
+import numpy as np
+import numpy.typing as npt
 
 from fastseed.generate import hashing as h
-from fastseed.generate.concepts.kit import numbers, pick
+from fastseed.generate import text as utf8
+from fastseed.generate.concepts.kit import digit_matrix, from_matrix, numbers, pick, pick_utf8
 from fastseed.generate.concepts.registry import Concept, Ctx, Made, Maker, register
 from fastseed.generate.concepts.valid import NAME, WORD, matches
 
@@ -71,9 +76,11 @@ def _full_name(ctx: Ctx) -> Made:
 def _username(ctx: Ctx) -> Made:
     first, last = ctx.pools.get("first_name"), ctx.pools.get("last_name")
     first_col, last_col = ctx.siblings.get("first_name"), ctx.siblings.get("last_name")
+    from_row = bool(first_col and last_col and ctx.sibling is not None)
 
     def fn(idx: h.I64) -> list[str]:
-        if first_col and last_col and ctx.sibling is not None:
+        if from_row:
+            assert first_col and last_col and ctx.sibling is not None
             a = [v or "" for v in ctx.sibling(first_col, idx)]
             b = [v or "" for v in ctx.sibling(last_col, idx)]
         else:
@@ -86,25 +93,52 @@ def _username(ctx: Ctx) -> Made:
             out.append((f"{f}.{l_}", f"{f[0]}{l_}", f"{f}_{l_}{n}", f"{f}{n}")[s])
         return out
 
+    def encoded(idx: h.I64) -> utf8.Utf8Array:
+        """The four styles from pools of the names' ASCII forms, each row its own style."""
+        forms = ctx.pools.utf8_form
+        f = pick_utf8(forms("first_name", "ascii-or-user", _ascii_or("user")), ctx.key, idx, 1)
+        initial = pick_utf8(
+            forms("first_name", "ascii-or-user-initial", lambda x: _ascii_or("user")(x)[0]),
+            ctx.key,
+            idx,
+            1,
+        )
+        l_ = pick_utf8(forms("last_name", "ascii-or-name", _ascii_or("name")), ctx.key, idx, 2)
+        style = h.integers(ctx.key + 3, idx, 0, 3)
+        num = utf8.integers(h.integers(ctx.key + 4, idx, 1, 99))
+        sep = [utf8.constant(c, len(idx)) for c in "._"]
+        out = utf8.concat([f, num])
+        out = utf8.choose_rows(style == 2, utf8.concat([f, sep[1], l_, num]), out)
+        out = utf8.choose_rows(style == 1, utf8.concat([initial, l_]), out)
+        return utf8.choose_rows(style == 0, utf8.concat([f, sep[0], l_]), out)
+
     source = "the row's names" if first_col and last_col else "names"
-    return Made(fn, f"username from {source}")
+    # names from the row's own columns come as Python strings: the list path
+    return Made(fn, f"username from {source}", utf8=None if from_row else encoded)
+
+
+def _ascii_or(default: str) -> Callable[[str], str]:
+    return lambda name: ascii_word(name) or default
 
 
 def _ssn(ctx: Ctx) -> Made:
     """US SSNs as issued: area 001-665 or 667-899, group 01-99, serial 0001-9999."""
+    dash = ctx.length is None or ctx.length >= 11
 
-    def fn(idx: h.I64) -> list[str]:
-        area = h.integers(ctx.key, idx, 1, 898).tolist()
-        group = numbers(ctx.key + 1, idx, 1, 99)
-        serial = numbers(ctx.key + 2, idx, 1, 9999)
-        dash = ctx.length is None or ctx.length >= 11
-        sep = "-" if dash else ""
-        return [
-            f"{a + (a >= 666):03d}{sep}{g:02d}{sep}{s:04d}"
-            for a, g, s in zip(area, group, serial, strict=True)
+    def matrix(idx: h.I64) -> npt.NDArray[np.uint8]:
+        area = h.integers(ctx.key, idx, 1, 898)
+        parts = [
+            digit_matrix(area + (area >= 666), 3),
+            digit_matrix(h.integers(ctx.key + 1, idx, 1, 99), 2),
+            digit_matrix(h.integers(ctx.key + 2, idx, 1, 9999), 4),
         ]
+        digits = [p + np.uint8(48) for p in parts]
+        if dash:
+            gap = np.full((len(idx), 1), ord("-"), dtype=np.uint8)
+            digits = [digits[0], gap, digits[1], gap, digits[2]]
+        return np.hstack(digits)
 
-    return Made(fn, "US social security number")
+    return from_matrix(matrix, "US social security number")
 
 
 def _email(ctx: Ctx) -> Made:

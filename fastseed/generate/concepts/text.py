@@ -219,7 +219,21 @@ def _keywords(ctx: Ctx) -> Made:
         a, b, c = _words(ctx, idx, 3)
         return [",".join(dict.fromkeys([x, y, z])) for x, y, z in zip(a, b, c, strict=True)]
 
-    return Made(fn, "comma-separated keywords")
+    words = _encoded(ctx, "word")
+    firsts: list[h.I64] = []
+
+    def encoded(idx: h.I64) -> utf8.Utf8Array:
+        pool = ctx.pools.get("word")
+        if not firsts:  # each word's first position in the pool: equal words compare equal
+            seen: dict[str, int] = {}
+            firsts.append(np.array([seen.setdefault(w, i) for i, w in enumerate(pool)]))
+        a, b, c = (firsts[0][h.choose(ctx.key + k, idx, len(pool))] for k in range(3))
+        comma = _const(",", idx)
+        second = utf8.keep_rows(utf8.concat([comma, words().take(b)]), b != a)
+        third = utf8.keep_rows(utf8.concat([comma, words().take(c)]), (c != a) & (c != b))
+        return utf8.concat([words().take(a), second, third])
+
+    return Made(fn, "comma-separated keywords", utf8=encoded)
 
 
 def _json(ctx: Ctx) -> Made:

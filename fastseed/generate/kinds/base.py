@@ -39,7 +39,9 @@ class ColumnGen:
     raw: Callable[[h.I64], Any] | None = None
     """The same values as one numpy array, for encoders that skip Python objects: int64 for
     integers, bool, float64, int64 microseconds since the Unix epoch for timestamps, int64
-    days for dates, int64 scaled by 10**raw_scale for decimals; text as a Utf8Array."""
+    days for dates, int64 scaled by 10**raw_scale for decimals; text as a Utf8Array; a
+    (rows, width) uint8 matrix of each value's bytes for the kinds of `batch.FROM_BYTES`
+    (binary; uuid: 16; inet: 4 or 16; cidr: the address then the prefix length; macaddr)."""
     raw_scale: int = 0
 
     def __call__(self, idx: h.I64) -> Values:
@@ -153,12 +155,26 @@ class BuilderBase:
             return value if self.type.timezone else value.replace(tzinfo=None)
         return text
 
-    def _listed_utf8(self, items: list[Any], weights: h.F64) -> Callable[[h.I64], Utf8Array] | None:
-        """The weighted picks of `_choices` and `_sampled`, as text when the items are text."""
-        if not items or not all(isinstance(x, str) for x in items):
+    def _listed_raw(self, items: list[Any], weights: h.F64 | None) -> Callable[[h.I64], Any] | None:
+        """The picks of `_choices` and `_sampled` (weighted; None: the i-th item for row i),
+        as one array when the items are text or integers of an integer column."""
+        taken = self._items_raw(items)
+        if taken is None:
             return None
-        pool = text.from_strings(items)
-        return lambda idx: pool.take(h.choose(self.key, idx, len(pool), weights))
+        if weights is None:
+            return taken
+        return lambda idx: taken(h.choose(self.key, idx, len(items), weights))
+
+    def _items_raw(self, items: list[Any]) -> Callable[[h.I64], Any] | None:
+        """items[i] for each position i, as the raw form of the column's values."""
+        if items and all(isinstance(x, str) for x in items):
+            pool = text.from_strings(items)
+            return pool.take
+        integer = self.type.kind in {Kind.INTEGER, Kind.YEAR}
+        if items and integer and all(type(x) is int and -(2**63) <= x < 2**63 for x in items):
+            values = np.array(items, dtype=np.int64)
+            return lambda positions: values[positions]
+        return None
 
     def int_range(self) -> tuple[int, int]:
         lo, hi = self.type.int_bounds()

@@ -217,7 +217,7 @@ class Checks(BuilderBase):
         def fn(idx: h.I64) -> Values:
             return [pool[i] for i in h.choose(self.key, idx, len(pool), weights).tolist()]
 
-        raw = self._listed_utf8(pool, weights)
+        raw = self._listed_raw(pool, weights)
         return ColumnGen(fn, f"sampled from {len(pool)} existing values", len(pool), raw=raw)
 
     def _leaf_span(self, leaf: LeafBound | None) -> tuple[Any, Any]:
@@ -286,7 +286,10 @@ class Checks(BuilderBase):
         typed = [self.typed(x) for x in items]
         if self.unique:
             return ColumnGen(
-                lambda idx: [typed[i] for i in idx.tolist()], "CHECK list (unique)", len(typed)
+                lambda idx: [typed[i] for i in idx.tolist()],
+                "CHECK list (unique)",
+                len(typed),
+                raw=self._listed_raw(typed, None),
             )
         weights = skew_weights(len(typed))
         if ranked is not None:
@@ -295,7 +298,7 @@ class Checks(BuilderBase):
         def fn(idx: h.I64) -> Values:
             return [typed[i] for i in h.choose(self.key, idx, len(typed), weights).tolist()]
 
-        raw = self._listed_utf8(typed, weights)
+        raw = self._listed_raw(typed, weights)
         return ColumnGen(fn, "CHECK/enum list, skewed", len(typed), raw=raw)
 
     def _skipping(self, gen: ColumnGen, banned: set[Any]) -> ColumnGen:

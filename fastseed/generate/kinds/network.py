@@ -1,91 +1,100 @@
-"""Identifiers and addresses: UUIDs, bytes, IPv4/IPv6 addresses and networks, MACs."""
+"""Identifiers and addresses: UUIDs, bytes, IPv4/IPv6 addresses and networks, MACs.
+
+Each is made as a (rows, width) matrix of its bytes (the raw form `batch.FROM_BYTES` reads);
+the Python values of the list path are made from the same matrix."""
 
 from __future__ import annotations
 
-import ipaddress
-import uuid
+from collections.abc import Callable
+
+import numpy as np
 
 from fastseed.generate import hashing as h
-from fastseed.generate.kinds.base import BuilderBase, ColumnGen, Values
+from fastseed.generate.batch import from_bytes
+from fastseed.generate.kinds.base import BuilderBase, ColumnGen
+
+Matrix = Callable[[h.I64], np.ndarray]
+
+
+def _big_endian(values: np.ndarray, width: int) -> np.ndarray:
+    """Unsigned integers as (rows, width) bytes, most significant first (width <= 8)."""
+    return values.astype(">u8").view(np.uint8).reshape(-1, 8)[:, 8 - width :]
 
 
 class Network(BuilderBase):
     """UUID, binary, inet, cidr and MAC address columns."""
 
-    def _uuids(self, idx: h.I64) -> list[uuid.UUID]:
+    def _bytes_gen(self, matrix: Matrix, label: str, capacity: int | None) -> ColumnGen:
+        kind = self.type.kind
+        return ColumnGen(lambda idx: from_bytes(kind, matrix(idx)), label, capacity, raw=matrix)
+
+    def _uuid_matrix(self, idx: h.I64) -> np.ndarray:
         """Version-4 shaped UUIDs; the low 64 bits are a bijection of the index (unique)."""
-        high = h.mix(self.key, idx).tolist()
-        low = h.mix(self.key + 17, idx).tolist()
-        out = []
-        for a, b in zip(high, low, strict=True):
-            a = (a & ~0xF000) | 0x4000  # version 4
-            b = (b & ~(0xC << 60)) | (0x8 << 60)  # RFC 4122 variant
-            out.append(uuid.UUID(int=(a << 64) | b))
-        return out
+        high = (h.mix(self.key, idx) & np.uint64(~0xF000 & (2**64 - 1))) | np.uint64(0x4000)
+        variant = np.uint64(~(0xC << 60) & (2**64 - 1))  # RFC 4122 variant bits
+        low = (h.mix(self.key + 17, idx) & variant) | np.uint64(0x8 << 60)
+        return np.hstack([_big_endian(high, 8), _big_endian(low, 8)])
 
     def _kind_uuid(self) -> ColumnGen:
         # the variant bits take 2 of the 64 bijective bits: 2**62 distinct values remain
         label = "uuid v4" + (" (unique)" if self.unique else "")
-        return ColumnGen(self._uuids, label, 2**62 if self.unique else None)
+        return self._bytes_gen(self._uuid_matrix, label, 2**62 if self.unique else None)
 
     def _kind_binary(self) -> ColumnGen:
         n = self.type.length
         size = min(n or 16, 16)
-        fixed = self.type.fixed_length
+        # a fixed-length binary(n) holds its values padded with zero bytes before them
+        pad = (
+            max(0, n - (min(size, 8) if self.unique else size))
+            if n and self.type.fixed_length
+            else 0
+        )
 
-        def fn(idx: h.I64) -> Values:
+        def matrix(idx: h.I64) -> np.ndarray:
             if self.unique:  # the index itself, big-endian: unique by construction
-                out = [int(i).to_bytes(8, "big")[-size:] for i in idx.tolist()]
+                out = _big_endian(idx, min(size, 8))
             else:
-                out = [
-                    (int(a).to_bytes(8, "big") + int(b).to_bytes(8, "big"))[:size]
-                    for a, b in zip(
-                        h.mix(self.key, idx).tolist(),
-                        h.mix(self.key + 1, idx).tolist(),
-                        strict=True,
-                    )
-                ]
-            if fixed and n:
-                out = [v.rjust(n, b"\0") for v in out]
-            return out
+                a, b = h.mix(self.key, idx), h.mix(self.key + 1, idx)
+                out = np.hstack([_big_endian(a, 8), _big_endian(b, 8)])[:, :size]
+            if pad:
+                out = np.hstack([np.zeros((len(idx), pad), dtype=np.uint8), out])
+            return np.ascontiguousarray(out)
 
-        return ColumnGen(fn, f"{size} bytes", 256 ** min(size, 7))
+        return self._bytes_gen(matrix, f"{size} bytes", 256 ** min(size, 7))
 
     def _kind_inet(self) -> ColumnGen:
         if self.type.sql.lower().startswith("inet6"):
             return self._ipv6()
 
-        def fn(idx: h.I64) -> Values:
+        def matrix(idx: h.I64) -> np.ndarray:
             if self.unique:
-                return [ipaddress.IPv4Address(0x0A000000 + int(i)) for i in idx.tolist()]
-            return [
-                ipaddress.IPv4Address(0x0A000000 | (int(v) & 0xFFFFFF))
-                for v in h.mix(self.key, idx).tolist()
-            ]
+                return _big_endian(idx + 0x0A000000, 4)
+            return _big_endian(
+                h.mix(self.key, idx) & np.uint64(0xFFFFFF) | np.uint64(0x0A000000), 4
+            )
 
-        return ColumnGen(fn, "IPv4 address", 1 << 24)
+        return self._bytes_gen(matrix, "IPv4 address", 1 << 24)
 
     def _ipv6(self) -> ColumnGen:
         """Addresses in the documentation prefix 2001:db8::/32 (MariaDB's INET6 refuses IPv4)."""
+        prefix = np.array([0x20, 0x01, 0x0D, 0xB8, 0, 0, 0, 0], dtype=np.uint8)
 
-        def fn(idx: h.I64) -> Values:
-            src = idx.tolist() if self.unique else h.mix(self.key, idx).tolist()
-            return [ipaddress.IPv6Address((0x20010DB8 << 96) | (int(v) & (2**64 - 1))) for v in src]
+        def matrix(idx: h.I64) -> np.ndarray:
+            low = idx if self.unique else h.mix(self.key, idx)
+            return np.hstack([np.tile(prefix, (len(idx), 1)), _big_endian(low, 8)])
 
-        return ColumnGen(fn, "IPv6 address", 1 << 62)
+        return self._bytes_gen(matrix, "IPv6 address", 1 << 62)
 
     def _kind_cidr(self) -> ColumnGen:
-        def fn(idx: h.I64) -> Values:
-            return [
-                ipaddress.IPv4Network(((0x0A000000 | ((int(v) & 0xFFFF) << 8)), 24))
-                for v in h.mix(self.key, idx).tolist()
-            ]
+        def matrix(idx: h.I64) -> np.ndarray:
+            network = (h.mix(self.key, idx) & np.uint64(0xFFFF)) << np.uint64(8)
+            address = _big_endian(network | np.uint64(0x0A000000), 4)
+            return np.hstack([address, np.full((len(idx), 1), 24, dtype=np.uint8)])
 
-        return ColumnGen(fn, "IPv4 /24 network", 1 << 16)
+        return self._bytes_gen(matrix, "IPv4 /24 network", 1 << 16)
 
     def _kind_macaddr(self) -> ColumnGen:
-        def fn(idx: h.I64) -> Values:
-            src = idx.tolist() if self.unique else h.mix(self.key, idx).tolist()
-            return [":".join(f"{(int(v) >> s) & 255:02x}" for s in range(40, -8, -8)) for v in src]
+        def matrix(idx: h.I64) -> np.ndarray:
+            return _big_endian(idx if self.unique else h.mix(self.key, idx), 6)
 
-        return ColumnGen(fn, "MAC address", 1 << 48)
+        return self._bytes_gen(matrix, "MAC address", 1 << 48)

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
+
+import numpy as np
 
 from fastseed.generate import hashing as h
+from fastseed.generate import text
 from fastseed.generate.kinds.base import ColumnGen, Values
 from fastseed.generate.kinds.checks import Checks
+from fastseed.generate.text import Utf8Array
+
+
+def _joined(parts: Sequence[str | Utf8Array], n: int) -> Utf8Array:
+    """Row-wise concatenation of text columns and constants."""
+    return text.concat([text.constant(p, n) if isinstance(p, str) else p for p in parts])
 
 
 def _label(word: str) -> str:
@@ -56,7 +66,18 @@ class Structured(Checks):
                 for k, w, s, t in zip(keys, words, scores, tags, strict=True)
             ]
 
-        return ColumnGen(fn, "JSON object", None)
+        def raw(idx: h.I64) -> Utf8Array:
+            quoted = self.pools.utf8_form("word", "json", json.dumps)
+            word = self.pick_utf8(quoted, idx)
+            scores = (self._u(idx, 2) * 100).astype(np.int64)
+            parts: list[str | Utf8Array] = [
+                '{"id": ', text.integers(idx), ', "source": ', word, ', "score": ',
+                text.integers(scores), ', "tags": [', word, ", ",
+                self.pick_utf8(quoted, idx, 1), "]}",
+            ]  # fmt: skip
+            return _joined(parts, len(idx))
+
+        return ColumnGen(fn, "JSON object", None, raw=raw)
 
     def _json_array(self) -> ColumnGen:
         """CHECK (jsonb_typeof(col) = 'array'): a short list of words."""
@@ -66,7 +87,17 @@ class Structured(Checks):
             picks = [self.pick(self.pools.get("word"), idx, salt) for salt in range(3)]
             return [json.dumps([p[j] for p in picks[:k]]) for j, k in enumerate(counts)]
 
-        return ColumnGen(fn, "JSON array")
+        def raw(idx: h.I64) -> Utf8Array:
+            counts = (self._u(idx, 4) * 4).astype(np.int64)
+            quoted = self.pools.utf8_form("word", "json", json.dumps)
+            parts: list[str | Utf8Array] = ["["]
+            for salt in range(3):
+                item = self.pick_utf8(quoted, idx, salt)
+                item = item if not salt else _joined([", ", item], len(idx))
+                parts.append(text.keep_rows(item, counts > salt))
+            return _joined([*parts, "]"], len(idx))
+
+        return ColumnGen(fn, "JSON array", raw=raw)
 
     def _kind_enum(self) -> ColumnGen:
         return (
@@ -82,18 +113,37 @@ class Structured(Checks):
             bits = h.mix(self.key, idx).tolist()
             return [",".join(lab for j, lab in enumerate(labels) if (b >> j) & 1) for b in bits]
 
-        return ColumnGen(fn, "SET subset", 2 ** len(labels))
+        def raw(idx: h.I64) -> Utf8Array:
+            bits = h.mix(self.key, idx)
+            n = len(idx)
+            seen = np.zeros(n, dtype=bool)
+            parts = []
+            for j, label in enumerate(labels):
+                member = ((bits >> np.uint64(j)) & np.uint64(1)).astype(bool)
+                # a comma before every member but the first
+                form = text.choose_rows(
+                    seen, text.constant("," + label, n), text.constant(label, n)
+                )
+                parts.append(text.keep_rows(form, member))
+                seen |= member
+            return text.concat(parts) if parts else text.constant("", n)
+
+        return ColumnGen(fn, "SET subset", 2 ** len(labels), raw=raw)
 
     def _kind_bit(self) -> ColumnGen:
+        """n binary digits: the low min(n, 64) bits of a draw, zeros before them."""
         n = self.type.length or 1
+        shifts = np.arange(n - 1, -1, -1)  # the bit each digit shows, most significant first
+        shown = shifts < 64
 
-        def fn(idx: h.I64) -> Values:
-            return [
-                format(int(v) & ((1 << min(n, 64)) - 1), f"0{n}b")[-n:]
-                for v in h.mix(self.key, idx).tolist()
-            ]
+        def raw(idx: h.I64) -> Utf8Array:
+            draws = h.mix(self.key, idx)
+            digits = np.full((len(idx), n), ord("0"), dtype=np.uint8)
+            bits = (draws[:, None] >> shifts[shown].astype(np.uint64)) & np.uint64(1)
+            digits[:, shown] += bits.astype(np.uint8)
+            return text.from_matrix(digits)
 
-        return ColumnGen(fn, f"bit({n})", 2 ** min(n, 62))
+        return ColumnGen(lambda idx: raw(idx).tolist(), f"bit({n})", 2 ** min(n, 62), raw=raw)
 
     def _kind_tsquery(self) -> ColumnGen:
         def fn(idx: h.I64) -> Values:

@@ -87,6 +87,14 @@ def from_matrix(matrix: npt.NDArray[np.uint8]) -> Utf8Array:
     return Utf8Array(np.ascontiguousarray(matrix).reshape(-1), offsets)
 
 
+def from_padded(matrix: npt.NDArray[np.uint8], lengths: I64) -> Utf8Array:
+    """Row i of a (rows, width) byte matrix cut to its first lengths[i] bytes."""
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    inside = np.arange(matrix.shape[1]) < lengths[:, None]
+    return Utf8Array(matrix[inside], offsets)
+
+
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 
 

@@ -37,7 +37,6 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import ab  # noqa: E402
 import pg_shop  # noqa: E402
 
 
@@ -79,21 +78,35 @@ def timed(plan: Any, counts: dict[str, int], batch: int, what: str) -> dict[str,
 
 
 def digest(plan: Any, counts: dict[str, int], batch: int) -> dict[str, str]:
+    """A hash of each column's values (their repr), from `rows`; a column whose values from
+    `batch(...).rows()` (the loader's path for drivers without binary COPY) differ is listed
+    again with its hash from there, under `table.column:batch`."""
     gens = pg_shop.run_generators(plan)
     out = {}
     for t in pg_shop.TABLES:
         gen = gens.table(pg_shop.table_name(plan, t))
-        hashes = [hashlib.sha256() for _ in gen.write_columns]
+        names = [c.name for c in gen.write_columns]
+        hashes = {(p, c): hashlib.sha256() for p in ("", ":batch") for c in names}
         for start in range(0, counts[t], batch):
-            for row in gen.rows(start, min(counts[t], start + batch)):
-                for hsh, v in zip(hashes, row, strict=True):
-                    hsh.update(repr(v).encode() + b"\0")
-        for col, hsh in zip(gen.write_columns, hashes, strict=True):
-            out[f"{t}.{col.name}"] = hsh.hexdigest()[:16]
+            stop = min(counts[t], start + batch)
+            for path, rows in (
+                ("", gen.rows(start, stop)),
+                (":batch", gen.batch(start, stop).rows()),
+            ):
+                for row in rows:
+                    for c, v in zip(names, row, strict=True):
+                        hashes[path, c].update(repr(v).encode() + b"\0")
+        for c in names:
+            out[f"{t}.{c}"] = hashes["", c].hexdigest()[:16]
+            if hashes[":batch", c].digest() != hashes["", c].digest():
+                out[f"{t}.{c}:batch"] = hashes[":batch", c].hexdigest()[:16]
     return out
 
 
 def child(args: argparse.Namespace) -> None:
+    import fastseed
+
+    print(f"fastseed from {Path(fastseed.__file__).parent.parent}", file=sys.stderr)
     plan, counts = pickle.loads(Path(args.plan).read_bytes())
     counts = {t: max(1, round(n * args.scale)) for t, n in counts.items()}
     if args.digest:
@@ -111,6 +124,8 @@ def child(args: argparse.Namespace) -> None:
 
 
 def run_ab(args: argparse.Namespace, refs: list[str]) -> None:
+    import ab  # not in the children: its mariadb_load puts the checkout first on sys.path
+
     tmp = Path(tempfile.mkdtemp(prefix="shop_gen_"))
     sources = {ref: str(ab.export(ref, tmp)) for ref in refs}
     rates: dict[str, dict[str, list[float]]] = {r: {} for r in refs}
@@ -121,6 +136,7 @@ def run_ab(args: argparse.Namespace, refs: list[str]) -> None:
             cmd = [sys.executable, __file__, "--plan", args.plan, "--what", args.what]
             cmd += ["--scale", str(args.scale), "--batch", str(args.batch)]
             out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
+            assert f"fastseed from {sources[ref]}" in out.stderr, out.stderr
             for what, r in json.loads(out.stdout):
                 rates[ref].setdefault(what, []).append(r["rows"] / r["cpu"])
         print(f"round {rnd + 1}/{args.ab}", flush=True)

@@ -283,6 +283,17 @@ def test_utf8_array_operations_match_python_strings():
     assert utf8.ascii_lower_without_spaces(utf8.from_strings(["Zoë"])) is None
 
 
+def test_utf8_array_tolist_decodes_each_value():
+    """The one-decode path (values packed end to end, no separator byte among them) and the
+    per-value one for the others."""
+    values = ["", "Zoë", "日本語", "", "two words", "x" * 40, ""]
+    assert utf8.from_strings(values).tolist() == values
+    assert utf8.from_strings(["a\x1fb", "", "ü"]).tolist() == ["a\x1fb", "", "ü"]
+    assert utf8.from_strings([]).tolist() == []
+    inner = utf8.Utf8Array(np.frombuffer("..abÿ..".encode(), dtype=np.uint8), np.array([2, 4, 6]))
+    assert inner.tolist() == ["ab", "ÿ"]
+
+
 def test_lower_in_and_contains_any_on_utf8_arrays():
     from fastseed.generate.text import contains_any, from_strings, lower_in
 

@@ -6,17 +6,14 @@ for `rows()`, the canonical Python values of base.py's contract.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
 
+from fastseed.generate.canonical import decimals, utc_datetimes, with_nulls
 from fastseed.generate.text import Utf8Array
 from fastseed.schema import Column, Kind
-
-_from_epoch = dt.datetime.fromtimestamp
 
 
 @dataclass
@@ -64,15 +61,13 @@ def to_python(column: Column, data: ColumnData) -> list[Any]:
         out: list[Any] = values.tolist()
     elif kind == Kind.TIMESTAMP:
         if column.type.timezone:
-            out = [_from_epoch(v, dt.UTC) for v in (values / 1e6).tolist()]
+            out = utc_datetimes(values)
         else:
             out = values.astype("datetime64[us]").astype(object).tolist()
     elif kind == Kind.DATE:
         out = values.astype("datetime64[D]").astype(object).tolist()
     elif kind in {Kind.NUMERIC, Kind.MONEY}:
-        out = [Decimal(v).scaleb(-data.scale) for v in values.tolist()]
+        out = decimals(values, data.scale)
     else:
         out = values.tolist()
-    if data.null is not None and data.null.any():
-        out = [None if n else v for v, n in zip(out, data.null.tolist(), strict=True)]
-    return out
+    return with_nulls(out, data.null)

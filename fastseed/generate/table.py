@@ -19,6 +19,7 @@ from fastseed.generate import arithmetic, concepts, text, timeline
 from fastseed.generate import hashing as h
 from fastseed.generate.anomalies import TableAnomalies
 from fastseed.generate.batch import Batch, ColumnData
+from fastseed.generate.canonical import decimals, with_nulls
 from fastseed.generate.classify import classify
 from fastseed.generate.keys import KeyGroup, KeyStrategy, Part, fk_sources, key_strategy
 from fastseed.generate.kinds.base import ColumnGen, Values
@@ -575,13 +576,11 @@ class TableGen:
             scale = data.scale
             assert isinstance(data.values, np.ndarray)
             money: Values = (
-                [Decimal(v).scaleb(-scale) for v in data.values.tolist()]
+                decimals(data.values, scale)
                 if self.table.column(column).type.kind != Kind.INTEGER
                 else data.values.tolist()
             )
-            if data.null is not None:
-                money = [None if n else v for v, n in zip(money, data.null.tolist(), strict=True)]
-            return money
+            return with_nulls(money, data.null)
         if column in self.flag_of:
             flags: Values = self._happened(self.flag_of[column], local).tolist()
             return flags
@@ -592,10 +591,7 @@ class TableGen:
             vals = self.anomalies.apply(
                 self._builder(column), column, gidx, vals, lambda other: gen(other)
             )
-        null = self._null_mask(self.table.column(column), local, attempt)
-        if null is not None and null.any():
-            vals = [None if n else v for v, n in zip(vals, null.tolist(), strict=True)]
-        return vals
+        return with_nulls(vals, self._null_mask(self.table.column(column), local, attempt))
 
     def labels(self) -> dict[str, str]:
         """How each written column is generated (for `inspect --generators` and plans)."""

@@ -294,6 +294,16 @@ def test_utf8_array_tolist_decodes_each_value():
     assert inner.tolist() == ["ab", "ÿ"]
 
 
+def test_take_gathers_pool_entries_either_way():
+    from fastseed.generate.concepts.kit import take
+
+    pool = ["a", "b", "", "日本", "a"]
+    for n in (3, 50):  # fewer picks than entries (a Python loop), more (an object array)
+        picks = np.arange(n, dtype=np.int64) * 7 % len(pool)
+        assert take(pool, picks) == [pool[i] for i in picks.tolist()]
+    assert take(pool, np.zeros(0, dtype=np.int64)) == []
+
+
 def test_lower_in_and_contains_any_on_utf8_arrays():
     from fastseed.generate.text import contains_any, from_strings, lower_in
 

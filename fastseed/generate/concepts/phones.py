@@ -18,7 +18,7 @@ import numpy.typing as npt
 from fastseed.generate import hashing as h
 from fastseed.generate import text
 from fastseed.generate.concepts.geo_data import ADDRESS_COUNTRIES
-from fastseed.generate.concepts.kit import digit_matrix, strings
+from fastseed.generate.concepts.kit import digit_matrix
 
 _PHONES = [c.phone for c in ADDRESS_COUNTRIES]
 """(calling code, mobile prefixes, digits after the prefix) of each address country."""
@@ -41,8 +41,9 @@ def _prefix_table() -> npt.NDArray[np.int64]:
 
 
 _PREFIXES = _prefix_table()
-_LITERALS = b" +0123456789"
-"""Characters a layout may use besides the row's digits (the calling code's among them)."""
+_LITERALS = b"\0 +0123456789"
+"""Characters a layout may use besides the row's digits (the calling code's among them; NUL
+pads the shorter layouts)."""
 
 
 def _layout(k: int, room: int | None) -> list[int]:
@@ -72,7 +73,7 @@ def _layouts(room: int | None) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.in
     `room` characters (None: no limit)."""
     maps = [_layout(k, room) for k in range(len(_PHONES))]
     width = max(map(len, maps))
-    table = np.zeros((len(maps), width), dtype=np.int64)
+    table = np.full((len(maps), width), _WIDTH, dtype=np.int64)  # NUL
     for k, positions in enumerate(maps):
         table[k, : len(positions)] = positions
     return table, np.array([len(m) for m in maps], dtype=np.int64)
@@ -95,15 +96,14 @@ def phone_matrix(
     literals = np.frombuffer(_LITERALS, dtype=np.uint8)
     buffer = np.hstack([digits, np.broadcast_to(literals, (len(idx), len(literals)))])
     table, widths = _layouts(room)
-    out = np.take_along_axis(buffer, table[country], axis=1)
-    lengths = widths[country]
-    out[np.arange(out.shape[1]) >= lengths[:, None]] = 0
-    return out, lengths
+    rows = np.arange(len(idx), dtype=np.int64)[:, None] * buffer.shape[1]
+    out = buffer.ravel()[table[country] + rows]  # a flat gather: take_along_axis costs 4x
+    return out, widths[country]
 
 
 def phone_numbers(country: h.I64, key: int, idx: h.I64, room: int | None) -> list[str]:
-    """`phone_matrix` as strings (the padding NULs drop off)."""
-    return strings(phone_matrix(country, key, idx, room)[0])
+    """`phone_matrix` as strings."""
+    return phone_utf8(country, key, idx, room).tolist()
 
 
 def phone_utf8(country: h.I64, key: int, idx: h.I64, room: int | None) -> text.Utf8Array:

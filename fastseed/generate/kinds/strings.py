@@ -254,11 +254,17 @@ class Strings(Structured):
                 f"{n}-letter code",
             )
 
+        # picks from a pool that fits the column need no length test per value
+        made = self.made()
+        lengths = None if made is None or made.pool is None else list(map(len, made.pool))
+        long = n is not None and (lengths is None or max(lengths, default=0) > n)
+        short = min_len > 0 and (lengths is None or min(lengths, default=0) < min_len)
+
         def fn(idx: h.I64) -> Values:
             vals = base(idx)
-            if n is not None and max(map(len, vals), default=0) > n:
+            if long and max(map(len, vals), default=0) > (n or 0):
                 vals = [v[:n].rstrip() or v[:n] for v in vals]
-            if min_len:
+            if short:
                 vals = [v.ljust(min_len, "x") if len(v) < min_len else v for v in vals]
             return vals
 

@@ -119,7 +119,8 @@ def hex_matrix(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint8]:
 
 def constant(text: str, n: int) -> Utf8Array:
     """The same text n times."""
-    return from_strings([text]).take(np.zeros(n, dtype=np.int64))
+    encoded = np.frombuffer(text.encode(), dtype=np.uint8)
+    return Utf8Array(np.tile(encoded, n), np.arange(n + 1, dtype=np.int64) * len(encoded))
 
 
 def segment_index(starts: I64, lengths: I64) -> I64:

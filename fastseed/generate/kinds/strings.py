@@ -140,15 +140,7 @@ class Strings(Structured):
 
             return full
         if tag == "email":
-            parts = self._email_parts_utf8
-
-            def email(idx: h.I64) -> Utf8Array | None:
-                split = parts(idx)
-                if split is None:
-                    return None
-                return text.concat([split[0], text.constant("@", len(idx)), split[1]])
-
-            return email
+            return self._email_utf8
         made = self.made()
         if made is not None:
             if made.utf8 is not None:
@@ -166,22 +158,21 @@ class Strings(Structured):
             ]
         )
 
-    def _email_parts_utf8(self, idx: h.I64) -> tuple[Utf8Array, Utf8Array] | None:
-        """(local part, domain) of the email `_text_base` makes, or None when not ASCII."""
+    def _email_utf8(self, idx: h.I64, suffix: Utf8Array | None = None) -> Utf8Array | None:
+        """The email `_text_base` makes (`first.last@domain`, lowercase, without spaces), or
+        with `suffix` `unique_text` puts after the local part (`first.last.suffix@domain`);
+        None when a name is not ASCII or holds an '@' (the list path splits at the first)."""
         first_col, last_col = self._name_siblings()
         first = self._names_utf8(first_col, "first_name", idx, 1)
         last = self._names_utf8(last_col, "last_name", idx, 2)
-        if first is None or last is None:
+        if first is None or last is None or any(text.contains_any(p, b"@") for p in (first, last)):
             return None
-        local = text.ascii_lower_without_spaces(
-            text.concat([first, text.constant(".", len(idx)), last])
-        )
-        domain = text.ascii_lower_without_spaces(
-            self.pick_utf8(self.pools.utf8("email_domain"), idx, 3)
-        )
-        if local is None or domain is None or text.contains_any(local, b"@"):
-            return None  # the list path splits at the first '@'
-        return local, domain
+        n = len(idx)
+        domain = self.pick_utf8(self.pools.utf8("email_domain"), idx, 3)
+        tail = [] if suffix is None else [text.constant(".", n), suffix]
+        parts = [first, text.constant(".", n), last, *tail, text.constant("@", n), domain]
+        # a suffix (base 36) is lowercase without spaces: lowering it all at once is the same
+        return text.ascii_lower_without_spaces(text.concat(parts))
 
     def _names_utf8(self, column: str | None, pool: str, idx: h.I64, salt: int) -> Utf8Array | None:
         if column is None or self.sibling is None:
@@ -328,11 +319,7 @@ class Strings(Structured):
         def unique(idx: h.I64) -> Utf8Array | None:
             suffix = text.integers(idx, _B36.encode())
             if is_email:
-                parts = self._email_parts_utf8(idx)
-                if parts is None:
-                    return None
-                dot, at = text.constant(".", len(idx)), text.constant("@", len(idx))
-                return text.concat([parts[0], dot, suffix, at, parts[1]])
+                return self._email_utf8(idx, suffix)
             values = fast(idx)
             if values is None:
                 return None

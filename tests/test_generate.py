@@ -294,6 +294,27 @@ def test_utf8_array_tolist_decodes_each_value():
     assert inner.tolist() == ["ab", "ÿ"]
 
 
+def test_a_not_null_share_keeps_the_nulls_of_its_base():
+    """tax (a share of a nullable subtotal, NOT NULL itself) must not clear the subtotal's
+    NULL mask, which the batch holds too: batch and rows agree."""
+    num = ColumnType(Kind.NUMERIC, "numeric(10,2)", precision=10, scale=2)
+    invoices = table(
+        "invoices",
+        [
+            col("id"),
+            col("subtotal", num, nullable=True),
+            col("tax", num),
+            col("total", num, nullable=True),
+        ],
+    )
+    plan = build_plan(catalog(invoices), RowRequest(2000), {}, CAPS)
+    gen = RunGenerators(plan, seed=1).table(name("invoices"))
+    assert "of subtotal" in gen.labels()["tax"]
+    rows = gen.rows(0, 2000)
+    assert any(r[1] is None for r in rows)
+    assert gen.batch(0, 2000).rows() == rows
+
+
 def test_take_gathers_pool_entries_either_way():
     from fastseed.generate.concepts.kit import take
 

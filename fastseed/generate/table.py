@@ -906,7 +906,9 @@ class TableGen:
         lo, hi = self._money_bounds(column, scale)
         out = np.clip(out, lo, hi)  # a CHECK wins over the sum, in the rare row it must
         if not col.nullable:
-            null[:] = False  # a NULL input counts as 0
+            # a NULL input counts as 0; a new mask: `null` may be the input's own (its
+            # batch's ColumnData, memoized), whose NULLs setting it in place erased
+            null = np.zeros(len(local), dtype=bool)
         return ColumnData(out, null if null.any() else None, scale)
 
     def _money_bounds(self, column: str, scale: int) -> tuple[int, int]:

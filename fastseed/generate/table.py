@@ -1060,7 +1060,14 @@ class TableGen:
         return self.run.table(parent.partition_of or parent.name)
 
     def _parent_index(self, fk: ForeignKey, local: h.I64) -> tuple[h.I64, np.ndarray]:
-        """Parent positions for each row, and a mask of rows whose FK is NULL."""
+        """Parent positions for each row, and a mask of rows whose FK is NULL (once per batch:
+        the FK's values, the row's creation anchor and NULL rules ask)."""
+        picked: tuple[h.I64, np.ndarray] = self._memoized(
+            ("parent", fk.name), local, lambda: self._pick_parents(fk, local)
+        )
+        return picked
+
+    def _pick_parents(self, fk: ForeignKey, local: h.I64) -> tuple[h.I64, np.ndarray]:
         idx, null = self._parent_pick(fk, local)
         tied = next((m for c in fk.columns if (m := self._tied_nulls(c, local)) is not None), None)
         if tied is not None:
@@ -1223,9 +1230,7 @@ class TableGen:
         else:
             source = self if self._is_self(fk) else self._parent(fk)
             vals = source.values(fk.ref_columns[pos], idx)
-        if null.any():
-            vals = [None if n else v for v, n in zip(vals, null.tolist(), strict=True)]
-        return vals
+        return with_nulls(vals, null)
 
 
 def _bounds_only(rule: ColumnRule) -> bool:

@@ -283,6 +283,48 @@ def test_utf8_array_operations_match_python_strings():
     assert utf8.ascii_lower_without_spaces(utf8.from_strings(["Zoë"])) is None
 
 
+def test_utf8_array_tolist_decodes_each_value():
+    """The one-decode path (values packed end to end, no separator byte among them) and the
+    per-value one for the others."""
+    values = ["", "Zoë", "日本語", "", "two words", "x" * 40, ""]
+    assert utf8.from_strings(values).tolist() == values
+    assert utf8.from_strings(["a\x1fb", "", "ü"]).tolist() == ["a\x1fb", "", "ü"]
+    assert utf8.from_strings([]).tolist() == []
+    inner = utf8.Utf8Array(np.frombuffer("..abÿ..".encode(), dtype=np.uint8), np.array([2, 4, 6]))
+    assert inner.tolist() == ["ab", "ÿ"]
+
+
+def test_a_not_null_share_keeps_the_nulls_of_its_base():
+    """tax (a share of a nullable subtotal, NOT NULL itself) must not clear the subtotal's
+    NULL mask, which the batch holds too: batch and rows agree."""
+    num = ColumnType(Kind.NUMERIC, "numeric(10,2)", precision=10, scale=2)
+    invoices = table(
+        "invoices",
+        [
+            col("id"),
+            col("subtotal", num, nullable=True),
+            col("tax", num),
+            col("total", num, nullable=True),
+        ],
+    )
+    plan = build_plan(catalog(invoices), RowRequest(2000), {}, CAPS)
+    gen = RunGenerators(plan, seed=1).table(name("invoices"))
+    assert "of subtotal" in gen.labels()["tax"]
+    rows = gen.rows(0, 2000)
+    assert any(r[1] is None for r in rows)
+    assert gen.batch(0, 2000).rows() == rows
+
+
+def test_take_gathers_pool_entries_either_way():
+    from fastseed.generate.concepts.kit import take
+
+    pool = ["a", "b", "", "日本", "a"]
+    for n in (3, 50):  # fewer picks than entries (a Python loop), more (an object array)
+        picks = np.arange(n, dtype=np.int64) * 7 % len(pool)
+        assert take(pool, picks) == [pool[i] for i in picks.tolist()]
+    assert take(pool, np.zeros(0, dtype=np.int64)) == []
+
+
 def test_lower_in_and_contains_any_on_utf8_arrays():
     from fastseed.generate.text import contains_any, from_strings, lower_in
 

@@ -6,21 +6,18 @@ for `rows()`, the canonical Python values of base.py's contract.
 
 from __future__ import annotations
 
-import datetime as dt
 import ipaddress
 import itertools
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
 
+from fastseed.generate.canonical import decimals, utc_datetimes, with_nulls
 from fastseed.generate.text import Utf8Array
 from fastseed.schema import Column, Kind
-
-_from_epoch = dt.datetime.fromtimestamp
 
 
 @dataclass(frozen=True)
@@ -105,18 +102,16 @@ def to_python(column: Column, data: ColumnData) -> list[Any]:
         out = from_bytes(kind, values)
     elif kind == Kind.TIMESTAMP:
         if column.type.timezone:
-            out = [_from_epoch(v, dt.UTC) for v in (values / 1e6).tolist()]
+            out = utc_datetimes(values)
         else:
             out = values.astype("datetime64[us]").astype(object).tolist()
     elif kind == Kind.DATE:
         out = values.astype("datetime64[D]").astype(object).tolist()
     elif kind in {Kind.NUMERIC, Kind.MONEY}:
-        out = [Decimal(v).scaleb(-data.scale) for v in values.tolist()]
+        out = decimals(values, data.scale)
     else:
         out = values.tolist()
-    if data.null is not None and data.null.any():
-        out = [None if n else v for v, n in zip(out, data.null.tolist(), strict=True)]
-    return out
+    return with_nulls(out, data.null)
 
 
 def row_bytes(matrix: np.ndarray) -> list[bytes]:

@@ -19,6 +19,7 @@ from fastseed.generate import arithmetic, concepts, text, timeline
 from fastseed.generate import hashing as h
 from fastseed.generate.anomalies import TableAnomalies
 from fastseed.generate.batch import Batch, ColumnData
+from fastseed.generate.canonical import decimals, with_nulls
 from fastseed.generate.classify import classify
 from fastseed.generate.keys import KeyGroup, KeyStrategy, Part, fk_sources, key_strategy
 from fastseed.generate.kinds.base import ColumnGen, Values
@@ -575,13 +576,11 @@ class TableGen:
             scale = data.scale
             assert isinstance(data.values, np.ndarray)
             money: Values = (
-                [Decimal(v).scaleb(-scale) for v in data.values.tolist()]
+                decimals(data.values, scale)
                 if self.table.column(column).type.kind != Kind.INTEGER
                 else data.values.tolist()
             )
-            if data.null is not None:
-                money = [None if n else v for v, n in zip(money, data.null.tolist(), strict=True)]
-            return money
+            return with_nulls(money, data.null)
         if column in self.flag_of:
             flags: Values = self._happened(self.flag_of[column], local).tolist()
             return flags
@@ -592,10 +591,7 @@ class TableGen:
             vals = self.anomalies.apply(
                 self._builder(column), column, gidx, vals, lambda other: gen(other)
             )
-        null = self._null_mask(self.table.column(column), local, attempt)
-        if null is not None and null.any():
-            vals = [None if n else v for v, n in zip(vals, null.tolist(), strict=True)]
-        return vals
+        return with_nulls(vals, self._null_mask(self.table.column(column), local, attempt))
 
     def labels(self) -> dict[str, str]:
         """How each written column is generated (for `inspect --generators` and plans)."""
@@ -910,7 +906,9 @@ class TableGen:
         lo, hi = self._money_bounds(column, scale)
         out = np.clip(out, lo, hi)  # a CHECK wins over the sum, in the rare row it must
         if not col.nullable:
-            null[:] = False  # a NULL input counts as 0
+            # a NULL input counts as 0; a new mask: `null` may be the input's own (its
+            # batch's ColumnData, memoized), whose NULLs setting it in place erased
+            null = np.zeros(len(local), dtype=bool)
         return ColumnData(out, null if null.any() else None, scale)
 
     def _money_bounds(self, column: str, scale: int) -> tuple[int, int]:
@@ -1062,7 +1060,14 @@ class TableGen:
         return self.run.table(parent.partition_of or parent.name)
 
     def _parent_index(self, fk: ForeignKey, local: h.I64) -> tuple[h.I64, np.ndarray]:
-        """Parent positions for each row, and a mask of rows whose FK is NULL."""
+        """Parent positions for each row, and a mask of rows whose FK is NULL (once per batch:
+        the FK's values, the row's creation anchor and NULL rules ask)."""
+        picked: tuple[h.I64, np.ndarray] = self._memoized(
+            ("parent", fk.name), local, lambda: self._pick_parents(fk, local)
+        )
+        return picked
+
+    def _pick_parents(self, fk: ForeignKey, local: h.I64) -> tuple[h.I64, np.ndarray]:
         idx, null = self._parent_pick(fk, local)
         tied = next((m for c in fk.columns if (m := self._tied_nulls(c, local)) is not None), None)
         if tied is not None:
@@ -1225,9 +1230,7 @@ class TableGen:
         else:
             source = self if self._is_self(fk) else self._parent(fk)
             vals = source.values(fk.ref_columns[pos], idx)
-        if null.any():
-            vals = [None if n else v for v, n in zip(vals, null.tolist(), strict=True)]
-        return vals
+        return with_nulls(vals, null)
 
 
 def _bounds_only(rule: ColumnRule) -> bool:

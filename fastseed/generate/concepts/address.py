@@ -9,6 +9,8 @@ state, coordinates and phone all lie in the country it names.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from mimesis.datasets import CLOUD_REGION_DIRECTIONS, CLOUD_REGION_PREFIXES
 
@@ -17,9 +19,9 @@ from fastseed.generate.concepts.geo_data import (
     ADDRESS_COUNTRIES,
     COUNTRIES,
     LANGUAGES,
-    AddressCountry,
 )
-from fastseed.generate.concepts.kit import digits, pick
+from fastseed.generate.concepts.kit import pick
+from fastseed.generate.concepts.phones import phone_numbers, phone_utf8
 from fastseed.generate.concepts.registry import Concept, Ctx, Made, Maker, register
 from fastseed.generate.concepts.valid import NAME, TEXT, matches, within
 from fastseed.schema import Kind
@@ -73,12 +75,19 @@ _BOXES = np.array([c.box for c in ADDRESS_COUNTRIES], dtype=np.float64)
 def _address_weights(ctx: Ctx) -> h.F64:
     """Equal among the countries that have every part the group needs; the run's own country
     (its locale) takes at least half of the rows."""
-    need = _needed_parts(ctx)
+    return _weights_for(_needed_parts(ctx), ctx.locale)
+
+
+@functools.cache
+def _weights_for(need: frozenset[str], locale: str) -> h.F64:
+    """`_address_weights` of a group needing `need` in a run of `locale`: asked for every
+    batch of every address column, made once."""
     fits = np.array([need <= c.parts for c in ADDRESS_COUNTRIES], dtype=bool)
     weights = np.where(fits, 1.0, 0.0) if fits.any() else np.ones(len(fits))
     for i, c in enumerate(ADDRESS_COUNTRIES):
-        if c.locale == ctx.locale and weights[i] > 0:
+        if c.locale == locale and weights[i] > 0:
             weights[i] = weights.sum()
+    weights.flags.writeable = False
     return weights
 
 
@@ -99,7 +108,8 @@ def _per_country(ctx: Ctx, idx: h.I64, what: str, salt: int) -> list[str]:
     """One pick per row from the mimesis pool `what` of the row's address country."""
     which = address_country(ctx, idx)
     out = [""] * len(idx)
-    for k in np.unique(which).tolist():
+    # the countries present, in order (np.unique sorts, and imports numpy.ma on first use)
+    for k in np.flatnonzero(np.bincount(which, minlength=len(ADDRESS_COUNTRIES))).tolist():
         rows = np.flatnonzero(which == k)
         pool = ctx.pools.in_locale(ADDRESS_COUNTRIES[k].locale, what)
         for r, v in zip(rows.tolist(), pick(pool, ctx.key + salt, idx[rows]), strict=True):
@@ -194,35 +204,12 @@ def coordinates(ctx: Ctx, idx: h.I64, which: str) -> h.F64:
     return boxes[:, 2] + u * (boxes[:, 3] - boxes[:, 2])
 
 
-def phone_numbers(country: AddressCountry, key: int, idx: h.I64, room: int | None) -> list[str]:
-    """Mobile numbers of the country: international format, compact when the column is
-    short, the national number alone when even that does not fit."""
-    code, prefixes, rest = country.phone
-    pre = pick(list(prefixes), key, idx, 1)
-    tail = digits(key + 2, idx, rest)
-    # a real operator's number range, never a leading 0 or 1 after the prefix (US exchanges)
-    tail = [("2" + t[1:]) if t[0] in "01" else t for t in tail]
-    full = [f"+{code} {p} {t[:3]} {t[3:]}" for p, t in zip(pre, tail, strict=True)]
-    if room is None or room >= max(map(len, full), default=0):
-        return full
-    compact = [f"+{code}{p}{t}" for p, t in zip(pre, tail, strict=True)]
-    if room >= max(map(len, compact), default=0):
-        return compact
-    return [f"{p}{t}"[-room:] for p, t in zip(pre, tail, strict=True)]
-
-
 def _phone(ctx: Ctx) -> Made:
-    def fn(idx: h.I64) -> list[str]:
-        which = address_country(ctx, idx)
-        out = [""] * len(idx)
-        for k in np.unique(which).tolist():
-            rows = np.flatnonzero(which == k)
-            numbers = phone_numbers(ADDRESS_COUNTRIES[k], ctx.key, idx[rows], ctx.length)
-            for r, v in zip(rows.tolist(), numbers, strict=True):
-                out[r] = v
-        return out
-
-    return Made(fn, "phone number of the row's country (international format)")
+    return Made(
+        lambda idx: phone_numbers(address_country(ctx, idx), ctx.key, idx, ctx.length),
+        "phone number of the row's country (international format)",
+        utf8=lambda idx: phone_utf8(address_country(ctx, idx), ctx.key, idx, ctx.length),
+    )
 
 
 def _cloud_region(ctx: Ctx) -> Made:

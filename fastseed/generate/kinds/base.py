@@ -14,6 +14,7 @@ import numpy as np
 from fastseed.generate import concepts, text
 from fastseed.generate import hashing as h
 from fastseed.generate.classify import classify
+from fastseed.generate.concepts.kit import take
 from fastseed.generate.overrides import range_rule
 from fastseed.generate.pools import Pools
 from fastseed.generate.rules import ColumnRule
@@ -123,8 +124,7 @@ class BuilderBase:
 
     def pick(self, pool: list[str], idx: h.I64, salt: int = 0, skew: bool = False) -> list[str]:
         weights = skew_weights(len(pool)) if skew else None
-        picks = h.choose(self.key + salt, idx, len(pool), weights)
-        return [pool[i] for i in picks.tolist()]
+        return take(pool, h.choose(self.key + salt, idx, len(pool), weights))
 
     def pick_utf8(
         self, pool: Utf8Array, idx: h.I64, salt: int = 0, skew: bool = False

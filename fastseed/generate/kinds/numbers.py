@@ -9,6 +9,7 @@ import numpy as np
 
 from fastseed.generate import distributions
 from fastseed.generate import hashing as h
+from fastseed.generate.canonical import decimals
 from fastseed.generate.kinds.base import ColumnGen, Values, array_gen
 from fastseed.generate.kinds.checks import Checks
 
@@ -101,8 +102,7 @@ class Numbers(Checks):
             return np.round(x * 10.0**s).astype(np.int64)
 
         def fn(idx: h.I64) -> Values:
-            # exact: the scaled integer, shifted back by the scale
-            return [Decimal(v).scaleb(-s) for v in raw(idx).tolist()]
+            return decimals(raw(idx), s)  # exact: the scaled integer, shifted back
 
         label = f"{tag or 'decimal'} in [{lo:g}, {hi:g}] scale {s}"
         if placed is not None:

@@ -41,6 +41,28 @@ def _encode(i: int, alphabet: str, width: int | None = None) -> str:
     return out
 
 
+def suffixed(value: str, suffix: str, n: int | None, min_len: int, is_email: bool) -> str:
+    """`value` made unique by `suffix` (the row index in base 36), in at most `n` and at least
+    `min_len` characters: an email keeps its domain (`local.suffix@domain`)."""
+    if is_email and "@" in value:
+        local, dom = value.split("@", 1)
+        full = f"{local}.{suffix}@{dom}"
+        if n is None or len(full) <= n:
+            return full
+        room = n - len(suffix) - 2 - len(local) if n else 0
+        if room >= 1:
+            return f"{local}.{suffix}@{dom[:room]}"
+        value = local
+    full = f"{value}-{suffix}"
+    if n is not None and len(full) > n:
+        full = value[: max(0, n - len(suffix) - 1)] + "-" + suffix
+    if len(full) < min_len:
+        # pad before the suffix: padding after it could forge another suffix
+        full = full[: -len(suffix) - 1].ljust(min_len - len(suffix) - 1, "x")
+        full += "-" + suffix
+    return full
+
+
 class Strings(Structured):
     """Text columns, as Python strings and as UTF-8 arrays."""
 
@@ -118,15 +140,7 @@ class Strings(Structured):
 
             return full
         if tag == "email":
-            parts = self._email_parts_utf8
-
-            def email(idx: h.I64) -> Utf8Array | None:
-                split = parts(idx)
-                if split is None:
-                    return None
-                return text.concat([split[0], text.constant("@", len(idx)), split[1]])
-
-            return email
+            return self._email_utf8
         made = self.made()
         if made is not None:
             if made.utf8 is not None:
@@ -144,44 +158,57 @@ class Strings(Structured):
             ]
         )
 
-    def _email_parts_utf8(self, idx: h.I64) -> tuple[Utf8Array, Utf8Array] | None:
-        """(local part, domain) of the email `_text_base` makes, or None when not ASCII."""
+    def _email_utf8(self, idx: h.I64, suffix: Utf8Array | None = None) -> Utf8Array | None:
+        """The email `_text_base` makes (`first.last@domain`, lowercase, without spaces), or
+        with `suffix` `unique_text` puts after the local part (`first.last.suffix@domain`);
+        None when a name is not ASCII or holds an '@' (the list path splits at the first)."""
         first_col, last_col = self._name_siblings()
         first = self._names_utf8(first_col, "first_name", idx, 1)
         last = self._names_utf8(last_col, "last_name", idx, 2)
-        if first is None or last is None:
+        if first is None or last is None or any(text.contains_any(p, b"@") for p in (first, last)):
             return None
-        local = text.ascii_lower_without_spaces(
-            text.concat([first, text.constant(".", len(idx)), last])
-        )
-        domain = text.ascii_lower_without_spaces(
-            self.pick_utf8(self.pools.utf8("email_domain"), idx, 3)
-        )
-        if local is None or domain is None or text.contains_any(local, b"@"):
-            return None  # the list path splits at the first '@'
-        return local, domain
+        n = len(idx)
+        domain = self.pick_utf8(self.pools.utf8("email_domain"), idx, 3)
+        tail = [] if suffix is None else [text.constant(".", n), suffix]
+        parts = [first, text.constant(".", n), last, *tail, text.constant("@", n), domain]
+        # a suffix (base 36) is lowercase without spaces: lowering it all at once is the same
+        return text.ascii_lower_without_spaces(text.concat(parts))
 
     def _names_utf8(self, column: str | None, pool: str, idx: h.I64, salt: int) -> Utf8Array | None:
-        fallback = self.pick_utf8(self.pools.utf8(pool), idx, salt)
         if column is None or self.sibling is None:
-            return fallback
+            return self.pick_utf8(self.pools.utf8(pool), idx, salt)
         if self.sibling_text is None:
             return None
         values = self.sibling_text(column, idx)
         if values is None:
             return None
-        return text.choose_rows(values.lengths == 0, fallback, values)
+        empty = values.lengths == 0
+        if not empty.any():
+            return values
+        return text.choose_rows(empty, self.pick_utf8(self.pools.utf8(pool), idx, salt), values)
 
     def _fitted_utf8(
         self, base: Callable[[h.I64], Utf8Array | None], fn: Fn, n: int | None, min_len: int
     ) -> Callable[[h.I64], Utf8Array]:
         """`base` where its values fit [min_len, n] characters; rows that do not (and batches
         `base` cannot do) come from the list path `fn`, which knows how to fit them."""
+        fitted = self._fitted_or_none(base, fn, n, min_len)
 
         def raw(idx: h.I64) -> Utf8Array:
+            values = fitted(idx)
+            return text.from_strings(fn(idx)) if values is None else values
+
+        return raw
+
+    def _fitted_or_none(
+        self, base: Callable[[h.I64], Utf8Array | None], fn: Fn, n: int | None, min_len: int
+    ) -> Callable[[h.I64], Utf8Array | None]:
+        """`_fitted_utf8`, None for a batch `base` cannot do."""
+
+        def fitted(idx: h.I64) -> Utf8Array | None:
             values = base(idx)
             if values is None:
-                return text.from_strings(fn(idx))
+                return None
             if not min_len and (n is None or int(values.lengths.max(initial=0)) <= n):
                 return values  # no more characters than bytes: all fit
             chars = values.char_lengths()
@@ -193,7 +220,7 @@ class Strings(Structured):
             where = np.flatnonzero(bad)
             return text.splice(values, where, fn(idx[where])) if len(where) else values
 
-        return raw
+        return fitted
 
     def _kind_text(self) -> ColumnGen:
         n = self._max_len()
@@ -218,11 +245,17 @@ class Strings(Structured):
                 f"{n}-letter code",
             )
 
+        # picks from a pool that fits the column need no length test per value
+        made = self.made()
+        lengths = None if made is None or made.pool is None else list(map(len, made.pool))
+        long = n is not None and (lengths is None or max(lengths, default=0) > n)
+        short = min_len > 0 and (lengths is None or min(lengths, default=0) < min_len)
+
         def fn(idx: h.I64) -> Values:
             vals = base(idx)
-            if n is not None and max(map(len, vals), default=0) > n:
+            if long and max(map(len, vals), default=0) > (n or 0):
                 vals = [v[:n].rstrip() or v[:n] for v in vals]
-            if min_len:
+            if short:
                 vals = [v.ljust(min_len, "x") if len(v) < min_len else v for v in vals]
             return vals
 
@@ -271,52 +304,36 @@ class Strings(Structured):
             return self._unique_code(n)
         is_email = self.tag == "email"
 
-        def fn(idx: h.I64) -> Values:
-            vals = base(idx)
-            out = []
-            for v, i in zip(vals, idx.tolist(), strict=True):
-                suffix = _encode(int(i), _B36)
-                if is_email and "@" in v:
-                    local, dom = v.split("@", 1)
-                    full = f"{local}.{suffix}@{dom}"
-                    if n is None or len(full) <= n:
-                        out.append(full)
-                        continue
-                    room = n - len(suffix) - 2 - len(local) if n else 0
-                    if room >= 1:
-                        out.append(f"{local}.{suffix}@{dom[:room]}")
-                        continue
-                    v = local
-                full = f"{v}-{suffix}"
-                if n is not None and len(full) > n:
-                    full = v[: max(0, n - len(suffix) - 1)] + "-" + suffix
-                if len(full) < min_len:
-                    # pad before the suffix: padding after it could forge another suffix
-                    full = full[: -len(suffix) - 1].ljust(min_len - len(suffix) - 1, "x")
-                    full += "-" + suffix
-                out.append(full)
-            return out
+        def each(idx: h.I64) -> Values:
+            suffixes = text.integers(idx, _B36.encode()).tolist()
+            return [
+                suffixed(v, sfx, n, min_len, is_email)
+                for v, sfx in zip(base(idx), suffixes, strict=True)
+            ]
 
-        fast = self._text_base_utf8()
-        raw = None
-        if fast is not None:
-
-            def unique(idx: h.I64) -> Utf8Array | None:
-                suffix = text.integers(idx, _B36.encode())
-                if is_email:
-                    parts = self._email_parts_utf8(idx)
-                    if parts is None:
-                        return None
-                    dot, at = text.constant(".", len(idx)), text.constant("@", len(idx))
-                    return text.concat([parts[0], dot, suffix, at, parts[1]])
-                values = fast(idx)
-                if values is None:
-                    return None
-                return text.concat([values, text.constant("-", len(idx)), suffix])
-
-            # rows that overflow n take the list path's shortening
-            raw = self._fitted_utf8(unique, fn, n, min_len)
         capacity = None if n is None else 36 ** (n - 1)
+        fast = self._text_base_utf8()
+        if fast is None:
+            return ColumnGen(each, label + " + unique suffix", capacity)
+
+        def unique(idx: h.I64) -> Utf8Array | None:
+            suffix = text.integers(idx, _B36.encode())
+            if is_email:
+                return self._email_utf8(idx, suffix)
+            values = fast(idx)
+            if values is None:
+                return None
+            return text.concat([values, text.constant("-", len(idx)), suffix])
+
+        # rows that overflow n take the per-value shortening
+        fitted = self._fitted_or_none(unique, each, n, min_len)
+
+        def fn(idx: h.I64) -> Values:
+            # one decode per value is a fraction of building each string
+            values = fitted(idx)
+            return each(idx) if values is None else values.tolist()
+
+        raw = self._fitted_utf8(unique, each, n, min_len)
         return ColumnGen(fn, label + " + unique suffix", capacity, raw=raw)
 
     def _unique_code(self, width: int) -> ColumnGen:

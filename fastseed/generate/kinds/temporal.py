@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from fastseed.generate import hashing as h
+from fastseed.generate.canonical import utc_datetimes
 from fastseed.generate.kinds.base import BuilderBase, ColumnGen, Values, _parse_time
 from fastseed.generate.rules import leaf_index
 from fastseed.schema import Kind
@@ -18,9 +19,6 @@ REFERENCE_TIME = dt.datetime(2026, 7, 1, tzinfo=dt.UTC)
 
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-
-
-_from_epoch = dt.datetime.fromtimestamp
 
 
 _YEAR_S = 365.25 * 86400
@@ -173,9 +171,7 @@ class Temporal(BuilderBase):
         def fn(idx: h.I64) -> Values:
             micros = raw(idx)
             if tz:
-                # fromtimestamp rounds to the nearest microsecond, which float64 seconds in
-                # this era resolve: exact, and 3x faster than naive values .replace()d
-                return [_from_epoch(v, dt.UTC) for v in (micros / 1e6).tolist()]
+                return utc_datetimes(micros)
             naive: Values = micros.astype("datetime64[us]").astype(object).tolist()
             return naive
 

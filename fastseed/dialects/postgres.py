@@ -1081,6 +1081,10 @@ class PostgresAdapter(Adapter):
             session = PostgresSession(self, conn)
             try:
                 await session.begin()
+                # a server's statement_timeout is for the load's statements: one cutting the
+                # undo would leave the run's rows behind (the DELETEs keep fastseed's own
+                # timeout, `long`)
+                await session._run("undo", None, "SET LOCAL statement_timeout = 0")
                 unchecked = await self._skip_fk_triggers(session)
                 if not unchecked:
                     await self._defer_among(session, tokens)

@@ -27,7 +27,7 @@ def utc_datetimes(micros: I64) -> list[dt.datetime]:
     Each is made from datetime's pickled form (10 bytes: year in two, month, day, hour,
     minute, second, microsecond in three), which `datetime(state, tzinfo)` unpacks as pickle
     does; the fields of the whole column come from numpy at once. fromtimestamp per value did
-    the calendar arithmetic in C too, but cost three times as much per value.
+    the calendar arithmetic in C too, but cost two to three times as much per value.
     """
     if not len(micros):
         return []

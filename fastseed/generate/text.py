@@ -94,7 +94,7 @@ class Utf8Array:
 
     def tolist(self) -> list[str]:
         """The values as strings: one decode of the buffer with a separator after each value,
-        split (a third of the cost of a slice and a decode per value)."""
+        split (about half the cost of a slice and a decode per value)."""
         n = len(self)
         packed = n > 0 and int(self.offsets[0]) == 0 and int(self.offsets[-1]) == len(self.data)
         if packed and not contains_any(self, _SEP.encode()):

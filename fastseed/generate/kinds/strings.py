@@ -253,7 +253,7 @@ class Strings(Structured):
 
         def fn(idx: h.I64) -> Values:
             vals = base(idx)
-            if long and max(map(len, vals), default=0) > (n or 0):
+            if long and n is not None and max(map(len, vals), default=0) > n:
                 vals = [v[:n].rstrip() or v[:n] for v in vals]
             if short:
                 vals = [v.ljust(min_len, "x") if len(v) < min_len else v for v in vals]
@@ -329,7 +329,7 @@ class Strings(Structured):
         fitted = self._fitted_or_none(unique, each, n, min_len)
 
         def fn(idx: h.I64) -> Values:
-            # one decode per value is a fraction of building each string
+            # the UTF-8 path decoded costs a fraction of building each string in Python
             values = fitted(idx)
             return each(idx) if values is None else values.tolist()
 

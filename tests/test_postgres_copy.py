@@ -31,11 +31,11 @@ CREATE TABLE "odd table" (
 UTC = dt.UTC
 
 
-def read(db: str) -> list[tuple]:
+def read(db: str, sql: str = 'SELECT * FROM "odd table" ORDER BY i4') -> list[tuple]:
     async def go() -> list[tuple]:
         conn = await asyncpg.connect(host="127.0.0.1", user="root", database=db)
         try:
-            return [tuple(r) for r in await conn.fetch('SELECT * FROM "odd table" ORDER BY i4')]
+            return [tuple(r) for r in await conn.fetch(sql)]
         finally:
             await conn.close()
 
@@ -175,14 +175,7 @@ CREATE TABLE kinds (
 
 
 def read_kinds(db: str) -> list[tuple]:
-    async def go() -> list[tuple]:
-        conn = await asyncpg.connect(host="127.0.0.1", user="root", database=db)
-        try:
-            return [tuple(r) for r in await conn.fetch("SELECT * FROM kinds ORDER BY id")]
-        finally:
-            await conn.close()
-
-    return asyncio.run(go())
+    return read(db, "SELECT * FROM kinds ORDER BY id")
 
 
 def write_kinds(url: str, make) -> Batch:

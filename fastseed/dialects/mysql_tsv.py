@@ -20,6 +20,7 @@ import numpy as np
 from fastseed.dialects import mysql_values as mv
 from fastseed.generate import text as utf8
 from fastseed.generate.batch import Batch, ColumnData, to_python
+from fastseed.generate.canonical import civil_from_days
 from fastseed.generate.text import Utf8Array
 from fastseed.schema import Column, Kind
 
@@ -226,20 +227,13 @@ def _decimal(values: np.ndarray, scale: int) -> _Fixed:
 
 
 def _calendar(days: np.ndarray, width: int) -> np.ndarray:
-    """`width` characters per value from the template, starting with YYYY-MM-DD (the civil
-    calendar from days, as in H. Hinnant's `civil_from_days`)."""
-    z = days + 719_468
-    era = z // 146_097
-    doe = z - era * 146_097
-    yoe = (doe - doe // 1460 + doe // 36_524 - doe // 146_096) // 365
-    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-    mp = (5 * doy + 2) // 153
-    month = np.where(mp < 10, mp + 3, mp - 9)
+    """`width` characters per value from the template, starting with YYYY-MM-DD."""
+    year, month, day = civil_from_days(days)
     chars = np.empty((width, len(days)), dtype=np.uint8)
     chars[:] = _TIMESTAMP[:width, None]
-    _digits(chars, 4, yoe + era * 400 + (month <= 2), 4)
+    _digits(chars, 4, year, 4)
     _digits(chars, 7, month, 2)
-    _digits(chars, 10, doy - (153 * mp + 2) // 5 + 1, 2)
+    _digits(chars, 10, day, 2)
     return chars
 
 

@@ -35,7 +35,7 @@ def utc_datetimes(micros: I64) -> list[dt.datetime]:
         # outside datetime's years: the error fromtimestamp always gave
         return [dt.datetime.fromtimestamp(v, dt.UTC) for v in (micros / 1e6).tolist()]
     days, in_day = np.divmod(micros, _DAY_US)
-    year, month, day = _civil(days)
+    year, month, day = civil_from_days(days)
     seconds, us = np.divmod(in_day, 1_000_000)
     state = np.empty((len(micros), 10), dtype=np.uint8)
     state[:, 0], state[:, 1] = year >> 8, year & 0xFF
@@ -53,7 +53,7 @@ _from_state = cast(Callable[[bytes, dt.tzinfo], dt.datetime], dt.datetime)
 """datetime's constructor as pickle calls it (typeshed knows only the one of fields)."""
 
 
-def _civil(days: I64) -> tuple[I64, I64, I64]:
+def civil_from_days(days: I64) -> tuple[I64, I64, I64]:
     """(year, month, day) of days since 1970-01-01 in the proleptic Gregorian calendar
     (H. Hinnant's civil_from_days: the year counted from March, so that February is last)."""
     z = days + 719_468

@@ -357,6 +357,25 @@ def test_name_pools_sample_the_locales_own_lists():
     assert set(last) >= {Person(Locale.DE, seed=s).last_name() for s in range(50)}
 
 
+def test_pool_providers_draw_what_generic_draws():
+    """`Providers` builds only the providers a recipe uses and reuses locale data between
+    pools; every recipe still draws what mimesis' Generic with the same seed draws, also
+    from a data provider another pool (another seed) used before."""
+    from mimesis import Generic
+    from mimesis.locales import Locale
+
+    from fastseed.generate.pools import _RECIPES, Providers
+
+    cache: dict = {}
+    for locale in (Locale.EN, Locale.DE):
+        for seed in (5, 6, 5):
+            for pool, recipe in _RECIPES.items():
+                generic, ours = Generic(locale, seed=seed), Providers(locale, seed, cache)
+                expected = [recipe(generic) for _ in range(12)]
+                assert [recipe(ours) for _ in range(12)] == expected, (locale, seed, pool)
+    assert {"address", "person", "text"} <= {provider for provider, _ in cache}
+
+
 def test_the_plan_names_the_columns_made_value_by_value():
     """A column without a column-wise form says so in its generator label (`fastseed plan`),
     and one with it does not: the batch then holds a Python list for it, else an array."""

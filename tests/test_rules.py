@@ -400,3 +400,115 @@ def test_no_partition_leaf_fits_the_checks_is_a_problem_unless_a_default_takes_r
     assert "partition" in rules.problems[0]
     rules = _partitioned("(k > 0)", [("MINVALUE", "0")], default=True)
     assert not rules.problems and rules.columns["k"].leaves is None
+
+
+def cases_of(expr: str, cols: set[str]) -> list[dict]:
+    from fastseed.generate.rules import parse_cases
+
+    parsed = parse_cases(expr, cols)
+    assert parsed is not None, expr
+    return [
+        {c: (null, rule.choices if rule else None) for c, (null, rule) in case.items()}
+        for case in parsed
+    ]
+
+
+def test_cases_written_out_with_lists_of_one_column_merged():
+    """An OR of ANDs becomes cases; `state IN (...)` inside one keeps one case per list
+    (written out, each value would be a case, and rows would favour that branch)."""
+    expr = (
+        "((((change_type = 'delete'::change_types) AND (original IS NOT NULL) AND "
+        "(ds IS NULL)) OR ((change_type = 'create'::change_types) AND (original IS NULL) AND "
+        "(ds IS NOT NULL)) OR ((change_type = 'update'::change_types) AND (ds IS NOT NULL) AND "
+        "((((status = 'complete'::workflow_states) OR (status = 'pending'::workflow_states)) "
+        "AND (original IS NOT NULL)) OR ((status = 'draft'::workflow_states) AND "
+        "(original IS NULL))))))"
+    )
+    assert cases_of(expr, {"change_type", "original", "ds", "status"}) == [
+        {"change_type": (False, ("delete",)), "original": (False, None), "ds": (True, None)},
+        {"change_type": (False, ("create",)), "original": (True, None), "ds": (False, None)},
+        {
+            "change_type": (False, ("update",)),
+            "ds": (False, None),
+            "status": (False, ("complete", "pending")),
+            "original": (False, None),
+        },
+        {
+            "change_type": (False, ("update",)),
+            "ds": (False, None),
+            "status": (False, ("draft",)),
+            "original": (True, None),
+        },
+    ]
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "a > 0 AND b < 3",  # one case: the plain rule parser's
+        "(a = 1) OR (b IS NULL AND NOT c)",  # NOT is not a test of the case parser
+        "(a = 1) OR (lower(b) || c = 'x')",
+        " OR ".join(f"(a = {i} AND b = {i})" for i in range(17)),  # too many cases
+    ],
+)
+def test_not_checks_of_cases(expr: str):
+    from fastseed.generate.rules import parse_cases
+
+    assert parse_cases(expr, {"a", "b", "c"}) is None
+
+
+def test_a_case_whose_tests_contradict_is_left_out():
+    assert cases_of("(a IS NULL AND a = 1) OR (b = 2)", {"a", "b"}) == [{"b": (False, ("2",))}]
+
+
+def test_checks_of_cases_as_splits_or_left_to_the_pretest():
+    """Cases as a per-row split on each column; cases a NOT NULL column rules out dropped;
+    two checks over a shared column joined into one split; a check that would pick the
+    values of a key or FK column, or of a column a NULL check drives, stays pre-tested."""
+    from dataclasses import replace
+
+    from helpers import catalog, col, fk, table, text
+
+    from fastseed.generate.rules import table_rules
+    from fastseed.schema import Check
+
+    t = table(
+        "t",
+        [
+            col("id"),
+            col("tier", text(10)),
+            col("amount"),
+            col("note", text(), nullable=False),
+            col("user_id", nullable=True),
+            col("kind", text(10)),
+            col("code", text(10)),
+            col("a", nullable=True),
+            col("b", nullable=True),
+            col("level"),
+        ],
+        fks=(fk("t_user", ("user_id",), "users"),),
+        uniques=(("code",),),
+    )
+    checks = (
+        Check("tier_amount", "(tier = 'free' AND amount = 0) OR (tier = 'paid' AND amount > 0)"),
+        Check("noted", "(tier = 'free' AND note IS NULL) OR tier = 'paid'"),
+        Check(
+            "owner",
+            "(kind = 'user' AND user_id IS NOT NULL) OR (kind = 'none' AND user_id IS NULL)",
+        ),
+        Check("coded", "(code = 'x' AND a IS NULL) OR (a IS NOT NULL)"),
+        Check("ab", "(a IS NULL) <> (b IS NULL)"),
+        Check("b_case", "(b IS NULL) OR (b = 1 AND level = 2)"),
+    )
+    users = table("users", [col("id")])
+    rules = table_rules(catalog(replace(t, checks=checks), users), replace(t, checks=checks))
+    assert "noted" in rules.handled and "tier_amount" in rules.handled and "owner" in rules.handled
+    assert set(rules.unhandled) == {"coded", "b_case"}
+    split = rules.columns["tier"].cases
+    assert split is not None and split.check == "tier_amount, noted"
+    # free rows would need note NULL (NOT NULL column): only the paid case is left
+    assert [r.choices for r in split.rules] == [("paid",)]
+    assert rules.columns["amount"].cases.rules[0].low == "0"
+    owner = rules.columns["user_id"].cases
+    assert owner.rules == (None, None) and owner.nulls == (False, True)
+    assert [r.choices for r in rules.columns["kind"].cases.rules] == [("user",), ("none",)]

@@ -52,6 +52,7 @@ class TableAnomalies:
                 or rule.choices is not None
                 or rule.pattern is not None
                 or rule.json
+                or rule.cases is not None  # the row's case of a CHECK picks its value
             ):
                 continue
             kinds = [k for k in spec.kinds if _applies(k, col, rule, col.name in involved)]

@@ -62,6 +62,19 @@ and the same seed still gives the same data."""
 
 
 @dataclass(frozen=True)
+class CaseSplit:
+    """A CHECK of cases over several columns, as it bears on one of them: `(kind = 'a' AND
+    a_id IS NOT NULL) OR (kind = 'b' AND a_id IS NULL)`. Each row takes one case
+    (`case_index`, the same for every column of the check); per case, the column's full
+    rule where the case limits its values (else None: the column's own), and whether the
+    case wants it NULL (True), not NULL (False) or either (None)."""
+
+    check: str
+    rules: tuple[ColumnRule | None, ...]
+    nulls: tuple[bool | None, ...]
+
+
+@dataclass(frozen=True)
 class ColumnRule:
     """What a column's values must satisfy; literals stay text until typed by the generator."""
 
@@ -99,6 +112,8 @@ class ColumnRule:
     unique_step: int | None = None
     """Seconds: unique time values lie at least this far apart (a unique index on
     ``date(created_at)`` needs one value per day); see `keyexpr`."""
+    cases: CaseSplit | None = None
+    """The row's case of a CHECK of cases decides this column's values or NULLs."""
 
     def merge(self, other: ColumnRule) -> ColumnRule:
         out = self
@@ -136,6 +151,8 @@ class ColumnRule:
             out = replace(out, unique_step=max(other.unique_step, out.unique_step or 1))
         if other.json is not None and out.json in {None, "valid"}:
             out = replace(out, json=other.json)
+        if other.cases is not None:
+            out = replace(out, cases=other.cases)
         return replace(
             out,
             excluded=out.excluded + other.excluded,
@@ -711,6 +728,127 @@ class _NullLogic:
             self.used.append(col)
 
 
+_MAX_CASES = 16
+"""Cases a CHECK may come to once its ORs of ANDs are written out; more are pre-tested."""
+
+Atom = tuple[str, "ColumnRule | None"]
+"""One test of a case: a column and the rule its value follows (None: `col IS NULL`)."""
+
+
+class _CaseLogic:
+    """A CHECK of ANDs and ORs over tests the rule parser knows, written out as an OR of
+    cases, each an AND of atoms: `(a = 1 AND b IS NULL) OR (a = 2 AND (c = 'x' OR c = 'y'))`
+    is three cases."""
+
+    def __init__(self, text: str, columns: set[str], escapes: bool) -> None:
+        self.p = _Parser(text, columns, None, escapes)
+
+    def parse(self) -> list[tuple[Atom, ...]]:
+        cases = self.disjunction()
+        if self.p.peek()[0] != "eof":
+            raise _Unparsed("trailing tokens")
+        return cases
+
+    def disjunction(self) -> list[tuple[Atom, ...]]:
+        cases = self.conjunction()
+        while self.p.peek()[1].upper() == "OR":
+            self.p.take()
+            cases = cases + self.conjunction()
+            if len(cases) > _MAX_CASES:
+                raise _Unparsed("too many cases")
+        return cases
+
+    def conjunction(self) -> list[tuple[Atom, ...]]:
+        cases = self.primary()
+        while self.p.peek()[1].upper() == "AND":
+            self.p.take()
+            right = self.primary()
+            cases = [a + b for a in cases for b in right]
+            if len(cases) > _MAX_CASES:
+                raise _Unparsed("too many cases")
+        return cases
+
+    def primary(self) -> list[tuple[Atom, ...]]:
+        p = self.p
+        if p.peek()[1] == "(":
+            save = p.i
+            p.take()
+            try:
+                inner = self.disjunction()
+                p.expect(")")
+                return inner
+            except _Unparsed:
+                p.i = save  # a parenthesised operand: `(col)::text = 'x'`
+        atoms = p.comparison()
+        return [tuple((c, None if r is _NULL_OK else r) for c, r in atoms)]
+
+
+CaseTests = dict[str, tuple[bool, "ColumnRule | None"]]
+"""One case as what it wants of each column it tests: NULL (True) or a value (False), and
+the rule the value follows (None: any value)."""
+
+
+def parse_cases(
+    expression: str, columns: set[str], escapes: bool = False
+) -> list[CaseTests] | None:
+    """The cases of a CHECK that is an OR of ANDs (see `_CaseLogic`), each with what it
+    wants of each column; None for a CHECK of another form, or of one case only. A case
+    whose own tests contradict each other (`a IS NULL AND a = 1`) is left out: a row taking
+    a case makes every test of it TRUE."""
+    try:
+        cases = _CaseLogic(expression, columns, escapes).parse()
+    except (_Unparsed, ValueError, IndexError):
+        return None
+    if len(cases) < 2:
+        return None
+    out = []
+    for case in cases:
+        nulls: dict[str, bool] = {}
+        values: dict[str, ColumnRule | None] = {}
+        possible = True
+        for col, rule in case:
+            wants_null = rule is None
+            if nulls.setdefault(col, wants_null) != wants_null:
+                possible = False  # a IS NULL AND a = 1
+            if rule is not None and rule != ColumnRule(not_null=True):
+                known = values.get(col)
+                values[col] = rule if known is None else known.merge(rule)
+            else:
+                values.setdefault(col, None)
+        if possible:
+            out.append({c: (nulls[c], values[c]) for c in nulls})
+    return _merged_lists(out) or None
+
+
+def _merged_lists(cases: list[CaseTests]) -> list[CaseTests]:
+    """Cases that differ only in the list of one column as one case: `kind = 'a' AND
+    (state = 'x' OR state = 'y')` writes out as two cases, and rows would take the kind
+    'a' twice as often as another."""
+    out = list(cases)
+    merged = True
+    while merged:
+        merged = False
+        for i, j in itertools.combinations(range(len(out)), 2):
+            a, b = out[i], out[j]
+            differ = [c for c in a if a[c] != b.get(c)]
+            if a.keys() != b.keys() or len(differ) != 1:
+                continue
+            (na, ra), (nb, rb) = a[differ[0]], b[differ[0]]
+            if na or nb or not _only_list(ra) or not _only_list(rb):
+                continue
+            assert ra is not None and rb is not None and ra.choices and rb.choices
+            both = tuple(dict.fromkeys(ra.choices + rb.choices))
+            out[i] = {**a, differ[0]: (False, ColumnRule(choices=both))}
+            del out[j]
+            merged = True
+            break
+    return out
+
+
+def _only_list(rule: ColumnRule | None) -> bool:
+    return rule is not None and bool(rule.choices) and rule == ColumnRule(choices=rule.choices)
+
+
 _COMPARE: dict[str, Callable[[int, int], bool]] = {
     "=": lambda a, b: a == b,
     "<>": lambda a, b: a != b,
@@ -821,6 +959,7 @@ def table_rules(catalog: Catalog, table: Table) -> TableRules:
     rules = TableRules()
     names = {c.name for c in table.columns}
     escapes = catalog.backslash_escapes
+    case_checks: list[tuple[str, list[CaseTests]]] = []
     for check in table.checks:
         parsed = parse_check(check.expression, names, escapes=escapes)
         if parsed is not None:
@@ -834,6 +973,10 @@ def table_rules(catalog: Catalog, table: Table) -> TableRules:
         if null_rule is not None:
             rules.handled.append(check.name)
             rules.nulls.append(replace(null_rule, name=check.name))
+            continue
+        cases = parse_cases(check.expression, names, escapes)
+        if cases is not None:
+            case_checks.append((check.name, cases))  # once every other rule is known
             continue
         rules.unhandled.append(check.name)
     for col in table.columns:
@@ -850,7 +993,110 @@ def table_rules(catalog: Catalog, table: Table) -> TableRules:
     for key_col, rule in key_rules(table):
         rules.add(key_col, rule)
     _settle(table, rules)
+    for joined, cases in _joined_cases(case_checks):
+        if _add_cases(table, rules, ", ".join(joined), cases):
+            rules.handled += joined
+        else:
+            rules.unhandled += joined
     return rules
+
+
+def _joined_cases(
+    checks: list[tuple[str, list[CaseTests]]],
+) -> list[tuple[list[str], list[CaseTests]]]:
+    """CHECKs of cases that test a column in common as one: a row's case must pass all of
+    them, so the joint cases are each pair's tests together (those whose NULL tests
+    disagree left out; lists that share no value are left out by `_add_cases`)."""
+    out: list[tuple[list[str], list[CaseTests]]] = []
+    for name, cases in checks:
+        columns = {c for case in cases for c in case}
+        names, joint = [name], cases
+        for other in [g for g in out if columns & {c for case in g[1] for c in case}]:
+            out.remove(other)
+            names = other[0] + names
+            joint = [j for a in other[1] for b in joint if (j := _both(a, b)) is not None]
+        if len(joint) > 4 * _MAX_CASES:
+            joint = []  # pre-tested rather than a huge split
+        out.append((names, joint))
+    return out
+
+
+def _both(a: CaseTests, b: CaseTests) -> CaseTests | None:
+    """The tests of two cases together, or None when they want NULL differently."""
+    out = dict(a)
+    for col, (null, rule) in b.items():
+        if col not in out:
+            out[col] = (null, rule)
+            continue
+        other_null, other_rule = out[col]
+        if other_null != null:
+            return None
+        if rule is not None and other_rule is not None:
+            rule = other_rule.merge(rule)
+        out[col] = (null, rule if rule is not None else other_rule)
+    return out
+
+
+def _add_cases(table: Table, rules: TableRules, name: str, cases: list[CaseTests]) -> bool:
+    """A CHECK of cases as a `CaseSplit` on each column it tests, keeping the cases the
+    columns allow (a NOT NULL column is never NULL, a list narrowed by the column's other
+    checks may be empty). False leaves the check to the pre-test: a column that another
+    per-row choice already drives (a NULL check, partitions, another CHECK of cases), the
+    values of a key or FK column (they are not free to pick), no case left."""
+    columns = list(dict.fromkeys(c for case in cases for c in case))
+    driven = {c for n in rules.nulls for c in n.columns}
+    driven |= {c for c, r in rules.columns.items() if r.leaves is not None or r.cases}
+    fixed = {c for key in table.all_uniques for c in key.columns}
+    fixed |= {c for fk in table.foreign_keys for c in fk.columns}
+    if driven & set(columns):
+        return False
+    kept: list[dict[str, tuple[bool, ColumnRule | None]]] = []
+    for case in cases:
+        full: dict[str, tuple[bool, ColumnRule | None]] = {}
+        for col, (null, value) in case.items():
+            column = table.column(col)
+            if null and not column.nullable:
+                break
+            if value is None:
+                full[col] = (null, None)
+                continue
+            if col in fixed:
+                return False
+            rule = _narrowed(column.type, rules.columns.get(col, ColumnRule()).merge(value))
+            if rule is None:
+                break
+            full[col] = (False, rule)
+        else:
+            kept.append(full)
+    if not kept:
+        return False
+    for col in columns:
+        tests = [case.get(col) for case in kept]
+        split = CaseSplit(
+            name,
+            tuple(t[1] if t is not None else None for t in tests),
+            tuple(t[0] if t is not None else None for t in tests),
+        )
+        rules.add(col, ColumnRule(cases=split), name)
+    return True
+
+
+def _narrowed(type_: ColumnType, rule: ColumnRule) -> ColumnRule | None:
+    """A case's rule for one column with its list cut to what the column's other rules and
+    length admit, or None when no value passes."""
+    if _contradiction(rule, type_.kind == Kind.INTEGER) or _too_long(rule, type_):
+        return None
+    if rule.choices is None:
+        return rule
+    fits = rule.merge(ColumnRule(max_length=type_.length)) if _bounded_text(type_) else rule
+    keep = tuple(v for v in rule.choices if _admits(fits, v))
+    return replace(rule, choices=keep) if keep else None
+
+
+def case_index(table: Table, split: CaseSplit, idx: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """The case of a CHECK of cases each row (by global index) takes: the same for every
+    column of the check."""
+    return h.choose(h.stream_key(0, table.name.name, "case", split.check), idx, len(split.nulls))
 
 
 def key_rules(table: Table) -> list[tuple[str, ColumnRule]]:

@@ -30,6 +30,7 @@ from fastseed.generate.rules import (
     ColumnRule,
     NullPatterns,
     TableRules,
+    case_index,
     null_patterns,
     table_rules,
 )
@@ -1038,10 +1039,22 @@ class TableGen:
         and group, drawn from those the checks allow, so the columns agree."""
         group = self.null_groups.get(column)
         if group is None:
-            return None
+            return self._case_nulls(column, local)
         key = h.stream_key(self.run.seed, self.table.name.name, "null-pattern", *group.columns)
         pick = h.choose(key, local + self.plan.index_base, len(group.allowed))
         mask: np.ndarray = group.allowed[pick, group.columns.index(column)]
+        return mask
+
+    def _case_nulls(self, column: str, local: h.I64) -> np.ndarray | None:
+        """Where the row's case of a CHECK of cases wants this column NULL (`CaseSplit`):
+        no NULL elsewhere, so a case's `IS NOT NULL` holds too."""
+        rule = self.rules.columns.get(column)
+        split = rule.cases if rule is not None else None
+        if split is None:
+            return None
+        null_cases = [k for k, null in enumerate(split.nulls) if null]
+        which = case_index(self.table, split, local + self.plan.index_base)
+        mask: np.ndarray = np.isin(which, null_cases)
         return mask
 
     def _status_column(self) -> str | None:

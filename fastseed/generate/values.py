@@ -7,6 +7,7 @@ column: lengths, precision, integer widths, CHECK rules, enum labels.
 
 from __future__ import annotations
 
+import copy
 import itertools
 from dataclasses import replace
 from typing import Any
@@ -23,7 +24,8 @@ from fastseed.generate.kinds.numbers import Numbers
 from fastseed.generate.kinds.strings import Strings
 from fastseed.generate.kinds.temporal import Temporal
 from fastseed.generate.overrides import typed
-from fastseed.generate.rules import LeafBound, leaf_index
+from fastseed.generate.rules import CaseSplit, ColumnRule, LeafBound, case_index, leaf_index
+from fastseed.generate.text import Utf8Array, choose_rows
 from fastseed.scenario import ColumnSpec
 from fastseed.schema import Column, ColumnType, Kind
 
@@ -75,6 +77,9 @@ class Builder(Numbers, Temporal, Strings, Network, Geometry):
             forced = override_gen(self, self.override)
             if forced is not None:
                 return forced
+        split = self.rule.cases
+        if split is not None and any(rule is not None for rule in split.rules):
+            return self._per_case(split)
         if self.type.kind == Kind.ARRAY and self.type.element is not None:
             return self._array(self.type.element)
         if self.type.kind == Kind.RANGE and self.type.element is not None:
@@ -98,6 +103,47 @@ class Builder(Numbers, Temporal, Strings, Network, Geometry):
         if self.rule.differs and self.sibling is not None and not self.unique:
             gen = self._apart(gen, self.rule.differs)
         return gen
+
+    def _with_rule(self, rule: ColumnRule) -> Builder:
+        other = copy.copy(self)
+        other.rule = rule
+        return other
+
+    def _per_case(self, split: CaseSplit) -> ColumnGen:
+        """A column that a CHECK of cases limits: where the row's case (`case_index`) has
+        a rule for it, a value of that rule, else the column's own. Column-wise when the
+        column's own generator and every case's are."""
+        own = self._with_rule(replace(self.rule, cases=None)).build()
+        cases = {k: self._with_rule(rule).build() for k, rule in enumerate(split.rules) if rule}
+
+        def fn(idx: h.I64) -> Values:
+            which = case_index(self.table, split, idx)
+            out = list(own(idx))
+            for k, gen in cases.items():
+                rows = np.flatnonzero(which == k)
+                for r, v in zip(rows.tolist(), gen(idx[rows]), strict=True):
+                    out[r] = v
+            return out
+
+        label = f"{own.label}; as the row's case of CHECK {split.check} says"
+        capacity = own.capacity
+        if own.raw is None or any(
+            g.raw is None or g.raw_scale != own.raw_scale for g in cases.values()
+        ):
+            return ColumnGen(fn, label, capacity)
+        own_raw = own.raw
+
+        def raw(idx: h.I64) -> Any:
+            which = case_index(self.table, split, idx)
+            out = own_raw(idx)
+            for k, gen in cases.items():
+                rows = np.flatnonzero(which == k)
+                if len(rows):
+                    assert gen.raw is not None
+                    out = _put_rows(out, rows, gen.raw(idx[rows]))
+            return out
+
+        return ColumnGen(fn, label, capacity, raw=raw, raw_scale=own.raw_scale)
 
     def _per_leaf(self, leaves: tuple[LeafBound | None, ...]) -> ColumnGen:
         """Values that put each row into its leaf partition (list values or a range), within
@@ -238,3 +284,17 @@ class Builder(Numbers, Temporal, Strings, Network, Geometry):
             return [tuple(row) for row in zip(*columns, strict=True)] if columns else []
 
         return ColumnGen(fn, f"({', '.join(g.label for g in inner)})")
+
+
+def _put_rows(values: Any, rows: h.I64, new: Any) -> Any:
+    """`values` (one raw column: a numpy array or a Utf8Array) with its rows `rows` from
+    `new`, which holds just those rows."""
+    if isinstance(values, Utf8Array):
+        mask = np.zeros(len(values), dtype=bool)
+        mask[rows] = True
+        where = np.zeros(len(values), dtype=np.int64)
+        where[rows] = np.arange(len(rows))
+        return choose_rows(mask, new.take(where), values)
+    out = np.array(values, copy=True)
+    out[rows] = new
+    return out

@@ -358,7 +358,27 @@ def test_every_utf8_path_gives_the_list_paths_values(length: int | None) -> None
             assert made.utf8(idx).tolist() == made.fn(idx), c.name
             checked.add(c.name)
     expected = {"title", "paragraph", "actor", "system_name", "label", "class_name", "query"}
+    # addresses: a piece of the row's country's pool; country facts: one gather
+    expected |= {"street_address", "city", "postal_code", "state", "country_alpha2"}
+    expected |= {"timezone", "address_line2", "date_text"}
     assert expected | ({"json_text"} if (length or 255) >= 48 else set()) <= checked
+
+
+@pytest.mark.parametrize("length", [8, 10, 12, 15])
+def test_narrow_date_text_is_made_column_wise_too(length: int) -> None:
+    """Dates kept in narrow text columns (YYYYMMDD, YYYY-MM-DD, epoch milliseconds): the
+    UTF-8 path gives the list path's values."""
+    from fastseed.generate.concepts import registry
+
+    pools, idx = Pools(11), np.arange(3000, 4500, dtype=np.int64)
+    t = table("stats", ("day", text(length)))
+    (concept,) = [c for c in registry.registered() if c.name == "date_text"]
+    ctx = registry.Ctx(pools, 11, 1000, 77, length, False, t, t.columns[0], {}, None)
+    made = concept.make(ctx)
+    assert made.utf8 is not None
+    values = made.utf8(idx).tolist()
+    assert values == made.fn(idx) and len(set(values)) > 100
+    assert all(len(v) == (length if length in (8, 10, 15) else 10) for v in values)
 
 
 def test_a_file_size_follows_its_type_in_the_column_unit() -> None:

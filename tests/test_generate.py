@@ -399,3 +399,17 @@ def test_the_plan_names_the_columns_made_value_by_value():
     }
     assert listed == {"doc"}
     assert {c for c, label in labels.items() if "made value by value" in label} == listed
+
+
+@pytest.mark.parametrize("width", [1, 2, 3])
+def test_unique_codes_are_made_column_wise_with_the_list_paths_values(width: int):
+    """A unique char(n) code (n <= 8) has a UTF-8 form for the encoders: the same codes as
+    the list path, also past the ASCII ones (where a charset letter leads)."""
+    column = Column("currency", ColumnType(Kind.TEXT, f"character({width})", length=width), False)
+    gen = Builder(Pools(3), 3, table("currencies", [column]), column, None, unique=True).build()
+    assert gen.raw is not None and "unique code" in gen.label
+    idx = np.arange(min(5000, 36**width), dtype=np.int64)
+    codes = gen.raw(idx).tolist()
+    assert codes == gen(idx) and len(set(codes)) == len(idx)
+    past = np.arange(36**width - 3, 36**width + 3, dtype=np.int64)
+    assert gen.raw(past).tolist() == gen(past)

@@ -15,12 +15,13 @@ import numpy as np
 from mimesis.datasets import CLOUD_REGION_DIRECTIONS, CLOUD_REGION_PREFIXES
 
 from fastseed.generate import hashing as h
+from fastseed.generate import text
 from fastseed.generate.concepts.geo_data import (
     ADDRESS_COUNTRIES,
     COUNTRIES,
     LANGUAGES,
 )
-from fastseed.generate.concepts.kit import pick
+from fastseed.generate.concepts.kit import listed_utf8, pick
 from fastseed.generate.concepts.phones import phone_numbers, phone_utf8
 from fastseed.generate.concepts.registry import Concept, Ctx, Made, Maker, register
 from fastseed.generate.concepts.valid import NAME, TEXT, matches, within
@@ -117,80 +118,120 @@ def _per_country(ctx: Ctx, idx: h.I64, what: str, salt: int) -> list[str]:
     return out
 
 
+def _per_country_utf8(ctx: Ctx, idx: h.I64, what: str, salt: int) -> text.Utf8Array:
+    """`_per_country` as one UTF-8 array: each row a piece of its country's encoded pool."""
+    which = address_country(ctx, idx)
+    starts = np.zeros(len(idx), dtype=np.int64)
+    lengths = np.zeros(len(idx), dtype=np.int64)
+    sources, base = [], 0
+    for k in np.flatnonzero(np.bincount(which, minlength=len(ADDRESS_COUNTRIES))).tolist():
+        rows = np.flatnonzero(which == k)
+        pool = ctx.pools.utf8_in(ADDRESS_COUNTRIES[k].locale, what)
+        picks = h.choose(ctx.key + salt, idx[rows], len(pool))
+        offsets = pool.offsets
+        starts[rows] = base + offsets[picks]
+        lengths[rows] = offsets[picks + 1] - offsets[picks]
+        sources.append(pool.data)
+        base += len(pool.data)
+    if not sources:
+        return text.from_strings([""] * len(idx))
+    return text.Utf8Array.of_pieces(np.concatenate(sources), starts[:, None], lengths[:, None])
+
+
+def _made_per_country(ctx: Ctx, what: str, label: str) -> Made:
+    return Made(
+        lambda idx: _per_country(ctx, idx, what, 0),
+        label,
+        utf8=lambda idx: _per_country_utf8(ctx, idx, what, 0),
+    )
+
+
+@functools.cache
+def _facts(form: str) -> text.Utf8Array:
+    """One text per entry of COUNTRIES, encoded once: a field of it ('alpha2', 'name', ...),
+    'language_name', or 'locale-' / 'locale_' (language and country joined)."""
+    if form == "language_name":
+        values = [LANGUAGES[c.language] for c in COUNTRIES]
+    elif form.startswith("locale"):
+        values = [f"{c.language}{form[-1]}{c.alpha2}" for c in COUNTRIES]
+    else:
+        values = [getattr(c, form) for c in COUNTRIES]
+    return text.from_strings(values)
+
+
+def _country_form(ctx: Ctx, form: str, label: str) -> Made:
+    """A fact of the row's country, by list or by one gather of `_facts(form)`."""
+    facts = _facts(form)
+
+    def fn(idx: h.I64) -> list[str]:
+        values = facts.tolist()
+        return [values[i] for i in country_row(ctx, idx).tolist()]
+
+    return Made(fn, label, utf8=lambda idx: facts.take(country_row(ctx, idx)))
+
+
 def _country_fact(field: str) -> Maker:
     def make(ctx: Ctx) -> Made:
-        def fn(idx: h.I64) -> list[str]:
-            return [getattr(COUNTRIES[i], field) for i in country_row(ctx, idx).tolist()]
-
-        return Made(fn, f"ISO {field} of the row's country")
+        return _country_form(ctx, field, f"ISO {field} of the row's country")
 
     return make
 
 
 def _from_locale(what: str, label: str) -> Maker:
     def make(ctx: Ctx) -> Made:
-        return Made(lambda idx: _per_country(ctx, idx, what, 0), label)
+        return _made_per_country(ctx, what, label)
 
     return make
 
 
 def _country_name(ctx: Ctx) -> Made:
-    return Made(
-        lambda idx: [COUNTRIES[i].name for i in country_row(ctx, idx).tolist()],
-        "country name (ISO 3166 short name)",
-    )
+    return _country_form(ctx, "name", "country name (ISO 3166 short name)")
 
 
 def _language(ctx: Ctx) -> Made:
-    return Made(
-        lambda idx: [COUNTRIES[i].language for i in country_row(ctx, idx).tolist()],
-        "ISO 639-1 language of the row's country",
-    )
+    return _country_form(ctx, "language", "ISO 639-1 language of the row's country")
 
 
 def _language_name(ctx: Ctx) -> Made:
-    return Made(
-        lambda idx: [LANGUAGES[COUNTRIES[i].language] for i in country_row(ctx, idx).tolist()],
-        "language name (ISO 639)",
-    )
+    return _country_form(ctx, "language_name", "language name (ISO 639)")
 
 
 def _locale(ctx: Ctx) -> Made:
-    sep = "-" if ctx.length is not None and ctx.length < 5 else "_"
     short = ctx.length is not None and ctx.length < 5
-
-    def fn(idx: h.I64) -> list[str]:
-        rows = [COUNTRIES[i] for i in country_row(ctx, idx).tolist()]
-        return [c.language if short else f"{c.language}{sep}{c.alpha2}" for c in rows]
-
-    return Made(fn, "locale (language_COUNTRY)")
+    form = "language" if short else "locale_"
+    return _country_form(ctx, form, "locale (language_COUNTRY)")
 
 
 def _postal(ctx: Ctx) -> Made:
-    return Made(
-        lambda idx: _per_country(ctx, idx, "postal_code", 0), "postal code of the row's country"
-    )
+    return _made_per_country(ctx, "postal_code", "postal code of the row's country")
 
 
 def _street_address(ctx: Ctx) -> Made:
-    return Made(lambda idx: _per_country(ctx, idx, "street_address", 0), "street address (mimesis)")
+    return _made_per_country(ctx, "street_address", "street address (mimesis)")
+
+
+_UNITS = ["Apt", "Suite", "Unit", "Floor"]
 
 
 def _line2(ctx: Ctx) -> Made:
     def fn(idx: h.I64) -> list[str]:
-        kind = pick(["Apt", "Suite", "Unit", "Floor"], ctx.key, idx, 1, skew=True)
+        kind = pick(_UNITS, ctx.key, idx, 1, skew=True)
         nums = h.integers(ctx.key + 2, idx, 1, 999).tolist()
         return [f"{k} {n}" for k, n in zip(kind, nums, strict=True)]
 
-    return Made(fn, "apartment, suite or unit")
+    def encoded(idx: h.I64) -> text.Utf8Array:
+        kind = listed_utf8(_UNITS, ctx.key, idx, 1, skew=True)
+        nums = text.integers(h.integers(ctx.key + 2, idx, 1, 999))
+        return text.concat([kind, text.constant(" ", len(idx)), nums])
+
+    return Made(fn, "apartment, suite or unit", utf8=encoded)
 
 
 def _state(ctx: Ctx) -> Made:
     short = ctx.length is not None and ctx.length <= 3
     what = "state_code" if short else "state"
-    return Made(
-        lambda idx: _per_country(ctx, idx, what, 0),
-        f"{'state code' if short else 'state'} of the row's country",
+    return _made_per_country(
+        ctx, what, f"{'state code' if short else 'state'} of the row's country"
     )
 
 
@@ -223,10 +264,7 @@ def _cloud_region(ctx: Ctx) -> Made:
 
 
 def _timezone(ctx: Ctx) -> Made:
-    return Made(
-        lambda idx: [COUNTRIES[i].timezone for i in country_row(ctx, idx).tolist()],
-        "IANA time zone of the row's country",
-    )
+    return _country_form(ctx, "timezone", "IANA time zone of the row's country")
 
 
 def _pool(name: str, label: str, skew: bool = False) -> Maker:

@@ -365,7 +365,13 @@ class Strings(Structured):
                 out.append(extra[j % len(extra)] + tail)
             return out
 
-        return ColumnGen(code, f"{width}-character unique code", cap)
+        def raw(idx: h.I64) -> Utf8Array:
+            if len(idx) and int(idx.max()) >= small:
+                return text.from_strings(code(idx))  # codes past the ASCII ones
+            perm = h.permute(order, idx, small)
+            return text.integers(perm, _CODE.encode(), width)
+
+        return ColumnGen(code, f"{width}-character unique code", cap, raw=raw)
 
     def _extra_letters(self) -> str:
         """Code characters beyond ASCII that the column's charset holds (none for latin1)."""

@@ -485,6 +485,8 @@ def test_checks_of_cases_as_splits_or_left_to_the_pretest():
             col("a", nullable=True),
             col("b", nullable=True),
             col("level"),
+            col("c", nullable=True),
+            col("stage"),
         ],
         fks=(fk("t_user", ("user_id",), "users"),),
         uniques=(("code",),),
@@ -499,6 +501,8 @@ def test_checks_of_cases_as_splits_or_left_to_the_pretest():
         Check("coded", "(code = 'x' AND a IS NULL) OR (a IS NOT NULL)"),
         Check("ab", "(a IS NULL) <> (b IS NULL)"),
         Check("b_case", "(b IS NULL) OR (b = 1 AND level = 2)"),
+        Check("lvl", "(stage = 1 AND c IS NULL) OR (stage = 2 AND c IS NOT NULL)"),
+        Check("c_set", "c IS NOT NULL"),
     )
     users = table("users", [col("id")])
     rules = table_rules(catalog(replace(t, checks=checks), users), replace(t, checks=checks))
@@ -512,3 +516,6 @@ def test_checks_of_cases_as_splits_or_left_to_the_pretest():
     owner = rules.columns["user_id"].cases
     assert owner.rules == (None, None) and owner.nulls == (False, True)
     assert [r.choices for r in rules.columns["kind"].cases.rules] == [("user",), ("none",)]
+    # another check says `c IS NOT NULL`: the case that wants it NULL is never taken
+    lvl = rules.columns["stage"].cases
+    assert lvl.check == "lvl" and [r.choices for r in lvl.rules] == [("2",)]

@@ -1055,8 +1055,8 @@ def _add_cases(table: Table, rules: TableRules, name: str, cases: list[CaseTests
         full: dict[str, tuple[bool, ColumnRule | None]] = {}
         for col, (null, value) in case.items():
             column = table.column(col)
-            if null and not column.nullable:
-                break
+            if null and (not column.nullable or rules.columns.get(col, ColumnRule()).not_null):
+                break  # NOT NULL, or another check's `col IS NOT NULL`
             if value is None:
                 full[col] = (null, None)
                 continue

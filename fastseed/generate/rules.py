@@ -753,9 +753,7 @@ class _CaseLogic:
         cases = self.conjunction()
         while self.p.peek()[1].upper() == "OR":
             self.p.take()
-            cases = cases + self.conjunction()
-            if len(cases) > _MAX_CASES:
-                raise _Unparsed("too many cases")
+            cases = _bounded(cases + self.conjunction())
         return cases
 
     def conjunction(self) -> list[tuple[Atom, ...]]:
@@ -763,9 +761,7 @@ class _CaseLogic:
         while self.p.peek()[1].upper() == "AND":
             self.p.take()
             right = self.primary()
-            cases = [a + b for a in cases for b in right]
-            if len(cases) > _MAX_CASES:
-                raise _Unparsed("too many cases")
+            cases = _bounded([a + b for a in cases for b in right])
         return cases
 
     def primary(self) -> list[tuple[Atom, ...]]:
@@ -781,6 +777,12 @@ class _CaseLogic:
                 p.i = save  # a parenthesised operand: `(col)::text = 'x'`
         atoms = p.comparison()
         return [tuple((c, None if r is _NULL_OK else r) for c, r in atoms)]
+
+
+def _bounded(cases: list[tuple[Atom, ...]]) -> list[tuple[Atom, ...]]:
+    if len(cases) > _MAX_CASES:
+        raise _Unparsed("too many cases")
+    return cases
 
 
 CaseTests = dict[str, tuple[bool, "ColumnRule | None"]]
@@ -1062,8 +1064,8 @@ def _add_cases(table: Table, rules: TableRules, name: str, cases: list[CaseTests
                 continue
             if col in fixed:
                 return False
-            rule = _narrowed(column.type, rules.columns.get(col, ColumnRule()).merge(value))
-            if rule is None:
+            rule, why = _narrowed(column.type, rules.columns.get(col, ColumnRule()).merge(value))
+            if why is not None:
                 break
             full[col] = (False, rule)
         else:
@@ -1081,16 +1083,16 @@ def _add_cases(table: Table, rules: TableRules, name: str, cases: list[CaseTests
     return True
 
 
-def _narrowed(type_: ColumnType, rule: ColumnRule) -> ColumnRule | None:
-    """A case's rule for one column with its list cut to what the column's other rules and
-    length admit, or None when no value passes."""
-    if _contradiction(rule, type_.kind == Kind.INTEGER) or _too_long(rule, type_):
-        return None
-    if rule.choices is None:
-        return rule
+def _narrowed(type_: ColumnType, rule: ColumnRule) -> tuple[ColumnRule, str | None]:
+    """The rule with its list cut to what its other parts and the column's length admit,
+    and why no value passes it (None when some does)."""
+    why = _contradiction(rule, type_.kind == Kind.INTEGER) or _too_long(rule, type_)
+    if rule.choices is None or why is not None:
+        return rule, why
     fits = rule.merge(ColumnRule(max_length=type_.length)) if _bounded_text(type_) else rule
     keep = tuple(v for v in rule.choices if _admits(fits, v))
-    return replace(rule, choices=keep) if keep else None
+    why = None if keep else "no value of its list passes its other checks"
+    return replace(rule, choices=keep), why
 
 
 def case_index(table: Table, split: CaseSplit, idx: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
@@ -1219,13 +1221,7 @@ def _settle(table: Table, rules: TableRules) -> None:
     _carry_bounds(table, rules)
     for name, rule in list(rules.columns.items()):
         type_ = table.column(name).type
-        why = _contradiction(rule, type_.kind == Kind.INTEGER) or _too_long(rule, type_)
-        if rule.choices is not None and why is None:
-            fits = rule.merge(ColumnRule(max_length=type_.length)) if _bounded_text(type_) else rule
-            keep = tuple(v for v in rule.choices if _admits(fits, v))
-            rules.columns[name] = rule = replace(rule, choices=keep)
-            if not keep:
-                why = "no value of its list passes its other checks"
+        rules.columns[name], why = _narrowed(type_, rule)
         if why is not None:
             rules.problems.append(_problem(table, rules, [name], why))
     not_null = {c.name for c in table.columns if not c.nullable}

@@ -303,13 +303,16 @@ def choose_rows(mask: np.ndarray, if_true: Utf8Array, if_false: Utf8Array) -> Ut
 
 def splice(text: Utf8Array, positions: I64, values: Sequence[str]) -> Utf8Array:
     """`text` with the rows at `positions` replaced by `values`."""
-    if not len(positions):
-        return text
+    return put_rows(text, positions, from_strings(values)) if len(positions) else text
+
+
+def put_rows(text: Utf8Array, positions: I64, values: Utf8Array) -> Utf8Array:
+    """`text` with the rows at `positions` replaced by those of `values` (one per position)."""
     mask = np.zeros(len(text), dtype=bool)
     mask[positions] = True
     where = np.zeros(len(text), dtype=np.int64)
     where[positions] = np.arange(len(positions))
-    return choose_rows(mask, from_strings(values).take(where), text)
+    return choose_rows(mask, values.take(where), text)
 
 
 def ascii_lower_without_spaces(text: Utf8Array) -> Utf8Array | None:

@@ -25,7 +25,7 @@ from fastseed.generate.kinds.strings import Strings
 from fastseed.generate.kinds.temporal import Temporal
 from fastseed.generate.overrides import typed
 from fastseed.generate.rules import CaseSplit, ColumnRule, LeafBound, case_index, leaf_index
-from fastseed.generate.text import Utf8Array, choose_rows
+from fastseed.generate.text import Utf8Array, put_rows
 from fastseed.scenario import ColumnSpec
 from fastseed.schema import Column, ColumnType, Kind
 
@@ -290,11 +290,7 @@ def _put_rows(values: Any, rows: h.I64, new: Any) -> Any:
     """`values` (one raw column: a numpy array or a Utf8Array) with its rows `rows` from
     `new`, which holds just those rows."""
     if isinstance(values, Utf8Array):
-        mask = np.zeros(len(values), dtype=bool)
-        mask[rows] = True
-        where = np.zeros(len(values), dtype=np.int64)
-        where[rows] = np.arange(len(rows))
-        return choose_rows(mask, new.take(where), values)
+        return put_rows(values, rows, new)
     out = np.array(values, copy=True)
     out[rows] = new
     return out

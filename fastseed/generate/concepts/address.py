@@ -133,8 +133,8 @@ def _per_country_utf8(ctx: Ctx, idx: h.I64, what: str, salt: int) -> text.Utf8Ar
         lengths[rows] = offsets[picks + 1] - offsets[picks]
         sources.append(pool.data)
         base += len(pool.data)
-    if not sources:
-        return text.from_strings([""] * len(idx))
+    if not len(idx):
+        return text.from_strings([])
     return text.Utf8Array.of_pieces(np.concatenate(sources), starts[:, None], lengths[:, None])
 
 
@@ -149,11 +149,11 @@ def _made_per_country(ctx: Ctx, what: str, label: str) -> Made:
 @functools.cache
 def _facts(form: str) -> text.Utf8Array:
     """One text per entry of COUNTRIES, encoded once: a field of it ('alpha2', 'name', ...),
-    'language_name', or 'locale-' / 'locale_' (language and country joined)."""
+    'language_name', or 'locale' (language_COUNTRY)."""
     if form == "language_name":
         values = [LANGUAGES[c.language] for c in COUNTRIES]
-    elif form.startswith("locale"):
-        values = [f"{c.language}{form[-1]}{c.alpha2}" for c in COUNTRIES]
+    elif form == "locale":
+        values = [f"{c.language}_{c.alpha2}" for c in COUNTRIES]
     else:
         values = [getattr(c, form) for c in COUNTRIES]
     return text.from_strings(values)
@@ -162,9 +162,9 @@ def _facts(form: str) -> text.Utf8Array:
 def _country_form(ctx: Ctx, form: str, label: str) -> Made:
     """A fact of the row's country, by list or by one gather of `_facts(form)`."""
     facts = _facts(form)
+    values = facts.tolist()
 
     def fn(idx: h.I64) -> list[str]:
-        values = facts.tolist()
         return [values[i] for i in country_row(ctx, idx).tolist()]
 
     return Made(fn, label, utf8=lambda idx: facts.take(country_row(ctx, idx)))
@@ -198,7 +198,7 @@ def _language_name(ctx: Ctx) -> Made:
 
 def _locale(ctx: Ctx) -> Made:
     short = ctx.length is not None and ctx.length < 5
-    form = "language" if short else "locale_"
+    form = "language" if short else "locale"
     return _country_form(ctx, form, "locale (language_COUNTRY)")
 
 

@@ -1,3 +1,3 @@
-from fastseed.cli import main
+from fastseed.command import main
 
 main()

@@ -34,7 +34,7 @@ def test_wheel_installs_into_a_fresh_venv_and_runs_the_demo(tmp_path):
     with zipfile.ZipFile(wheel) as whl:
         json.loads(whl.read("fastseed/scenario.schema.json"))
         entry_points = whl.read(f"fastseed-{version}.dist-info/entry_points.txt").decode()
-        assert "fastseed = fastseed.cli:main" in entry_points
+        assert "fastseed = fastseed.command:main" in entry_points
     with tarfile.open(sdist) as tar:
         assert f"fastseed-{version}/fastseed/scenario.schema.json" in tar.getnames()
 

@@ -532,8 +532,8 @@ def test_one_stream_where_load_data_takes_the_auto_inc_lock(my_db: str, my_url: 
     with_adapter(my_url, go)
 
 
-SHARED = {
-    # schema: (tables, foreign keys)
+REAL_SCHEMAS = {
+    # schema of tests/fixtures/schemas: (tables, foreign keys)
     "chinook": (11, 11),
     "sakila": (16, 22),
     "employees": (6, 6),
@@ -542,8 +542,8 @@ SHARED = {
 }
 
 
-@pytest.mark.parametrize("schema", sorted(SHARED))
-def test_reflect_shared_schemas(schema: str, my_db: str, my_url: str) -> None:
+@pytest.mark.parametrize("schema", sorted(REAL_SCHEMAS))
+def test_reflect_real_schemas(schema: str, my_db: str, my_url: str) -> None:
     # --force: sakila's views name the database `sakila`; the tables load regardless.
     with open(SCHEMAS / schema / "mysql.sql", "rb") as f:
         subprocess.run(
@@ -554,7 +554,7 @@ def test_reflect_shared_schemas(schema: str, my_db: str, my_url: str) -> None:
             timeout=120,
         )
     cat = with_adapter(my_url, lambda a: a.reflect())
-    tables, fks = SHARED[schema]
+    tables, fks = REAL_SCHEMAS[schema]
     assert len(cat.tables) == tables
     assert sum(len(t.foreign_keys) for t in cat.tables.values()) == fks
     for fk in (fk for t in cat.tables.values() for fk in t.foreign_keys):

@@ -517,8 +517,8 @@ def test_canonical_values_of_text_only_types_copy_in_binary(pg_db: str, pg_url: 
     assert sql_value(pg_db, "SELECT count(*) FROM odd WHERE ci = 'mixed'") == "1"
 
 
-SHARED = {
-    # schema: (tables, foreign keys, composite foreign keys)
+REAL_SCHEMAS = {
+    # schema of tests/fixtures/schemas: (tables, foreign keys, composite foreign keys)
     "pagila": (70, 36, 0),
     "chinook": (11, 11, 0),
     "northwind": (14, 13, 0),
@@ -537,12 +537,12 @@ def load_schema(db: str, name: str) -> None:
     )  # fmt: skip
 
 
-@pytest.mark.parametrize("name", sorted(SHARED))
-def test_reflects_shared_schemas(pg_db: str, pg_url: str, name: str) -> None:
+@pytest.mark.parametrize("name", sorted(REAL_SCHEMAS))
+def test_reflects_real_schemas(pg_db: str, pg_url: str, name: str) -> None:
     load_schema(pg_db, name)
     cat = reflect(pg_url)
     fks = [fk for t in cat.tables.values() for fk in t.foreign_keys]
-    assert (len(cat.tables), len(fks), sum(len(fk.columns) > 1 for fk in fks)) == SHARED[name]
+    assert (len(cat.tables), len(fks), sum(len(fk.columns) > 1 for fk in fks)) == REAL_SCHEMAS[name]
     for table in cat.tables.values():
         assert table.columns, table.name
         for fk in table.foreign_keys:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -116,11 +117,17 @@ class Builder(Numbers, Temporal, Strings, Network, Geometry):
         own = self._with_rule(replace(self.rule, cases=None)).build()
         cases = {k: self._with_rule(rule).build() for k, rule in enumerate(split.rules) if rule}
 
-        def fn(idx: h.I64) -> Values:
+        def case_rows(idx: h.I64) -> Iterator[tuple[h.I64, ColumnGen]]:
+            """The rows whose case has a rule for the column, case by case, and its generator."""
             which = case_index(self.table, split, idx)
-            out = list(own(idx))
             for k, gen in cases.items():
                 rows = np.flatnonzero(which == k)
+                if len(rows):
+                    yield rows, gen
+
+        def fn(idx: h.I64) -> Values:
+            out = list(own(idx))
+            for rows, gen in case_rows(idx):
                 for r, v in zip(rows.tolist(), gen(idx[rows]), strict=True):
                     out[r] = v
             return out
@@ -134,13 +141,10 @@ class Builder(Numbers, Temporal, Strings, Network, Geometry):
         own_raw = own.raw
 
         def raw(idx: h.I64) -> Any:
-            which = case_index(self.table, split, idx)
             out = own_raw(idx)
-            for k, gen in cases.items():
-                rows = np.flatnonzero(which == k)
-                if len(rows):
-                    assert gen.raw is not None
-                    out = _put_rows(out, rows, gen.raw(idx[rows]))
+            for rows, gen in case_rows(idx):
+                assert gen.raw is not None
+                out = _put_rows(out, rows, gen.raw(idx[rows]))
             return out
 
         return ColumnGen(fn, label, capacity, raw=raw, raw_scale=own.raw_scale)

@@ -21,7 +21,7 @@ from fastseed.generate.concepts.geo_data import (
     COUNTRIES,
     LANGUAGES,
 )
-from fastseed.generate.concepts.kit import listed_utf8, pick
+from fastseed.generate.concepts.kit import from_utf8, listed_utf8, pick
 from fastseed.generate.concepts.phones import phone_numbers, phone_utf8
 from fastseed.generate.concepts.registry import Concept, Ctx, Made, Maker, register
 from fastseed.generate.concepts.valid import NAME, TEXT, matches, within
@@ -105,45 +105,30 @@ def country_row(ctx: Ctx, idx: h.I64) -> h.I64:
     return h.choose(ctx.group_key, idx, len(COUNTRIES), _C_WEIGHTS)
 
 
-def _per_country(ctx: Ctx, idx: h.I64, what: str, salt: int) -> list[str]:
-    """One pick per row from the mimesis pool `what` of the row's address country."""
-    which = address_country(ctx, idx)
-    out = [""] * len(idx)
-    # the countries present, in order (np.unique sorts, and imports numpy.ma on first use)
-    for k in np.flatnonzero(np.bincount(which, minlength=len(ADDRESS_COUNTRIES))).tolist():
-        rows = np.flatnonzero(which == k)
-        pool = ctx.pools.in_locale(ADDRESS_COUNTRIES[k].locale, what)
-        for r, v in zip(rows.tolist(), pick(pool, ctx.key + salt, idx[rows]), strict=True):
-            out[r] = v
-    return out
-
-
-def _per_country_utf8(ctx: Ctx, idx: h.I64, what: str, salt: int) -> text.Utf8Array:
-    """`_per_country` as one UTF-8 array: each row a piece of its country's encoded pool."""
+def _per_country(ctx: Ctx, idx: h.I64, what: str) -> text.Utf8Array:
+    """One pick per row from the mimesis pool `what` of the row's address country: each row a
+    piece of its country's encoded pool."""
+    if not len(idx):
+        return text.from_strings([])
     which = address_country(ctx, idx)
     starts = np.zeros(len(idx), dtype=np.int64)
     lengths = np.zeros(len(idx), dtype=np.int64)
     sources, base = [], 0
+    # the countries present, in order (np.unique sorts, and imports numpy.ma on first use)
     for k in np.flatnonzero(np.bincount(which, minlength=len(ADDRESS_COUNTRIES))).tolist():
         rows = np.flatnonzero(which == k)
         pool = ctx.pools.utf8_in(ADDRESS_COUNTRIES[k].locale, what)
-        picks = h.choose(ctx.key + salt, idx[rows], len(pool))
+        picks = h.choose(ctx.key, idx[rows], len(pool))
         offsets = pool.offsets
         starts[rows] = base + offsets[picks]
         lengths[rows] = offsets[picks + 1] - offsets[picks]
         sources.append(pool.data)
         base += len(pool.data)
-    if not len(idx):
-        return text.from_strings([])
     return text.Utf8Array.of_pieces(np.concatenate(sources), starts[:, None], lengths[:, None])
 
 
 def _made_per_country(ctx: Ctx, what: str, label: str) -> Made:
-    return Made(
-        lambda idx: _per_country(ctx, idx, what, 0),
-        label,
-        utf8=lambda idx: _per_country_utf8(ctx, idx, what, 0),
-    )
+    return from_utf8(lambda idx: _per_country(ctx, idx, what), label)
 
 
 @functools.cache
@@ -162,12 +147,7 @@ def _facts(form: str) -> text.Utf8Array:
 def _country_form(ctx: Ctx, form: str, label: str) -> Made:
     """A fact of the row's country, by list or by one gather of `_facts(form)`."""
     facts = _facts(form)
-    values = facts.tolist()
-
-    def fn(idx: h.I64) -> list[str]:
-        return [values[i] for i in country_row(ctx, idx).tolist()]
-
-    return Made(fn, label, utf8=lambda idx: facts.take(country_row(ctx, idx)))
+    return from_utf8(lambda idx: facts.take(country_row(ctx, idx)), label)
 
 
 def _country_fact(field: str) -> Maker:
@@ -214,17 +194,12 @@ _UNITS = ["Apt", "Suite", "Unit", "Floor"]
 
 
 def _line2(ctx: Ctx) -> Made:
-    def fn(idx: h.I64) -> list[str]:
-        kind = pick(_UNITS, ctx.key, idx, 1, skew=True)
-        nums = h.integers(ctx.key + 2, idx, 1, 999).tolist()
-        return [f"{k} {n}" for k, n in zip(kind, nums, strict=True)]
-
     def encoded(idx: h.I64) -> text.Utf8Array:
         kind = listed_utf8(_UNITS, ctx.key, idx, 1, skew=True)
         nums = text.integers(h.integers(ctx.key + 2, idx, 1, 999))
         return text.concat([kind, text.constant(" ", len(idx)), nums])
 
-    return Made(fn, "apartment, suite or unit", utf8=encoded)
+    return from_utf8(encoded, "apartment, suite or unit")
 
 
 def _state(ctx: Ctx) -> Made:

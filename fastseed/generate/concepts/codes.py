@@ -8,7 +8,14 @@ import numpy.typing as npt
 
 from fastseed.generate import hashing as h
 from fastseed.generate import text
-from fastseed.generate.concepts.kit import chars, from_matrix, hex_digit_matrix, pick, strings
+from fastseed.generate.concepts.kit import (
+    chars,
+    from_matrix,
+    from_utf8,
+    hex_digit_matrix,
+    pick,
+    strings,
+)
 from fastseed.generate.concepts.registry import Concept, Ctx, Made, register
 from fastseed.generate.concepts.valid import matches
 
@@ -113,49 +120,33 @@ def _date_text(ctx: Ctx) -> Made:
         out: h.F64 = REFERENCE_SECONDS - h.uniform(ctx.key, idx) * 3 * _YEAR_S
         return out
 
-    def days(idx: h.I64) -> list[str]:
-        stamps = np.floor(seconds(idx) / 86400).astype(np.int64).astype("datetime64[D]")
-        return [
-            str(d).replace("-", "") if n is not None and n < 10 else str(d) for d in stamps.tolist()
-        ]
-
-    def days_utf8(idx: h.I64) -> text.Utf8Array:
+    def days(idx: h.I64) -> npt.NDArray[np.uint8]:
         stamps = np.floor(seconds(idx) / 86400).astype(np.int64).astype("datetime64[D]")
         digits = _ascii_matrix(np.datetime_as_string(stamps), 10)  # YYYY-MM-DD
-        if n is not None and n < 10:
-            digits = digits[:, [0, 1, 2, 3, 5, 6, 8, 9]]
-        return text.from_matrix(np.ascontiguousarray(digits))
+        return digits[:, [0, 1, 2, 3, 5, 6, 8, 9]] if n is not None and n < 10 else digits
 
     if n is not None and n < 13:
-        return Made(days, "ISO 8601 date text", utf8=days_utf8)
+        return from_matrix(days, "ISO 8601 date text")
     if n is not None and n < 20:
         width = n
 
-        def millis(idx: h.I64) -> list[str]:
-            return [f"{int(s * 1000):0{width}d}" for s in seconds(idx).tolist()]
-
-        def millis_utf8(idx: h.I64) -> text.Utf8Array:
+        def millis(idx: h.I64) -> text.Utf8Array:
             return text.integers((seconds(idx) * 1000).astype(np.int64), width=width)
 
-        return Made(millis, "epoch milliseconds text", utf8=millis_utf8)
+        return from_utf8(millis, "epoch milliseconds text")
 
-    def iso(idx: h.I64) -> list[str]:
+    def iso(idx: h.I64) -> npt.NDArray[np.uint8]:
         stamps = np.floor(seconds(idx)).astype(np.int64).astype("datetime64[s]")
-        return [f"{s}Z" for s in stamps.tolist()]
+        digits = _ascii_matrix(np.datetime_as_string(stamps), 19)  # YYYY-MM-DDTHH:MM:SS
+        digits[:, 10] = ord(" ")  # as str(datetime) writes it
+        return np.hstack([digits, np.full((len(idx), 1), ord("Z"), dtype=np.uint8)])
 
-    def iso_utf8(idx: h.I64) -> text.Utf8Array:
-        stamps = np.floor(seconds(idx)).astype(np.int64).astype("datetime64[s]")
-        chars = _ascii_matrix(np.datetime_as_string(stamps), 19)  # YYYY-MM-DDTHH:MM:SS
-        chars[:, 10] = ord(" ")  # as str(datetime) writes it
-        zone = np.full((len(idx), 1), ord("Z"), dtype=np.uint8)
-        return text.from_matrix(np.hstack([chars, zone]))
-
-    return Made(iso, "ISO 8601 timestamp text", utf8=iso_utf8)
+    return from_matrix(iso, "ISO 8601 timestamp text")
 
 
 def _ascii_matrix(strings: np.ndarray, width: int) -> np.ndarray:
     """A numpy array of ASCII strings of one width as a (rows, width) byte matrix."""
-    return np.array(strings.astype(f"S{width}").view(np.uint8).reshape(-1, width))
+    return strings.astype(f"S{width}").view(np.uint8).reshape(-1, width)
 
 
 register(

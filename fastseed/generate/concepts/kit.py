@@ -102,6 +102,12 @@ def from_matrix(
     )
 
 
+def from_utf8(utf8: Callable[[h.I64], text.Utf8Array], label: str) -> Made:
+    """A concept made as one UTF-8 buffer: the encoders take it as it is, the list path
+    decodes it."""
+    return Made(lambda idx: utf8(idx).tolist(), label, utf8=utf8)
+
+
 def hex_digits(key: int, idx: h.I64, width: int) -> list[str]:
     """`width` lowercase hex digits per row; the first 16 are a bijection of the row index
     (distinct rows, distinct values)."""

@@ -222,9 +222,10 @@ async def load(
     finally:
         adapter.before_commit = None
     result.seconds = time.perf_counter() - started
-    result.undo_tokens = [
-        adapter.token_json(s.undo_token) for s in reversed(sessions) if s.undo_token is not None
-    ]
+    if shard is not None:  # only a shard's coordinator needs them, as data
+        result.undo_tokens = [
+            adapter.token_json(s.undo_token) for s in reversed(sessions) if s.undo_token is not None
+        ]
     result.anomalies = gens.anomaly_counts()
     result.labels = {str(name): gens.table(name).labels() for name in plan.tables}
     return result

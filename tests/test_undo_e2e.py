@@ -150,7 +150,7 @@ def test_mysql_undo_never_orphans_rows_it_did_not_write(my_db, my_url):
     # FK checks are off for the undo: a row written by someone else that points at this
     # run's rows must make it refuse, not leave that row orphaned.
     from fastseed.dialects.base import opened
-    from fastseed.dialects.mysql import MySQLUndoToken, _UndoEntry
+    from fastseed.dialects.mysql_undo import MySQLUndoToken, UndoEntry
     from fastseed.schema import TableName
     from fastseed.url import parse_url
 
@@ -162,7 +162,7 @@ def test_mysql_undo_never_orphans_rows_it_did_not_write(my_db, my_url):
     )
     my_run(my_db, "INSERT INTO parent VALUES (1), (2)")  # as if a run had written them
     my_run(my_db, "INSERT INTO child VALUES (1, 2)")  # not the run's
-    token = MySQLUndoToken([_UndoEntry(TableName(my_db, "parent"), ("id",), "range", [(1, 2)])])
+    token = MySQLUndoToken([UndoEntry(TableName(my_db, "parent"), ("id",), "range", [(1, 2)])])
 
     async def go() -> None:
         async with opened(parse_url(my_url)) as adapter:
@@ -177,10 +177,10 @@ def test_mysql_undo_never_orphans_rows_it_did_not_write(my_db, my_url):
 @pytest.mark.mysql
 def test_mysql_text_keys_undo_from_chunks_and_from_an_older_journal(my_db, my_url):
     """Text keys are kept as IN-list chunks (~40 bytes a UUID, where a tuple per key took
-    ~150): 30,000 of them undo exactly, quotes and backslashes escaped; a journal written
-    before chunks (a list of literal tuples) still undoes."""
+    ~150) in the adapter's spill file: 30,000 of them undo exactly, quotes and backslashes
+    escaped; a journal written before chunks (a list of literal tuples) still undoes."""
     from fastseed.dialects.base import opened
-    from fastseed.dialects.mysql import MySQLUndoToken, _UndoEntry
+    from fastseed.dialects.mysql_undo import MySQLUndoToken, Stored, UndoEntry
     from fastseed.schema import TableName
     from fastseed.url import parse_url
 
@@ -194,9 +194,10 @@ def test_mysql_text_keys_undo_from_chunks_and_from_an_older_journal(my_db, my_ur
     async def go() -> None:
         async with opened(parse_url(my_url)) as adapter:
             table = TableName(my_db, "item")
-            fresh = _UndoEntry(table, ("code",), "keys")
+            fresh = UndoEntry(table, ("code",), "keys", spill=adapter.key_spill)
             fresh.add_keys([f"'{v}'" for v in mine[:20000]])
             assert len(fresh.chunks) > 1  # more than one DELETE's worth
+            assert all(isinstance(c, Stored) for c in fresh.chunks)  # read back from disk
             legacy = adapter.token_from_json(
                 {
                     "entries": [
@@ -211,7 +212,7 @@ def test_mysql_text_keys_undo_from_chunks_and_from_an_older_journal(my_db, my_ur
                 }
             )
             await adapter.undo([MySQLUndoToken([fresh]), legacy])
-            rest = _UndoEntry(table, ("code",), "keys")
+            rest = UndoEntry(table, ("code",), "keys")
             rest.add_keys(["'it\\'s'", "'back\\\\slash'", "'comma,inside'", "'(paren)'"])
             await adapter.undo([MySQLUndoToken([rest])])
 

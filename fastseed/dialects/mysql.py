@@ -11,9 +11,9 @@ import math
 import re
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar, TypeVar
 from urllib.parse import quote
 
@@ -38,6 +38,7 @@ from fastseed.dialects.base import (
     retry_lock_conflicts,
     with_trigger_writes,
 )
+from fastseed.dialects.mysql_undo import KeySpill, MySQLUndoToken, UndoEntry
 from fastseed.errors import ConnectError, FastseedError, LoadError, PermissionDenied, UsageError
 from fastseed.generate.batch import Batch, ColumnData, to_python
 from fastseed.schema import Catalog, Check, Column, ForeignKey, Kind, Table, TableName
@@ -66,7 +67,6 @@ _PACKET_MARGIN = 64 * 1024
 # tests/test_mysql_adapter.py::test_load_path_speed); 4 MB keeps server-side parse memory small.
 _INSERT_BYTES_CAP = 4 * 1024 * 1024
 _PLACEHOLDER_LIMIT = 65_535
-_UNDO_CHUNK_BYTES = 512 * 1024
 
 
 @dataclass(frozen=True)
@@ -177,59 +177,6 @@ def _percent_safe(sql: str) -> str:
     return "".join(out)
 
 
-@dataclass
-class _UndoEntry:
-    """What identifies the rows one session wrote to one table.
-
-    `runs` holds (lo, hi) ranges of a single integer key; `chunks` holds the literal keys as
-    the items of a DELETE's IN list, joined by commas, each chunk at most _UNDO_CHUNK_BYTES:
-    ~40 bytes a UUID key, where a tuple of one str per key took ~150 (flowable at 50,000 rows
-    per table: 3.1M keys, the run's peak RSS 595 MB). In `rows` mode (no usable key) `keys`
-    holds whole rows as literal tuples, deleted one matching row per copy.
-    """
-
-    table: TableName
-    columns: tuple[str, ...]
-    mode: str  # 'range', 'keys' or 'rows'
-    runs: list[tuple[int, int]] = field(default_factory=list)
-    keys: list[tuple[str, ...]] = field(default_factory=list)
-    chunks: list[str] = field(default_factory=list)
-
-    def add_keys(self, items: Sequence[str]) -> None:
-        """Append IN-list items (a literal, or a parenthesised tuple of them) to the chunks."""
-        chunk: list[str] = []
-        size = 0
-        for item in items:
-            chunk.append(item)
-            size += len(item) + 1
-            if size > _UNDO_CHUNK_BYTES:
-                self.chunks.append(",".join(chunk))
-                chunk, size = [], 0
-        if chunk:
-            self.chunks.append(",".join(chunk))
-
-    def __bool__(self) -> bool:
-        return bool(self.runs or self.keys or self.chunks)
-
-
-@dataclass
-class MySQLUndoToken:
-    """Per table, in write order, the keys of the rows one session inserted."""
-
-    entries: list[_UndoEntry] = field(default_factory=list)
-
-    def entry(self, table: TableName, columns: tuple[str, ...], mode: str) -> _UndoEntry:
-        for e in self.entries:
-            if e.table == table and e.columns == columns and e.mode == mode:
-                return e
-        e = _UndoEntry(table, columns, mode)
-        self.entries.append(e)
-        return e
-
-    def __bool__(self) -> bool:
-        return any(self.entries)
-
-
 def _in_item(key: Sequence[str]) -> str:
     """A key's literals as one item of an IN list."""
     return key[0] if len(key) == 1 else "(" + ",".join(key) + ")"
@@ -268,7 +215,7 @@ class MySQLSession(Session):
         self._checks_off = False
         self._deferred: list[tuple[Table, ForeignKey]] = []
         self._serial = 0
-        self.undo_token = MySQLUndoToken()
+        self.undo_token = MySQLUndoToken(spill=adapter.key_spill)
 
     # -- statements ----------------------------------------------------------------------------
 
@@ -716,6 +663,8 @@ class MySQLAdapter(Adapter):
         self._insert_bytes = _INSERT_BYTES_CAP
         self.load_path = "insert"
         """'infile' (LOAD DATA LOCAL from memory) or 'insert' (multi-row INSERT)."""
+        self.key_spill = KeySpill()
+        """Its sessions' undo keys, on disk until the adapter closes."""
         self.server: ServerInfo
 
     # -- lifecycle -----------------------------------------------------------------------------
@@ -860,6 +809,7 @@ class MySQLAdapter(Adapter):
         return await asyncio.wait_for(task, timeout)
 
     async def close(self) -> None:
+        self.key_spill.close()
         if self._pool is not None:
             self._pool.close()
             try:
@@ -1087,7 +1037,7 @@ class MySQLAdapter(Adapter):
                 "mode": e.mode,
                 "runs": e.runs,
                 "keys": e.keys,
-                "chunks": e.chunks,
+                "chunks": list(e.chunk_texts()),
             }
             for e in token.entries
             if e
@@ -1098,7 +1048,7 @@ class MySQLAdapter(Adapter):
     def token_from_json(self, data: Any) -> MySQLUndoToken:
         return MySQLUndoToken(
             [
-                _UndoEntry(
+                UndoEntry(
                     TableName(*e["table"]),
                     tuple(e["columns"]),
                     e["mode"],
@@ -1183,7 +1133,7 @@ class MySQLAdapter(Adapter):
                 raise self._failure(exc, None) from None
         self.unsettled.clear()
 
-    async def _undo_once(self, entries: Sequence[_UndoEntry]) -> None:
+    async def _undo_once(self, entries: Sequence[UndoEntry]) -> None:
         async with self._connection(fresh=True) as conn:
             sess = MySQLSession(self, conn)
             await sess._run("SET SESSION FOREIGN_KEY_CHECKS = 0")
@@ -1241,10 +1191,11 @@ class MySQLAdapter(Adapter):
             out[(str(child), name, str(parent))] = int((await found.fetchone())[0])
         return out
 
-    def _undo_statements(self, e: _UndoEntry) -> list[str]:
+    def _undo_statements(self, e: UndoEntry) -> Iterator[str]:
+        """The DELETEs of one entry, made one at a time (its key chunks are read back from
+        the spill file as they are needed)."""
         target = self.qualify(e.table)
         cols = [self.quote(c) for c in e.columns]
-        out: list[str] = []
         if e.mode == "range":
             col = cols[0]
             for i in range(0, len(e.runs), 200):
@@ -1252,21 +1203,20 @@ class MySQLAdapter(Adapter):
                     f"{col} = {lo}" if lo == hi else f"{col} BETWEEN {lo} AND {hi}"
                     for lo, hi in e.runs[i : i + 200]
                 )
-                out.append(f"DELETE FROM {target} WHERE {conds}")
+                yield f"DELETE FROM {target} WHERE {conds}"
         elif e.mode == "keys":
             lhs = cols[0] if len(cols) == 1 else "(" + ", ".join(cols) + ")"
             if e.keys:  # a journal from before chunks
                 legacy, e = e.keys, replace(e, keys=[], chunks=list(e.chunks))
                 e.add_keys([_in_item(key) for key in legacy])
-            for chunk in e.chunks:
-                out.append(f"DELETE FROM {target} WHERE {lhs} IN ({chunk})")
+            for chunk in e.chunk_texts():
+                yield f"DELETE FROM {target} WHERE {lhs} IN ({chunk})"
         else:
             # No key: identical rows are indistinguishable, so deleting as many copies as we
             # wrote restores the table's previous contents exactly.
             for row, copies in Counter(e.keys).items():
                 conds = " AND ".join(f"{c} <=> {v}" for c, v in zip(cols, row, strict=True))
-                out.append(f"DELETE FROM {target} WHERE {conds} LIMIT {copies}")
-        return out
+                yield f"DELETE FROM {target} WHERE {conds} LIMIT {copies}"
 
     async def suspend_foreign_keys(self, tables: Sequence[Table], catalog: Catalog) -> Any:
         """Fast mode: the loading sessions run with FOREIGN_KEY_CHECKS = 0 (a session setting

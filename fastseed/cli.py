@@ -172,7 +172,15 @@ def _fail(error: FastseedError | str, code: int = 1, kind: str | None = None) ->
 
 class _Parser(argparse.ArgumentParser):
     """argparse quotes arguments it cannot place (a URL given where a command is expected):
-    their passwords are hidden."""
+    their passwords are hidden. An option's value may be `--` (`--schema=--`, a legal
+    schema name), which argparse of Python 3.11 drops as if it ended the options."""
+
+    def _get_values(self, action: argparse.Action, arg_strings: list[str]) -> Any:
+        if action.option_strings and action.nargs is None and arg_strings == ["--"]:
+            value = self._get_value(action, "--")
+            self._check_value(action, value)
+            return value
+        return super()._get_values(action, arg_strings)
 
     def error(self, message: str) -> NoReturn:
         if _log is None and not _json_output:

@@ -78,6 +78,17 @@ def test_every_option_has_help_with_its_default():
                 assert settings.BY_NAME[action.dest].env in text, (name, action.dest)
 
 
+def test_an_option_value_may_be_two_dashes():
+    """`--schema=--` names a schema called `--` (legal in PostgreSQL): the value is kept,
+    where argparse of Python 3.11 would drop it; `--` alone still ends the options."""
+    parser = build_parser()
+    args = parser.parse_args(["plan", "--schema=--", "--schema=-x", "postgresql://h/db"])
+    assert args.schema == ["--", "-x"] and args.url == "postgresql://h/db"
+    args = parser.parse_args(["plan", "--schema", "a", "--", "-odd.db"])
+    assert args.schema == ["a"] and args.url == "-odd.db"
+    assert parser.parse_args(["seed", "--locale=--", "x"]).locale == "--"
+
+
 def test_typos_are_refused_with_the_closest_match(tmp_path):
     url = shop(tmp_path / "shop.db")
     done = fastseed_cmd("seed", url, "--rows", "customerz=10")

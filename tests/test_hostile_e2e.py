@@ -222,7 +222,7 @@ class PgTarget(Target):
         return f"{pg_ident(self.shape.schema)}.{pg_ident(name)}"
 
     def only_schema(self) -> list[str]:
-        return ["--schema", self.shape.schema]
+        return [f"--schema={self.shape.schema}"]  # the one form a name like `--` fits
 
     def ddl(self, s: Shape) -> list[str]:
         q = pg_ident

@@ -555,6 +555,21 @@ CASES: list[Case] = [
         {"order": 5000},
         3,
     ),
+    # a wide unique name that must avoid reserved words: its capacity (36**39) is past int64,
+    # and the reserve of allowed values was taken there (planning crashed, OverflowError)
+    *case(
+        "unique-wide-name-not-in-check",
+        [
+            'CREATE TABLE "tag" ("id" serial PRIMARY KEY, "name" varchar(40) NOT NULL UNIQUE, '
+            "CHECK (\"name\" NOT IN ('format', 'trred')))"
+        ],
+        [
+            "CREATE TABLE `tag` (`id` int AUTO_INCREMENT PRIMARY KEY, `name` varchar(40) NOT "
+            "NULL UNIQUE, CHECK (`name` NOT IN ('format', 'trred')))"
+        ],
+        {"tag": 2000},
+        5,
+    ),
 ]
 
 

@@ -63,6 +63,31 @@ def test_unique_text_never_gives_an_excluded_value(length):
         assert narrowed == cap - 2 * len(folded)
 
 
+@pytest.mark.parametrize(
+    ("column", "length"), [("name", None), ("name", 40), ("code", 12), ("title", 200)]
+)
+def test_unique_text_avoiding_values_stays_column_wise(column, length):
+    """A unique name that must avoid reserved words (trafficcontrol: `name <> ALL
+    (ARRAY['format', 'trred'])`) keeps its column-wise form: the same values as the list
+    path, the excluded ones swapped out even when drawn in another case or with trailing
+    whitespace. A varchar(40) key's capacity (36**39) is past int64: its reserve too."""
+    ctype = text(length)
+    t = Table(TableName(None, "t"), (Column(column, ctype, False),))
+    idx = np.arange(3000, dtype=np.int64)
+    plain_gen = Builder(POOLS, 3, t, t.columns[0], ColumnRule(), unique=True).build()
+    plain = plain_gen(idx)
+    banned = ("format", "trred", str(plain[7]).upper() + " ", str(plain[2999]) + "\t")
+    gen = Builder(POOLS, 3, t, t.columns[0], ColumnRule(excluded=banned), unique=True).build()
+    assert (gen.raw is None) == (plain_gen.raw is None)  # column-wise if it was without
+    values = gen(idx)
+    if gen.raw is not None:
+        assert gen.raw(idx).tolist() == values
+    folded = {b.casefold().rstrip() for b in banned}
+    assert not {str(v).casefold().rstrip() for v in values} & folded
+    assert len({str(v).casefold().rstrip() for v in values}) == len(values)
+    assert values[:7] == plain[:7] and values[7] != plain[7]  # only the excluded rows move
+
+
 @pytest.mark.parametrize(("child", "parent"), [("a", "b"), ("b", "a")])
 def test_unique_fk_in_a_not_null_cycle_is_capped_by_the_parent_counted_later(child, parent):
     """A NOT NULL cycle whose one member has a unique key over its FK to the other: it holds

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import numpy as np
 
-from fastseed.generate import distributions
+from fastseed.generate import distributions, text
 from fastseed.generate import hashing as h
 from fastseed.generate.kinds.base import BuilderBase, ColumnGen, Values, array_gen, skew_weights
 from fastseed.generate.rules import LeafBound, leaf_index
+from fastseed.generate.text import Utf8Array
 from fastseed.schema import Kind
 
 _ORDERED_NUMBERS = {Kind.INTEGER, Kind.NUMERIC, Kind.FLOAT, Kind.MONEY}
@@ -22,6 +24,39 @@ _ORDERED_NUMBERS = {Kind.INTEGER, Kind.NUMERIC, Kind.FLOAT, Kind.MONEY}
 def collation_key(value: Any) -> Any:
     """A text key as collations compare it: case and trailing spaces ignored."""
     return value.casefold().rstrip() if isinstance(value, str) else value
+
+
+def _swapping_text(
+    raw: Callable[[h.I64], Utf8Array], rank: dict[Any, int], spare: list[Any]
+) -> Callable[[h.I64], Utf8Array]:
+    """`_skipping`'s swap on column-wise text. Case folding never shortens a value, so only a
+    row of at most the longest excluded value's characters, or one ending in whitespace
+    (which collations ignore) or in a non-ASCII byte (Unicode has more whitespace), can
+    fold to an excluded value: those rows alone are decoded and looked up."""
+    longest = max(len(k) for k in rank)
+
+    def swapped(idx: h.I64) -> Utf8Array:
+        out = raw(idx)
+        maybe = out.char_lengths() <= longest
+        data, lengths = out.data, out.lengths
+        if len(data):
+            last = data[np.maximum(out.offsets[1:] - 1, 0)]
+            maybe |= (lengths > 0) & ((last <= 0x20) | (last >= 0x80))
+        rows = np.flatnonzero(maybe)
+        if not len(rows):
+            return out
+        hits = [
+            (row, spare[rank[key]])
+            for row, value in zip(rows.tolist(), out.take(rows).tolist(), strict=True)
+            if (key := collation_key(value)) in rank
+        ]
+        if not hits:
+            return out
+        return text.splice(
+            out, np.array([r for r, _ in hits], dtype=np.int64), [v for _, v in hits]
+        )
+
+    return swapped
 
 
 def _nearest_allowed(value: int, banned: set[Any], lo: int, hi: int) -> int:
@@ -308,11 +343,14 @@ class Checks(BuilderBase):
         k of them are excluded, so at least k allowed values remain there, and the j-th
         excluded value (in sorted order) becomes the j-th of them. Rows use the positions
         below the reserve only, so every value stays distinct; the capacity shrinks by 2k.
-        Values go through Python lists (a rare shape: a CHECK excluding values of a key)."""
+        Text made column-wise stays so; other kinds go through Python lists (a rare shape: a
+        CHECK excluding values of a key)."""
         fold = collation_key if self.type.kind == Kind.TEXT else (lambda v: v)
         rank = {fold(v): j for j, v in enumerate(sorted(banned, key=str))}
         size = 2 * len(rank)
-        top = gen.capacity if gen.capacity is not None else 1 << 40
+        # rows never reach 2**40 positions: a wider capacity (varchar(40): 36**39) keeps its
+        # reserve there, within int64
+        top = min(gen.capacity, 1 << 40) if gen.capacity is not None else 1 << 40
         if top < size:
             return ColumnGen(gen.fn, gen.label, 0)
         base = gen.fn
@@ -323,7 +361,10 @@ class Checks(BuilderBase):
 
         label = f"{gen.label}, not {', '.join(map(str, sorted(banned, key=str)))}"
         capacity = None if gen.capacity is None else gen.capacity - size
-        return ColumnGen(fn, label, capacity)  # no raw nor seconds: they would miss the swap
+        raw = None  # numbers and times: the list path (seconds would miss the swap too)
+        if gen.raw is not None and self.type.kind == Kind.TEXT:
+            raw = _swapping_text(gen.raw, rank, spare)
+        return ColumnGen(fn, label, capacity, raw=raw)
 
     def _sequential(self, start: int, hi: int) -> ColumnGen:
         """Unique integers from `start` up, stepping over the values a CHECK (x <> 7) or

@@ -246,3 +246,70 @@ def test_bits(length: int) -> None:
     ]
     assert gen.fn(IDX) == expected
     assert gen.raw is not None and gen.raw(IDX).tolist() == expected
+
+
+@pytest.mark.parametrize("width", [1, 2, 3])
+def test_letter_codes(width: int) -> None:
+    """char(1)..char(3) code columns: the per-value base-26 codes (kept here), column-wise."""
+    ctype = ColumnType(Kind.TEXT, f"char({width})", length=width, fixed_length=True)
+    gen, key = build(ctype, name="flag")
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+    def code(v: int) -> str:
+        return "".join(letters[v // 26**k % 26] for k in reversed(range(width)))
+
+    expected = [code(v) for v in h.choose(key, IDX, 26**width).tolist()]
+    if gen.label != f"{width}-letter code":
+        pytest.skip(f"char({width}) named {gen.label!r} here")
+    assert gen.fn(IDX) == expected
+    assert gen.raw is not None and gen.raw(IDX).tolist() == expected
+
+
+def test_codes_urns_extensions_and_cloud_regions() -> None:
+    """Concepts that were made value by value (code patterns, URNs, phone extensions, cloud
+    regions): their column-wise values are the per-value code's (kept here), row by row."""
+    from mimesis.datasets import CLOUD_REGION_DIRECTIONS, CLOUD_REGION_PREFIXES
+
+    from fastseed.generate.concepts import registry
+    from fastseed.generate.concepts.kit import chars, pick
+
+    pools = Pools(SEED)
+    words = pools.get("word")
+    column = Column("v", ColumnType(Kind.TEXT, "text"), False)
+    table = Table(TableName("public", "things"), (column,))
+    old: dict[str, Callable[[int, np.ndarray], list[str]]] = {
+        "code": lambda key, idx: [
+            f"{w[:3].upper()}-{n}"
+            for w, n in zip(
+                pick(words, key, idx), h.integers(key + 5, idx, 1000, 9999).tolist(), strict=True
+            )
+        ],
+        "urn": lambda key, idx: [
+            f"urn:{w.lower().replace(' ', '-')}:{i.lower()}"
+            for w, i in zip(
+                pick(words, key, idx),
+                chars(key + 1, idx, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", 12),
+                strict=True,
+            )
+        ],
+        "phone_extension": lambda key, idx: [
+            str(v) for v in h.integers(key, idx, 100, 9999).tolist()
+        ],
+        "cloud_region": lambda key, idx: [
+            f"{a}-{w}-{k}"
+            for a, w, k in zip(
+                pick(CLOUD_REGION_PREFIXES, key, idx, 1, skew=True),
+                pick(CLOUD_REGION_DIRECTIONS, key, idx, 2, skew=True),
+                h.integers(key + 3, idx, 1, 3).tolist(),
+                strict=True,
+            )
+        ],
+    }
+    concepts = {c.name: c for c in registry.registered() if c.name in old}
+    assert set(concepts) == set(old)
+    for name, concept in concepts.items():
+        ctx = registry.Ctx(pools, SEED, 4242, 77, None, False, table, table.columns[0], {}, None)
+        made = concept.make(ctx)
+        assert made.utf8 is not None, name
+        expected = old[name](4242, IDX)
+        assert made.utf8(IDX).tolist() == expected == made.fn(IDX), name

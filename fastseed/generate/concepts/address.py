@@ -229,13 +229,14 @@ def _phone(ctx: Ctx) -> Made:
 
 
 def _cloud_region(ctx: Ctx) -> Made:
-    def fn(idx: h.I64) -> list[str]:
-        area = pick(CLOUD_REGION_PREFIXES, ctx.key, idx, 1, skew=True)
-        way = pick(CLOUD_REGION_DIRECTIONS, ctx.key, idx, 2, skew=True)
-        n = h.integers(ctx.key + 3, idx, 1, 3).tolist()
-        return [f"{a}-{w}-{k}" for a, w, k in zip(area, way, n, strict=True)]
+    def utf8(idx: h.I64) -> text.Utf8Array:
+        dash = text.constant("-", len(idx))
+        area = listed_utf8(CLOUD_REGION_PREFIXES, ctx.key, idx, 1, skew=True)
+        way = listed_utf8(CLOUD_REGION_DIRECTIONS, ctx.key, idx, 2, skew=True)
+        n = text.integers(h.integers(ctx.key + 3, idx, 1, 3))
+        return text.concat([area, dash, way, dash, n])
 
-    return Made(fn, "cloud region (mimesis prefixes and directions)")
+    return from_utf8(utf8, "cloud region (mimesis prefixes and directions)")
 
 
 def _timezone(ctx: Ctx) -> Made:

@@ -9,11 +9,12 @@ import numpy.typing as npt
 from fastseed.generate import hashing as h
 from fastseed.generate import text
 from fastseed.generate.concepts.kit import (
-    chars,
+    char_matrix,
     from_matrix,
     from_utf8,
     hex_digit_matrix,
     pick,
+    pick_utf8,
     strings,
 )
 from fastseed.generate.concepts.registry import Concept, Ctx, Made, register
@@ -23,6 +24,8 @@ REFERENCE_SECONDS = 1782864000.0
 """2026-07-01T00:00:00Z: the fixed 'now' of generated times (kinds.temporal.REFERENCE_TIME)."""
 _YEAR_S = 365.25 * 86400
 _CODE = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_CODE_LOWER = _CODE.lower()
+"""The same draws as `_CODE`, in lower case (a URN's id)."""
 
 
 def uuid_matrix(key: int, idx: h.I64) -> npt.NDArray[np.uint8]:
@@ -81,33 +84,37 @@ def _slug(ctx: Ctx) -> Made:
 
 
 def _code(ctx: Ctx) -> Made:
-    words = ctx.pools.get("word")
+    """A word's first three letters in capitals, a dash, four digits: ABO-4821."""
+    heads = text.from_strings([w[:3].upper() for w in ctx.pools.get("word")])
 
-    def fn(idx: h.I64) -> list[str]:
-        head = [w[:3].upper() for w in pick(words, ctx.key, idx)]
-        nums = h.integers(ctx.key + 5, idx, 1000, 9999).tolist()
-        return [f"{w}-{n}" for w, n in zip(head, nums, strict=True)]
+    def utf8(idx: h.I64) -> text.Utf8Array:
+        nums = text.integers(h.integers(ctx.key + 5, idx, 1000, 9999))
+        return text.concat([pick_utf8(heads, ctx.key, idx), text.constant("-", len(idx)), nums])
 
-    return Made(fn, "code pattern")
+    return from_utf8(utf8, "code pattern")
 
 
 def _urn(ctx: Ctx) -> Made:
-    words = ctx.pools.get("word")
+    names = text.from_strings([w.lower().replace(" ", "-") for w in ctx.pools.get("word")])
 
-    def fn(idx: h.I64) -> list[str]:
-        a = pick(words, ctx.key, idx)
-        ids = chars(ctx.key + 1, idx, _CODE, 12)
-        return [
-            f"urn:{w.lower().replace(' ', '-')}:{i.lower()}" for w, i in zip(a, ids, strict=True)
-        ]
+    def utf8(idx: h.I64) -> text.Utf8Array:
+        ids = char_matrix(ctx.key + 1, idx, _CODE_LOWER, 12)
+        n = len(idx)
+        return text.concat(
+            [
+                text.constant("urn:", n),
+                pick_utf8(names, ctx.key, idx),
+                text.constant(":", n),
+                text.from_matrix(ids),
+            ]
+        )
 
-    return Made(fn, "URN")
+    return from_utf8(utf8, "URN")
 
 
 def _phone_extension(ctx: Ctx) -> Made:
-    return Made(
-        lambda idx: [str(v) for v in h.integers(ctx.key, idx, 100, 9999).tolist()],
-        "phone extension",
+    return from_utf8(
+        lambda idx: text.integers(h.integers(ctx.key, idx, 100, 9999)), "phone extension"
     )
 
 

@@ -237,13 +237,12 @@ class Strings(Structured):
         if n is not None and n <= 3 and self.match is None:
             # a code column such as char(1) or char(2): short uppercase codes
             width = n
-            return ColumnGen(
-                lambda idx: [
-                    _encode(int(v), _UPPER, width)[-width:]
-                    for v in h.choose(self.key, idx, 26**width).tolist()
-                ],
-                f"{n}-letter code",
-            )
+
+            def letters(idx: h.I64) -> Utf8Array:
+                picks = h.choose(self.key, idx, 26**width)
+                return text.integers(picks, _UPPER.encode(), width)  # padded with "A"
+
+            return ColumnGen(lambda idx: letters(idx).tolist(), f"{n}-letter code", raw=letters)
 
         # picks from a pool that fits the column need no length test per value
         made = self.made()

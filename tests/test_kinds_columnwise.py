@@ -313,3 +313,17 @@ def test_codes_urns_extensions_and_cloud_regions() -> None:
         assert made.utf8 is not None, name
         expected = old[name](4242, IDX)
         assert made.utf8(IDX).tolist() == expected == made.fn(IDX), name
+
+
+@pytest.mark.parametrize("unique", [False, True])
+def test_year(unique: bool) -> None:
+    """MySQL's YEAR: the per-value integers (kept here), as one int64 array."""
+    ctype = ColumnType(Kind.YEAR, "year")
+    gen, key = build(ctype, unique)
+    if unique:
+        expected = [int(i) + 1950 for i in IDX[:77].tolist()]
+        idx = IDX[:77]
+    else:
+        expected, idx = h.integers(key, IDX, 1950, 2026).tolist(), IDX
+    assert gen.fn(idx) == expected
+    assert gen.raw is not None and gen.raw(idx).tolist() == expected

@@ -10,7 +10,7 @@ import numpy as np
 
 from fastseed.generate import hashing as h
 from fastseed.generate.canonical import utc_datetimes
-from fastseed.generate.kinds.base import BuilderBase, ColumnGen, Values, _parse_time
+from fastseed.generate.kinds.base import BuilderBase, ColumnGen, Values, _parse_time, array_gen
 from fastseed.generate.rules import leaf_index
 from fastseed.schema import Kind
 
@@ -232,7 +232,5 @@ class Temporal(BuilderBase):
         lo, hi = self.int_range()
         lo, hi = max(lo, 1950), min(hi, 2026) if hi >= 1950 else hi
         if self.unique:
-            return ColumnGen(lambda idx: (idx + lo).tolist(), "sequential year", hi - lo + 1)
-        return ColumnGen(
-            lambda idx: h.integers(self.key, idx, lo, hi).tolist(), f"year in [{lo}, {hi}]"
-        )
+            return array_gen(lambda idx: idx + lo, "sequential year", hi - lo + 1)
+        return array_gen(lambda idx: h.integers(self.key, idx, lo, hi), f"year in [{lo}, {hi}]")

@@ -399,3 +399,49 @@ def test_a_card_expiry_year_too_small_for_four_digits_holds_two() -> None:
     assert set(months) <= set(range(1, 13)) and len(set(months)) == 12
     # no birth column: one to five years after a month of the three before the reference
     assert set(years) <= set(range(24, 32)), sorted(set(years))
+
+
+@pytest.mark.parametrize("locale", ["en", "de", "ru"])
+def test_a_username_from_the_rows_names_is_made_column_wise(locale: str) -> None:
+    """A username made from the row's own first and last names (NULL among them) comes as
+    one UTF-8 buffer with the per-value code's values (kept here): ASCII names lowered and
+    stripped at once, accented ones folded (Zoë -> zoe), others (Cyrillic) the defaults."""
+    import helpers
+
+    from fastseed.generate.batch import to_python
+    from fastseed.generate.concepts.person import ascii_word
+    from fastseed.generate.hashing import integers
+    from fastseed.generate.table import RunGenerators
+    from fastseed.generate.text import Utf8Array
+    from fastseed.plan import RowRequest
+    from fastseed.planner import build_plan
+    from fastseed.server import Capabilities
+
+    users = helpers.table(
+        "users",
+        [
+            helpers.col("id"),
+            helpers.col("first_name", text(40), nullable=True),
+            helpers.col("last_name", text(40)),
+            helpers.col("username", text(80)),
+        ],
+    )
+    plan = build_plan(helpers.catalog(users), RowRequest(3000), {}, Capabilities())
+    gen = RunGenerators(plan, seed=4, locale=locale).table(users.name)
+    assert "value by value" not in gen.labels()["username"]
+    batch = gen.batch(0, 3000)
+    at = {c.name: i for i, c in enumerate(batch.columns)}
+    made = batch.data[at["username"]]
+    assert isinstance(made.values, Utf8Array)
+    first, last = (
+        to_python(batch.columns[at[c]], batch.data[at[c]]) for c in ("first_name", "last_name")
+    )
+    assert None in first  # a NULL first name: the default's row
+    key = gen._builder("username", 0).key
+    idx = np.arange(3000, dtype=np.int64)
+    styles, nums = integers(key + 3, idx, 0, 3).tolist(), integers(key + 4, idx, 1, 99).tolist()
+    expected = []
+    for x, y, s, n in zip(first, last, styles, nums, strict=True):
+        f, l_ = ascii_word(x or "") or "user", ascii_word(y) or "name"
+        expected.append((f"{f}.{l_}", f"{f[0]}{l_}", f"{f}_{l_}{n}", f"{f}{n}")[s])
+    assert made.values.tolist() == expected

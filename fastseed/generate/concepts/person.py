@@ -93,8 +93,20 @@ def _username(ctx: Ctx) -> Made:
             out.append((f"{f}.{l_}", f"{f[0]}{l_}", f"{f}_{l_}{n}", f"{f}{n}")[s])
         return out
 
+    def styled(
+        idx: h.I64, f: utf8.Utf8Array, initial: utf8.Utf8Array, l_: utf8.Utf8Array
+    ) -> utf8.Utf8Array:
+        """The four styles, each row its own (`fn`'s order)."""
+        style = h.integers(ctx.key + 3, idx, 0, 3)
+        num = utf8.integers(h.integers(ctx.key + 4, idx, 1, 99))
+        sep = [utf8.constant(c, len(idx)) for c in "._"]
+        out = utf8.concat([f, num])
+        out = utf8.choose_rows(style == 2, utf8.concat([f, sep[1], l_, num]), out)
+        out = utf8.choose_rows(style == 1, utf8.concat([initial, l_]), out)
+        return utf8.choose_rows(style == 0, utf8.concat([f, sep[0], l_]), out)
+
     def encoded(idx: h.I64) -> utf8.Utf8Array:
-        """The four styles from pools of the names' ASCII forms, each row its own style."""
+        """From pools of the names' ASCII forms."""
         forms = ctx.pools.utf8_form
         f = pick_utf8(forms("first_name", "ascii-or-user", _ascii_or("user")), ctx.key, idx, 1)
         initial = pick_utf8(
@@ -104,17 +116,47 @@ def _username(ctx: Ctx) -> Made:
             1,
         )
         l_ = pick_utf8(forms("last_name", "ascii-or-name", _ascii_or("name")), ctx.key, idx, 2)
-        style = h.integers(ctx.key + 3, idx, 0, 3)
-        num = utf8.integers(h.integers(ctx.key + 4, idx, 1, 99))
-        sep = [utf8.constant(c, len(idx)) for c in "._"]
-        out = utf8.concat([f, num])
-        out = utf8.choose_rows(style == 2, utf8.concat([f, sep[1], l_, num]), out)
-        out = utf8.choose_rows(style == 1, utf8.concat([initial, l_]), out)
-        return utf8.choose_rows(style == 0, utf8.concat([f, sep[0], l_]), out)
+        return styled(idx, f, initial, l_)
+
+    def from_names(idx: h.I64) -> utf8.Utf8Array:
+        """From the row's own name columns where they are made as UTF-8, else `fn`."""
+        assert first_col and last_col
+        names = [
+            ctx.sibling_text(c, idx) if ctx.sibling_text else None for c in (first_col, last_col)
+        ]
+        if names[0] is None or names[1] is None:
+            return utf8.from_strings(fn(idx))
+        f = ascii_words(names[0], "user")
+        l_ = ascii_words(names[1], "name")
+        offsets = f.offsets
+        initial = utf8.Utf8Array(f.data[offsets[:-1]], np.arange(len(idx) + 1, dtype=np.int64))
+        return styled(idx, f, initial, l_)
 
     source = "the row's names" if first_col and last_col else "names"
-    # names from the row's own columns come as Python strings: the list path
-    return Made(fn, f"username from {source}", utf8=None if from_row else encoded)
+    return Made(fn, f"username from {source}", utf8=from_names if from_row else encoded)
+
+
+def ascii_words(names: utf8.Utf8Array, default: str) -> utf8.Utf8Array:
+    """`ascii_word(name) or default` for each value: for ASCII names their letters lowered
+    and digits, kept with one mask over the buffer; names with other bytes (accents to strip)
+    go through `ascii_word` one by one."""
+    data, offsets = names.data, names.offsets
+    start, end = int(offsets[0]), int(offsets[-1])
+    span = data[start:end]
+    lowered = np.where((span >= 65) & (span <= 90), span + 32, span).astype(np.uint8)
+    keep = ((lowered >= 97) & (lowered <= 122)) | ((lowered >= 48) & (lowered <= 57))
+    kept = np.zeros(len(span) + 1, dtype=np.int64)
+    np.cumsum(keep, out=kept[1:])
+    out = utf8.Utf8Array(lowered[keep], kept[offsets - start])
+    wide = np.zeros(len(span) + 1, dtype=np.int64)
+    np.cumsum(span >= 0x80, out=wide[1:])
+    other = np.flatnonzero(wide[offsets[1:] - start] > wide[offsets[:-1] - start])
+    if len(other):
+        out = utf8.splice(out, other, [ascii_word(v) for v in names.take(other).tolist()])
+    empty = out.lengths == 0
+    if empty.any():
+        out = utf8.choose_rows(empty, utf8.constant(default, len(names)), out)
+    return out
 
 
 def _ascii_or(default: str) -> Callable[[str], str]:

@@ -67,6 +67,8 @@ class Ctx:
     birth: Callable[[h.I64], h.F64] | None = None
     """The row's birth time (the timeline's created_at-like column) as epoch seconds, NaN
     where NULL; None when the table has no birth."""
+    sibling_text: Callable[[str, h.I64], Utf8Array | None] | None = None
+    """`sibling` as one UTF-8 buffer (NULL as empty), None for a batch not made that way."""
 
 
 Maker = Callable[["Ctx"], Made]

@@ -232,6 +232,7 @@ class BuilderBase:
             sibling=self.sibling,
             locale=self.pools.locale,
             birth=self.birth,
+            sibling_text=self.sibling_text,
         )
 
     def _group_key(self, found: concepts.Match) -> int:

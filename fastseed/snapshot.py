@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import pickle
 from dataclasses import dataclass, field
-from importlib.metadata import version
 from pathlib import Path
 
 from fastseed.errors import UsageError
@@ -22,7 +21,11 @@ _MAGIC = b"fastseed-plan\n"
 
 
 def _version() -> str:
-    return version("fastseed")  # not fastseed.__version__: the package imports every module
+    # not fastseed.__version__: the package imports every module; importlib.metadata is
+    # loaded here, on use (it pulls in the email package: ~6 ms of every run's start-up)
+    from importlib.metadata import version
+
+    return version("fastseed")
 
 
 @dataclass(frozen=True)

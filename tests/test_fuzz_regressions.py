@@ -570,6 +570,36 @@ CASES: list[Case] = [
         {"tag": 2000},
         5,
     ),
+    # dates ordered by a CHECK where one of them is a key (found by the fuzz hunt: an
+    # "accounts" table with UNIQUE ("key", "items_id", "rank") and CHECK ("rank" < "key")):
+    # the unique date was made in sequence, ignoring the order; the later one alone unique
+    # now comes first and the other is drawn before it; a key over both makes the earlier
+    # one the sequence; the earlier one unique: the later one a day after it even past today
+    *(
+        c
+        for shape, key in (
+            ("later-unique", ("", " UNIQUE")),
+            ("earlier-unique", (" UNIQUE", "")),
+            ("key-over-both", ("", "")),
+        )
+        for c in case(
+            f"unique-date-ordered-by-check-{shape}",
+            [
+                f'CREATE TABLE "a" ("id" integer PRIMARY KEY, "rank" date NULL{key[0]}, '
+                f'"key" date NULL{key[1]}, '
+                + ('UNIQUE ("key", "rank"), ' if shape == "key-over-both" else "")
+                + 'CHECK ("rank" < "key"))'
+            ],
+            [
+                f"CREATE TABLE `a` (`id` int PRIMARY KEY, `rank` date NULL{key[0]}, "
+                f"`key` date NULL{key[1]}, "
+                + ("UNIQUE (`key`, `rank`), " if shape == "key-over-both" else "")
+                + "CHECK (`rank` < `key`))"
+            ],
+            {"a": 3000},
+            16558381,
+        )
+    ),
 ]
 
 

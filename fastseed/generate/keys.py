@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -214,24 +214,30 @@ def key_strategy(
     capacity: Callable[[str], int | None] = lambda _: None,
     needed: int = 0,
     lead: ForeignKey | None = None,
+    ordered: Collection[str] = (),
 ) -> KeyStrategy:
     """Cover every unique key of `table`.
 
     `capacity` gives a free column's distinct values when generated injectively (None: no
     practical limit); `needed` is the highest row index the run uses, so a key's free column
     is chosen only if it can hold the rows (natural values first, capacity otherwise). `lead`
-    is the FK a per-parent rule fills row by row: it leads its group's digits.
+    is the FK a per-parent rule fills row by row: it leads its group's digits. `ordered`
+    names the columns a CHECK places after or before another: a key's distinct column is one
+    of the others where it can be (UNIQUE (ends_on, starts_on) with starts_on < ends_on:
+    starts_on made in sequence, ends_on after it).
     """
     fk_of = fk_sources(table, fks)
     # a self-reference's column that maps onto itself (the tenant of a tree) is copied from
     # the row's root: it cannot carry a key
     tree = {c for fk in fks if _is_self(table, fk) for c in fk.columns} - set(fk_of)
 
-    def pref(c: str) -> tuple[int, int]:
+    def pref(c: str) -> tuple[int, int, int]:
         cap = capacity(c)
         fits = cap is None or cap >= needed
-        return (0 if fits else 1), (
-            _PREFERENCE.get(table.column(c).type.kind, 10) if fits else -(cap or 0)
+        return (
+            (0 if fits else 1),
+            int(c in ordered),
+            (_PREFERENCE.get(table.column(c).type.kind, 10) if fits else -(cap or 0)),
         )
 
     unique: set[str] = set()

@@ -194,6 +194,10 @@ class TableRules:
         if source is not None and source not in self.sources.setdefault(column, []):
             self.sources[column].append(source)
 
+    def ordered_columns(self) -> frozenset[str]:
+        """Columns a CHECK places after or before another column of the row."""
+        return frozenset(n for n, r in self.columns.items() if r.after or r.before)
+
 
 class _Unparsed(Exception):
     pass
@@ -1239,6 +1243,8 @@ def _settle(table: Table, rules: TableRules) -> None:
 
 _ORDERED = {Kind.INTEGER, Kind.NUMERIC, Kind.FLOAT, Kind.MONEY}
 """Kinds whose row-internal orders (CHECK (a < b)) the generators keep by moving a value."""
+_TIMES = {Kind.DATE, Kind.TIMESTAMP}
+"""Kinds whose orders the generators keep by drawing one value after (or before) the other."""
 
 
 def _pinned(table: Table) -> set[str]:
@@ -1255,16 +1261,16 @@ def _pinned(table: Table) -> set[str]:
 def _orient_orders(table: Table, rules: TableRules) -> None:
     """CHECK (small < big) raises `big` above `small`; when `big` is a key or an FK and
     `small` is neither (and follows no order of its own), `small` is lowered below `big`
-    instead: a key moved to fit would repeat (`code < id` on PRIMARY KEY (id))."""
+    instead: a key moved to fit would repeat (`code < id` on PRIMARY KEY (id)), and a unique
+    date is made in sequence, not after another column (`starts_on < ends_on`, ends_on
+    UNIQUE)."""
     pinned = _pinned(table)
     for big, rule in list(rules.columns.items()):
         small = rule.after
-        if (
-            small is None
-            or big not in pinned
-            or small in pinned
-            or {table.column(big).type.kind, table.column(small).type.kind} - _ORDERED
-        ):
+        if small is None or big not in pinned or small in pinned:
+            continue
+        kinds = {table.column(big).type.kind, table.column(small).type.kind}
+        if kinds - _ORDERED and kinds - _TIMES:
             continue
         other = rules.columns.get(small, ColumnRule())
         if other.after is not None or other.before is not None:

@@ -99,7 +99,7 @@ def unique_capacity(
         col = table.column(name)
         return Builder(pools, 0, table, col, rules.columns.get(name), unique=True).build().capacity
 
-    strategy = key_strategy(table, fks, capacity, needed, lead)
+    strategy = key_strategy(table, fks, capacity, needed, lead, rules.ordered_columns())
     best: tuple[int | None, str] = (None, "")
     for name in strategy.unique_columns:
         cap = capacity(name)
@@ -300,6 +300,7 @@ class TableGen:
             self._injective_capacity,
             tplan.requested + tplan.index_base,
             self.fanout.fk if self.fanout else None,
+            self.rules.ordered_columns(),
         )
         self.fk_of = fk_sources(table, self.fks)
         self.narrowed = projections(run.catalog, self.strategy)

@@ -50,7 +50,31 @@ class Temporal(BuilderBase):
         return ref - 3 * _YEAR_S, ref
 
     def _seconds(self, idx: h.I64) -> h.F64:
-        """Timestamps as epoch seconds, honouring CHECK bounds and partition ranges."""
+        """Timestamps as epoch seconds, honouring CHECK bounds and partition ranges, and
+        earlier than the column a CHECK keeps this one before (`ColumnRule.before`)."""
+        secs = self._drawn_seconds(idx)
+        later = self._later_event()
+        if later is None or self.sibling is None:
+            return secs
+        column, min_gap = later
+        top = self._sibling_seconds(column, idx) - min_gap
+        late = secs > top  # NaN (the later event NULL) compares False: no bound
+        if not late.any():
+            return secs
+        lo = self._checked_window()[0]
+        below = top - self._u(idx, 6) ** 3 * np.maximum(top - lo, 0.0)
+        out: h.F64 = np.where(late, below, secs)
+        return out
+
+    def _later_event(self) -> tuple[str, float] | None:
+        """The column this one must come before (CHECK (this < that) on a key `that`, which
+        keeps its own values) and the least gap: a day for a strict order between dates."""
+        if self.rule.before is None:
+            return None
+        strict_gap = 1.0 if self.type.kind == Kind.TIMESTAMP else 86400.0
+        return self.rule.before, strict_gap if self.rule.before_strict else 0.0
+
+    def _drawn_seconds(self, idx: h.I64) -> h.F64:
         r = self.rule
         if r.leaves:
             window = self._time_window()
@@ -85,7 +109,8 @@ class Temporal(BuilderBase):
                 gap = -np.log1p(-self._u(idx, 3)) * mean + min_gap
             secs = np.where(np.isnan(base_s), lo + self._u(idx) * (hi - lo), base_s + gap)
             if r.high is None:  # an event after the reference time (a row of today) follows
-                return np.clip(secs, lo, np.fmax(hi, base_s))
+                # ...at its least gap: a date after a unique date past `hi` is a day later
+                return np.clip(secs, lo, np.fmax(hi, base_s + min_gap))
             return np.clip(secs, lo, hi)
         if self.unique:
             # a minute apart, or further when a key keeps only days (date(created_at))
@@ -153,6 +178,9 @@ class Temporal(BuilderBase):
         what = self.tag or "an event of the row"  # last_used_at: no tag, ordered all the same
         if follows:
             return f"{what}, after {follows[0]}"
+        later = self._later_event()
+        if later:
+            return f"{self.tag or 'last 3 years'}, before {later[0]}"
         if self.anchor is not None:
             return f"{what}, after the parent row's creation"
         return self.tag or "last 3 years"

@@ -574,13 +574,15 @@ CASES: list[Case] = [
     # "accounts" table with UNIQUE ("key", "items_id", "rank") and CHECK ("rank" < "key")):
     # the unique date was made in sequence, ignoring the order; the later one alone unique
     # now comes first and the other is drawn before it; a key over both makes the earlier
-    # one the sequence; the earlier one unique: the later one a day after it even past today
+    # one the sequence; the earlier one unique: the later one a day after it even past today;
+    # both unique: the later one's sequence starts after the earlier one's window
     *(
         c
         for shape, key in (
             ("later-unique", ("", " UNIQUE")),
             ("earlier-unique", (" UNIQUE", "")),
             ("key-over-both", ("", "")),
+            ("both-unique", (" UNIQUE", " UNIQUE")),
         )
         for c in case(
             f"unique-date-ordered-by-check-{shape}",
@@ -598,6 +600,27 @@ CASES: list[Case] = [
             ],
             {"a": 3000},
             16558381,
+        )
+    ),
+    # a unique date within a CHECK range: its sequence started at the default window (the
+    # last three years) whatever the CHECK said; now from the lower bound, down from an
+    # upper bound alone, and as many rows as the range holds (the plan caps the rest)
+    *(
+        c
+        for shape, check in (
+            ("range", "d >= '2020-01-01' AND d < '2021-06-01'"),
+            ("above", "d > '2027-01-01'"),
+            ("below", "d < '2020-01-01'"),
+        )
+        for c in case(
+            f"unique-date-in-check-range-{shape}",
+            [
+                'CREATE TABLE "a" ("id" integer PRIMARY KEY, "d" date NOT NULL UNIQUE, '
+                f"CHECK ({check}))"
+            ],
+            [f"CREATE TABLE `a` (`id` int PRIMARY KEY, `d` date NOT NULL UNIQUE, CHECK ({check}))"],
+            {"a": 600},
+            1,
         )
     ),
 ]

@@ -213,25 +213,49 @@ class Temporal(BuilderBase):
 
     def _kind_date(self) -> ColumnGen:
         days = max(1, (self.rule.unique_step or 0) // 86400)  # a key on date_trunc('month', d)
+        first, step, count = self._date_sequence(days) if self.unique else (0, days, None)
 
         def raw(idx: h.I64) -> np.ndarray:
             if self.unique:
-                return (self._time_window()[0] // 86400 + idx * days).astype(np.int64)
+                return (first + idx * step).astype(np.int64)
             return np.floor(self._seconds(idx) / 86400).astype(np.int64)
 
         def fn(idx: h.I64) -> Values:
             dates: Values = raw(idx).astype("datetime64[D]").astype(object).tolist()
             return dates
 
+        label = self._time_label()
+        if self.unique and self.rule.after is not None:
+            label = f"in sequence, after {self.rule.after}'s window"
         return ColumnGen(
             fn,
-            f"date ({self._time_label()})",
-            40000 // days if self.unique else None,
+            f"date ({label})",
+            count,
             # the moment within the day, as later events of the row read it: an invoice
             # issued on the day of its order is paid after the order, not after midnight
             seconds=(lambda idx: raw(idx) * 86400.0) if self.unique else self._seconds,
             raw=raw,
         )
+
+    def _date_sequence(self, days: int) -> tuple[int, int, int]:
+        """A unique date's sequence: (first day, step in days, how many fit), within its
+        CHECK bounds: upward from the window's start, or from the CHECK's lower bound;
+        downward from the upper bound when only that is set (d < '2020-01-01': the days
+        before it); after the window when a CHECK keeps it after another key of the row
+        (neither can move to follow the other)."""
+        low, high = self._check_seconds()
+        window = self._time_window()
+        most = 40000 // days
+        if self.rule.after is not None:
+            return math.floor(window[1] / 86400) + 1, days, most
+        top = math.floor(high / 86400) if math.isfinite(high) else None
+        if math.isfinite(low):
+            start = math.ceil(self._checked_window()[0] / 86400)
+            room = most if top is None else max(0, (top - start) // days + 1)
+            return start, days, min(most, room)
+        if top is None:
+            return math.floor(window[0] / 86400), days, most
+        return min(top, math.floor(window[1] / 86400)), -days, most
 
     def _kind_time(self) -> ColumnGen:
         tz = self.type.timezone

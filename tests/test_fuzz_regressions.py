@@ -623,6 +623,23 @@ CASES: list[Case] = [
             1,
         )
     ),
+    # a CHECK narrowing a column below its concept's shortest value (found by the fuzz
+    # hunt): `rank` names a tier list, whose names are 3+ characters, in a varchar(3) that
+    # must hold exactly 2; the concept's pool was filtered to nothing and the load failed
+    # with an IndexError. The column's length rules now, not the concept
+    *case(
+        "check-narrows-below-the-concept",
+        [
+            'CREATE TABLE "e-mail" ("id" integer PRIMARY KEY, "rank" varchar(3) NULL, '
+            'CHECK (char_length("rank") BETWEEN 2 AND 2))'
+        ],
+        [
+            "CREATE TABLE `e-mail` (`id` int PRIMARY KEY, `rank` varchar(3) NULL, "
+            "CHECK (char_length(`rank`) BETWEEN 2 AND 2))"
+        ],
+        {"e-mail": 57},
+        35950934,
+    ),
 ]
 
 

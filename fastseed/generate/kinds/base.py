@@ -117,6 +117,11 @@ class BuilderBase:
         self.seed = seed
         self.tag = classify(table, column)
         self.match = concepts.match(table, column)
+        room = self._max_len()
+        if self.match is not None and room is not None and room < self.match.concept.min_len:
+            # a CHECK narrows the column below the concept's shortest value (varchar(3) with
+            # char_length(rank) = 2: no tier name fits): the column's length rules instead
+            self.match = None
         self._made: concepts.Made | None = None
 
     def _u(self, idx: h.I64, salt: int = 0) -> h.F64:

@@ -640,6 +640,24 @@ CASES: list[Case] = [
         {"e-mail": 57},
         35950934,
     ),
+    # a number concept's plausible span outside the CHECK's range (found by the fuzz hunt):
+    # `rank` reads as a rating of 1-5, the CHECK says 8-48; the span's bound (5) was taken
+    # and broke the CHECK. The CHECK's range rules where the two do not meet
+    *case(
+        "number-concept-outside-the-check",
+        [
+            'CREATE TABLE "t" ("id" integer PRIMARY KEY, "rank" decimal(8,2) NULL, '
+            '"score" decimal(8,2) NOT NULL, CHECK ("rank" BETWEEN 8 AND 48), '
+            'CHECK ("score" >= 120))'
+        ],
+        [
+            "CREATE TABLE `t` (`id` int PRIMARY KEY, `rank` decimal(8,2) NULL, "
+            "`score` decimal(8,2) NOT NULL, CHECK (`rank` BETWEEN 8 AND 48), "
+            "CHECK (`score` >= 120))"
+        ],
+        {"t": 200},
+        1007,
+    ),
 ]
 
 

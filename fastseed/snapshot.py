@@ -11,21 +11,14 @@ The file is a pickle: load only plan files you made yourself, with the same fast
 from __future__ import annotations
 
 import pickle
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
+from fastseed import __version__
 from fastseed.errors import UsageError
 from fastseed.plan import Plan
 
 _MAGIC = b"fastseed-plan\n"
-
-
-def _version() -> str:
-    # not fastseed.__version__: the package imports every module; importlib.metadata is
-    # loaded here, on use (it pulls in the email package: ~6 ms of every run's start-up)
-    from importlib.metadata import version
-
-    return version("fastseed")
 
 
 @dataclass(frozen=True)
@@ -33,7 +26,7 @@ class Snapshot:
     plan: Plan
     seed: int
     locale: str
-    version: str = field(default_factory=_version)
+    version: str = __version__
 
     def save(self, path: str | Path) -> None:
         Path(path).write_bytes(_MAGIC + pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL))
@@ -47,9 +40,9 @@ class Snapshot:
         if not data.startswith(_MAGIC):
             raise UsageError(f"{path} is not a plan file (`fastseed plan --save` writes one)")
         snapshot = pickle.loads(data[len(_MAGIC) :])  # the user's own file (module docstring)
-        if not isinstance(snapshot, cls) or snapshot.version != _version():
+        if not isinstance(snapshot, cls) or snapshot.version != __version__:
             made = getattr(snapshot, "version", "?")
             raise UsageError(
-                f"{path} was made by fastseed {made}, this is {_version()}: plan again"
+                f"{path} was made by fastseed {made}, this is {__version__}: plan again"
             )
         return snapshot

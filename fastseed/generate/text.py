@@ -315,18 +315,27 @@ def put_rows(text: Utf8Array, positions: I64, values: Utf8Array) -> Utf8Array:
     return choose_rows(mask, values.take(where), text)
 
 
+def ascii_lower(data: np.ndarray) -> np.ndarray:
+    """A UTF-8 buffer with its ASCII capitals lowered (every other byte as it is)."""
+    return np.where((data >= 0x41) & (data <= 0x5A), data + 32, data).astype(np.uint8)
+
+
+def keep_bytes(data: np.ndarray, offsets: I64, keep: np.ndarray) -> Utf8Array:
+    """The values data[offsets[i]:offsets[i + 1]] with only the bytes where `keep`."""
+    kept = np.concatenate(([0], np.cumsum(keep, dtype=np.int64)))
+    return Utf8Array(data[keep], kept[offsets])
+
+
 def ascii_lower_without_spaces(text: Utf8Array) -> Utf8Array | None:
     """str.lower() then removing spaces, for ASCII text only (None when any byte is not)."""
     data = text.data
     if data.size and int(data.max()) >= 0x80:
         return None
-    upper = (data >= 0x41) & (data <= 0x5A)
-    lowered = np.where(upper, data + 32, data).astype(np.uint8)
+    lowered = ascii_lower(data)
     keep = lowered != 0x20
     if keep.all():
         return Utf8Array(lowered, text.offsets)
-    kept = np.concatenate(([0], np.cumsum(keep, dtype=np.int64)))
-    return Utf8Array(lowered[keep], kept[text.offsets])
+    return keep_bytes(lowered, text.offsets, keep)
 
 
 def truncate_bytes(text: Utf8Array, limits: I64) -> Utf8Array:

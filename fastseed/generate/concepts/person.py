@@ -141,16 +141,10 @@ def ascii_words(names: utf8.Utf8Array, default: str) -> utf8.Utf8Array:
     and digits, kept with one mask over the buffer; names with other bytes (accents to strip)
     go through `ascii_word` one by one."""
     data, offsets = names.data, names.offsets
-    start, end = int(offsets[0]), int(offsets[-1])
-    span = data[start:end]
-    lowered = np.where((span >= 65) & (span <= 90), span + 32, span).astype(np.uint8)
+    lowered = utf8.ascii_lower(data)
     keep = ((lowered >= 97) & (lowered <= 122)) | ((lowered >= 48) & (lowered <= 57))
-    kept = np.zeros(len(span) + 1, dtype=np.int64)
-    np.cumsum(keep, out=kept[1:])
-    out = utf8.Utf8Array(lowered[keep], kept[offsets - start])
-    wide = np.zeros(len(span) + 1, dtype=np.int64)
-    np.cumsum(span >= 0x80, out=wide[1:])
-    other = np.flatnonzero(wide[offsets[1:] - start] > wide[offsets[:-1] - start])
+    out = utf8.keep_bytes(lowered, offsets, keep)
+    other = np.flatnonzero(utf8.keep_bytes(data, offsets, data >= 0x80).lengths)
     if len(other):
         out = utf8.splice(out, other, [ascii_word(v) for v in names.take(other).tolist()])
     empty = out.lengths == 0

@@ -52,9 +52,8 @@ def _swapping_text(
         ]
         if not hits:
             return out
-        return text.splice(
-            out, np.array([r for r, _ in hits], dtype=np.int64), [v for _, v in hits]
-        )
+        positions, values = zip(*hits, strict=True)
+        return text.splice(out, np.array(positions, dtype=np.int64), values)
 
     return swapped
 

@@ -71,8 +71,11 @@ class Temporal(BuilderBase):
         keeps its own values) and the least gap: a day for a strict order between dates."""
         if self.rule.before is None:
             return None
-        strict_gap = 1.0 if self.type.kind == Kind.TIMESTAMP else 86400.0
-        return self.rule.before, strict_gap if self.rule.before_strict else 0.0
+        return self.rule.before, self._strict_gap() if self.rule.before_strict else 0.0
+
+    def _strict_gap(self) -> float:
+        """The least gap of a strict order (a < b): a second, or a day between dates."""
+        return 1.0 if self.type.kind == Kind.TIMESTAMP else 86400.0
 
     def _drawn_seconds(self, idx: h.I64) -> h.F64:
         r = self.rule
@@ -162,8 +165,7 @@ class Temporal(BuilderBase):
         """The earlier event this column follows, the least gap and the typical gap (None:
         spread over the time left); from a CHECK ordering the two, else the row's timeline."""
         if self.rule.after is not None:
-            strict_gap = 1.0 if self.type.kind == Kind.TIMESTAMP else 86400.0
-            return self.rule.after, strict_gap if self.rule.after_strict else 0.0, None
+            return self.rule.after, self._strict_gap() if self.rule.after_strict else 0.0, None
         if self.follows is None or not self.follows.bases:
             return None
         gap = 1.0 if self.type.kind == Kind.TIMESTAMP else 0.0
